@@ -1,0 +1,1 @@
+"""The catalog of public-service innovations: profiles, stage, status, evidence, awards, lineage."""

@@ -1,0 +1,330 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from lumbung.organisations.models import Agency, Unit
+
+
+class Sector(models.Model):
+    """A public-service sector / government affair (configuration, seeded by a migration)."""
+
+    code = models.SlugField(_("code"), max_length=40, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name_en if (get_language() or "id").startswith("en") else self.name
+
+
+class SDG(models.Model):
+    """One of the 17 Sustainable Development Goals."""
+
+    number = models.PositiveSmallIntegerField(_("number"), primary_key=True)
+    name = models.CharField(_("name"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120)
+
+    class Meta:
+        verbose_name = _("SDG")
+        verbose_name_plural = _("SDGs")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        label = self.name_en if (get_language() or "id").startswith("en") else self.name
+        return f"{self.number}. {label}"
+
+
+def _text(label: str) -> models.TextField:
+    return models.TextField(label, blank=True)
+
+
+class Innovation(models.Model):
+    """A public-service innovation and its profile, following the national competition's sections.
+
+    Every text section has an optional English version in ``<field>_en``; pages show the reader's
+    language when it is there (see :meth:`localized`).
+    """
+
+    class Stage(models.TextChoices):
+        CREATION = "creation", _("creation (penciptaan)")
+        DEVELOPMENT = "development", _("development (pengembangan)")
+        INSTITUTIONALISATION = "institutionalisation", _("institutionalisation (pelembagaan)")
+
+    class Status(models.TextChoices):
+        CONTINUING = "continuing", _("continuing")
+        STOPPED = "stopped", _("stopped")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SUBMITTED = "submitted", _("submitted for review")
+        RETURNED = "returned", _("returned for changes")
+        PUBLISHED = "published", _("published")
+
+    class Form(models.TextChoices):
+        ADOPTION = "adoption", _("adoption (adopsi)")
+        ADAPTATION = "adaptation", _("adaptation (adaptasi)")
+        MODIFICATION = "modification", _("modification (modifikasi)")
+
+    #: Text sections that may carry an English version beside the Indonesian one.
+    TRANSLATED_FIELDS = (
+        "name", "acronym_expansion", "summary", "problem", "target_group", "target_measure",
+        "novelty", "implementation", "significance", "impact_measurement", "adaptability",
+        "resources", "sustainability_institutional", "sustainability_managerial",
+        "sustainability_social", "core_components", "adaptable_parts",
+    )
+
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="innovations", verbose_name=_("agency")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="innovations", verbose_name=_("unit")
+    )
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+
+    # identity
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    acronym = models.CharField(_("acronym"), max_length=60, blank=True)
+    acronym_expansion = models.CharField(_("acronym expansion"), max_length=300, blank=True)
+    acronym_expansion_en = models.CharField(
+        _("acronym expansion (English)"), max_length=300, blank=True
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    start_year = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True)
+    sector = models.ForeignKey(
+        Sector, null=True, blank=True, on_delete=models.PROTECT, related_name="innovations",
+        verbose_name=_("sector"),
+    )
+    government_affair = models.CharField(_("government affair"), max_length=200, blank=True)
+    sdgs = models.ManyToManyField(SDG, blank=True, related_name="innovations", verbose_name=_("SDGs"))
+    video_url = models.URLField(_("video link"), blank=True)
+
+    # profile sections
+    summary = _text(_("summary"))
+    summary_en = _text(_("summary (English)"))
+    problem = _text(_("background and problem"))
+    problem_en = _text(_("background and problem (English)"))
+    target_group = _text(_("target group"))
+    target_group_en = _text(_("target group (English)"))
+    target_measure = _text(_("measurable target"))
+    target_measure_en = _text(_("measurable target (English)"))
+    novelty = _text(_("novelty and added value"))
+    novelty_en = _text(_("novelty and added value (English)"))
+    implementation = _text(_("implementation"))
+    implementation_en = _text(_("implementation (English)"))
+    significance = _text(_("significance"))
+    significance_en = _text(_("significance (English)"))
+    impact_before = models.CharField(_("before the innovation"), max_length=300, blank=True)
+    impact_after = models.CharField(_("after the innovation"), max_length=300, blank=True)
+    impact_measurement = _text(_("how the impact was measured"))
+    impact_measurement_en = _text(_("how the impact was measured (English)"))
+    adaptability = _text(_("adaptability"))
+    adaptability_en = _text(_("adaptability (English)"))
+    resources = _text(_("resources"))
+    resources_en = _text(_("resources (English)"))
+    budget_idr = models.PositiveBigIntegerField(_("yearly budget (Rupiah)"), null=True, blank=True)
+    staff_count = models.PositiveIntegerField(_("staff involved"), null=True, blank=True)
+    sustainability_institutional = _text(_("institutional sustainability"))
+    sustainability_institutional_en = _text(_("institutional sustainability (English)"))
+    sustainability_managerial = _text(_("managerial sustainability"))
+    sustainability_managerial_en = _text(_("managerial sustainability (English)"))
+    sustainability_social = _text(_("social sustainability"))
+    sustainability_social_en = _text(_("social sustainability (English)"))
+    core_components = _text(_("core components"))
+    core_components_en = _text(_("core components (English)"))
+    adaptable_parts = _text(_("adaptable parts"))
+    adaptable_parts_en = _text(_("adaptable parts (English)"))
+    source_urls = models.TextField(
+        _("sources"), blank=True, help_text=_("Public addresses the facts come from, one per line.")
+    )
+
+    # management stage and status
+    stage = models.CharField(
+        _("management stage"), max_length=24, choices=Stage.choices, default=Stage.CREATION
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.CONTINUING
+    )
+    status_since = models.DateField(_("status since"), null=True, blank=True)
+    stop_reason = models.TextField(_("reason for stopping"), blank=True)
+
+    # review and publication
+    publication_state = models.CharField(
+        _("publication"), max_length=12, choices=State.choices, default=State.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    review_note = models.TextField(_("reviewer's note"), blank=True)
+
+    # lineage (filled by the replication services)
+    source = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replicas",
+        verbose_name=_("replicated from"),
+    )
+    replication_form = models.CharField(
+        _("replication form"), max_length=16, choices=Form.choices, blank=True
+    )
+    generation = models.PositiveSmallIntegerField(_("generation"), default=0)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("innovation")
+        verbose_name_plural = _("innovations")
+        ordering = ["name", "id"]
+        indexes = [
+            models.Index(fields=["publication_state", "name"]),
+            models.Index(fields=["publication_state", "-published_at"]),
+            models.Index(fields=["agency", "publication_state"]),
+            models.Index(fields=["unit", "publication_state"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_published(self) -> bool:
+        return self.publication_state == self.State.PUBLISHED
+
+    def localized(self, field: str) -> str:
+        """The English text when the reader reads English and it exists, else the Indonesian."""
+        if field not in self.TRANSLATED_FIELDS:
+            raise AttributeError(field)
+        if (get_language() or "id").startswith("en"):
+            english = getattr(self, f"{field}_en", "")
+            if english:
+                return english
+        return getattr(self, field)
+
+    @property
+    def display_name(self) -> str:
+        return self.localized("name")
+
+    @property
+    def source_url_list(self) -> list[str]:
+        return [u.strip() for u in self.source_urls.replace(" ; ", "\n").splitlines() if u.strip()]
+
+    def lines(self, field: str) -> list[str]:
+        return [line.strip(" -•\t") for line in self.localized(field).splitlines() if line.strip()]
+
+
+class StatusChange(models.Model):
+    """The status of an innovation over time (continuing / stopped, with date and reason)."""
+
+    innovation = models.ForeignKey(
+        Innovation, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Innovation.Status.choices)
+    date = models.DateField(_("date"))
+    reason = models.TextField(_("reason"), blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["-date", "-id"]
+
+
+class TeamMember(models.Model):
+    innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="team")
+    name = models.CharField(_("name"), max_length=150)
+    role_title = models.CharField(_("role in the team"), max_length=150, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    return f"evidence/{instance.innovation_id}/{filename}"
+
+
+class Evidence(models.Model):
+    class Kind(models.TextChoices):
+        IMPLEMENTATION = "implementation", _("statement of implementation")
+        TEAM_DECREE = "team_decree", _("decree naming the team")
+        REPLICATION_WILLINGNESS = "replication_willingness", _(
+            "statement of willingness to be replicated"
+        )
+        REGULATION = "regulation", _("regulation, decree or SOP")
+        PHOTO = "photo", _("photo")
+        OTHER = "other", _("other evidence")
+
+    innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=evidence_path, max_length=255)
+    content_type = models.CharField(_("file type"), max_length=64)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["kind", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+class Award(models.Model):
+    class Level(models.TextChoices):
+        TOP_99 = "top_99", _("Top 99")
+        TOP_45 = "top_45", _("Top 45")
+        TOP_40 = "top_40", _("Top 40")
+        TOP_25 = "top_25", _("Top 25")
+        TOP_15 = "top_15", _("Top 15")
+        TOP_5_REPLICATION = "top_5_replication", _("Top 5 Replikasi")
+        OUTSTANDING = "outstanding", _("Outstanding")
+        UNPSA = "unpsa", _("UN Public Service Award")
+        FINALIST = "finalist", _("finalist")
+        PROVINCIAL = "provincial", _("provincial award")
+        OTHER = "other", _("other award")
+
+    innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="awards")
+    competition = models.CharField(_("competition"), max_length=200, default="KIPP")
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    level = models.CharField(_("level"), max_length=24, choices=Level.choices)
+    label = models.CharField(
+        _("as published"), max_length=200, blank=True,
+        help_text=_("The award's name as it was announced."),
+    )
+
+    class Meta:
+        verbose_name = _("award")
+        verbose_name_plural = _("awards")
+        ordering = ["-year", "level"]
+        indexes = [models.Index(fields=["level", "year"])]
+
+    def __str__(self) -> str:
+        return self.label or f"{self.get_level_display()} {self.year or ''}".strip()

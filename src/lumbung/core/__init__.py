@@ -1,0 +1,1 @@
+"""Shared foundations: the permission registry, the audit history and small helpers."""

@@ -1,0 +1,1 @@
+"""Agencies, their unit trees, partners, people and the roles memberships give them."""

@@ -1,0 +1,225 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Region(models.Model):
+    """A region with its official Kemendagri code: province ``33``, regency or city ``33.23``."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("province")
+        REGENCY = "regency", _("regency")
+        CITY = "city", _("city")
+
+    code = models.CharField(_("code"), max_length=13, primary_key=True)
+    name = models.CharField(_("name"), max_length=120)
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        verbose_name=_("province"),
+    )
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Agency(models.Model):
+    """An institution that owns units, people and innovations (instansi)."""
+
+    class Kind(models.TextChoices):
+        MINISTRY = "ministry", _("ministry")
+        AGENCY = "agency", _("non-ministerial agency")
+        PROVINCE = "province", _("provincial government")
+        REGENCY = "regency", _("regency government")
+        CITY = "city", _("city government")
+        STATE_ENTERPRISE = "state_enterprise", _("state or regional enterprise")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="agencies",
+        verbose_name=_("region"),
+    )
+    website = models.URLField(_("website"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    """A unit of an agency (satuan kerja, UPT, sentra, dinas, puskesmas …), kept as a tree.
+
+    ``path`` holds the ids from the root down (``/4/17/``), so a subtree is one prefix query.
+    """
+
+    class Kind(models.TextChoices):
+        SECRETARIAT = "secretariat", _("secretariat / bureau")
+        DIRECTORATE_GENERAL = "directorate_general", _("directorate-general")
+        DIRECTORATE = "directorate", _("directorate")
+        CENTRE = "centre", _("centre (pusat)")
+        SENTRA = "sentra", _("sentra / balai / UPT")
+        DINAS = "dinas", _("regional office (dinas / badan)")
+        PUSKESMAS = "puskesmas", _("community health centre (puskesmas)")
+        HOSPITAL = "hospital", _("hospital")
+        SCHOOL = "school", _("school")
+        DISTRICT = "district", _("district or village office")
+        OTHER = "other", _("other unit")
+
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, related_name="units", verbose_name=_("agency")
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        verbose_name=_("parent unit"),
+    )
+    name = models.CharField(_("name"), max_length=250)
+    short_name = models.CharField(_("short name"), max_length=80, blank=True)
+    slug = models.SlugField(_("slug"), max_length=250)
+    kind = models.CharField(_("type"), max_length=24, choices=Kind.choices, default=Kind.OTHER)
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="units",
+        verbose_name=_("region"),
+    )
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["agency__name", "path"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "slug"], name="unit_slug_unique_in_agency"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def depth(self) -> int:
+        return max(self.path.count("/") - 2, 0)
+
+    @property
+    def ancestor_ids(self) -> list[int]:
+        return [int(part) for part in self.path.strip("/").split("/") if part][:-1]
+
+
+class Partner(models.Model):
+    """A supporter of innovations and replicas: CSR company, NGO, university, community group."""
+
+    class Kind(models.TextChoices):
+        CSR = "csr", _("company (CSR)")
+        NGO = "ngo", _("non-governmental organisation")
+        UNIVERSITY = "university", _("university")
+        COMMUNITY = "community", _("community group")
+        OTHER = "other", _("other partner")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    kind = models.CharField(_("type"), max_length=16, choices=Kind.choices)
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="partners",
+        verbose_name=_("region"),
+    )
+    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    is_example = models.BooleanField(
+        _("example data"), default=False,
+        help_text=_("Marks records made up for the demo, not facts about a real organisation."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who signs in. Roles come from memberships; platform admins are superusers."""
+
+    display_name = models.CharField(_("display name"), max_length=150, blank=True)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=8, blank=True, choices=[("id", "Bahasa Indonesia"), ("en", "English")]
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+
+class Role(models.TextChoices):
+    AGENCY_ADMIN = "agency_admin", _("agency innovation admin")
+    UNIT_OFFICER = "unit_officer", _("unit innovation officer")
+    FACILITATOR = "facilitator", _("facilitator")
+    PROGRAMME_MANAGER = "programme_manager", _("programme manager")
+    JUDGE = "judge", _("judge")
+    VIEWER = "viewer", _("viewer")
+
+
+#: Roles that act on one unit (and the units under it) rather than on a whole agency.
+UNIT_ROLES = {Role.UNIT_OFFICER}
+
+
+class Membership(models.Model):
+    """Gives a person a role in an agency, or in one unit of it."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person")
+    )
+    role = models.CharField(_("role"), max_length=24, choices=Role.choices)
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("agency")
+    )
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships",
+        verbose_name=_("unit"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["agency__name", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "agency"], condition=models.Q(unit__isnull=True),
+                name="membership_unique_agency",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "unit"], condition=models.Q(unit__isnull=False),
+                name="membership_unique_unit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = self.unit or self.agency
+        return f"{self.user} — {self.get_role_display()} — {where}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.role in UNIT_ROLES and not self.unit_id:
+            raise ValidationError({"unit": _("This role needs a unit.")})
+        if self.unit_id and self.agency_id and self.unit.agency_id != self.agency_id:
+            raise ValidationError({"unit": _("The unit must belong to the chosen agency.")})

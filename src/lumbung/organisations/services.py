@@ -1,0 +1,157 @@
+"""Writes to organisations: agencies, units, partners, people and memberships."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from lumbung.core import audit
+from lumbung.core.permissions import require
+
+from .access import forget_access
+from .models import Agency, Membership, Partner, Region, Role, Unit, User
+
+
+def unique_slug(model: type, base: str, *, max_length: int = 200, **scope: Any) -> str:
+    root = (slugify(base) or "item")[: max_length - 6].strip("-") or "item"
+    slug, n = root, 2
+    while model.objects.filter(slug=slug, **scope).exists():
+        slug = f"{root}-{n}"
+        n += 1
+    return slug
+
+
+def _check_region(region: Region | None) -> None:
+    if region is not None and not isinstance(region, Region):
+        raise ValidationError({"region": _("Unknown region.")})
+
+
+@transaction.atomic
+def agency_create(
+    *,
+    actor: Any,
+    name: str,
+    kind: str,
+    region: Region | None = None,
+    short_name: str = "",
+    website: str = "",
+    check_permission: bool = True,
+) -> Agency:
+    if check_permission:
+        require(actor, "organisations.manage")
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("The name is required.")})
+    if kind not in Agency.Kind.values:
+        raise ValidationError({"kind": _("Unknown agency type.")})
+    _check_region(region)
+    agency = Agency(
+        name=name, kind=kind, region=region, short_name=short_name.strip(), website=website,
+        slug=unique_slug(Agency, short_name or name),
+    )
+    agency.full_clean()
+    agency.save()
+    audit.record(actor=actor, obj=agency, action="agency.create", changes={"name": [None, name]})
+    return agency
+
+
+@transaction.atomic
+def unit_create(
+    *,
+    actor: Any,
+    agency: Agency,
+    name: str,
+    kind: str = Unit.Kind.OTHER,
+    parent: Unit | None = None,
+    region: Region | None = None,
+    short_name: str = "",
+    check_permission: bool = True,
+) -> Unit:
+    if check_permission:
+        require(actor, "agency.manage_units", agency)
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("The name is required.")})
+    if kind not in Unit.Kind.values:
+        raise ValidationError({"kind": _("Unknown unit type.")})
+    if parent is not None and parent.agency_id != agency.pk:
+        raise ValidationError({"parent": _("The parent unit must belong to the same agency.")})
+    unit = Unit(
+        agency=agency, parent=parent, name=name, kind=kind, region=region or agency.region,
+        short_name=short_name.strip(),
+        slug=unique_slug(Unit, short_name or name, max_length=250, agency=agency),
+    )
+    unit.full_clean(exclude=["path"])
+    unit.save()
+    unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
+    unit.save(update_fields=["path"])
+    audit.record(actor=actor, obj=unit, action="unit.create", changes={"name": [None, name]})
+    return unit
+
+
+@transaction.atomic
+def partner_create(
+    *,
+    actor: Any,
+    name: str,
+    kind: str,
+    region: Region | None = None,
+    description: str = "",
+    website: str = "",
+    is_example: bool = False,
+    check_permission: bool = True,
+) -> Partner:
+    if check_permission:
+        require(actor, "organisations.manage")
+    if kind not in Partner.Kind.values:
+        raise ValidationError({"kind": _("Unknown partner type.")})
+    partner = Partner(
+        name=name.strip(), kind=kind, region=region, description=description, website=website,
+        is_example=is_example, slug=unique_slug(Partner, name),
+    )
+    partner.full_clean()
+    partner.save()
+    audit.record(actor=actor, obj=partner, action="partner.create")
+    return partner
+
+
+@transaction.atomic
+def membership_grant(
+    *,
+    actor: Any,
+    user: User,
+    role: str,
+    agency: Agency,
+    unit: Unit | None = None,
+    check_permission: bool = True,
+) -> Membership:
+    if check_permission:
+        require(actor, "agency.manage_members", agency)
+    if role not in Role.values:
+        raise ValidationError({"role": _("Unknown role.")})
+    membership, created = Membership.objects.get_or_create(
+        user=user, role=role, agency=agency, unit=unit
+    )
+    if created:
+        membership.full_clean()
+        audit.record(
+            actor=actor, obj=user, action="membership.grant",
+            changes={"role": [None, role], "where": [None, str(unit or agency)]},
+        )
+    forget_access(user)
+    return membership
+
+
+@transaction.atomic
+def membership_revoke(*, actor: Any, membership: Membership) -> None:
+    require(actor, "agency.manage_members", membership.agency)
+    audit.record(
+        actor=actor, obj=membership.user, action="membership.revoke",
+        changes={"role": [membership.role, None], "where": [str(membership.unit or membership.agency), None]},
+    )
+    membership.delete()
+    forget_access(membership.user)

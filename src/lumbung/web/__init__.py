@@ -1,0 +1,1 @@
+"""Pages: base templates, navigation, static assets and accessibility helpers."""
