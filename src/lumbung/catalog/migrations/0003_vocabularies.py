@@ -53,5 +53,5 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("catalog", "0001_initial")]
+    dependencies = [("catalog", "0002_initial")]
     operations = [migrations.RunPython(load, migrations.RunPython.noop)]

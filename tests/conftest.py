@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import pytest
+
+from lumbung.organisations.models import Role
+
+from .factories import AgencyFactory, InnovationFactory, UnitFactory, UserFactory, grant
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def world(db):
+    """Two agencies, each with a unit; one person per role; a draft and a published innovation
+    in each unit."""
+
+    class World:
+        pass
+
+    w = World()
+    w.agency = AgencyFactory(name="Kementerian Sosial", slug="kemensos")
+    w.other_agency = AgencyFactory(name="Pemerintah Kota Contoh", slug="kota-contoh", kind="city")
+    w.unit = UnitFactory(agency=w.agency, name="Sentra Terpadu Kartini Temanggung")
+    w.sibling_unit = UnitFactory(agency=w.agency, name="Sentra Wyata Guna Bandung")
+    w.other_unit = UnitFactory(agency=w.other_agency, name="Dinas Sosial Kota Contoh", kind="dinas")
+
+    w.officer = UserFactory(username="officer")
+    grant(w.officer, Role.UNIT_OFFICER, unit=w.unit)
+    w.sibling_officer = UserFactory(username="sibling_officer")
+    grant(w.sibling_officer, Role.UNIT_OFFICER, unit=w.sibling_unit)
+    w.other_officer = UserFactory(username="other_officer")
+    grant(w.other_officer, Role.UNIT_OFFICER, unit=w.other_unit)
+    w.admin = UserFactory(username="agency_admin")
+    grant(w.admin, Role.AGENCY_ADMIN, agency=w.agency)
+    w.other_admin = UserFactory(username="other_admin")
+    grant(w.other_admin, Role.AGENCY_ADMIN, agency=w.other_agency)
+    w.viewer = UserFactory(username="viewer")
+    grant(w.viewer, Role.VIEWER, agency=w.agency)
+    w.judge = UserFactory(username="judge")
+    grant(w.judge, Role.JUDGE, agency=w.other_agency)
+    w.platform_admin = UserFactory(username="root", is_superuser=True, is_staff=True)
+    w.nobody = UserFactory(username="nobody")
+
+    w.draft = InnovationFactory(unit=w.unit, name="Sheltered Workshop Peduli", acronym="SWP")
+    w.published = InnovationFactory(
+        unit=w.unit, name="Baris Ditebas", publication_state="published"
+    )
+    w.other_draft = InnovationFactory(unit=w.other_unit, name="Draf Kota Contoh")
+    w.other_published = InnovationFactory(
+        unit=w.other_unit, name="Layanan Kota Contoh", publication_state="published"
+    )
+    return w
