@@ -1,4 +1,4 @@
-"""factory_boy factories; units and innovations are made through the services, as users make them."""
+"""factory_boy factories; units and innovations are made through the services, as users do."""
 
 from __future__ import annotations
 
@@ -73,7 +73,9 @@ class InnovationFactory(factory.django.DjangoModelFactory):
     def _create(cls, model_class, *args, **kwargs):
         state = kwargs.pop("publication_state", Innovation.State.DRAFT)
         unit = kwargs.pop("unit")
-        extra = {k: kwargs.pop(k) for k in ("source", "replication_form", "generation") if k in kwargs}
+        extra = {
+            k: kwargs.pop(k) for k in ("source", "replication_form", "generation") if k in kwargs
+        }
         innovation = catalog_services.innovation_create(
             actor=None, unit=unit, data=kwargs, check_permission=False
         )

@@ -7,8 +7,8 @@
     lumbung createadmin
     lumbung migrate | shell | ...   (any Django management command)
 
-`--data-dir DIR` may be given to any command: the database, uploads and the secret key live
-there, so separate folders give separate instances.
+`--data-dir DIR` may be given to any command: the database, uploads and the secret key
+live there, so separate folders give separate instances.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import sys
 
 
 def _pop_data_dir(argv: list[str]) -> list[str]:
-    """Take `--data-dir DIR` (or `--data-dir=DIR`) out of argv and export it before Django starts."""
+    """Take `--data-dir DIR` (or `--data-dir=DIR`) out of argv and export it for settings."""
     out: list[str] = []
     it = iter(range(len(argv)))
     skip = False

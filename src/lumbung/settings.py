@@ -47,7 +47,9 @@ SECRET_KEY = _secret_key()
 DEBUG = _env_bool("LUMBUNG_DEBUG")
 ALLOWED_HOSTS = [
     h.strip()
-    for h in os.environ.get("LUMBUNG_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver").split(",")
+    for h in os.environ.get("LUMBUNG_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver").split(
+        ","
+    )
     if h.strip()
 ]
 CSRF_TRUSTED_ORIGINS = [

@@ -75,10 +75,23 @@ class Innovation(models.Model):
 
     #: Text sections that may carry an English version beside the Indonesian one.
     TRANSLATED_FIELDS = (
-        "name", "acronym_expansion", "summary", "problem", "target_group", "target_measure",
-        "novelty", "implementation", "significance", "impact_measurement", "adaptability",
-        "resources", "sustainability_institutional", "sustainability_managerial",
-        "sustainability_social", "core_components", "adaptable_parts",
+        "name",
+        "acronym_expansion",
+        "summary",
+        "problem",
+        "target_group",
+        "target_measure",
+        "novelty",
+        "implementation",
+        "significance",
+        "impact_measurement",
+        "adaptability",
+        "resources",
+        "sustainability_institutional",
+        "sustainability_managerial",
+        "sustainability_social",
+        "core_components",
+        "adaptable_parts",
     )
 
     agency = models.ForeignKey(
@@ -100,11 +113,17 @@ class Innovation(models.Model):
     start_date = models.DateField(_("start date"), null=True, blank=True)
     start_year = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True)
     sector = models.ForeignKey(
-        Sector, null=True, blank=True, on_delete=models.PROTECT, related_name="innovations",
+        Sector,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="innovations",
         verbose_name=_("sector"),
     )
     government_affair = models.CharField(_("government affair"), max_length=200, blank=True)
-    sdgs = models.ManyToManyField(SDG, blank=True, related_name="innovations", verbose_name=_("SDGs"))
+    sdgs = models.ManyToManyField(
+        SDG, blank=True, related_name="innovations", verbose_name=_("SDGs")
+    )
     video_url = models.URLField(_("video link"), blank=True)
 
     # profile sections
@@ -165,7 +184,11 @@ class Innovation(models.Model):
 
     # lineage (filled by the replication services)
     source = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replicas",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replicas",
         verbose_name=_("replicated from"),
     )
     replication_form = models.CharField(
@@ -174,7 +197,10 @@ class Innovation(models.Model):
     generation = models.PositiveSmallIntegerField(_("generation"), default=0)
 
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -239,6 +265,9 @@ class StatusChange(models.Model):
         verbose_name_plural = _("status changes")
         ordering = ["-date", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} {self.date}"
+
 
 class TeamMember(models.Model):
     innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="team")
@@ -266,8 +295,9 @@ class Evidence(models.Model):
     class Kind(models.TextChoices):
         IMPLEMENTATION = "implementation", _("statement of implementation")
         TEAM_DECREE = "team_decree", _("decree naming the team")
-        REPLICATION_WILLINGNESS = "replication_willingness", _(
-            "statement of willingness to be replicated"
+        REPLICATION_WILLINGNESS = (
+            "replication_willingness",
+            _("statement of willingness to be replicated"),
         )
         REGULATION = "regulation", _("regulation, decree or SOP")
         PHOTO = "photo", _("photo")
@@ -316,7 +346,9 @@ class Award(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     level = models.CharField(_("level"), max_length=24, choices=Level.choices)
     label = models.CharField(
-        _("as published"), max_length=200, blank=True,
+        _("as published"),
+        max_length=200,
+        blank=True,
         help_text=_("The award's name as it was announced."),
     )
 

@@ -50,7 +50,8 @@ def change_innovation(user: Any, innovation: Innovation) -> bool:
 @rule("innovation.submit")
 def submit_innovation(user: Any, innovation: Innovation) -> bool:
     return innovation.publication_state in {
-        Innovation.State.DRAFT, Innovation.State.RETURNED
+        Innovation.State.DRAFT,
+        Innovation.State.RETURNED,
     } and change_innovation(user, innovation)
 
 

@@ -58,9 +58,7 @@ class CatalogFilters:
         return cls(**kwargs)
 
     def is_empty(self) -> bool:
-        return not any(
-            getattr(self, f.name) for f in fields(self) if f.name != "sort"
-        )
+        return not any(getattr(self, f.name) for f in fields(self) if f.name != "sort")
 
 
 def _base() -> QuerySet[Innovation]:
@@ -76,9 +74,12 @@ def apply_filters(qs: QuerySet[Innovation], filters: CatalogFilters) -> QuerySet
     if filters.q:
         for word in filters.q.split()[:10]:
             qs = qs.filter(
-                Q(name__icontains=word) | Q(acronym__icontains=word)
-                | Q(acronym_expansion__icontains=word) | Q(summary__icontains=word)
-                | Q(problem__icontains=word) | Q(name_en__icontains=word)
+                Q(name__icontains=word)
+                | Q(acronym__icontains=word)
+                | Q(acronym_expansion__icontains=word)
+                | Q(summary__icontains=word)
+                | Q(problem__icontains=word)
+                | Q(name_en__icontains=word)
                 | Q(summary_en__icontains=word)
             )
     if filters.agency:
@@ -88,7 +89,8 @@ def apply_filters(qs: QuerySet[Innovation], filters: CatalogFilters) -> QuerySet
     if filters.region:
         code = filters.region
         qs = qs.filter(
-            Q(unit__region__code=code) | Q(unit__region__code__startswith=f"{code}.")
+            Q(unit__region__code=code)
+            | Q(unit__region__code__startswith=f"{code}.")
             | Q(unit__region__isnull=True, agency__region__code=code)
             | Q(unit__region__isnull=True, agency__region__code__startswith=f"{code}.")
         )
@@ -106,9 +108,13 @@ def apply_filters(qs: QuerySet[Innovation], filters: CatalogFilters) -> QuerySet
             awards = awards.filter(year=filters.award_year)
         qs = qs.filter(Exists(awards))
     if filters.sdg:
-        qs = qs.filter(Exists(Innovation.sdgs.through.objects.filter(
-            innovation_id=OuterRef("pk"), sdg_id=filters.sdg
-        )))
+        qs = qs.filter(
+            Exists(
+                Innovation.sdgs.through.objects.filter(
+                    innovation_id=OuterRef("pk"), sdg_id=filters.sdg
+                )
+            )
+        )
     return qs.order_by(*SORTS.get(filters.sort, SORTS["name"]))
 
 
@@ -169,7 +175,9 @@ def review_queue(user: Any) -> QuerySet[Innovation]:
 def innovation_detail(slug: str) -> Innovation | None:
     return (
         _base()
-        .prefetch_related("evidence", "team", "status_changes", "replicas__unit", "replicas__agency")
+        .prefetch_related(
+            "evidence", "team", "status_changes", "replicas__unit", "replicas__agency"
+        )
         .filter(slug=slug)
         .first()
     )
@@ -184,9 +192,9 @@ def innovation_family(innovation: Innovation) -> dict[str, Any]:
         ancestors.append(current)
         seen.add(current.pk)
         current = (
-            Innovation.objects.select_related("agency", "unit", "source").filter(
-                pk=current.source_id
-            ).first()
+            Innovation.objects.select_related("agency", "unit", "source")
+            .filter(pk=current.source_id)
+            .first()
             if current.source_id
             else None
         )
@@ -211,20 +219,29 @@ def innovation_history(innovation: Innovation) -> QuerySet[AuditEntry]:
 
 
 def agencies_with_counts() -> QuerySet[Agency]:
-    return Agency.objects.select_related("region").annotate(
-        unit_count=Count("units", distinct=True),
-        published_count=Count(
-            "innovations",
-            filter=Q(innovations__publication_state=Innovation.State.PUBLISHED),
-            distinct=True,
-        ),
-    ).order_by("name")
+    return (
+        Agency.objects.select_related("region")
+        .annotate(
+            unit_count=Count("units", distinct=True),
+            published_count=Count(
+                "innovations",
+                filter=Q(innovations__publication_state=Innovation.State.PUBLISHED),
+                distinct=True,
+            ),
+        )
+        .order_by("name")
+    )
 
 
 def units_with_counts(agency: Agency) -> QuerySet[Unit]:
-    return Unit.objects.filter(agency=agency).select_related("region").annotate(
-        published_count=Count(
-            "innovations",
-            filter=Q(innovations__publication_state=Innovation.State.PUBLISHED),
+    return (
+        Unit.objects.filter(agency=agency)
+        .select_related("region")
+        .annotate(
+            published_count=Count(
+                "innovations",
+                filter=Q(innovations__publication_state=Innovation.State.PUBLISHED),
+            )
         )
-    ).order_by("path")
+        .order_by("path")
+    )

@@ -20,28 +20,70 @@ from lumbung.core.permissions import require
 from lumbung.organisations.models import Unit
 from lumbung.organisations.services import unique_slug
 
+from . import hooks
 from .models import SDG, Award, Evidence, Innovation, Sector, StatusChange, TeamMember
 from .validators import ALLOWED_TYPES, validate_evidence_file
 
 #: Fields of the profile that the create and update services accept.
 PROFILE_FIELDS: tuple[str, ...] = (
-    "name", "name_en", "acronym", "acronym_expansion", "acronym_expansion_en", "start_date",
-    "start_year", "sector", "government_affair", "video_url",
-    "summary", "summary_en", "problem", "problem_en", "target_group", "target_group_en",
-    "target_measure", "target_measure_en", "novelty", "novelty_en", "implementation",
-    "implementation_en", "significance", "significance_en", "impact_before", "impact_after",
-    "impact_measurement", "impact_measurement_en", "adaptability", "adaptability_en",
-    "resources", "resources_en", "budget_idr", "staff_count",
-    "sustainability_institutional", "sustainability_institutional_en",
-    "sustainability_managerial", "sustainability_managerial_en",
-    "sustainability_social", "sustainability_social_en",
-    "core_components", "core_components_en", "adaptable_parts", "adaptable_parts_en",
-    "source_urls", "stage",
+    "name",
+    "name_en",
+    "acronym",
+    "acronym_expansion",
+    "acronym_expansion_en",
+    "start_date",
+    "start_year",
+    "sector",
+    "government_affair",
+    "video_url",
+    "summary",
+    "summary_en",
+    "problem",
+    "problem_en",
+    "target_group",
+    "target_group_en",
+    "target_measure",
+    "target_measure_en",
+    "novelty",
+    "novelty_en",
+    "implementation",
+    "implementation_en",
+    "significance",
+    "significance_en",
+    "impact_before",
+    "impact_after",
+    "impact_measurement",
+    "impact_measurement_en",
+    "adaptability",
+    "adaptability_en",
+    "resources",
+    "resources_en",
+    "budget_idr",
+    "staff_count",
+    "sustainability_institutional",
+    "sustainability_institutional_en",
+    "sustainability_managerial",
+    "sustainability_managerial_en",
+    "sustainability_social",
+    "sustainability_social_en",
+    "core_components",
+    "core_components_en",
+    "adaptable_parts",
+    "adaptable_parts_en",
+    "source_urls",
+    "stage",
 )
 _TEXT_FIELDS = (models.CharField, models.TextField)
 AUDITED_FIELDS: tuple[str, ...] = (
-    *PROFILE_FIELDS, "unit", "publication_state", "status", "status_since", "stop_reason",
-    "source", "replication_form", "generation",
+    *PROFILE_FIELDS,
+    "unit",
+    "publication_state",
+    "status",
+    "status_since",
+    "stop_reason",
+    "source",
+    "replication_form",
+    "generation",
 )
 
 
@@ -106,16 +148,17 @@ def innovation_create(
     _set_sdgs(innovation, data.get("sdgs"))
     after = audit.snapshot(innovation, AUDITED_FIELDS)
     audit.record(
-        actor=actor, obj=innovation, action="innovation.create",
+        actor=actor,
+        obj=innovation,
+        action="innovation.create",
         changes=audit.diff({}, {k: v for k, v in after.items() if v not in ("", None)}),
     )
+    hooks.innovation_changed(innovation)
     return innovation
 
 
 @transaction.atomic
-def innovation_update(
-    *, actor: Any, innovation: Innovation, data: Mapping[str, Any]
-) -> Innovation:
+def innovation_update(*, actor: Any, innovation: Innovation, data: Mapping[str, Any]) -> Innovation:
     innovation = Innovation.objects.select_for_update().get(pk=innovation.pk)
     require(actor, "innovation.change", innovation)
     before = audit.snapshot(innovation, AUDITED_FIELDS)
@@ -130,6 +173,7 @@ def innovation_update(
         changes["sdgs"] = [before_sdgs, after_sdgs]
     if changes:
         audit.record(actor=actor, obj=innovation, action="innovation.update", changes=changes)
+    hooks.innovation_changed(innovation)
     return innovation
 
 
@@ -148,9 +192,13 @@ def _transition(
         fields.append("review_note")
     innovation.save(update_fields=fields)
     audit.record(
-        actor=actor, obj=innovation, action=action,
-        changes={"publication_state": [before, to]}, note=note,
+        actor=actor,
+        obj=innovation,
+        action=action,
+        changes={"publication_state": [before, to]},
+        note=note,
     )
+    hooks.innovation_changed(innovation)
     return innovation
 
 
@@ -194,12 +242,13 @@ def innovation_return(*, actor: Any, innovation: Innovation, reason: str) -> Inn
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the innovation is returned.")})
-    if innovation.publication_state not in {
-        Innovation.State.SUBMITTED, Innovation.State.PUBLISHED
-    }:
+    if innovation.publication_state not in {Innovation.State.SUBMITTED, Innovation.State.PUBLISHED}:
         raise ValidationError(_("Only submitted or published innovations can be returned."))
     return _transition(
-        innovation, actor=actor, to=Innovation.State.RETURNED, action="innovation.return",
+        innovation,
+        actor=actor,
+        to=Innovation.State.RETURNED,
+        action="innovation.return",
         note=reason,
     )
 
@@ -225,14 +274,22 @@ def innovation_set_status(
     innovation.stop_reason = reason if status == Innovation.Status.STOPPED else ""
     innovation.save(update_fields=["status", "status_since", "stop_reason", "updated_at"])
     change = StatusChange.objects.create(
-        innovation=innovation, status=status, date=date, reason=reason,
+        innovation=innovation,
+        status=status,
+        date=date,
+        reason=reason,
         changed_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     audit.record(
-        actor=actor, obj=innovation, action="innovation.status",
-        changes=audit.diff(before, audit.snapshot(innovation, ("status", "status_since", "stop_reason"))),
+        actor=actor,
+        obj=innovation,
+        action="innovation.status",
+        changes=audit.diff(
+            before, audit.snapshot(innovation, ("status", "status_since", "stop_reason"))
+        ),
         note=reason,
     )
+    hooks.innovation_changed(innovation)
     return change
 
 
@@ -258,7 +315,10 @@ def evidence_add(
     # the stored name comes from the real type, never from the uploaded name
     upload.name = f"{uuid.uuid4().hex}.{ALLOWED_TYPES[content_type]}"
     evidence = Evidence(
-        innovation=innovation, kind=kind, title=title[:200], content_type=content_type,
+        innovation=innovation,
+        kind=kind,
+        title=title[:200],
+        content_type=content_type,
         size=upload.size or 0,
         uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
@@ -266,7 +326,9 @@ def evidence_add(
     try:
         evidence.save()
         audit.record(
-            actor=actor, obj=innovation, action="evidence.add",
+            actor=actor,
+            obj=innovation,
+            action="evidence.add",
             changes={"evidence": [None, evidence.title]},
         )
     except Exception:
@@ -279,7 +341,9 @@ def evidence_add(
 def evidence_remove(*, actor: Any, evidence: Evidence) -> None:
     require(actor, "innovation.change", evidence.innovation)
     audit.record(
-        actor=actor, obj=evidence.innovation, action="evidence.remove",
+        actor=actor,
+        obj=evidence.innovation,
+        action="evidence.remove",
         changes={"evidence": [evidence.title, None]},
     )
     stored = evidence.file.name
@@ -306,14 +370,18 @@ def award_add(
     if year is not None and not (2000 <= int(year) <= timezone.localdate().year):
         raise ValidationError({"year": _("The year is not plausible.")})
     award = Award(
-        innovation=innovation, level=level, year=year,
-        competition=(competition or "KIPP").strip(), label=(label or "").strip(),
+        innovation=innovation,
+        level=level,
+        year=year,
+        competition=(competition or "KIPP").strip(),
+        label=(label or "").strip(),
     )
     award.full_clean()
     award.save()
     audit.record(
         actor=actor, obj=innovation, action="award.add", changes={"award": [None, str(award)]}
     )
+    hooks.innovation_changed(innovation)
     return award
 
 
@@ -321,10 +389,13 @@ def award_add(
 def award_remove(*, actor: Any, award: Award) -> None:
     require(actor, "innovation.change", award.innovation)
     audit.record(
-        actor=actor, obj=award.innovation, action="award.remove",
+        actor=actor,
+        obj=award.innovation,
+        action="award.remove",
         changes={"award": [str(award), None]},
     )
     award.delete()
+    hooks.innovation_changed(award.innovation)
 
 
 @transaction.atomic
@@ -340,8 +411,10 @@ def team_set(
             continue
         cleaned.append(
             TeamMember(
-                innovation=innovation, name=name[:150],
-                role_title=(member.get("role_title") or "").strip()[:150], order=i,
+                innovation=innovation,
+                name=name[:150],
+                role_title=(member.get("role_title") or "").strip()[:150],
+                order=i,
             )
         )
     before = list(innovation.team.values_list("name", flat=True))
@@ -349,5 +422,29 @@ def team_set(
     TeamMember.objects.bulk_create(cleaned)
     after = [m.name for m in cleaned]
     if before != after:
-        audit.record(actor=actor, obj=innovation, action="team.set", changes={"team": [before, after]})
+        audit.record(
+            actor=actor, obj=innovation, action="team.set", changes={"team": [before, after]}
+        )
     return cleaned
+
+
+@transaction.atomic
+def innovation_delete(*, actor: Any, innovation: Innovation) -> None:
+    """Delete a draft that was never published (published records are stopped, not deleted)."""
+    innovation = Innovation.objects.select_for_update().get(pk=innovation.pk)
+    require(actor, "innovation.change", innovation)
+    if innovation.published_at is not None or innovation.replicas.exists():
+        raise ValidationError(
+            _("A published innovation or one with replicas cannot be deleted; mark it stopped.")
+        )
+    audit.record(
+        actor=actor,
+        obj=innovation,
+        action="innovation.delete",
+        changes={"name": [innovation.name, None]},
+    )
+    hooks.innovation_deleted(innovation)
+    files = [e.file.name for e in innovation.evidence.all()]
+    storage = Evidence._meta.get_field("file").storage
+    innovation.delete()
+    transaction.on_commit(lambda: [storage.delete(name) for name in files])

@@ -17,7 +17,11 @@ class Region(models.Model):
     name = models.CharField(_("name"), max_length=120)
     level = models.CharField(_("level"), max_length=16, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
         verbose_name=_("province"),
     )
 
@@ -46,7 +50,11 @@ class Agency(models.Model):
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     region = models.ForeignKey(
-        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="agencies",
+        Region,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agencies",
         verbose_name=_("region"),
     )
     website = models.URLField(_("website"), blank=True)
@@ -84,7 +92,11 @@ class Unit(models.Model):
         Agency, on_delete=models.CASCADE, related_name="units", verbose_name=_("agency")
     )
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
         verbose_name=_("parent unit"),
     )
     name = models.CharField(_("name"), max_length=250)
@@ -92,7 +104,11 @@ class Unit(models.Model):
     slug = models.SlugField(_("slug"), max_length=250)
     kind = models.CharField(_("type"), max_length=24, choices=Kind.choices, default=Kind.OTHER)
     region = models.ForeignKey(
-        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="units",
+        Region,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="units",
         verbose_name=_("region"),
     )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
@@ -132,13 +148,18 @@ class Partner(models.Model):
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
     kind = models.CharField(_("type"), max_length=16, choices=Kind.choices)
     region = models.ForeignKey(
-        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="partners",
+        Region,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="partners",
         verbose_name=_("region"),
     )
     description = models.TextField(_("description"), blank=True)
     website = models.URLField(_("website"), blank=True)
     is_example = models.BooleanField(
-        _("example data"), default=False,
+        _("example data"),
+        default=False,
         help_text=_("Marks records made up for the demo, not facts about a real organisation."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -157,7 +178,10 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("display name"), max_length=150, blank=True)
     preferred_language = models.CharField(
-        _("preferred language"), max_length=8, blank=True, choices=[("id", "Bahasa Indonesia"), ("en", "English")]
+        _("preferred language"),
+        max_length=8,
+        blank=True,
+        choices=[("id", "Bahasa Indonesia"), ("en", "English")],
     )
 
     class Meta:
@@ -192,7 +216,11 @@ class Membership(models.Model):
         Agency, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("agency")
     )
     unit = models.ForeignKey(
-        Unit, null=True, blank=True, on_delete=models.CASCADE, related_name="memberships",
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="memberships",
         verbose_name=_("unit"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -203,11 +231,13 @@ class Membership(models.Model):
         ordering = ["agency__name", "role"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "role", "agency"], condition=models.Q(unit__isnull=True),
+                fields=["user", "role", "agency"],
+                condition=models.Q(unit__isnull=True),
                 name="membership_unique_agency",
             ),
             models.UniqueConstraint(
-                fields=["user", "role", "unit"], condition=models.Q(unit__isnull=False),
+                fields=["user", "role", "unit"],
+                condition=models.Q(unit__isnull=False),
                 name="membership_unique_unit",
             ),
         ]

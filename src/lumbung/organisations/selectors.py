@@ -44,6 +44,8 @@ def region_list(*, level: str | None = None) -> QuerySet[Region]:
 
 
 def memberships_of(user: User) -> QuerySet[Membership]:
-    return Membership.objects.filter(user=user).select_related("agency", "unit").order_by(
-        "agency__name", "role"
+    return (
+        Membership.objects.filter(user=user)
+        .select_related("agency", "unit")
+        .order_by("agency__name", "role")
     )

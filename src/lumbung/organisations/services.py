@@ -50,7 +50,11 @@ def agency_create(
         raise ValidationError({"kind": _("Unknown agency type.")})
     _check_region(region)
     agency = Agency(
-        name=name, kind=kind, region=region, short_name=short_name.strip(), website=website,
+        name=name,
+        kind=kind,
+        region=region,
+        short_name=short_name.strip(),
+        website=website,
         slug=unique_slug(Agency, short_name or name),
     )
     agency.full_clean()
@@ -81,7 +85,11 @@ def unit_create(
     if parent is not None and parent.agency_id != agency.pk:
         raise ValidationError({"parent": _("The parent unit must belong to the same agency.")})
     unit = Unit(
-        agency=agency, parent=parent, name=name, kind=kind, region=region or agency.region,
+        agency=agency,
+        parent=parent,
+        name=name,
+        kind=kind,
+        region=region or agency.region,
         short_name=short_name.strip(),
         slug=unique_slug(Unit, short_name or name, max_length=250, agency=agency),
     )
@@ -110,8 +118,13 @@ def partner_create(
     if kind not in Partner.Kind.values:
         raise ValidationError({"kind": _("Unknown partner type.")})
     partner = Partner(
-        name=name.strip(), kind=kind, region=region, description=description, website=website,
-        is_example=is_example, slug=unique_slug(Partner, name),
+        name=name.strip(),
+        kind=kind,
+        region=region,
+        description=description,
+        website=website,
+        is_example=is_example,
+        slug=unique_slug(Partner, name),
     )
     partner.full_clean()
     partner.save()
@@ -139,7 +152,9 @@ def membership_grant(
     if created:
         membership.full_clean()
         audit.record(
-            actor=actor, obj=user, action="membership.grant",
+            actor=actor,
+            obj=user,
+            action="membership.grant",
             changes={"role": [None, role], "where": [None, str(unit or agency)]},
         )
     forget_access(user)
@@ -150,8 +165,13 @@ def membership_grant(
 def membership_revoke(*, actor: Any, membership: Membership) -> None:
     require(actor, "agency.manage_members", membership.agency)
     audit.record(
-        actor=actor, obj=membership.user, action="membership.revoke",
-        changes={"role": [membership.role, None], "where": [str(membership.unit or membership.agency), None]},
+        actor=actor,
+        obj=membership.user,
+        action="membership.revoke",
+        changes={
+            "role": [membership.role, None],
+            "where": [str(membership.unit or membership.agency), None],
+        },
     )
     membership.delete()
     forget_access(membership.user)
