@@ -8,8 +8,10 @@ from .factories import AgencyFactory, InnovationFactory, UnitFactory, UserFactor
 
 
 @pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):
+def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # fast hashing: the suite creates many users; production keeps Django's defaults
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -38,7 +38,7 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
         predicate = _RULES[action]
     except KeyError as exc:  # a typo in an action name must fail loudly, never allow
         raise LookupError(f"no permission rule for {action!r}") from exc
-    if user is not None and getattr(user, "is_active", True) is False:
+    if getattr(user, "is_authenticated", False) and not getattr(user, "is_active", True):
         return False
     return bool(predicate(user, obj))
 
