@@ -19,9 +19,15 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 def test_create_sets_agency_slug_sdgs_and_year(world):
     innovation = services.innovation_create(
-        actor=world.officer, unit=world.unit,
-        data={"name": "Rumah Kinasih", "acronym": "RK", "start_date": dt.date(2019, 5, 1),
-              "sector": "social", "sdgs": [1, 8, 10]},
+        actor=world.officer,
+        unit=world.unit,
+        data={
+            "name": "Rumah Kinasih",
+            "acronym": "RK",
+            "start_date": dt.date(2019, 5, 1),
+            "sector": "social",
+            "sdgs": [1, 8, 10],
+        },
     )
     assert innovation.agency == world.agency
     assert innovation.slug == "rk"
@@ -45,8 +51,11 @@ def test_create_in_another_unit_is_refused(world):
         pytest.param({"name": "A", "start_year": 2999}, "start_year", id="future-year"),
         pytest.param({"name": "A", "video_url": "not a url"}, "video_url", id="bad-url"),
         pytest.param({"name": "A", "stage": "flying"}, "stage", id="bad-stage"),
-        pytest.param({"name": "A", "publication_state": "published"}, "publication_state",
-                     id="state-not-settable"),
+        pytest.param(
+            {"name": "A", "publication_state": "published"},
+            "publication_state",
+            id="state-not-settable",
+        ),
     ],
 )
 def test_create_rejects_bad_input_and_writes_nothing(world, data, field):
@@ -77,8 +86,12 @@ def test_review_workflow_submit_return_resubmit_publish(world):
     draft.refresh_from_db()
     assert draft.is_published and draft.published_at is not None and draft.review_note == ""
     actions = [e.action for e in draft_history(draft)]
-    assert actions[:4] == ["innovation.publish", "innovation.submit", "innovation.return",
-                           "innovation.submit"]
+    assert actions[:4] == [
+        "innovation.publish",
+        "innovation.submit",
+        "innovation.return",
+        "innovation.submit",
+    ]
 
 
 def draft_history(innovation):
@@ -97,15 +110,22 @@ def test_submit_requires_core_sections(world):
 def test_status_stopped_needs_reason_and_is_kept_over_time(world):
     with pytest.raises(ValidationError):
         services.innovation_set_status(
-            actor=world.officer, innovation=world.published, status="stopped",
+            actor=world.officer,
+            innovation=world.published,
+            status="stopped",
             date=dt.date(2024, 1, 1),
         )
     services.innovation_set_status(
-        actor=world.officer, innovation=world.published, status="stopped",
-        date=dt.date(2024, 1, 1), reason="Anggaran dihentikan",
+        actor=world.officer,
+        innovation=world.published,
+        status="stopped",
+        date=dt.date(2024, 1, 1),
+        reason="Anggaran dihentikan",
     )
     services.innovation_set_status(
-        actor=world.officer, innovation=world.published, status="continuing",
+        actor=world.officer,
+        innovation=world.published,
+        status="continuing",
         date=dt.date(2024, 6, 1),
     )
     world.published.refresh_from_db()
@@ -114,14 +134,18 @@ def test_status_stopped_needs_reason_and_is_kept_over_time(world):
 
 
 def test_evidence_type_is_read_from_content_not_name(world):
-    fake = SimpleUploadedFile("laporan.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    fake = SimpleUploadedFile(
+        "laporan.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf"
+    )
     with pytest.raises(ValidationError) as exc:
-        services.evidence_add(actor=world.officer, innovation=world.draft, kind="other",
-                              title="Laporan", upload=fake)
+        services.evidence_add(
+            actor=world.officer, innovation=world.draft, kind="other", title="Laporan", upload=fake
+        )
     assert "file" in exc.value.message_dict
     png_named_pdf = SimpleUploadedFile("foto.pdf", PNG, content_type="application/pdf")
-    evidence = services.evidence_add(actor=world.officer, innovation=world.draft, kind="photo",
-                                     title="", upload=png_named_pdf)
+    evidence = services.evidence_add(
+        actor=world.officer, innovation=world.draft, kind="photo", title="", upload=png_named_pdf
+    )
     assert evidence.content_type == "image/png"
     assert evidence.file.name.endswith(".png")
     assert evidence.title == "foto"
@@ -131,15 +155,21 @@ def test_evidence_size_limit(world, settings):
     settings.EVIDENCE_MAX_BYTES = 100
     big = SimpleUploadedFile("besar.pdf", PDF + b"0" * 200)
     with pytest.raises(ValidationError):
-        services.evidence_add(actor=world.officer, innovation=world.draft, kind="other",
-                              title="Besar", upload=big)
+        services.evidence_add(
+            actor=world.officer, innovation=world.draft, kind="other", title="Besar", upload=big
+        )
     assert not Evidence.objects.exists()
 
 
 def test_evidence_by_other_unit_is_refused(world):
     with pytest.raises(PermissionDenied):
-        services.evidence_add(actor=world.sibling_officer, innovation=world.draft, kind="other",
-                              title="x", upload=SimpleUploadedFile("a.pdf", PDF))
+        services.evidence_add(
+            actor=world.sibling_officer,
+            innovation=world.draft,
+            kind="other",
+            title="x",
+            upload=SimpleUploadedFile("a.pdf", PDF),
+        )
 
 
 def test_sniff_content_type():
@@ -150,21 +180,28 @@ def test_sniff_content_type():
 
 
 def test_awards_validate_level_and_year(world):
-    award = services.award_add(actor=world.officer, innovation=world.published, level="top_99",
-                               year=2019, label="Top 99 KIPP 2019")
+    award = services.award_add(
+        actor=world.officer,
+        innovation=world.published,
+        level="top_99",
+        year=2019,
+        label="Top 99 KIPP 2019",
+    )
     assert str(award) == "Top 99 KIPP 2019"
     with pytest.raises(ValidationError):
         services.award_add(actor=world.officer, innovation=world.published, level="gold", year=2019)
     with pytest.raises(ValidationError):
-        services.award_add(actor=world.officer, innovation=world.published, level="top_45",
-                           year=1890)
+        services.award_add(
+            actor=world.officer, innovation=world.published, level="top_45", year=1890
+        )
 
 
 @pytest.mark.django_db(transaction=True)
 def test_update_rolls_back_with_the_outer_transaction(world):
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.innovation_update(actor=world.officer, innovation=world.draft,
-                                   data={"summary": "akan dibatalkan"})
+        services.innovation_update(
+            actor=world.officer, innovation=world.draft, data={"summary": "akan dibatalkan"}
+        )
         raise RuntimeError("boom")
     world.draft.refresh_from_db()
     assert world.draft.summary != "akan dibatalkan"
@@ -189,6 +226,9 @@ def test_localized_falls_back_to_indonesian(world):
 
 
 def test_team_set_replaces_members(world):
-    services.team_set(actor=world.officer, innovation=world.draft,
-                      members=[{"name": "Ani", "role_title": "Ketua"}, {"name": " "}])
+    services.team_set(
+        actor=world.officer,
+        innovation=world.draft,
+        members=[{"name": "Ani", "role_title": "Ketua"}, {"name": " "}],
+    )
     assert list(world.draft.team.values_list("name", flat=True)) == ["Ani"]

@@ -4,7 +4,8 @@ from lumbung.core import audit
 
 def test_update_records_who_when_and_which_fields(world):
     services.innovation_update(
-        actor=world.officer, innovation=world.draft,
+        actor=world.officer,
+        innovation=world.draft,
         data={"summary": "Ringkasan baru", "novelty": "Berbasis komunitas"},
     )
     entry = audit.history(world.draft).first()

@@ -9,8 +9,18 @@ from django.core.exceptions import PermissionDenied
 from lumbung.core.permissions import can, registered_actions, require
 
 # person -> {(action, target): allowed}; targets name attributes of the `world` fixture
-ROLES = ["officer", "sibling_officer", "other_officer", "admin", "other_admin", "viewer", "judge",
-         "platform_admin", "nobody", "anonymous"]
+ROLES = [
+    "officer",
+    "sibling_officer",
+    "other_officer",
+    "admin",
+    "other_admin",
+    "viewer",
+    "judge",
+    "platform_admin",
+    "nobody",
+    "anonymous",
+]
 
 MATRIX: dict[tuple[str, str], set[str]] = {
     # who may see a draft of the officer's unit
@@ -52,8 +62,11 @@ def test_permission_matrix(world, person, action, target, expected):
 
 def test_every_registered_action_is_in_the_matrix():
     covered = {action for action, _ in MATRIX}
-    catalog_and_org = {a for a in registered_actions() if a.split(".")[0] in
-                       {"innovation", "organisations", "agency"}}
+    catalog_and_org = {
+        a
+        for a in registered_actions()
+        if a.split(".")[0] in {"innovation", "organisations", "agency"}
+    }
     assert catalog_and_org <= covered
 
 
