@@ -1,0 +1,85 @@
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from lumbung.organisations import services
+from lumbung.organisations.access import access_for
+from lumbung.organisations.models import Agency, Region, Role, Unit
+from tests.factories import UserFactory
+
+
+def test_agency_and_unit_tree(world):
+    agency = services.agency_create(
+        actor=world.platform_admin,
+        name="Pemerintah Kabupaten Temanggung",
+        kind="regency",
+        region=Region.objects.get(code="33.23"),
+    )
+    dinas = services.unit_create(
+        actor=world.platform_admin, agency=agency, name="Dinas Sosial", kind="dinas"
+    )
+    seksi = services.unit_create(
+        actor=world.platform_admin, agency=agency, name="Seksi Rehsos", parent=dinas
+    )
+    assert seksi.path == f"/{dinas.pk}/{seksi.pk}/"
+    assert seksi.ancestor_ids == [dinas.pk]
+    assert seksi.region.code == "33.23"  # inherited from the agency
+    assert agency.slug == "pemerintah-kabupaten-temanggung"
+
+
+def test_only_platform_admin_creates_agencies(world):
+    with pytest.raises(PermissionDenied):
+        services.agency_create(actor=world.admin, name="Badan X", kind="agency")
+    assert not Agency.objects.filter(name="Badan X").exists()
+
+
+def test_agency_admin_creates_units_only_in_own_agency(world):
+    services.unit_create(actor=world.admin, agency=world.agency, name="Sentra Baru")
+    with pytest.raises(PermissionDenied):
+        services.unit_create(actor=world.admin, agency=world.other_agency, name="Sentra Lain")
+    assert not Unit.objects.filter(name="Sentra Lain").exists()
+
+
+def test_unit_parent_must_be_in_same_agency(world):
+    with pytest.raises(ValidationError):
+        services.unit_create(
+            actor=world.platform_admin, agency=world.agency, name="X", parent=world.other_unit
+        )
+
+
+def test_unique_slugs(world):
+    a = services.unit_create(actor=world.admin, agency=world.agency, name="Sentra Baru")
+    b = services.unit_create(actor=world.admin, agency=world.agency, name="Sentra Baru")
+    assert a.slug != b.slug
+
+
+def test_membership_grant_is_idempotent_and_refreshes_access(world):
+    person = UserFactory()
+    assert not access_for(person).has_role(Role.UNIT_OFFICER)
+    services.membership_grant(
+        actor=world.admin, user=person, role=Role.UNIT_OFFICER, agency=world.agency, unit=world.unit
+    )
+    services.membership_grant(
+        actor=world.admin, user=person, role=Role.UNIT_OFFICER, agency=world.agency, unit=world.unit
+    )
+    assert person.memberships.count() == 1
+    assert world.unit.pk in access_for(person).unit_ids(Role.UNIT_OFFICER)
+
+
+def test_unit_role_needs_a_unit(world):
+    with pytest.raises(ValidationError):
+        services.membership_grant(
+            actor=world.admin, user=UserFactory(), role=Role.UNIT_OFFICER, agency=world.agency
+        )
+
+
+def test_other_agency_admin_cannot_grant(world):
+    with pytest.raises(PermissionDenied):
+        services.membership_grant(
+            actor=world.other_admin, user=UserFactory(), role=Role.VIEWER, agency=world.agency
+        )
+
+
+def test_access_is_computed_once_per_user(world, django_assert_num_queries):
+    access_for(world.officer)
+    with django_assert_num_queries(0):
+        access_for(world.officer)
