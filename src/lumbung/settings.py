@@ -66,9 +66,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",
     "lumbung.core",
     "lumbung.organisations",
     "lumbung.catalog",
+    "lumbung.notifications",
+    "lumbung.replication",
+    "lumbung.search",
     "lumbung.api",
     "lumbung.web",
 ]

@@ -7,6 +7,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("lumbung.web.auth_urls")),  # django.contrib.auth.urls, our templates
+    path("cari/", include("lumbung.search.urls")),  # lumbung.search pages
+    path("replikasi/", include("lumbung.replication.urls")),
+    path("notifikasi/", include("lumbung.notifications.urls")),
     path("", include("lumbung.web.urls")),
 ]

@@ -1,3 +1,76 @@
-from ninja import NinjaAPI
+"""The HTTP API: one NinjaAPI object at /api/v1/, each app contributes a router.
 
-api = NinjaAPI(title="Lumbung API", version="1", urls_namespace="api")
+Writes need an API token (``Authorization: Bearer <key>``, made with ``lumbung apitoken``) or a
+signed-in session with its CSRF token; reads of public data need nothing. Errors always have the
+body ``{"detail": ..., "errors": [{"field": ..., "message": ...}]}`` (see ``errors.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Router, Swagger
+
+from lumbung.catalog.api import router as catalog_router
+from lumbung.organisations.api import router as organisations_router
+from lumbung.search.api import router as search_router
+
+from . import errors
+from .auth import READ_AUTH, WRITE_AUTH
+
+
+class LumbungAPI(NinjaAPI):
+    """NinjaAPI whose "method not allowed" answers are JSON errors too."""
+
+    @property
+    def urls(self) -> tuple[list[Any], str, str]:
+        patterns, app_name, namespace = super().urls
+        for pattern in patterns:
+            pattern.callback = self._json_405(pattern.callback)
+        return patterns, app_name, namespace
+
+    def _json_405(self, view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            response = view(request, *args, **kwargs)
+            if response.status_code == 405 and "json" not in response.get("Content-Type", ""):
+                allow = response.get("Allow", "")
+                response = errors.error_response(self, request, 405, _("Method not allowed."))
+                response["Allow"] = allow
+            return response
+
+        return wrapper
+
+
+api = LumbungAPI(
+    title="Lumbung API",
+    version="1",
+    description=__doc__ or "",
+    urls_namespace="api",
+    auth=WRITE_AUTH,
+    # served from the package's static files; no validator badge fetched from the internet
+    docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": True}),
+)
+errors.install(api)
+
+api.add_router("", organisations_router)
+api.add_router("", catalog_router)
+api.add_router("", "lumbung.replication.api.router")
+api.add_router("/search", search_router)  # lumbung.search: search, match, similar, duplicates
+
+# Last: any other address under /api/v1/ is a JSON 404, like every other API error.
+_fallback = Router(auth=READ_AUTH)
+
+
+@_fallback.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", include_in_schema=False
+)
+def not_found(request: HttpRequest, rest: str) -> None:
+    raise Http404
+
+
+api.add_router("", _fallback)

@@ -5,4 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class ApiConfig(AppConfig):
     name = "lumbung.api"
     label = "lumbung_api"
-    verbose_name = _("Api")
+    verbose_name = _("API")
+
+    def ready(self) -> None:
+        from . import rules  # noqa: F401  (registers the permission rules)

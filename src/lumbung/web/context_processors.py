@@ -1,9 +1,49 @@
+"""What every page's layout needs: the navigation, the reader's search text, who may review."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from lumbung.organisations.access import access_for
+from lumbung.organisations.models import Role
+
+
+def may_review_somewhere(user: Any) -> bool:
+    """Whether the review queue is worth linking for this person (the queue itself and every
+    decision check the permission registry per innovation)."""
+    access = access_for(user)
+    return access.is_platform_admin or bool(access.agency_ids(Role.AGENCY_ADMIN))
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    return {}
+    user = getattr(request, "user", None)
+    signed_in = bool(user is not None and user.is_authenticated)
+    items: list[tuple[str, Any]] = [
+        (reverse("web:home"), _("Home")),
+        (reverse("web:catalog"), _("Innovation catalog")),
+        (reverse("web:agencies"), _("Agencies")),
+    ]
+    if signed_in:
+        items.append((reverse("web:dashboard"), _("Workspace")))
+        if may_review_somewhere(user):
+            items.append((reverse("web:review_queue"), _("Review")))
+        if user.is_staff:  # type: ignore[union-attr]
+            items.append((reverse("admin:index"), _("Admin")))
+    path = request.path
+    nav = []
+    for url, label in items:
+        if path == url:
+            current = "page"
+        elif url != "/" and path.startswith(url):
+            current = "true"
+        else:
+            current = ""
+        nav.append({"url": url, "label": label, "current": current})
+    return {
+        "nav_items": nav,
+        "site_search_q": request.GET.get("q", "")[:200] if path.startswith("/inovasi/") else "",
+    }

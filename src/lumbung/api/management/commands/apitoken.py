@@ -1,0 +1,81 @@
+"""lumbung apitoken USERNAME [--name N] | --list | --revoke PREFIX
+
+Makes an API token for a person and prints its key once (only a hash is kept), lists a person's
+tokens, or revokes one by its prefix.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from lumbung.api import services
+from lumbung.api.models import ApiToken
+
+
+class Command(BaseCommand):
+    help = "Make an API token for a person and print its key once; or list or revoke tokens."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("username")
+        parser.add_argument("--name", default="", help="what the token is for")
+        group = parser.add_mutually_exclusive_group()
+        group.add_argument("--list", action="store_true", help="list the person's tokens")
+        group.add_argument("--revoke", metavar="PREFIX", help="revoke the token with this prefix")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        User = get_user_model()
+        user = User.objects.filter(username=options["username"]).first()
+        if user is None:
+            raise CommandError(f"No person with the user name {options['username']!r}.")
+        if options["list"]:
+            self._list(user)
+        elif options["revoke"]:
+            self._revoke(user, options["revoke"])
+        else:
+            self._create(user, options["name"])
+
+    def _create(self, user: Any, name: str) -> None:
+        name = name.strip() or f"token {timezone.localtime():%Y-%m-%d %H:%M}"
+        try:
+            token, key = services.token_create(
+                actor=None, user=user, name=name, check_permission=False
+            )
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
+        self.stderr.write(
+            f"Token {token.name!r} for {user.username} made. Keep the key now: "
+            "it is not stored and cannot be shown again.\n"
+            "Use it as the header  Authorization: Bearer <key>"
+        )
+        self.stdout.write(key)
+
+    def _list(self, user: Any) -> None:
+        tokens = ApiToken.objects.filter(user=user)
+        if not tokens:
+            self.stdout.write("No tokens.")
+        for t in tokens:
+            state = f"revoked {t.revoked_at:%Y-%m-%d}" if t.revoked_at else "active"
+            used = f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "never"
+            self.stdout.write(
+                f"{t.prefix}…  {t.name}  made {t.created_at:%Y-%m-%d}  used {used}  {state}"
+            )
+
+    def _revoke(self, user: Any, prefix: str) -> None:
+        prefix = prefix.rstrip("…. ")
+        matches = list(ApiToken.objects.filter(user=user, prefix__startswith=prefix[:16]))
+        matches = [t for t in matches if t.prefix.startswith(prefix) or prefix.startswith(t.prefix)]
+        if len(matches) != 1:
+            raise CommandError(
+                f"{len(matches)} tokens of {user.username} match {prefix!r}; give one prefix "
+                "from --list."
+            )
+        try:
+            services.token_revoke(actor=None, token=matches[0], check_permission=False)
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
+        self.stdout.write(f"Revoked {matches[0]}.")

@@ -1,0 +1,346 @@
+"""Forms for the catalog's pages: the public filter form and the workspace's editing forms.
+
+The forms parse and check what a person typed; every write goes through ``catalog.services``,
+whose ``ValidationError``s are mapped back onto the form with :func:`add_service_errors`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from lumbung.organisations.models import Agency, Region, Unit
+
+from .models import SDG, Award, Evidence, Innovation, Sector
+from .selectors import SORTS
+from .services import PROFILE_FIELDS
+
+FIRST_AWARD_YEAR = 2014
+
+
+def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form: field messages on their fields (when the
+    form has them), everything else at the top of the form."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            messages = [m for e in errors for m in e.messages]
+            if name in form.fields:
+                form.add_error(name, messages)
+            else:
+                form.add_error(None, messages)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _years() -> list[tuple[str, str]]:
+    this_year = timezone.localdate().year
+    return [(str(y), str(y)) for y in range(this_year, FIRST_AWARD_YEAR - 1, -1)]
+
+
+class CatalogFilterForm(forms.Form):
+    """The public catalog's filters as a labelled GET form, shown unbound with the request's
+    parameters as initial values (filtering itself is done by ``CatalogFilters.from_mapping`` on
+    the same parameters, which drops what it cannot parse)."""
+
+    q = forms.CharField(
+        label=_("Words"), required=False, max_length=200, widget=forms.TextInput(attrs={})
+    )
+    agency = forms.ChoiceField(label=_("Agency"), required=False)
+    unit = forms.ChoiceField(label=_("Unit"), required=False)
+    region = forms.ChoiceField(label=_("Region (province)"), required=False)
+    sector = forms.ChoiceField(label=_("Sector"), required=False)
+    stage = forms.ChoiceField(label=_("Management stage"), required=False)
+    award = forms.ChoiceField(label=_("Award level"), required=False)
+    award_year = forms.ChoiceField(label=_("Award year"), required=False)
+    sdg = forms.ChoiceField(label=_("SDG"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False)
+
+    SORT_LABELS = {
+        "name": _("Name (A–Z)"),
+        "newest": _("Newest published"),
+        "start_year": _("Most recent start"),
+        "agency": _("Agency"),
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "filter_%s")
+        super().__init__(*args, **kwargs)
+        anything = [("", _("Any"))]
+        self.fields["q"].widget.input_type = "search"
+        agencies = list(Agency.objects.order_by("name").values_list("slug", "name"))
+        self.fields["agency"].choices = anything + agencies
+        chosen_agency = str(self.initial.get("agency") or "").strip()
+        units: list[tuple[Any, str]] = []
+        if chosen_agency:
+            units = [
+                (str(pk), name)
+                for pk, name in Unit.objects.filter(agency__slug=chosen_agency)
+                .order_by("path")
+                .values_list("pk", "name")
+            ]
+        self.fields["unit"].choices = anything + units
+        if not units:
+            self.fields["unit"].help_text = _("Choose an agency first to list its units.")
+        regions = list(
+            Region.objects.filter(level=Region.Level.PROVINCE)
+            .order_by("name")
+            .values_list("code", "name")
+        )
+        chosen_region = str(self.initial.get("region") or "").strip()
+        if chosen_region and chosen_region not in {code for code, _name in regions}:
+            extra = Region.objects.filter(code=chosen_region).values_list("code", "name").first()
+            if extra:
+                regions.append(extra)
+        self.fields["region"].choices = anything + regions
+        self.fields["sector"].choices = anything + [(s.code, str(s)) for s in Sector.objects.all()]
+        self.fields["stage"].choices = anything + list(Innovation.Stage.choices)
+        self.fields["award"].choices = anything + list(Award.Level.choices)
+        self.fields["award_year"].choices = anything + _years()
+        self.fields["sdg"].choices = anything + [(str(s.number), str(s)) for s in SDG.objects.all()]
+        self.fields["status"].choices = anything + list(Innovation.Status.choices)
+        self.fields["sort"].choices = [(key, self.SORT_LABELS.get(key, key)) for key in SORTS]
+
+
+# --- workspace ------------------------------------------------------------------------------
+
+_TEXTAREA = {"rows": 5}
+
+
+class InnovationProfileForm(forms.ModelForm):
+    """Every section of an innovation's profile; English versions sit beside the Indonesian."""
+
+    #: (legend, field names) for the fieldsets of the edit page, following the national
+    #: competition's sections. Each field's ``<name>_en`` companion is shown with it.
+    SECTIONS: tuple[tuple[Any, tuple[str, ...]], ...] = (
+        (
+            _("Name and identity"),
+            (
+                "name",
+                "acronym",
+                "acronym_expansion",
+                "start_date",
+                "start_year",
+                "sector",
+                "government_affair",
+                "stage",
+                "video_url",
+            ),
+        ),
+        (_("Summary"), ("summary",)),
+        (_("Background, problem and target group"), ("problem", "target_group", "target_measure")),
+        (_("Novelty and added value"), ("novelty",)),
+        (_("Implementation"), ("implementation",)),
+        (
+            _("Significance: before and after"),
+            ("significance", "impact_before", "impact_after", "impact_measurement"),
+        ),
+        (
+            _("Adaptability: what must stay and what may change"),
+            ("adaptability", "core_components", "adaptable_parts"),
+        ),
+        (_("Resources"), ("resources", "budget_idr", "staff_count")),
+        (
+            _("Sustainability"),
+            ("sustainability_institutional", "sustainability_managerial", "sustainability_social"),
+        ),
+        (_("Sustainable Development Goals"), ("sdgs",)),
+        (_("Sources"), ("source_urls",)),
+    )
+
+    video_url = forms.URLField(
+        label=capfirst(Innovation._meta.get_field("video_url").verbose_name),
+        required=False,
+        max_length=200,
+        assume_scheme="https",
+        help_text=_("A public address of a video about the innovation."),
+    )
+
+    class Meta:
+        model = Innovation
+        fields = (*PROFILE_FIELDS, "sdgs")
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "sdgs": forms.CheckboxSelectMultiple,
+            "impact_before": forms.Textarea(attrs={"rows": 2}),
+            "impact_after": forms.Textarea(attrs={"rows": 2}),
+            "source_urls": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "acronym_expansion": _("What the acronym stands for."),
+            "start_date": _("When the innovation started running."),
+            "start_year": _("Only if the exact start date is not known."),
+            "target_measure": _("A target that can be measured, e.g. a number of people served."),
+            "impact_before": _("The situation before the innovation, with figures."),
+            "impact_after": _("The situation after the innovation, with the same figures."),
+            "core_components": _(
+                "One per line: what must not change for the innovation to work elsewhere."
+            ),
+            "adaptable_parts": _("One per line: what a replicating unit may adjust."),
+            "budget_idr": _("Whole Rupiah, without dots or commas."),
+            "sdgs": _("Choose the goals the innovation contributes to."),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sector"].queryset = Sector.objects.all()
+        self.fields["sdgs"].queryset = SDG.objects.all()
+        self.fields["sector"].empty_label = _("(none)")
+        for name, field in self.fields.items():
+            if isinstance(field.widget, forms.Textarea) and "rows" not in field.widget.attrs:
+                field.widget.attrs.update(_TEXTAREA)
+            if name.endswith("_en"):
+                field.widget.attrs["lang"] = "en"
+        self.fields["budget_idr"].widget.attrs.setdefault("inputmode", "numeric")
+
+    def sections(self) -> list[dict[str, Any]]:
+        """The fieldsets for the template: each with rows of (field, English field or None)."""
+        out = []
+        for legend, names in self.SECTIONS:
+            rows = []
+            for name in names:
+                english = f"{name}_en"
+                rows.append(
+                    {
+                        "field": self[name],
+                        "english": self[english] if english in self.fields else None,
+                    }
+                )
+            out.append({"legend": legend, "rows": rows})
+        return out
+
+    def service_data(self) -> dict[str, Any]:
+        return {name: self.cleaned_data.get(name) for name in (*PROFILE_FIELDS, "sdgs")}
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Unit) -> str:
+        return f"{obj.agency} — {obj.name}"
+
+
+class InnovationCreateForm(forms.Form):
+    unit = UnitChoiceField(
+        label=_("Unit"),
+        queryset=Unit.objects.none(),
+        help_text=_("The unit that runs the innovation."),
+    )
+    name = forms.CharField(label=_("Name"), max_length=200)
+    acronym = forms.CharField(label=_("Acronym"), max_length=60, required=False)
+    acronym_expansion = forms.CharField(
+        label=_("Acronym expansion"),
+        max_length=300,
+        required=False,
+        help_text=_("What the acronym stands for."),
+    )
+    sector = forms.ModelChoiceField(
+        label=_("Sector"), queryset=Sector.objects.all(), required=False, empty_label=_("(none)")
+    )
+    summary = forms.CharField(
+        label=_("Summary"), required=False, widget=forms.Textarea(attrs=_TEXTAREA)
+    )
+
+    def __init__(self, *args: Any, units: Iterable[Unit] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        ids = [u.pk for u in units]
+        self.fields["unit"].queryset = (
+            Unit.objects.filter(pk__in=ids)
+            .select_related("agency")
+            .order_by("agency__name", "path")
+        )
+        if len(ids) == 1:
+            self.fields["unit"].initial = ids[0]
+
+    def service_data(self) -> dict[str, Any]:
+        return {k: v for k, v in self.cleaned_data.items() if k != "unit"}
+
+
+class TeamMemberForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=150, required=False)
+    role_title = forms.CharField(label=_("Role in the team"), max_length=150, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("role_title") and not (data.get("name") or "").strip():
+            self.add_error("name", _("Give the member's name, or clear the role."))
+        return data
+
+
+TeamFormSet = forms.formset_factory(TeamMemberForm, extra=2, max_num=50, validate_max=True)
+
+
+class EvidenceForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of evidence"), choices=Evidence.Kind.choices)
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        required=False,
+        help_text=_("If left empty, the file's name is used."),
+    )
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("A PDF document or a PNG, JPEG or WebP image."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "application/pdf,image/png,image/jpeg,image/webp"}
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "evidence")
+        super().__init__(*args, **kwargs)
+
+
+class AwardForm(forms.Form):
+    level = forms.ChoiceField(label=_("Level"), choices=Award.Level.choices)
+    year = forms.TypedChoiceField(
+        label=_("Year"), coerce=int, required=False, empty_value=None, choices=()
+    )
+    competition = forms.CharField(label=_("Competition"), max_length=200, initial="KIPP")
+    label = forms.CharField(
+        label=_("As announced"),
+        max_length=200,
+        required=False,
+        help_text=_("The award's name as it was announced, if different."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "award")
+        super().__init__(*args, **kwargs)
+        this_year = timezone.localdate().year
+        self.fields["year"].choices = [("", _("(unknown)"))] + [
+            (str(y), str(y)) for y in range(this_year, 1999, -1)
+        ]
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("New status"), choices=Innovation.Status.choices, widget=forms.RadioSelect
+    )
+    date = forms.DateField(
+        label=_("Since"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when the innovation stopped."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "status")
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate()
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for returning"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The unit sees this note and can change the innovation accordingly."),
+    )

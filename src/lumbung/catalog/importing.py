@@ -1,0 +1,919 @@
+"""Import innovations from a CSV or XLSX file with (at least) the columns of the demo's
+``innovations.csv``.
+
+Two passes. First every row is checked — nothing is written while checking — and each bad row is
+reported with its line number and the reason. Then the rows are written in ONE transaction
+through the organisations and catalog services, so the audit history records the import:
+
+* by default nothing at all is written when any row is bad (all or nothing);
+* with ``valid_only=True`` the good rows are written and the bad ones are still reported.
+
+An exception (or Ctrl-C) half-way through the writing rolls everything back. Re-importing the
+same file creates nothing new: an innovation is matched by agency + unit + name and, when it is
+already there, left unchanged.
+
+The function :func:`import_innovations` is used by ``lumbung import innovations`` (a system
+import: ``actor=None, check_permission=False``) and can serve a web upload page later (pass the
+signed-in user as actor and keep the permission checks).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import os
+import re
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from lumbung.organisations import services as org_services
+from lumbung.organisations.models import Agency, Region, Unit
+
+from . import services as catalog_services
+from .models import Award, Innovation, Sector
+
+#: The columns every file must have (those of the demo's innovations.csv).
+REQUIRED_COLUMNS: tuple[str, ...] = (
+    "name",
+    "acronym_expansion",
+    "agency",
+    "unit",
+    "year",
+    "award",
+    "sector",
+    "problem",
+    "solution",
+    "source_url",
+)
+#: Columns that are read when present (an export carries them, so it round-trips).
+OPTIONAL_COLUMNS: tuple[str, ...] = ("acronym", "start_year", "stage", "sdgs")
+
+#: The unit used when a row names no unit. Stored data, not an interface text: it must stay the
+#: same whatever the language of the person importing, or a re-import would duplicate it.
+GENERAL_UNIT_NAME = "Unit umum (unit pelaksana tidak disebutkan di sumber)"
+GENERAL_UNIT_SHORT_NAME = "Unit umum"
+
+#: Longest text accepted in one cell of a long-text column (problem, solution).
+MAX_TEXT = 20_000
+MAX_AGENCY = Agency._meta.get_field("name").max_length or 200
+MAX_UNIT = Unit._meta.get_field("name").max_length or 250
+MAX_AWARD = Award._meta.get_field("label").max_length or 200
+
+ProgressCallback = Callable[[str, int, int], None]
+"""``progress(stage, done, total)``; stage is ``"check"`` or ``"write"``."""
+
+MODE_ALL_OR_NOTHING = "all_or_nothing"
+MODE_VALID_ONLY = "valid_only"
+
+
+# --- the report ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Problem:
+    """Why a row (``line``) — or the whole file (``line is None``) — was rejected."""
+
+    line: int | None
+    message: str
+    column: str = ""
+    #: False when the problem rejects the whole file (unreadable, wrong columns …)
+    row: bool = True
+
+    def __str__(self) -> str:
+        where = _("file") if self.line is None else _("line %(line)d") % {"line": self.line}
+        if self.column:
+            return f"{where} [{self.column}]: {self.message}"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class ImportReport:
+    mode: str = MODE_ALL_OR_NOTHING
+    publish: bool = False
+    rows: int = 0
+    valid: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    written: bool = False
+    created: int = 0
+    existing: int = 0
+    published: int = 0
+    awards_created: int = 0
+    agencies_created: list[str] = field(default_factory=list)
+    units_created: list[str] = field(default_factory=list)
+
+    @property
+    def rejected_lines(self) -> list[int]:
+        return sorted({p.line for p in self.problems if p.row and p.line is not None})
+
+    @property
+    def file_rejected(self) -> bool:
+        return any(not p.row for p in self.problems)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def _reset_writes(self) -> None:
+        self.written = False
+        self.created = self.existing = self.published = self.awards_created = 0
+        self.agencies_created = []
+        self.units_created = []
+
+    def summary(self) -> list[str]:
+        """Plain sentences for the command line or a page: the mode and what was written."""
+        lines: list[str] = []
+        rejected = len(self.rejected_lines)
+        if self.mode == MODE_VALID_ONLY:
+            lines.append(_("Mode: valid rows only (bad rows are skipped, good rows are written)."))
+        else:
+            lines.append(_("Mode: all or nothing (any bad row means nothing is written)."))
+        lines.append(
+            _("Rows read: %(rows)d; valid: %(valid)d; rejected: %(rejected)d.")
+            % {"rows": self.rows, "valid": self.valid, "rejected": rejected}
+        )
+        if not self.written:
+            if self.file_rejected:
+                lines.append(_("The file was rejected, so nothing was written."))
+            elif self.problems:
+                lines.append(_("Nothing was written because some rows were rejected."))
+            else:
+                lines.append(_("Nothing was written."))
+            return lines
+        lines.append(
+            _(
+                "Written: %(created)d innovations created, %(existing)d already present "
+                "(left unchanged), %(awards)d awards added, %(published)d published, "
+                "%(agencies)d agencies and %(units)d units created."
+            )
+            % {
+                "created": self.created,
+                "existing": self.existing,
+                "awards": self.awards_created,
+                "published": self.published,
+                "agencies": len(self.agencies_created),
+                "units": len(self.units_created),
+            }
+        )
+        if self.mode == MODE_VALID_ONLY and rejected:
+            lines.append(
+                ngettext(
+                    "%(count)d rejected row was NOT written.",
+                    "%(count)d rejected rows were NOT written.",
+                    rejected,
+                )
+                % {"count": rejected}
+            )
+        return lines
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read (not CSV/XLSX, not UTF-8, no header …)."""
+
+
+class _Rollback(Exception):
+    pass
+
+
+# --- reading the file ---------------------------------------------------------------------------
+def _read_bytes(source: str | os.PathLike[str] | IO[bytes] | bytes) -> bytes:
+    if isinstance(source, bytes):
+        return source
+    if isinstance(source, str | os.PathLike):
+        with open(source, "rb") as fh:
+            return fh.read()
+    data = source.read()
+    return data.encode("utf-8") if isinstance(data, str) else data
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _read_csv(content: bytes) -> Iterator[tuple[int, list[str]]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(
+            _("The file is not UTF-8 text (save it as “CSV UTF-8” or as XLSX).")
+        ) from exc
+    first_line = text.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    last = 0
+    try:
+        for cells in reader:
+            start, last = last + 1, reader.line_num
+            yield start, cells
+    except csv.Error as exc:
+        raise ImportFileError(
+            _("The CSV cannot be read after line %(line)d: %(error)s")
+            % {"line": last, "error": exc}
+        ) from exc
+
+
+def _read_xlsx(content: bytes) -> Iterator[tuple[int, list[str]]]:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise ImportFileError(_("The file is not a readable XLSX workbook.")) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, [_cell_text(v) for v in values]
+    finally:
+        workbook.close()
+
+
+def read_rows(content: bytes, filename: str = "") -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) for every row of a CSV or XLSX file, header included."""
+    if not content.strip():
+        raise ImportFileError(_("The file is empty."))
+    if content[:4] == b"PK\x03\x04":
+        return _read_xlsx(content)
+    if content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or filename.lower().endswith(".xls"):
+        raise ImportFileError(_("Old .xls workbooks are not supported; save as XLSX or CSV."))
+    return _read_csv(content)
+
+
+def _column_name(header: str) -> str:
+    return re.sub(r"[\s\-]+", "_", header.strip().lstrip("\ufeff").lower())
+
+
+# --- vocabularies -------------------------------------------------------------------------------
+def _norm(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold().replace("&", " and ")
+    text = re.sub(r"[^\w]+", " ", text).replace("_", " ")
+    return " ".join(text.split())
+
+
+SECTOR_SYNONYMS = {
+    "land": "land-administration",
+    "tax": "tax-revenue",
+    "revenue": "tax-revenue",
+    "adminduk": "population-administration",
+    "kependudukan": "population-administration",
+}
+
+
+def sector_lookup() -> dict[str, str]:
+    """Normalised sector text (code, Indonesian or English name, synonym) -> sector code."""
+    lookup: dict[str, str] = {}
+    for code, name, name_en in Sector.objects.values_list("code", "name", "name_en"):
+        for text in (code, name, name_en):
+            lookup[_norm(text)] = code
+    for text, code in SECTOR_SYNONYMS.items():
+        if code in lookup.values():
+            lookup.setdefault(_norm(text), code)
+    return lookup
+
+
+_TOP_LEVELS = {
+    "99": Award.Level.TOP_99,
+    "45": Award.Level.TOP_45,
+    "40": Award.Level.TOP_40,
+    "25": Award.Level.TOP_25,
+    "15": Award.Level.TOP_15,
+}
+
+
+def award_level(text: str) -> str:
+    """The Award.Level for an award as published (``Top 99``, ``UNPSA``, ``Top 5 Replikasi`` …)."""
+    t = _norm(text)
+    if not t:
+        return ""
+    if "provinsi" in t or "provincial" in t or "province" in t:
+        return Award.Level.PROVINCIAL
+    if "replikasi" in t or "replication" in t:
+        return Award.Level.TOP_5_REPLICATION
+    if "unpsa" in t or "united nations public service" in t or "un public service" in t:
+        return Award.Level.UNPSA
+    if "finalis" in t or "finalist" in t:
+        return Award.Level.FINALIST
+    if "outstanding" in t:
+        return Award.Level.OUTSTANDING
+    match = re.match(r"top (\d+)\b", t)
+    if match and match.group(1) in _TOP_LEVELS:
+        return _TOP_LEVELS[match.group(1)]
+    return Award.Level.OTHER
+
+
+def _award_competition(level: str, label: str) -> str:
+    if level == Award.Level.UNPSA:
+        return "UNPSA"
+    if level == Award.Level.PROVINCIAL:
+        return "KIPP Provinsi"
+    if level == Award.Level.OTHER:
+        return label
+    return "KIPP"
+
+
+#: Name prefix -> (agency kind, prefix of the matching region's name).
+AGENCY_PREFIXES: tuple[tuple[str, str, str], ...] = (
+    ("pemerintah provinsi ", Agency.Kind.PROVINCE, ""),
+    ("pemprov ", Agency.Kind.PROVINCE, ""),
+    ("pemerintah kabupaten ", Agency.Kind.REGENCY, "Kabupaten "),
+    ("pemkab ", Agency.Kind.REGENCY, "Kabupaten "),
+    ("pemerintah kota ", Agency.Kind.CITY, "Kota "),
+    ("pemkot ", Agency.Kind.CITY, "Kota "),
+    ("kementerian ", Agency.Kind.MINISTRY, ""),
+    ("kementrian ", Agency.Kind.MINISTRY, ""),
+    ("badan ", Agency.Kind.AGENCY, ""),
+    ("lembaga ", Agency.Kind.AGENCY, ""),
+    ("komisi ", Agency.Kind.AGENCY, ""),
+    ("kejaksaan ", Agency.Kind.AGENCY, ""),
+    ("kepolisian ", Agency.Kind.AGENCY, ""),
+    ("mahkamah ", Agency.Kind.AGENCY, ""),
+    ("ombudsman ", Agency.Kind.AGENCY, ""),
+    ("perpustakaan nasional", Agency.Kind.AGENCY, ""),
+    ("arsip nasional", Agency.Kind.AGENCY, ""),
+    ("pt ", Agency.Kind.STATE_ENTERPRISE, ""),
+    ("perum ", Agency.Kind.STATE_ENTERPRISE, ""),
+    ("perumda ", Agency.Kind.STATE_ENTERPRISE, ""),
+)
+
+
+def guess_agency_kind(name: str) -> tuple[str, str] | None:
+    """(kind, region name) guessed from an agency's name, or None when it cannot be told."""
+    lowered = " ".join(name.split()).casefold()
+    for prefix, kind, region_prefix in AGENCY_PREFIXES:
+        if lowered.startswith(prefix):
+            rest = " ".join(name.split())[len(prefix) :].strip()
+            if kind in {Agency.Kind.PROVINCE, Agency.Kind.REGENCY, Agency.Kind.CITY}:
+                return kind, f"{region_prefix}{rest}"
+            return kind, ""
+    return None
+
+
+UNIT_PREFIXES: tuple[tuple[str, str], ...] = (
+    ("direktorat jenderal", Unit.Kind.DIRECTORATE_GENERAL),
+    ("ditjen", Unit.Kind.DIRECTORATE_GENERAL),
+    ("deputi", Unit.Kind.DIRECTORATE_GENERAL),
+    ("direktorat", Unit.Kind.DIRECTORATE),
+    ("sekretariat", Unit.Kind.SECRETARIAT),
+    ("biro", Unit.Kind.SECRETARIAT),
+    ("pusat", Unit.Kind.CENTRE),
+    ("sentra", Unit.Kind.SENTRA),
+    ("balai", Unit.Kind.SENTRA),
+    ("loka", Unit.Kind.SENTRA),
+    ("panti", Unit.Kind.SENTRA),
+    ("upt ", Unit.Kind.SENTRA),
+    ("uptd puskesmas", Unit.Kind.PUSKESMAS),
+    ("upt blud puskesmas", Unit.Kind.PUSKESMAS),
+    ("puskesmas", Unit.Kind.PUSKESMAS),
+    ("uptd", Unit.Kind.SENTRA),
+    ("rsud", Unit.Kind.HOSPITAL),
+    ("rsjd", Unit.Kind.HOSPITAL),
+    ("rs ", Unit.Kind.HOSPITAL),
+    ("rumah sakit", Unit.Kind.HOSPITAL),
+    ("dinas", Unit.Kind.DINAS),
+    ("suku dinas", Unit.Kind.DINAS),
+    ("badan", Unit.Kind.DINAS),
+    ("bappeda", Unit.Kind.DINAS),
+    ("kantor", Unit.Kind.DINAS),
+    ("sd ", Unit.Kind.SCHOOL),
+    ("smp ", Unit.Kind.SCHOOL),
+    ("sma ", Unit.Kind.SCHOOL),
+    ("smk ", Unit.Kind.SCHOOL),
+    ("sekolah", Unit.Kind.SCHOOL),
+    ("kecamatan", Unit.Kind.DISTRICT),
+    ("kelurahan", Unit.Kind.DISTRICT),
+    ("desa", Unit.Kind.DISTRICT),
+)
+
+
+def guess_unit_kind(name: str) -> str:
+    lowered = name.casefold()
+    for prefix, kind in UNIT_PREFIXES:
+        if lowered.startswith(prefix):
+            return kind
+    return Unit.Kind.OTHER
+
+
+def resolve_unit_name(text: str, aliases: Mapping[str, str] | None = None) -> str:
+    """The unit's current name: an alias when one is given, the part after ", kini" ("now")
+    when the file says ``Old name, kini New name``, else the text itself."""
+    text = " ".join(text.split())
+    if aliases:
+        alias = aliases.get(text.casefold())
+        if alias:
+            return alias
+    match = re.search(r",\s*kini\s+(.+)$", text, flags=re.IGNORECASE)
+    if match:
+        return match.group(1).strip()
+    return text
+
+
+def _short_name(name: str) -> str:
+    """``Badan Riset dan Inovasi Nasional (BRIN)`` -> ``BRIN``."""
+    match = re.search(r"\(([^()\s]{2,20})\)\s*$", name)
+    return match.group(1) if match else ""
+
+
+# --- checking rows ------------------------------------------------------------------------------
+@dataclass
+class ParsedRow:
+    line: int
+    agency: str
+    agency_kind: str
+    region_name: str
+    unit: str
+    data: dict[str, Any]
+    award_level: str = ""
+    award_label: str = ""
+    award_year: int | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.agency.casefold(), self.unit.casefold(), self.data["name"].casefold())
+
+
+@dataclass
+class _Context:
+    sectors: dict[str, str]
+    agencies: dict[str, Agency]
+    unit_aliases: dict[str, dict[str, str]]
+    has_start_year: bool
+    this_year: int = field(default_factory=lambda: timezone.localdate().year)
+
+
+_url = URLValidator(schemes=["http", "https"])
+_STAGES = {
+    "creation": Innovation.Stage.CREATION,
+    "penciptaan": Innovation.Stage.CREATION,
+    "development": Innovation.Stage.DEVELOPMENT,
+    "pengembangan": Innovation.Stage.DEVELOPMENT,
+    "institutionalisation": Innovation.Stage.INSTITUTIONALISATION,
+    "institutionalization": Innovation.Stage.INSTITUTIONALISATION,
+    "pelembagaan": Innovation.Stage.INSTITUTIONALISATION,
+}
+
+
+def _year(text: str, column: str, line: int, problems: list[Problem], this_year: int) -> int | None:
+    if not text:
+        return None
+    try:
+        value = int(text.strip())
+    except ValueError:
+        problems.append(Problem(line, _("“%(value)s” is not a year.") % {"value": text}, column))
+        return None
+    if not 1900 <= value <= this_year:
+        problems.append(
+            Problem(
+                line,
+                _("The year %(value)d is not between 1900 and %(now)d.")
+                % {"value": value, "now": this_year},
+                column,
+            )
+        )
+        return None
+    return value
+
+
+def _parse_row(line: int, rec: Mapping[str, str], ctx: _Context) -> ParsedRow | list[Problem]:
+    problems: list[Problem] = []
+
+    def get(column: str) -> str:
+        return " ".join((rec.get(column) or "").split())
+
+    name, agency_name = get("name"), get("agency")
+    problem_text = (rec.get("problem") or "").strip()
+    solution = (rec.get("solution") or "").strip()
+
+    if not name:
+        problems.append(Problem(line, _("The name is missing."), "name"))
+    if not agency_name:
+        problems.append(Problem(line, _("The agency is missing."), "agency"))
+    for col, value, limit in (
+        ("agency", agency_name, MAX_AGENCY),
+        ("unit", get("unit"), MAX_UNIT),
+        ("award", get("award"), MAX_AWARD),
+        ("problem", problem_text, MAX_TEXT),
+        ("solution", solution, MAX_TEXT),
+        ("source_url", get("source_url"), MAX_TEXT),
+    ):
+        if len(value) > limit:
+            problems.append(
+                Problem(
+                    line,
+                    _("The text is too long (%(length)d characters, at most %(limit)d).")
+                    % {"length": len(value), "limit": limit},
+                    col,
+                )
+            )
+
+    # agency: an existing one, or a kind (and region) guessed from its name
+    kind, region_name = "", ""
+    if agency_name and agency_name.casefold() not in ctx.agencies:
+        guess = guess_agency_kind(agency_name)
+        if guess is None:
+            problems.append(
+                Problem(
+                    line,
+                    _(
+                        "Unknown agency “%(name)s”, and its type cannot be told from the name "
+                        "(start it with Kementerian, Badan, Lembaga, Pemerintah Provinsi, "
+                        "Pemerintah Kabupaten or Pemerintah Kota), or create the agency first."
+                    )
+                    % {"name": agency_name},
+                    "agency",
+                )
+            )
+        else:
+            kind, region_name = guess
+
+    unit_name = resolve_unit_name(get("unit"), ctx.unit_aliases.get(agency_name.casefold()))
+    unit_name = unit_name or GENERAL_UNIT_NAME
+
+    sector_text = get("sector")
+    sector = ""
+    if sector_text:
+        sector = ctx.sectors.get(_norm(sector_text), "")
+        if not sector:
+            problems.append(
+                Problem(
+                    line,
+                    _("Unknown sector “%(value)s”. Known sectors: %(known)s.")
+                    % {"value": sector_text, "known": ", ".join(sorted(set(ctx.sectors.values())))},
+                    "sector",
+                )
+            )
+
+    year = _year(get("year"), "year", line, problems, ctx.this_year)
+    award_label = get("award")
+    level = award_level(award_label)
+    label_year_match = re.search(r"\b(19|20)\d{2}\b", award_label)
+    label_year = int(label_year_match.group(0)) if label_year_match else None
+    if ctx.has_start_year:
+        start_year = _year(get("start_year"), "start_year", line, problems, ctx.this_year)
+        if start_year is None and not get("start_year") and not award_label:
+            start_year = year
+    elif award_label:
+        # the year of an award row is the award's; a different year in the label wins and the
+        # column's year is then the start year
+        start_year = year if (label_year and year and year != label_year) else None
+    else:
+        start_year = year
+    award_year = (label_year or year) if award_label else None
+    if award_year is not None and not 2000 <= award_year <= ctx.this_year:
+        problems.append(
+            Problem(
+                line,
+                _("The award year %(value)d is not between 2000 and %(now)d.")
+                % {"value": award_year, "now": ctx.this_year},
+                "year",
+            )
+        )
+
+    raw_urls = (rec.get("source_url") or "").strip()
+    urls = [u.strip() for u in re.split(r"\s+;\s+|\s*[\r\n]+\s*", raw_urls) if u.strip()]
+    for url in urls:
+        try:
+            _url(url)
+        except ValidationError:
+            problems.append(
+                Problem(line, _("“%(value)s” is not a web address.") % {"value": url}, "source_url")
+            )
+
+    stage = ""
+    if get("stage"):
+        stage = _STAGES.get(_norm(get("stage")).split(" ")[0], "")
+        if not stage:
+            problems.append(
+                Problem(line, _("Unknown stage “%(value)s”.") % {"value": get("stage")}, "stage")
+            )
+    sdgs: list[int] = []
+    for part in re.split(r"[;,\s]+", get("sdgs")):
+        if not part:
+            continue
+        if not part.isdigit() or not 1 <= int(part) <= 17:
+            problems.append(
+                Problem(line, _("SDGs are numbered 1 to 17 (got “%(value)s”).") % {"value": part})
+            )
+        else:
+            sdgs.append(int(part))
+
+    acronym = get("acronym") or _short_name(name)
+    data: dict[str, Any] = {
+        "name": name,
+        "acronym": acronym,
+        "acronym_expansion": get("acronym_expansion"),
+        "sector": sector or None,
+        "start_year": start_year,
+        "problem": problem_text,
+        "summary": solution,
+        "implementation": solution,
+        "source_urls": "\n".join(urls),
+    }
+    if stage:
+        data["stage"] = stage
+    if sdgs:
+        data["sdgs"] = sorted(set(sdgs))
+
+    # everything else the model itself checks (lengths, choices …), without touching the database
+    if name and not problems:
+        candidate = Innovation(**{k: v for k, v in data.items() if k not in {"sector", "sdgs"}})
+        try:
+            candidate.full_clean(
+                exclude=["slug", "agency", "unit", "created_by", "sdgs", "sector", "source"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as exc:
+            for col, messages in exc.message_dict.items():
+                for message in messages:
+                    problems.append(Problem(line, message, col))
+
+    if problems:
+        return problems
+    return ParsedRow(
+        line=line,
+        agency=agency_name,
+        agency_kind=kind,
+        region_name=region_name,
+        unit=unit_name,
+        data=data,
+        award_level=level,
+        award_label=award_label,
+        award_year=award_year,
+    )
+
+
+def check_rows(
+    content: bytes,
+    *,
+    filename: str = "",
+    unit_aliases: Mapping[str, Mapping[str, str]] | None = None,
+    progress: ProgressCallback | None = None,
+    report: ImportReport | None = None,
+) -> tuple[ImportReport, list[ParsedRow]]:
+    """Read and check every row; nothing is written."""
+    report = report or ImportReport()
+    try:
+        rows = list(read_rows(content, filename))
+    except ImportFileError as exc:
+        report.problems.append(Problem(None, str(exc), row=False))
+        return report, []
+    header_index = next(
+        (i for i, (_n, cells) in enumerate(rows) if any(c.strip() for c in cells)), None
+    )
+    if header_index is None:
+        report.problems.append(Problem(None, _("The file has no header row."), row=False))
+        return report, []
+    header_line, header_cells = rows[header_index]
+    columns = [_column_name(c) for c in header_cells]
+    while columns and not columns[-1]:
+        columns.pop()
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    duplicated = sorted({c for c in columns if c and columns.count(c) > 1})
+    if missing or duplicated:
+        message = _("The columns do not match: expected at least %(expected)s.") % {
+            "expected": ", ".join(REQUIRED_COLUMNS)
+        }
+        if missing:
+            message += " " + _("Missing: %(missing)s.") % {"missing": ", ".join(missing)}
+        if duplicated:
+            message += " " + _("Repeated: %(repeated)s.") % {"repeated": ", ".join(duplicated)}
+        report.problems.append(Problem(header_line, message, row=False))
+        return report, []
+    known = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS)
+    ignored = [c for c in columns if c and c not in known]
+    if ignored:
+        report.notices.append(
+            _("These columns are not imported: %(columns)s.") % {"columns": ", ".join(ignored)}
+        )
+
+    ctx = _Context(
+        sectors=sector_lookup(),
+        agencies={a.name.casefold(): a for a in Agency.objects.all()},
+        unit_aliases={
+            agency.casefold(): {k.casefold(): v for k, v in names.items()}
+            for agency, names in (unit_aliases or {}).items()
+        },
+        has_start_year="start_year" in columns,
+    )
+    data_rows = [(n, c) for n, c in rows[header_index + 1 :] if any(x.strip() for x in c)]
+    report.rows = len(data_rows)
+    parsed: list[ParsedRow] = []
+    seen: dict[tuple[str, str, str], int] = {}
+    for done, (line, cells) in enumerate(data_rows, start=1):
+        if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns) :]):
+            report.problems.append(
+                Problem(
+                    line,
+                    _("The row has %(cells)d cells but the header only %(columns)d columns.")
+                    % {"cells": len(cells), "columns": len(columns)},
+                )
+            )
+        else:
+            record = dict(zip(columns, cells, strict=False))
+            result = _parse_row(line, record, ctx)
+            if isinstance(result, list):
+                report.problems.extend(result)
+            elif result.key in seen:
+                report.problems.append(
+                    Problem(
+                        line,
+                        _(
+                            "The same innovation (agency, unit and name) is already on "
+                            "line %(line)d."
+                        )
+                        % {"line": seen[result.key]},
+                    )
+                )
+            else:
+                seen[result.key] = line
+                parsed.append(result)
+        if progress:
+            progress("check", done, len(data_rows))
+    report.valid = len(parsed)
+    return report, parsed
+
+
+# --- writing ------------------------------------------------------------------------------------
+class _Writer:
+    def __init__(self, *, actor: Any, check_permission: bool, publish: bool, report: ImportReport):
+        self.actor = actor
+        self.check_permission = check_permission
+        self.publish = publish
+        self.report = report
+        self.agencies: dict[str, Agency] = {}
+        self.units: dict[tuple[int, str], Unit] = {}
+        self.regions: dict[str, Region] = {r.name.casefold(): r for r in Region.objects.all()}
+
+    def _region(self, name: str) -> Region | None:
+        if not name:
+            return None
+        region = self.regions.get(name.casefold())
+        if region is None and name.startswith("Kota "):
+            region = self.regions.get(f"kota administrasi {name[5:]}".casefold())
+        return region
+
+    def agency(self, row: ParsedRow) -> Agency:
+        key = row.agency.casefold()
+        if key not in self.agencies:
+            agency = Agency.objects.filter(name__iexact=row.agency).first()
+            if agency is None:
+                region = self._region(row.region_name)
+                if row.region_name and region is None:
+                    self.report.notices.append(
+                        _("No region named “%(region)s” was found for “%(agency)s”.")
+                        % {"region": row.region_name, "agency": row.agency}
+                    )
+                agency = org_services.agency_create(
+                    actor=self.actor,
+                    name=row.agency,
+                    kind=row.agency_kind,
+                    region=region,
+                    short_name=_short_name(row.agency),
+                    check_permission=self.check_permission,
+                )
+                self.report.agencies_created.append(agency.name)
+            self.agencies[key] = agency
+        return self.agencies[key]
+
+    def unit(self, agency: Agency, name: str) -> Unit:
+        key = (agency.pk, name.casefold())
+        if key not in self.units:
+            unit = Unit.objects.filter(agency=agency, name__iexact=name).first()
+            if unit is None:
+                general = name == GENERAL_UNIT_NAME
+                unit = org_services.unit_create(
+                    actor=self.actor,
+                    agency=agency,
+                    name=name,
+                    kind=Unit.Kind.OTHER if general else guess_unit_kind(name),
+                    short_name=GENERAL_UNIT_SHORT_NAME if general else "",
+                    check_permission=self.check_permission,
+                )
+                self.report.units_created.append(f"{agency.name} / {unit.name}")
+            self.units[key] = unit
+        return self.units[key]
+
+    def state(self) -> tuple[Any, ...]:
+        r = self.report
+        return (
+            dict(self.agencies),
+            dict(self.units),
+            (r.created, r.existing, r.published, r.awards_created),
+            (len(r.agencies_created), len(r.units_created)),
+        )
+
+    def forget(self, state: tuple[Any, ...]) -> None:
+        """Undo the bookkeeping of a row whose savepoint was rolled back."""
+        r = self.report
+        self.agencies, self.units = state[0], state[1]
+        r.created, r.existing, r.published, r.awards_created = state[2]
+        del r.agencies_created[state[3][0] :]
+        del r.units_created[state[3][1] :]
+
+    def write(self, row: ParsedRow) -> None:
+        agency = self.agency(row)
+        unit = self.unit(agency, row.unit)
+        if Innovation.objects.filter(
+            agency=agency, unit=unit, name__iexact=row.data["name"]
+        ).exists():
+            self.report.existing += 1
+            return
+        innovation = catalog_services.innovation_create(
+            actor=self.actor, unit=unit, data=row.data, check_permission=self.check_permission
+        )
+        self.report.created += 1
+        if row.award_label:
+            catalog_services.award_add(
+                actor=self.actor,
+                innovation=innovation,
+                level=row.award_level,
+                year=row.award_year,
+                competition=_award_competition(row.award_level, row.award_label),
+                label=row.award_label,
+                check_permission=self.check_permission,
+            )
+            self.report.awards_created += 1
+        if self.publish:
+            catalog_services.innovation_publish(
+                actor=self.actor, innovation=innovation, check_permission=self.check_permission
+            )
+            self.report.published += 1
+
+
+def import_innovations(
+    source: str | os.PathLike[str] | IO[bytes] | bytes,
+    *,
+    actor: Any = None,
+    check_permission: bool = True,
+    valid_only: bool = False,
+    publish: bool = False,
+    filename: str = "",
+    unit_aliases: Mapping[str, Mapping[str, str]] | None = None,
+    progress: ProgressCallback | None = None,
+) -> ImportReport:
+    """Check every row of a CSV/XLSX file, then write it in one transaction (see module doc).
+
+    ``unit_aliases`` maps an agency name to {unit name as written in files: unit name to use},
+    for units that were renamed. ``progress(stage, done, total)`` is called while checking
+    (``"check"``) and writing (``"write"``).
+    """
+    report = ImportReport(mode=MODE_VALID_ONLY if valid_only else MODE_ALL_OR_NOTHING)
+    report.publish = publish
+    if not filename and isinstance(source, str | os.PathLike):
+        filename = os.fspath(source)
+    try:
+        content = _read_bytes(source)
+    except OSError as exc:
+        message = _("The file cannot be read: %(error)s") % {"error": exc}
+        report.problems.append(Problem(None, message, row=False))
+        return report
+    report, rows = check_rows(
+        content, filename=filename, unit_aliases=unit_aliases, progress=progress, report=report
+    )
+    if report.file_rejected or not rows or (report.problems and not valid_only):
+        return report
+
+    writer = _Writer(actor=actor, check_permission=check_permission, publish=publish, report=report)
+    try:
+        with transaction.atomic():
+            for done, row in enumerate(rows, start=1):
+                saved = writer.state()
+                try:
+                    with transaction.atomic():
+                        writer.write(row)
+                except ValidationError as exc:
+                    # the checks missed something the services refuse: report it like a bad row
+                    writer.forget(saved)
+                    for message in exc.messages:
+                        report.problems.append(Problem(row.line, message))
+                    report.valid -= 1
+                    if not valid_only:
+                        raise _Rollback from exc
+                if progress:
+                    progress("write", done, len(rows))
+            report.written = True
+    except _Rollback:
+        report._reset_writes()
+    except BaseException:
+        report._reset_writes()
+        raise
+    return report

@@ -1,0 +1,26 @@
+from django.contrib import admin
+
+from .models import AuditEntry
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit history, read-only: entries are written by services, never by hand."""
+
+    list_display = ("created_at", "actor", "action", "content_type", "object_id")
+    list_filter = ("action", "content_type")
+    search_fields = ("object_id", "action", "note", "actor__username")
+    list_select_related = ("actor", "content_type")
+    date_hierarchy = "created_at"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,1 @@
+"""In-app notifications: short messages for one person, with a link, read or unread."""

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReplicationConfig(AppConfig):
+    name = "lumbung.replication"
+    label = "replication"
+    verbose_name = _("Replication and scaling up")
+
+    def ready(self) -> None:
+        from . import gates, rules  # noqa: F401  (registers the permission rules; checks gates)
+
+        gates.check_configuration()

@@ -1,0 +1,811 @@
+"""Replication pages. Programmes and their coverage are public; projects, sessions and
+commitments are for the people the rules allow. A record the person may not read answers 404
+(its existence is not disclosed); one they may read but not change answers 403 on writes.
+
+Every write calls ``replication.services``; views only parse forms and render.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from lumbung.catalog.models import Innovation
+from lumbung.core import audit
+from lumbung.core.permissions import can, require
+from lumbung.organisations.access import access_for
+from lumbung.organisations.models import Agency, Role, Unit
+
+from . import selectors, services
+from .forms import (
+    ActionFormSet,
+    AdaptationForm,
+    CommentForm,
+    CommitmentForm,
+    CommitmentUpdateForm,
+    ComponentsForm,
+    DocumentForm,
+    FormDecisionForm,
+    ProgrammeForm,
+    ProjectEditForm,
+    ProjectStartForm,
+    ReplicaLinkForm,
+    SessionForm,
+    TargetsForm,
+    TransitionForm,
+    add_service_errors,
+)
+from .models import (
+    AdaptationRecord,
+    Commitment,
+    Programme,
+    ProjectDocument,
+    ReplicationProject,
+    Stage,
+)
+
+PER_PAGE = 25
+
+
+def _page(request: HttpRequest, items: Any) -> Any:
+    from django.core.paginator import Paginator
+
+    return Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
+
+
+# --- programmes (public) --------------------------------------------------------------------
+
+
+def programme_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "replication/programme_list.html",
+        {
+            "page": _page(request, selectors.programme_list()),
+            "can_create": request.user.is_authenticated
+            and can(request.user, "programme.create", None),
+        },
+    )
+
+
+def _programme(slug: str) -> Programme:
+    programme = selectors.programme_detail(slug)
+    if programme is None:
+        raise Http404
+    return programme
+
+
+def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _programme(slug)
+    user = request.user
+    rows = selectors.programme_unit_states(programme)
+    coverage = selectors.programme_coverage(programme)
+    internal = can(user, "programme.view_internal", programme)
+    context: dict[str, Any] = {
+        "programme": programme,
+        "sources": [s for s in programme.sources.all() if can(user, "innovation.view", s)],
+        "rows": rows,
+        "state_counts": selectors.state_counts(rows),
+        "coverage": coverage,
+        "chart": selectors.coverage_chart(coverage),
+        "internal": internal,
+        "can_change": can(user, "programme.change", programme),
+        "can_facilitate": can(user, "programme.facilitate", programme),
+    }
+    if internal:
+        context["overdue"] = list(
+            selectors.commitments_for(user, overdue=True, programme=programme)[:50]
+        )
+        context["sessions"] = list(selectors.session_list(programme=programme)[:20])
+        context["projects_visible"] = {
+            p.pk for p in selectors.visible_projects(user, programme=programme)
+        }
+    return render(request, "replication/programme_detail.html", context)
+
+
+def _programme_agencies(user: Any) -> Any:
+    access = access_for(user)
+    qs = Agency.objects.order_by("name")
+    if access.is_platform_admin:
+        return qs
+    return qs.filter(pk__in=access.agency_ids(Role.AGENCY_ADMIN, Role.PROGRAMME_MANAGER))
+
+
+def _candidate_sources(user: Any) -> Any:
+    """Innovations offered as checkboxes: the published ones of the person's agencies."""
+    access = access_for(user)
+    qs = Innovation.objects.filter(publication_state=Innovation.State.PUBLISHED)
+    if not access.is_platform_admin:
+        qs = qs.filter(agency_id__in=access.agency_ids(Role.AGENCY_ADMIN, Role.PROGRAMME_MANAGER))
+    return qs.order_by("name")[:300]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_new(request: HttpRequest) -> HttpResponse:
+    agencies = _programme_agencies(request.user)
+    if not agencies.exists():
+        raise PermissionDenied(_("You do not manage programmes of any agency."))
+    initial = {}
+    source = Innovation.objects.filter(slug=request.GET.get("source", "")).first()
+    if source is not None and source.is_published:
+        initial["other_sources"] = source.slug
+    form = ProgrammeForm(
+        request.POST or None,
+        agencies=agencies,
+        sources=Innovation.objects.filter(pk__in=[i.pk for i in _candidate_sources(request.user)]),
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            programme = services.programme_create(
+                actor=request.user,
+                agency=data["agency"],
+                name=data["name"],
+                description=data["description"],
+                sources=data["all_sources"],
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                coverage_target=data["coverage_target"],
+                facilitator_agency=data["facilitator_agency"],
+                facilitators=data["facilitators"],
+                managers=data["managers"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The programme was created. Now add its target units."))
+            return redirect("replication:programme_targets", slug=programme.slug)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "replication/programme_form.html", {"form": form, "programme": None}, status=status
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _programme(slug)
+    require(request.user, "programme.change", programme)
+    form = ProgrammeForm(
+        request.POST or None,
+        agencies=Agency.objects.filter(pk=programme.agency_id),
+        sources=Innovation.objects.filter(pk__in=[i.pk for i in _candidate_sources(request.user)]),
+        programme=programme,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.programme_update(
+                actor=request.user,
+                programme=programme,
+                data={
+                    "name": data["name"],
+                    "description": data["description"],
+                    "sources": data["all_sources"],
+                    "start_date": data["start_date"],
+                    "end_date": data["end_date"],
+                    "coverage_target": data["coverage_target"],
+                    "facilitator_agency": data["facilitator_agency"],
+                    "facilitators": data["facilitators"],
+                    "managers": data["managers"],
+                },
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The programme was saved."))
+            return redirect("replication:programme", slug=programme.slug)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "replication/programme_form.html",
+        {"form": form, "programme": programme},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_targets(request: HttpRequest, slug: str) -> HttpResponse:
+    """Add target units many at once: all units under a unit (optionally of some types)."""
+    programme = _programme(slug)
+    require(request.user, "programme.change", programme)
+    agency = programme.agency
+    agency_param = request.GET.get("agency", "")
+    if agency_param.isdigit():
+        agency = Agency.objects.filter(pk=int(agency_param)).first() or agency
+    form = TargetsForm(request.POST or None, agency=agency)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            added = services.programme_targets_add(
+                actor=request.user,
+                programme=programme,
+                units=list(data["units"]),
+                under=data["under"],
+                kinds=data["kinds"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("%(n)s target units were added.") % {"n": added}
+                if added
+                else _("These units were targets already."),
+            )
+            return redirect(reverse("replication:programme", args=[slug]) + "#units")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "replication/programme_targets.html",
+        {
+            "programme": programme,
+            "form": form,
+            "agency": agency,
+            "agencies": Agency.objects.order_by("name"),
+            "targets": programme.targets.select_related("unit").order_by("unit__name"),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def programme_target_remove(request: HttpRequest, slug: str, unit_id: int) -> HttpResponse:
+    programme = _programme(slug)
+    require(request.user, "programme.change", programme)
+    unit = get_object_or_404(Unit, pk=unit_id)
+    try:
+        services.programme_target_remove(actor=request.user, programme=programme, unit=unit)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("“%(unit)s” is no longer a target.") % {"unit": unit})
+    return redirect(reverse("replication:programme_targets", args=[slug]))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_session(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _programme(slug)
+    require(request.user, "programme.facilitate", programme)
+    units = Unit.objects.filter(programme_targets__programme=programme).select_related("agency")
+    return _session_page(request, units=units, programme=programme)
+
+
+# --- projects -------------------------------------------------------------------------------
+
+
+@login_required
+def workspace(request: HttpRequest) -> HttpResponse:
+    """The person's replication work: projects, overdue follow-ups, programmes."""
+    user = request.user
+    stage = request.GET.get("stage", "")
+    if stage not in Stage.values:
+        stage = ""
+    return render(
+        request,
+        "replication/workspace.html",
+        {
+            "page": _page(request, selectors.visible_projects(user, stage=stage)),
+            "stage": stage,
+            "stages": Stage.choices,
+            "overdue": list(selectors.overdue_for_followers(user)[:50]),
+            "own_overdue": list(
+                selectors.commitments_for(user, overdue=True).filter(
+                    owner_unit_id__in=access_for(user).unit_ids(Role.UNIT_OFFICER)
+                )[:50]
+            ),
+            "programmes": list(selectors.programmes_for(user)[:50]),
+        },
+    )
+
+
+def startable_units(user: Any, programme: Programme | None) -> list[Unit]:
+    """Units for which this person may start a project (the rules decide)."""
+    access = access_for(user)
+    qs = Unit.objects.select_related("agency").order_by("agency__name", "path")
+    q = Q(pk__in=access.unit_ids(Role.UNIT_OFFICER)) | Q(
+        agency_id__in=access.agency_ids(Role.AGENCY_ADMIN)
+    )
+    if programme is not None:
+        q |= Q(programme_targets__programme=programme)
+    if not access.is_platform_admin:
+        qs = qs.filter(q)
+    elif programme is not None:
+        qs = qs.filter(programme_targets__programme=programme)
+    return [u for u in qs.distinct()[:2000] if can(user, "project.start", (u, programme))]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_new(request: HttpRequest) -> HttpResponse:
+    programme = None
+    programme_slug = request.POST.get("programme") or request.GET.get("programme") or ""
+    if programme_slug:
+        programme = _programme(programme_slug)
+    units = startable_units(request.user, programme)
+    if not units:
+        raise PermissionDenied(_("You may not start a replication project for any unit."))
+    initial: dict[str, Any] = {}
+    if request.GET.get("source"):
+        initial["source"] = request.GET["source"]
+    if request.GET.get("unit", "").isdigit():
+        initial["adopting_unit"] = int(request.GET["unit"])
+    form = ProjectStartForm(request.POST or None, units=units, programme=programme, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            project = services.project_start(
+                actor=request.user,
+                source=data["source"],
+                adopting_unit=data["adopting_unit"],
+                declared_form=data["declared_form"],
+                programme=programme,
+                team=data["team"],
+                notes=data["notes"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The project was started. Upload the signed replication commitment to move "
+                    "it to planning."
+                ),
+            )
+            return redirect("replication:project", pk=project.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "replication/project_new.html",
+        {"form": form, "programme": programme},
+        status=status,
+    )
+
+
+def _project(request: HttpRequest, pk: int, action: str | None = None) -> ReplicationProject:
+    project = selectors.project_detail(pk)
+    if project is None or not can(request.user, "project.view", project):
+        raise Http404
+    if action:
+        require(request.user, action, project)
+    return project
+
+
+def _project_units(project: ReplicationProject) -> Any:
+    ids = {project.adopting_unit_id, project.source.unit_id}
+    return Unit.objects.filter(pk__in=ids).select_related("agency")
+
+
+def _project_context(
+    request: HttpRequest, project: ReplicationProject, **forms: Any
+) -> dict[str, Any]:
+    user = request.user
+    may_change = can(user, "project.change", project)
+    summary = selectors.fidelity_summary(project)
+    gate = selectors.gate_status(project)
+    context = {
+        "project": project,
+        "steps": selectors.stage_steps(project),
+        "gate": gate,
+        "summary": summary,
+        "can_change": may_change,
+        "can_comment": can(user, "project.comment", project),
+        "can_facilitate": can(user, "project.facilitate", project),
+        "replica_visible": project.replica is not None
+        and can(user, "innovation.view", project.replica),
+        "documents": list(project.documents.all()),
+        "transitions": list(project.transitions.all()),
+        "adaptations": list(project.adaptations.all()),
+        "decisions": list(project.form_decisions.all()),
+        "comments": list(project.comments.all()),
+        "sessions": list(project.sessions.all()),
+        "commitments": list(project.commitments.all()),
+        "history": list(audit.history(project)[:30]),
+    }
+    if may_change:
+        context.update(
+            transition_form=forms.get("transition_form")
+            or TransitionForm(targets=gate.targets, initial={"version": project.version}),
+            document_form=forms.get("document_form") or DocumentForm(),
+            components_form=forms.get("components_form")
+            or ComponentsForm(components=summary.components),
+            decision_form=forms.get("decision_form")
+            or FormDecisionForm(initial={"to_form": summary.suggested_form}),
+            replica_form=forms.get("replica_form") or ReplicaLinkForm(project=project),
+            commitment_form=forms.get("commitment_form")
+            or CommitmentForm(units=_project_units(project)),
+        )
+    if context["can_comment"]:
+        context["comment_form"] = forms.get("comment_form") or CommentForm()
+    return context
+
+
+@login_required
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    return render(request, "replication/project_detail.html", _project_context(request, project))
+
+
+def _project_error(
+    request: HttpRequest, project: ReplicationProject, status: int = 400, **forms: Any
+) -> HttpResponse:
+    messages.error(request, _("Nothing was saved: please correct the errors shown below."))
+    project = selectors.project_detail(project.pk)  # type: ignore[assignment]
+    return render(
+        request,
+        "replication/project_detail.html",
+        _project_context(request, project, **forms),
+        status=status,
+    )
+
+
+def _back(project: ReplicationProject, anchor: str) -> HttpResponse:
+    return redirect(reverse("replication:project", args=[project.pk]) + anchor)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk, "project.change")
+    form = ProjectEditForm(request.POST or None, initial=ProjectEditForm.initial_for(project))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.project_update(actor=request.user, project=project, data=form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The project was saved."))
+            return redirect("replication:project", pk=project.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "replication/project_edit.html",
+        {"project": project, "form": form},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def project_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk, "project.change")
+    gate = selectors.gate_status(project)
+    form = TransitionForm(request.POST, targets=gate.targets)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.project_transition(
+                actor=request.user,
+                project=project,
+                to_stage=data["to_stage"],
+                note=data["note"],
+                expected_version=data["version"],
+            )
+        except services.TransitionConflict as exc:
+            messages.error(request, exc.message)
+            fresh = selectors.project_detail(project.pk)
+            return render(
+                request,
+                "replication/project_detail.html",
+                _project_context(request, fresh),  # type: ignore[arg-type]
+                status=409,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            labels = dict(Stage.choices)
+            messages.success(
+                request,
+                _("The project moved to “%(stage)s”.") % {"stage": labels[data["to_stage"]]},
+            )
+            return _back(project, "#stage")
+    return _project_error(request, project, transition_form=form)
+
+
+@login_required
+@require_POST
+def document_add(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk, "project.change")
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.project_document_add(
+                actor=request.user,
+                project=project,
+                kind=form.cleaned_data["kind"],
+                title=form.cleaned_data["title"],
+                upload=form.cleaned_data["file"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The document was uploaded."))
+            return _back(project, "#documents")
+    return _project_error(request, project, document_form=form)
+
+
+@login_required
+def document_download(request: HttpRequest, pk: int, doc_id: int) -> FileResponse:
+    project = _project(request, pk)
+    document = get_object_or_404(ProjectDocument, pk=doc_id, project=project)
+    try:
+        handle = document.file.open("rb")
+    except OSError as exc:
+        raise Http404 from exc
+    extension = document.file.name.rsplit(".", 1)[-1]
+    response = FileResponse(
+        handle,
+        content_type=document.content_type,
+        as_attachment=not document.content_type.startswith("image/"),
+        filename=f"{document.kind}-{document.pk}.{extension}",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def document_remove(request: HttpRequest, pk: int, doc_id: int) -> HttpResponse:
+    project = _project(request, pk, "project.change")
+    document = get_object_or_404(ProjectDocument, pk=doc_id, project=project)
+    services.project_document_remove(actor=request.user, document=document)
+    messages.success(request, _("The document “%(title)s” was removed.") % {"title": document})
+    return _back(project, "#documents")
+
+
+@login_required
+@require_POST
+def components_set(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk, "project.change")
+    summary = selectors.fidelity_summary(project)
+    form = ComponentsForm(request.POST, components=summary.components)
+    if form.is_valid():
+        try:
+            services.component_statuses_set(
+                actor=request.user, project=project, statuses=form.statuses()
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The core components were saved."))
+            return _back(project, "#fidelity")
+    return _project_error(request, project, components_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def adaptation_add(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk, "project.change")
+    form = AdaptationForm(request.POST or None, components=selectors.core_components(project))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.adaptation_add(actor=request.user, project=project, data=form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The change was recorded."))
+            return _back(project, "#adaptations")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "replication/adaptation_form.html",
+        {"project": project, "form": form},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def adaptation_remove(request: HttpRequest, pk: int, rid: int) -> HttpResponse:
+    project = _project(request, pk, "project.change")
+    record = get_object_or_404(AdaptationRecord, pk=rid, project=project)
+    services.adaptation_remove(actor=request.user, record=record)
+    messages.success(request, _("The change record was removed."))
+    return _back(project, "#adaptations")
+
+
+@login_required
+@require_POST
+def form_decision(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk, "project.change")
+    form = FormDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.form_decide(
+                actor=request.user,
+                project=project,
+                decision=form.cleaned_data["decision"],
+                to_form=form.cleaned_data["to_form"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The decision on the form was recorded."))
+            return _back(project, "#fidelity")
+    return _project_error(request, project, decision_form=form)
+
+
+@login_required
+@require_POST
+def replica_link(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk, "project.change")
+    form = ReplicaLinkForm(request.POST, project=project)
+    if form.is_valid():
+        try:
+            services.project_link_replica(
+                actor=request.user, project=project, innovation=form.cleaned_data["innovation"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The innovation is now this project's replica."))
+            return _back(project, "#replica")
+    return _project_error(request, project, replica_form=form)
+
+
+@login_required
+@require_POST
+def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk, "project.comment")
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.comment_add(
+                actor=request.user, project=project, text=form.cleaned_data["text"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Your comment was added."))
+            return _back(project, "#comments")
+    return _project_error(request, project, comment_form=form)
+
+
+@login_required
+@require_POST
+def project_commitment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk, "project.change")
+    form = CommitmentForm(request.POST, units=_project_units(project))
+    if form.is_valid():
+        try:
+            services.commitment_create(actor=request.user, project=project, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The commitment was recorded."))
+            return _back(project, "#commitments")
+    return _project_error(request, project, commitment_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_session(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk, "project.facilitate")
+    return _session_page(request, units=_project_units(project), project=project)
+
+
+def _session_page(
+    request: HttpRequest,
+    *,
+    units: Any,
+    project: ReplicationProject | None = None,
+    programme: Programme | None = None,
+) -> HttpResponse:
+    form = SessionForm(request.POST or None)
+    actions = ActionFormSet(request.POST or None, prefix="actions", form_kwargs={"units": units})
+    if request.method == "POST" and form.is_valid() and actions.is_valid():
+        rows = [
+            a.cleaned_data
+            for a in actions.forms
+            if a.cleaned_data and a.cleaned_data.get("description")
+        ]
+        try:
+            with transaction.atomic():
+                services.session_create(
+                    actor=request.user,
+                    project=project,
+                    programme=programme,
+                    actions=rows,
+                    **form.cleaned_data,
+                )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The session was logged."))
+            if project is not None:
+                return _back(project, "#sessions")
+            return redirect(reverse("replication:programme", args=[programme.slug]) + "#sessions")  # type: ignore[union-attr]
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "replication/session_form.html",
+        {"form": form, "actions": actions, "project": project, "programme": programme},
+        status=status,
+    )
+
+
+# --- commitments ----------------------------------------------------------------------------
+
+
+@login_required
+def commitment_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "open")
+    if status not in {*Commitment.Status.values, "open", "all"}:
+        status = "open"
+    overdue = request.GET.get("overdue") == "1"
+    qs = selectors.commitments_for(
+        request.user, status="" if status == "all" else status, overdue=overdue
+    )
+    return render(
+        request,
+        "replication/commitment_list.html",
+        {
+            "page": _page(request, qs),
+            "status": status,
+            "overdue": overdue,
+            "statuses": [
+                ("open", _("open or in progress")),
+                *Commitment.Status.choices,
+                ("all", _("all")),
+            ],
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    commitment = selectors.commitment_detail(pk)
+    if commitment is None or not can(request.user, "commitment.view", commitment):
+        raise Http404
+    may_change = can(request.user, "commitment.change", commitment)
+    form = None
+    status = 200
+    if may_change:
+        form = CommitmentUpdateForm(
+            request.POST or None,
+            initial={"status": commitment.status, "due_date": commitment.due_date},
+        )
+        if request.method == "POST":
+            if form.is_valid():
+                try:
+                    services.commitment_update(
+                        actor=request.user, commitment=commitment, **form.cleaned_data
+                    )
+                except ValidationError as exc:
+                    add_service_errors(form, exc)
+                else:
+                    messages.success(request, _("The commitment was saved."))
+                    return redirect("replication:commitment_detail", pk=pk)
+            status = 400
+    elif request.method == "POST":
+        raise PermissionDenied
+    return render(
+        request,
+        "replication/commitment_detail.html",
+        {
+            "commitment": commitment,
+            "form": form,
+            "history": list(audit.history(commitment)[:20]),
+            "project_visible": commitment.project_id is not None
+            and can(request.user, "project.view", commitment.project),
+        },
+        status=status,
+    )

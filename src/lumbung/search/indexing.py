@@ -1,0 +1,282 @@
+"""Writing the search index: one innovation at a time (called by the catalog's hooks inside the
+service's transaction) or all of them (``lumbung reindex``)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Prefetch
+
+from lumbung.catalog.models import Award, Innovation
+
+from . import stats
+from .analysis import ANALYZER_VERSION, fold, get_analyzer
+from .models import FIELD_GROUPS, SearchDocument, SearchTerm
+
+#: Which profile fields feed which weighted group (English versions go with their field).
+NAME_FIELDS = ("name", "name_en", "acronym", "acronym_expansion", "acronym_expansion_en")
+SUMMARY_FIELDS = ("summary", "problem", "target_group")
+BODY_FIELDS = (
+    "target_measure",
+    "novelty",
+    "implementation",
+    "significance",
+    "impact_measurement",
+    "adaptability",
+    "resources",
+    "sustainability_institutional",
+    "sustainability_managerial",
+    "sustainability_social",
+    "core_components",
+    "adaptable_parts",
+)
+BODY_PLAIN_FIELDS = ("impact_before", "impact_after", "government_affair")
+
+_PAREN_RE = re.compile(r"^(?P<outer>.+?)\s*\((?P<inner>[^()]{2,200})\)\s*$")
+
+
+def _with_english(fields: Iterable[str]) -> list[str]:
+    out = []
+    for f in fields:
+        out.append(f)
+        if f in Innovation.TRANSLATED_FIELDS:
+            out.append(f"{f}_en")
+    return out
+
+
+def _initials_window(acronym: str, text: str) -> str:
+    """The shortest run of words in ``text`` whose initials spell ``acronym``
+    ("SWP" in "… melalui Sheltered Workshop Peduli" → "Sheltered Workshop Peduli")."""
+    letters = [c for c in fold(acronym) if c.isalnum()]
+    words = text.split()
+    initials = [fold(w)[:1] for w in words]
+    best = ""
+    for i in range(len(words)):
+        if initials[i] != (letters[:1] or [""])[0]:
+            continue
+        k, j = 0, i
+        while j < len(words) and k < len(letters):
+            if initials[j] == letters[k]:
+                k += 1
+            elif fold(words[j]) not in {"dan", "di", "ke", "untuk", "bagi", "dengan", "yang"}:
+                break
+            j += 1
+        if k == len(letters):
+            window = " ".join(words[i:j])
+            if not best or len(window) < len(best):
+                best = window
+    return best
+
+
+def learned_acronym(innovation: Innovation) -> tuple[str, str]:
+    """The innovation's acronym and what it stands for, from its fields or its name
+    ("Sheltered Workshop Peduli (SWP)", "BASABA" + "Bapak Sayang Bayi")."""
+    acronym = (innovation.acronym or "").strip()
+    name = (innovation.name or "").strip()
+    candidates: list[str] = []
+    m = _PAREN_RE.match(name)
+    if m:
+        outer, inner = m.group("outer").strip(), m.group("inner").strip()
+        if " " not in inner and len(inner) <= 15:
+            acronym = acronym or inner
+            candidates.append(outer)
+        elif " " not in outer and len(outer) <= 15:
+            acronym = acronym or outer
+            candidates.append(inner)
+    elif not acronym and " " not in name and len(name) <= 20:
+        acronym = name
+    if not acronym:
+        return "", ""
+    candidates.append((innovation.acronym_expansion or "").strip())
+    for text in candidates:
+        window = _initials_window(acronym, text) if text else ""
+        if window:
+            return acronym, window
+    for text in candidates:
+        if text and len(text.split()) <= 6:  # creative acronyms: BASABA = Bapak Sayang Bayi
+            return acronym, text
+    return acronym, ""
+
+
+@dataclass
+class BuiltDocument:
+    fields: dict[str, list[str]]
+    acronym: str
+    expansion: str
+
+    def model(self, innovation_id: int) -> SearchDocument:
+        return SearchDocument(
+            innovation_id=innovation_id,
+            acronym=self.acronym,
+            expansion=self.expansion,
+            analyzer_version=ANALYZER_VERSION,
+            **{g: " ".join(self.fields[g]) for g in FIELD_GROUPS},
+            **{f"{g}_len": len(self.fields[g]) for g in FIELD_GROUPS},
+        )
+
+    @property
+    def term_set(self) -> set[str]:
+        return {t for g in FIELD_GROUPS for t in self.fields[g]}
+
+
+def _meta_text(innovation: Innovation) -> list[str]:
+    parts: list[str] = []
+    agency = innovation.agency
+    unit = innovation.unit
+    parts += [agency.name, agency.short_name, unit.name, unit.short_name]
+    for region in (unit.region, agency.region):
+        if region is not None:
+            parts.append(region.name)
+    if innovation.sector_id and innovation.sector is not None:
+        parts += [innovation.sector.name, innovation.sector.name_en]
+    for award in innovation.awards.all():
+        parts += [award.competition, award.label, str(award.get_level_display())]
+    return [p for p in parts if p]
+
+
+def build_document(innovation: Innovation) -> BuiltDocument:
+    """Analyse an innovation's texts into the four weighted groups."""
+    analyzer = get_analyzer()
+
+    def group(fields: Iterable[str], extra: Iterable[str] = ()) -> list[str]:
+        terms: list[str] = []
+        for f in fields:
+            value = getattr(innovation, f, "") or ""
+            if value:
+                terms += analyzer.analyze(value)
+        for value in extra:
+            terms += analyzer.analyze(value)
+        return terms
+
+    acronym, expansion = learned_acronym(innovation)
+    name_extra = []
+    if acronym and expansion and acronym.lower() not in (innovation.name or "").lower():
+        name_extra.append(acronym)
+    fields = {
+        "name": group(NAME_FIELDS, name_extra),
+        "summary": group(_with_english(SUMMARY_FIELDS)),
+        "body": group([*_with_english(BODY_FIELDS), *BODY_PLAIN_FIELDS]),
+        "meta": group((), _meta_text(innovation)),
+    }
+    acronym_key = ""
+    if acronym:
+        folded = "".join(ch for ch in fold(acronym) if ch.isalnum())
+        acronym_key = analyzer.term(folded) or "" if folded else ""
+    expansion_key = " ".join(analyzer.base_terms(expansion))[:255] if acronym_key else ""
+    return BuiltDocument(fields=fields, acronym=acronym_key[:64], expansion=expansion_key)
+
+
+def _with_relations(qs: Any) -> Any:
+    return qs.select_related("agency", "agency__region", "unit", "unit__region", "sector")
+
+
+# --- vocabulary (document frequencies) ------------------------------------------------------
+_UPSERT_SQL = (
+    "INSERT INTO search_searchterm (term, df) VALUES (%s, 1) "
+    "ON CONFLICT (term) DO UPDATE SET df = search_searchterm.df + 1"
+)
+
+
+def _update_df(added: set[str], removed: set[str]) -> None:
+    # sorted, so concurrent writers lock the rows in the same order (no deadlocks)
+    with connection.cursor() as cursor:
+        if added:
+            cursor.executemany(_UPSERT_SQL, [(t,) for t in sorted(added)])
+        removed_sorted = sorted(removed)
+        for i in range(0, len(removed_sorted), 500):
+            chunk = removed_sorted[i : i + 500]
+            cursor.execute(
+                "UPDATE search_searchterm SET df = df - 1 WHERE term IN (%s)"
+                % ", ".join(["%s"] * len(chunk)),
+                chunk,
+            )
+    stats.invalidate()
+
+
+def _old_terms(innovation_id: int) -> set[str] | None:
+    row = (
+        SearchDocument.objects.filter(pk=innovation_id)
+        .values_list(*FIELD_GROUPS)
+        .first()
+    )
+    if row is None:
+        return None
+    return {t for text in row for t in text.split()}
+
+
+# --- hooks --------------------------------------------------------------------------------------
+def index_innovation(innovation: Innovation) -> None:
+    """(Re)index one innovation; called inside the catalog service's transaction."""
+    fresh = _with_relations(Innovation.objects.filter(pk=innovation.pk)).prefetch_related(
+        "awards"
+    ).first()
+    if fresh is None:
+        return
+    built = build_document(fresh)
+    with transaction.atomic():
+        old = _old_terms(fresh.pk)
+        doc = built.model(fresh.pk)
+        if old is None:
+            doc.save(force_insert=True)
+        else:
+            doc.save(force_update=True)
+        new = built.term_set
+        _update_df(new - (old or set()), (old or set()) - new)
+
+
+def remove_innovation(innovation: Innovation) -> None:
+    """Drop an innovation from the index (before the catalog deletes it)."""
+    with transaction.atomic():
+        old = _old_terms(innovation.pk)
+        if old is None:
+            return
+        SearchDocument.objects.filter(pk=innovation.pk).delete()
+        _update_df(set(), old)
+
+
+# --- rebuild ------------------------------------------------------------------------------------
+def rebuild(
+    *, batch_size: int = 1000, progress: Callable[[int, int], None] | None = None
+) -> dict[str, int]:
+    """Rebuild the whole index. Safe to stop and run again: documents are replaced batch by
+    batch, then the vocabulary is recounted in one transaction."""
+    total = Innovation.objects.count()
+    df: Counter[str] = Counter()
+    done = 0
+    last_id = 0
+    base = _with_relations(Innovation.objects.order_by("pk")).prefetch_related(
+        Prefetch("awards", queryset=Award.objects.order_by("pk"))
+    )
+    while True:
+        batch = list(base.filter(pk__gt=last_id)[:batch_size])
+        if not batch:
+            break
+        docs = []
+        for innovation in batch:
+            built = build_document(innovation)
+            df.update(built.term_set)
+            docs.append(built.model(innovation.pk))
+        ids = [i.pk for i in batch]
+        with transaction.atomic():
+            SearchDocument.objects.filter(pk__in=ids).delete()
+            SearchDocument.objects.bulk_create(docs, batch_size=500)
+        last_id = ids[-1]
+        done += len(batch)
+        if progress:
+            progress(done, total)
+    with transaction.atomic():
+        # documents of innovations that no longer exist go with them (CASCADE), but be sure
+        SearchDocument.objects.exclude(innovation__in=Innovation.objects.all()).delete()
+        SearchTerm.objects.all().delete()
+        terms = [SearchTerm(term=t[:64], df=n) for t, n in df.items()]
+        SearchTerm.objects.bulk_create(terms, batch_size=2000, ignore_conflicts=True)
+        if connection.vendor == "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+    stats.invalidate()
+    return {"documents": done, "terms": len(df)}

@@ -1,0 +1,62 @@
+"""The search index: one analysed document per innovation, and the index's vocabulary.
+
+The back-end structures (an FTS5 table kept in step by triggers on SQLite; a generated,
+GIN-indexed ``tsvector`` column on PostgreSQL) are created by the vendor-guarded migration
+``0002_backends``; they follow this table inside the same transaction.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+#: The analysed field groups, their FTS5 column order and PostgreSQL weights (A..D).
+FIELD_GROUPS = ("name", "summary", "body", "meta")
+
+
+class SearchDocument(models.Model):
+    """An innovation's analysed text (space-separated index terms) in four weighted groups."""
+
+    innovation = models.OneToOneField(
+        "catalog.Innovation",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="search_document",
+    )
+    name = models.TextField(blank=True)
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    meta = models.TextField(blank=True)
+    name_len = models.PositiveIntegerField(default=0)
+    summary_len = models.PositiveIntegerField(default=0)
+    body_len = models.PositiveIntegerField(default=0)
+    meta_len = models.PositiveIntegerField(default=0)
+    #: the innovation's own acronym as one term, and its expansion's terms (learned acronyms)
+    acronym = models.CharField(max_length=64, blank=True, db_index=True)
+    expansion = models.CharField(max_length=255, blank=True, db_index=True)
+    analyzer_version = models.PositiveSmallIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+
+    def __str__(self) -> str:
+        return f"search document {self.pk}"
+
+    def field_terms(self, group: str) -> list[str]:
+        return getattr(self, group).split()
+
+
+class SearchTerm(models.Model):
+    """A term of the index and how many documents hold it (for ranking and typo correction)."""
+
+    term = models.CharField(max_length=64, primary_key=True)
+    df = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("search term")
+        verbose_name_plural = _("search terms")
+
+    def __str__(self) -> str:
+        return self.term

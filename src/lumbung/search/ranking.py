@@ -1,0 +1,132 @@
+"""The final ranking, the same on every back end: BM25F over the four field groups, one score per
+concept (the best of its alternatives), and a mild reward for covering more of the query."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from .analysis import Alternative, QueryPlan
+from .models import FIELD_GROUPS
+from .stats import IndexStats
+
+FIELD_BOOST = {"name": 4.0, "summary": 2.0, "body": 1.0, "meta": 0.5}
+FIELD_B = {"name": 0.4, "summary": 0.6, "body": 0.75, "meta": 0.5}
+K1 = 1.2
+#: how strongly covering more of the query's concepts counts (0 = plain BM25 sum)
+COORDINATION = 0.6
+
+
+@dataclass
+class DocTerms:
+    """A document's terms per field group, counted once."""
+
+    lists: dict[str, list[str]]
+    counts: dict[str, Counter[str]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.counts = {g: Counter(terms) for g, terms in self.lists.items()}
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, str]) -> DocTerms:
+        return cls({g: (row.get(g) or "").split() for g in FIELD_GROUPS})
+
+    def tf(self, alt: Alternative, group: str) -> int:
+        if not alt.is_phrase:
+            return self.counts[group].get(alt.terms[0], 0)
+        first = alt.terms[0]
+        if not self.counts[group].get(first):
+            return 0
+        terms = self.lists[group]
+        k = len(alt.terms)
+        return sum(
+            1
+            for i in range(len(terms) - k + 1)
+            if terms[i] == first and tuple(terms[i : i + k]) == alt.terms
+        )
+
+
+@dataclass
+class Scored:
+    score: float
+    coverage: float
+    matched: dict[int, set[str]]  # concept index → field groups where it matched
+
+
+def idf(df: int, n: int) -> float:
+    return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+
+def alternative_df(alt: Alternative, dfs: Mapping[str, int]) -> int:
+    return min(dfs.get(t, 0) for t in alt.terms)
+
+
+def score_document(
+    plan: QueryPlan, doc: DocTerms, stats: IndexStats, dfs: Mapping[str, int]
+) -> Scored:
+    n = max(stats.documents, 1)
+    total_weight = sum(c.weight for c in plan.concepts) or 1.0
+    score = 0.0
+    covered = 0.0
+    matched: dict[int, set[str]] = {}
+    norms = {
+        g: (1 - FIELD_B[g]) + FIELD_B[g] * (len(doc.lists[g]) / stats.avg_len[g])
+        for g in FIELD_GROUPS
+    }
+    for ci, concept in enumerate(plan.concepts):
+        best = 0.0
+        best_groups: set[str] = set()
+        for alt in concept.alternatives:
+            weighted_tf = 0.0
+            groups = set()
+            for g in FIELD_GROUPS:
+                tf = doc.tf(alt, g)
+                if tf:
+                    weighted_tf += FIELD_BOOST[g] * tf / norms[g]
+                    groups.add(g)
+            if not weighted_tf:
+                continue
+            value = (
+                alt.weight
+                * idf(alternative_df(alt, dfs), n)
+                * weighted_tf
+                / (K1 + weighted_tf)
+            )
+            if value > best:
+                best, best_groups = value, groups
+        if best > 0:
+            score += concept.weight * best
+            covered += concept.weight
+            matched[ci] = best_groups
+    coverage = covered / total_weight
+    score *= coverage**COORDINATION
+    return Scored(score=score, coverage=coverage, matched=matched)
+
+
+def rank(
+    plan: QueryPlan,
+    candidates: Sequence[tuple[int, float]],
+    docs: Mapping[int, DocTerms],
+    stats: IndexStats,
+    dfs: Mapping[str, int],
+    boosts: Mapping[int, float] | None = None,
+) -> list[tuple[int, Scored]]:
+    """Candidates re-ranked, best first (ties: the back end's own order)."""
+    order = {pk: i for i, (pk, _) in enumerate(candidates)}
+    scored = []
+    for pk, _native in candidates:
+        doc = docs.get(pk)
+        if doc is None:
+            continue
+        s = score_document(plan, doc, stats, dfs)
+        if boosts:
+            s.score *= boosts.get(pk, 1.0)
+        scored.append((pk, s))
+    scored.sort(key=lambda item: (-round(item[1].score, 9), order[item[0]]))
+    return scored
+
+
+def plan_terms(plan: QueryPlan) -> Iterable[str]:
+    return plan.terms

@@ -1,0 +1,766 @@
+"""Reads of the search index shared by pages and API: search, problem matching ("cari inovasi
+untuk masalah saya"), similar innovations and duplicate warnings.
+
+Every read starts from the innovations the person may see (``catalog.selectors.visible_q``) and
+the catalog's own filters (``CatalogFilters`` / ``apply_filters``), so drafts never leak. The back
+end (FTS5 or PostgreSQL) finds candidates; the ranking is done in Python, the same on both.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from lumbung.catalog.models import Award, Innovation, Sector
+from lumbung.catalog.selectors import CatalogFilters, apply_filters, visible_q
+from lumbung.organisations.models import Agency
+
+from .analysis import Alternative, Concept, QueryPlan, fold, get_analyzer
+from .backends import get_backend
+from .indexing import build_document
+from .models import FIELD_GROUPS, SearchDocument
+from .ranking import DocTerms, Scored, idf, rank
+from .snippets import best_snippet, highlight
+from .stats import document_frequencies, index_stats, vocabulary
+
+MAX_QUERY_CHARS = 500
+MAX_PROBLEM_CHARS = 4000
+MAX_PAGE_SIZE = 50
+RERANK_WINDOW = 100
+MAX_WINDOW = 1000
+
+#: Profile sections, in the order a reader meets them (for snippets and "where it matched").
+SECTIONS: tuple[str, ...] = (
+    "name",
+    "acronym_expansion",
+    "summary",
+    "problem",
+    "target_group",
+    "target_measure",
+    "novelty",
+    "implementation",
+    "significance",
+    "impact_measurement",
+    "adaptability",
+    "resources",
+    "sustainability_institutional",
+    "sustainability_managerial",
+    "sustainability_social",
+    "core_components",
+    "adaptable_parts",
+)
+SNIPPET_SECTIONS = tuple(s for s in SECTIONS if s not in {"name", "acronym_expansion"})
+
+UNIT_SIZES: dict[str, tuple[Any, int | None]] = {
+    "small": (gettext_lazy("small unit (up to 10 staff)"), 10),
+    "medium": (gettext_lazy("medium unit (up to 50 staff)"), 50),
+    "large": (gettext_lazy("large unit"), None),
+}
+
+
+# --- results -------------------------------------------------------------------------------------
+@dataclass
+class MatchedConcept:
+    label: str
+    sections: list[str]
+
+
+@dataclass
+class SearchHit:
+    innovation: Innovation
+    score: float
+    name_html: SafeString
+    snippet: SafeString
+    matched: list[MatchedConcept] = field(default_factory=list)
+    coverage: float = 0.0
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+
+
+@dataclass
+class SearchResults:
+    query: str
+    hits: list[SearchHit]
+    total: int
+    page: int
+    page_size: int
+    facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    corrections: dict[str, str] = field(default_factory=dict)
+    concepts: list[str] = field(default_factory=list)
+    searched: bool = True  # False when the query held nothing searchable
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, math.ceil(self.total / self.page_size)) if self.page_size else 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.num_pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+@dataclass
+class Evidence:
+    awards: list[str]
+    award_count: int
+    years_running: int | None
+    continuing: bool
+
+
+@dataclass
+class ReplicationRecord:
+    replicas: int
+    continuing: int
+    stopped: int
+    is_replica_of: Innovation | None
+
+
+@dataclass
+class MatchHit(SearchHit):
+    evidence: Evidence | None = None
+    replication: ReplicationRecord | None = None
+    context: list[str] = field(default_factory=list)
+
+
+@dataclass
+class MatchResults:
+    problem: str
+    hits: list[MatchHit]
+    concepts: list[str]
+    corrections: dict[str, str] = field(default_factory=dict)
+    searched: bool = True
+
+
+@dataclass
+class DuplicateCandidate:
+    innovation: Innovation
+    score: float
+    name_similarity: float
+    text_similarity: float
+
+
+# --- query preparation ---------------------------------------------------------------------------
+@dataclass
+class PreparedQuery:
+    plan: QueryPlan
+    dfs: dict[str, int]
+    corrections: dict[str, str]
+
+
+def prepare_query(text: str, *, max_chars: int = MAX_QUERY_CHARS) -> PreparedQuery:
+    """Analyse a query, then add what needs the index: the catalog's own acronyms and typo
+    corrections for words the index does not know."""
+    plan = get_analyzer().parse_query((text or "")[:max_chars])
+    if not plan:
+        return PreparedQuery(plan, {}, {})
+    _add_learned_acronyms(plan)
+    dfs = document_frequencies(plan.terms)
+    corrections = _add_typo_corrections(plan, dfs)
+    return PreparedQuery(plan, dfs, corrections)
+
+
+def _single(concept: Concept) -> str | None:
+    if concept.alternatives and not concept.alternatives[0].is_phrase:
+        return concept.alternatives[0].terms[0]
+    return None
+
+
+def _add_learned_acronyms(plan: QueryPlan) -> None:
+    singles: dict[str, Concept] = {}
+    sequence: list[tuple[str, Concept]] = []
+    for concept in plan.concepts:
+        term = _single(concept)
+        if term:
+            singles.setdefault(term, concept)
+            if concept.weight >= 1.0:
+                sequence.append((term, concept))
+    ngrams: dict[str, Concept] = {}
+    for k in range(2, 9):
+        for i in range(len(sequence) - k + 1):
+            ngrams.setdefault(" ".join(t for t, _ in sequence[i : i + k]), sequence[i][1])
+    if not singles and not ngrams:
+        return
+    rows = (
+        SearchDocument.objects.filter(Q(acronym__in=list(singles)) | Q(expansion__in=list(ngrams)))
+        .exclude(acronym="")
+        .values_list("acronym", "expansion")
+        .distinct()[:50]
+    )
+    for acronym, expansion in rows:
+        if acronym in singles and expansion and " " in expansion:
+            singles[acronym].add(tuple(expansion.split()), 0.9, "acronym")
+        if expansion in ngrams:
+            ngrams[expansion].add((acronym,), 0.9, "acronym")
+
+
+def _add_typo_corrections(plan: QueryPlan, dfs: dict[str, int]) -> dict[str, str]:
+    corrections: dict[str, str] = {}
+    vocab = None
+    for concept in plan.concepts:
+        known = any(
+            all(dfs.get(t, 0) > 0 for t in alt.terms) for alt in concept.alternatives
+        )
+        term = _single(concept)
+        if known or not term or " " in concept.label:
+            continue
+        vocab = vocab or vocabulary()
+        label = fold(concept.label)
+        found = vocab.corrections(term, label)
+        for correct, distance in found:
+            concept.add((correct,), 0.85 if distance == 1 else 0.7, "typo")
+            dfs[correct] = vocab.df.get(correct, 0)
+        if found:
+            corrections[concept.label] = found[0][0]
+    return corrections
+
+
+# --- shared machinery ----------------------------------------------------------------------------
+def visible_base(user: Any, filters: CatalogFilters | None = None) -> QuerySet[Innovation]:
+    """The innovations this person may see, narrowed by the catalog's filters (not its text
+    filter: the search replaces it)."""
+    qs = Innovation.objects.filter(visible_q(user))
+    if filters is not None:
+        qs = apply_filters(qs, replace(filters, q=""))
+    return qs
+
+
+def _load_terms(ids: Iterable[int]) -> dict[int, DocTerms]:
+    rows = SearchDocument.objects.filter(pk__in=list(ids)).values("innovation_id", *FIELD_GROUPS)
+    return {row["innovation_id"]: DocTerms.from_row(row) for row in rows}
+
+
+def _retrieve(
+    prepared: PreparedQuery,
+    qs: QuerySet[Innovation],
+    window: int,
+    boosts: Any = None,
+) -> tuple[list[tuple[int, Scored]], list[tuple[int, float]]]:
+    backend = get_backend()
+    alternatives = prepared.plan.alternatives
+    candidates = backend.candidates(qs, alternatives, window)
+    docs = _load_terms(pk for pk, _ in candidates)
+    extra = boosts(candidates) if boosts else None
+    ranked = rank(prepared.plan, candidates, docs, index_stats(), prepared.dfs, extra)
+    return ranked, candidates
+
+
+def _load_innovations(ids: Sequence[int]) -> dict[int, Innovation]:
+    qs = (
+        Innovation.objects.filter(pk__in=list(ids))
+        .select_related("agency", "agency__region", "unit", "unit__region", "sector", "source")
+        .prefetch_related("awards")
+    )
+    return {i.pk: i for i in qs}
+
+
+def _highlight_terms(plan: QueryPlan) -> set[str]:
+    """Words to mark: the query's own terms and their equivalents (not the words of an
+    acronym's expansion, which would light up half a profile)."""
+    return {
+        t
+        for c in plan.concepts
+        for alt in c.alternatives
+        if not (alt.is_phrase and alt.kind == "acronym")
+        for t in alt.terms
+    }
+
+
+def _snippet(innovation: Innovation, terms: set[str]) -> SafeString:
+    analyzer = get_analyzer()
+    return best_snippet((innovation.localized(s) for s in SNIPPET_SECTIONS), terms, analyzer)
+
+
+def _name_html(innovation: Innovation, terms: set[str]) -> SafeString:
+    return highlight(innovation.display_name, terms, get_analyzer())
+
+
+def _section_label(name: str) -> str:
+    return str(Innovation._meta.get_field(name).verbose_name)
+
+
+def matched_sections(
+    innovation: Innovation, plan: QueryPlan, concept_ids: Iterable[int]
+) -> list[MatchedConcept]:
+    """For each matched concept, the profile sections where it occurs (explains a result)."""
+    analyzer = get_analyzer()
+    section_terms: dict[str, list[str]] = {}
+    for name in SECTIONS:
+        texts = [getattr(innovation, name, "") or ""]
+        if name in Innovation.TRANSLATED_FIELDS:
+            texts.append(getattr(innovation, f"{name}_en", "") or "")
+        if name == "name":
+            texts.append(innovation.acronym or "")
+        terms: list[str] = []
+        for text in texts:
+            terms += analyzer.analyze(text)
+        if terms:
+            section_terms[name] = terms
+    out = []
+    for ci in concept_ids:
+        concept = plan.concepts[ci]
+        sections = []
+        for name, terms in section_terms.items():
+            doc = DocTerms({"s": terms})
+            if any(doc.tf(alt, "s") for alt in concept.alternatives):
+                sections.append(_section_label(name))
+        out.append(MatchedConcept(label=concept.label, sections=sections))
+    return out
+
+
+# --- facets -------------------------------------------------------------------------------------
+def compute_facets(
+    qs: QuerySet[Innovation], filters: CatalogFilters
+) -> dict[str, list[FacetValue]]:
+    """Counts of the matching innovations per sector, stage, status, award level and agency."""
+    base = qs.order_by()
+    sectors: Counter[str] = Counter()
+    stages: Counter[str] = Counter()
+    statuses: Counter[str] = Counter()
+    for row in base.values("sector_id", "stage", "status").annotate(n=Count("pk")):
+        if row["sector_id"]:
+            sectors[row["sector_id"]] += row["n"]
+        stages[row["stage"]] += row["n"]
+        statuses[row["status"]] += row["n"]
+    sector_names = {s.pk: str(s) for s in Sector.objects.filter(pk__in=list(sectors))}
+    awards = Counter(
+        dict(
+            Award.objects.filter(innovation__in=base.values("pk"))
+            .values("level")
+            .annotate(n=Count("innovation", distinct=True))
+            .values_list("level", "n")
+        )
+    )
+    agencies = list(
+        base.values("agency__slug", "agency__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "agency__name")[:10]
+    )
+    stage_labels = dict(Innovation.Stage.choices)
+    status_labels = dict(Innovation.Status.choices)
+    award_labels = dict(Award.Level.choices)
+
+    def values(counter: Counter[str], labels: Mapping[str, Any], selected: str) -> list[FacetValue]:
+        return [
+            FacetValue(value=k, label=str(labels.get(k, k)), count=n, selected=(k == selected))
+            for k, n in sorted(counter.items(), key=lambda kv: (-kv[1], str(labels.get(kv[0]))))
+            if n
+        ]
+
+    return {
+        "sector": values(sectors, sector_names, filters.sector),
+        "stage": values(stages, stage_labels, filters.stage),
+        "status": values(statuses, status_labels, filters.status),
+        "award": values(awards, award_labels, filters.award),
+        "agency": [
+            FacetValue(
+                value=row["agency__slug"],
+                label=row["agency__name"],
+                count=row["n"],
+                selected=row["agency__slug"] == filters.agency,
+            )
+            for row in agencies
+        ],
+    }
+
+
+FACET_LABELS = {
+    "sector": gettext_lazy("Sector"),
+    "stage": gettext_lazy("Management stage"),
+    "status": gettext_lazy("Status"),
+    "award": gettext_lazy("Award"),
+    "agency": gettext_lazy("Agency"),
+}
+
+
+# --- search -------------------------------------------------------------------------------------
+def search_innovations(
+    query: str,
+    filters: CatalogFilters | None = None,
+    user: Any = None,
+    page: int = 1,
+    page_size: int = 20,
+    *,
+    facets: bool = True,
+) -> SearchResults:
+    """Innovations matching ``query`` that ``user`` may see, within the catalog's ``filters``,
+    ranked by relevance, with highlighted snippets and facet counts. An empty query (or one with
+    nothing searchable, e.g. only punctuation or emoji) lists the filtered catalog by name."""
+    filters = filters or CatalogFilters()
+    query = (query if query is not None else filters.q or "").strip()[:MAX_QUERY_CHARS]
+    page = max(1, int(page or 1))
+    page_size = min(max(1, int(page_size or 20)), MAX_PAGE_SIZE)
+    offset = (page - 1) * page_size
+    qs = visible_base(user, filters)
+    prepared = prepare_query(query)
+    plan = prepared.plan
+    terms = _highlight_terms(plan)
+    backend = get_backend()
+
+    if not plan:
+        total = qs.count()
+        page_ids = list(qs.order_by("name", "pk").values_list("pk", flat=True)[
+            offset : offset + page_size
+        ])
+        scored: list[tuple[int, float, Scored | None]] = [(pk, 0.0, None) for pk in page_ids]
+        matched_qs = qs
+    else:
+        window = min(max(RERANK_WINDOW, offset + page_size), MAX_WINDOW)
+        ranked, candidates = _retrieve(prepared, qs, window)
+        if len(candidates) < window:
+            total = len(candidates)
+        else:
+            total = backend.count(qs, plan.alternatives)
+        scored = [(pk, s.score, s) for pk, s in ranked[offset : offset + page_size]]
+        if not scored and offset < total and offset >= len(ranked):
+            # beyond the re-ranked window: the back end's own order
+            deeper = backend.candidates(qs, plan.alternatives, offset + page_size)
+            scored = [(pk, native, None) for pk, native in deeper[offset:]]
+        matched_qs = backend.filter_matching(qs, plan.alternatives)
+
+    innovations = _load_innovations([pk for pk, _, _ in scored])
+    hits = []
+    for pk, score, detail in scored:
+        innovation = innovations.get(pk)
+        if innovation is None:
+            continue
+        hits.append(
+            SearchHit(
+                innovation=innovation,
+                score=round(score, 4),
+                name_html=_name_html(innovation, terms),
+                snippet=_snippet(innovation, terms),
+                matched=[
+                    MatchedConcept(plan.concepts[ci].label, sorted(groups))
+                    for ci, groups in (detail.matched.items() if detail else [])
+                ],
+                coverage=round(detail.coverage, 3) if detail else 0.0,
+            )
+        )
+    return SearchResults(
+        query=query,
+        hits=hits,
+        total=total,
+        page=page,
+        page_size=page_size,
+        facets=compute_facets(matched_qs, filters) if facets else {},
+        corrections=prepared.corrections,
+        concepts=[c.label for c in plan.concepts if c.weight >= 1.0],
+        searched=bool(plan),
+    )
+
+
+# --- matching: "cari inovasi untuk masalah saya" ---------------------------------------------
+def _province(code: str | None) -> str:
+    return (code or "").split(".")[0]
+
+
+def match_innovations(
+    problem: str,
+    *,
+    sector: str = "",
+    region: str = "",
+    agency_kind: str = "",
+    unit_size: str = "",
+    user: Any = None,
+    limit: int = 10,
+) -> MatchResults:
+    """Innovations worth copying for a problem described in free text, with the reasons: which
+    concepts matched and where, the evidence (awards, years running, continuing) and the
+    replication record; the context (sector, region, agency type, unit size) nudges the ranking."""
+    limit = min(max(1, int(limit or 10)), MAX_PAGE_SIZE)
+    prepared = prepare_query(problem, max_chars=MAX_PROBLEM_CHARS)
+    plan = prepared.plan
+    if not plan:
+        return MatchResults(problem=problem or "", hits=[], concepts=[], searched=False)
+    qs = visible_base(user)
+    size_limit = UNIT_SIZES.get(unit_size, (None, None))[1]
+
+    facts: dict[int, dict[str, Any]] = {}
+
+    def boosts(candidates: Sequence[tuple[int, float]]) -> dict[int, float]:
+        ids = [pk for pk, _ in candidates]
+        rows = Innovation.objects.filter(pk__in=ids).values(
+            "pk",
+            "sector_id",
+            "status",
+            "staff_count",
+            "agency__kind",
+            "unit__region_id",
+            "agency__region_id",
+        )
+        awards = Counter(
+            dict(
+                Award.objects.filter(innovation_id__in=ids)
+                .values("innovation_id")
+                .annotate(n=Count("pk"))
+                .values_list("innovation_id", "n")
+            )
+        )
+        replicas = Counter(
+            dict(
+                Innovation.objects.filter(source_id__in=ids)
+                .filter(visible_q(user))
+                .values("source_id")
+                .annotate(n=Count("pk"))
+                .values_list("source_id", "n")
+            )
+        )
+        out = {}
+        for row in rows:
+            pk = row["pk"]
+            factor = 1.0
+            context = []
+            if sector and row["sector_id"] == sector:
+                factor *= 1.25
+                context.append(_("same sector"))
+            where = row["unit__region_id"] or row["agency__region_id"]
+            if region and where:
+                if where == region:
+                    factor *= 1.15
+                    context.append(_("same region"))
+                elif _province(where) == _province(region):
+                    factor *= 1.1
+                    context.append(_("same province"))
+            if agency_kind and row["agency__kind"] == agency_kind:
+                factor *= 1.1
+                context.append(_("same type of agency"))
+            if size_limit is not None and row["staff_count"]:
+                if row["staff_count"] <= size_limit:
+                    factor *= 1.05
+                    context.append(_("runs with a team your size"))
+                else:
+                    factor *= 0.9
+            factor *= 1 + 0.04 * min(awards.get(pk, 0), 3)
+            factor *= 1 + 0.04 * min(replicas.get(pk, 0), 5)
+            if row["status"] == Innovation.Status.STOPPED:
+                factor *= 0.8
+            out[pk] = factor
+            facts[pk] = {"context": context}
+        return out
+
+    ranked, _candidates = _retrieve(prepared, qs, 150, boosts)
+    top = ranked[:limit]
+    ids = [pk for pk, _ in top]
+    innovations = _load_innovations(ids)
+    replica_rows = (
+        Innovation.objects.filter(source_id__in=ids)
+        .filter(visible_q(user))
+        .values("source_id", "status")
+        .annotate(n=Count("pk"))
+    )
+    replica_stats: dict[int, Counter[str]] = defaultdict(Counter)
+    for row in replica_rows:
+        replica_stats[row["source_id"]][row["status"]] += row["n"]
+    terms = _highlight_terms(plan)
+    year = timezone.localdate().year
+    hits: list[MatchHit] = []
+    for pk, scored in top:
+        innovation = innovations.get(pk)
+        if innovation is None:
+            continue
+        awards = list(innovation.awards.all())
+        start = innovation.start_year or (innovation.start_date.year if innovation.start_date else None)
+        stats_for = replica_stats.get(pk, Counter())
+        source = innovation.source if innovation.source_id else None
+        if source is not None and not Innovation.objects.filter(
+            Q(pk=source.pk) & visible_q(user)
+        ).exists():
+            source = None
+        hits.append(
+            MatchHit(
+                innovation=innovation,
+                score=round(scored.score, 4),
+                name_html=_name_html(innovation, terms),
+                snippet=_snippet(innovation, terms),
+                matched=matched_sections(innovation, plan, sorted(scored.matched)),
+                coverage=round(scored.coverage, 3),
+                evidence=Evidence(
+                    awards=[str(a) for a in awards],
+                    award_count=len(awards),
+                    years_running=(year - start) if start and start <= year else None,
+                    continuing=innovation.status == Innovation.Status.CONTINUING,
+                ),
+                replication=ReplicationRecord(
+                    replicas=sum(stats_for.values()),
+                    continuing=stats_for.get(Innovation.Status.CONTINUING, 0),
+                    stopped=stats_for.get(Innovation.Status.STOPPED, 0),
+                    is_replica_of=source,
+                ),
+                context=facts.get(pk, {}).get("context", []),
+            )
+        )
+    return MatchResults(
+        problem=problem,
+        hits=hits,
+        concepts=[c.label for c in plan.concepts if c.weight >= 1.0],
+        corrections=prepared.corrections,
+    )
+
+
+# --- similar innovations and duplicates ----------------------------------------------------------
+def _profile_plan(
+    weighted_terms: Mapping[str, float], dfs: Mapping[str, int], n: int, max_terms: int
+) -> QueryPlan:
+    scores = {
+        t: w * idf(dfs.get(t, 0), n)
+        for t, w in weighted_terms.items()
+        if dfs.get(t, 0) > 0 and dfs.get(t, 0) <= max(2, n * 0.3)
+    }
+    top = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:max_terms]
+    if not top:
+        return QueryPlan(text="", concepts=[])
+    peak = top[0][1]
+    concepts = []
+    for term, value in top:
+        concept = Concept(label=term, weight=max(value / peak, 0.2))
+        concept.alternatives.append(Alternative((term,), 1.0))
+        concepts.append(concept)
+    return QueryPlan(text=" ".join(t for t, _ in top), concepts=concepts)
+
+
+def similar_innovations(innovation: Innovation, user: Any = None, limit: int = 5) -> list[SearchHit]:
+    """Innovations like this one (its most telling words from name, summary and problem)."""
+    limit = min(max(1, int(limit or 5)), MAX_PAGE_SIZE)
+    doc = SearchDocument.objects.filter(pk=innovation.pk).values(*FIELD_GROUPS).first()
+    if doc is None:
+        built = build_document(innovation)
+        doc = {g: " ".join(built.fields[g]) for g in FIELD_GROUPS}
+    weighted: Counter[str] = Counter()
+    for group, weight in (("name", 2.0), ("summary", 1.0), ("body", 0.3)):
+        for term in doc[group].split():
+            weighted[term] += weight
+    stats = index_stats()
+    dfs = document_frequencies(weighted)
+    plan = _profile_plan(weighted, dfs, stats.documents, 15)
+    if not plan:
+        return []
+    prepared = PreparedQuery(plan, dfs, {})
+    qs = visible_base(user).exclude(pk=innovation.pk)
+    ranked, _ = _retrieve(prepared, qs, 60)
+    top = [(pk, s) for pk, s in ranked if s.score > 0][:limit]
+    innovations = _load_innovations([pk for pk, _ in top])
+    terms = plan.terms
+    return [
+        SearchHit(
+            innovation=innovations[pk],
+            score=round(s.score, 4),
+            name_html=_name_html(innovations[pk], terms),
+            snippet=_snippet(innovations[pk], terms),
+            coverage=round(s.coverage, 3),
+        )
+        for pk, s in top
+        if pk in innovations
+    ]
+
+
+def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    dot = sum(v * b.get(k, 0.0) for k, v in a.items())
+    if not dot:
+        return 0.0
+    na = math.sqrt(sum(v * v for v in a.values()))
+    nb = math.sqrt(sum(v * v for v in b.values()))
+    return dot / (na * nb) if na and nb else 0.0
+
+
+def _dice(a: set[str], b: set[str]) -> float:
+    return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+
+
+def find_duplicates(
+    name: str,
+    summary: str = "",
+    problem: str = "",
+    exclude: Innovation | int | None = None,
+    *,
+    user: Any = None,
+    limit: int = 5,
+    threshold: float = 0.35,
+) -> list[DuplicateCandidate]:
+    """Existing innovations that closely resemble the one being written (for a warning on the
+    create form or a competition entry; the person decides). Only innovations ``user`` may see
+    are considered (published ones when ``user`` is None). Scores are 0–1."""
+    analyzer = get_analyzer()
+    name = (name or "")[:300]
+    name_terms = analyzer.analyze(name)
+    text_terms = analyzer.analyze((summary or "")[:MAX_PROBLEM_CHARS]) + analyzer.analyze(
+        (problem or "")[:MAX_PROBLEM_CHARS]
+    )
+    if not name_terms and not text_terms:
+        return []
+    weighted: Counter[str] = Counter()
+    for t in name_terms:
+        weighted[t] += 2.0
+    for t in text_terms:
+        weighted[t] += 1.0
+    stats = index_stats()
+    n = max(stats.documents, 1)
+    dfs = document_frequencies(weighted)
+    plan = _profile_plan(weighted, dfs, n, 20)
+    if not plan:
+        return []
+    qs = visible_base(user)
+    exclude_pk = getattr(exclude, "pk", exclude)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    prepared = PreparedQuery(plan, dfs, {})
+    ranked, _ = _retrieve(prepared, qs, 30)
+    ids = [pk for pk, _ in ranked[:15]]
+    innovations = _load_innovations(ids)
+    docs = _load_terms(ids)
+    query_vec = {t: w * idf(dfs.get(t, 0), n) for t, w in weighted.items()}
+    name_set = set(name_terms)
+    folded_name = " ".join(fold(name).split())
+    all_dfs = dict(dfs)
+    missing = {t for d in docs.values() for g in ("name", "summary") for t in d.lists[g]}
+    missing -= set(all_dfs)
+    all_dfs.update(document_frequencies(missing))
+    out = []
+    for pk in ids:
+        innovation, doc = innovations.get(pk), docs.get(pk)
+        if innovation is None or doc is None:
+            continue
+        doc_weighted: Counter[str] = Counter()
+        for t in doc.lists["name"]:
+            doc_weighted[t] += 2.0
+        for t in doc.lists["summary"]:
+            doc_weighted[t] += 1.0
+        doc_vec = {t: w * idf(all_dfs.get(t, 0), n) for t, w in doc_weighted.items()}
+        text_sim = _cosine(query_vec, doc_vec)
+        own_name = set(analyzer.analyze(innovation.name)) | set(analyzer.analyze(innovation.acronym))
+        name_sim = _dice(name_set, own_name)
+        if folded_name and folded_name == " ".join(fold(innovation.name).split()):
+            name_sim = 1.0
+        score = max(name_sim * 0.9, 0.4 * name_sim + 0.6 * text_sim)
+        if score >= threshold:
+            out.append(
+                DuplicateCandidate(
+                    innovation=innovation,
+                    score=round(min(score, 1.0), 3),
+                    name_similarity=round(name_sim, 3),
+                    text_similarity=round(text_sim, 3),
+                )
+            )
+    out.sort(key=lambda c: (-c.score, c.innovation.name))
+    return out[:limit]
+
+
+def agency_kinds() -> list[tuple[str, str]]:
+    return [(k, str(label)) for k, label in Agency.Kind.choices]

@@ -1,0 +1,120 @@
+"""Pages: search results (/cari/), problem matching (/cari/masalah/), and two fragments for other
+pages (similar innovations; possible duplicates while writing a new innovation)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from lumbung.catalog.models import Innovation
+from lumbung.catalog.selectors import CatalogFilters, visible_q
+
+from . import selectors
+from .forms import MatchForm
+
+FILTER_PARAMS = ("agency", "unit", "region", "sector", "stage", "award", "award_year", "sdg", "status")
+
+
+def _page_number(raw: Any) -> int:
+    try:
+        return min(max(int(raw), 1), 10_000)
+    except (TypeError, ValueError):
+        return 1
+
+
+def _url_with(params: QueryDict, **changes: Any) -> str:
+    query = params.copy()
+    query.pop("page", None)
+    for key, value in changes.items():
+        if value in (None, ""):
+            query.pop(key, None)
+        else:
+            query[key] = str(value)
+    return "?" + query.urlencode() if query else "?"
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    params = request.GET
+    query = (params.get("q") or "")[: selectors.MAX_QUERY_CHARS]
+    filters = CatalogFilters.from_mapping(params)
+    page = _page_number(params.get("page"))
+    results = selectors.search_innovations(query, filters, request.user, page=page)
+    facets = []
+    for name, values in results.facets.items():
+        if not values:
+            continue
+        entries = []
+        for v in values:
+            entries.append(
+                {
+                    "label": v.label,
+                    "count": v.count,
+                    "selected": v.selected,
+                    "url": _url_with(params, **{name: "" if v.selected else v.value}),
+                }
+            )
+        facets.append({"name": name, "label": selectors.FACET_LABELS[name], "values": entries})
+    active = [(k, params.get(k)) for k in FILTER_PARAMS if params.get(k)]
+    context = {
+        "query": query,
+        "results": results,
+        "facets": facets,
+        "active_filters": active,
+        "clear_url": _url_with(params, **dict.fromkeys(FILTER_PARAMS, "")),
+        "previous_url": _url_with(params, page=results.page - 1) if results.has_previous else "",
+        "next_url": _url_with(params, page=results.page + 1) if results.has_next else "",
+        "first_index": (results.page - 1) * results.page_size + 1,
+    }
+    if getattr(request, "htmx", False) and request.headers.get("HX-Target") == "search-results":
+        return render(request, "search/_results.html", context)
+    return render(request, "search/results.html", context)
+
+
+@require_GET
+def match(request: HttpRequest) -> HttpResponse:
+    form = MatchForm(request.GET or None)
+    results = None
+    if form.is_valid():
+        data = form.cleaned_data
+        results = selectors.match_innovations(
+            data["problem"],
+            sector=data["sector"].pk if data["sector"] else "",
+            region=data["region"],
+            agency_kind=data["agency_kind"],
+            unit_size=data["unit_size"],
+            user=request.user,
+        )
+    return render(request, "search/match.html", {"form": form, "results": results})
+
+
+@require_GET
+def similar(request: HttpRequest, slug: str) -> HttpResponse:
+    innovation = Innovation.objects.filter(visible_q(request.user), slug=slug).first()
+    if innovation is None:
+        raise Http404
+    hits = selectors.similar_innovations(innovation, request.user, limit=5)
+    return render(request, "search/_similar.html", {"innovation": innovation, "hits": hits})
+
+
+@require_GET
+def duplicates(request: HttpRequest) -> HttpResponse:
+    params = request.GET
+    exclude = None
+    if params.get("exclude"):
+        exclude = (
+            Innovation.objects.filter(slug=params.get("exclude", "")[:220])
+            .values_list("pk", flat=True)
+            .first()
+        )
+    candidates = selectors.find_duplicates(
+        params.get("name", "")[:300],
+        params.get("summary", "")[: selectors.MAX_PROBLEM_CHARS],
+        params.get("problem", "")[: selectors.MAX_PROBLEM_CHARS],
+        exclude,
+        user=request.user,
+    )
+    return render(request, "search/_duplicates.html", {"candidates": candidates})

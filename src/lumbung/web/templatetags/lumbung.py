@@ -1,0 +1,126 @@
+"""Template helpers: the reader's-language text of an innovation, accessible form fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.core.paginator import Page
+from django.forms import BoundField
+from django.utils.html import conditional_escape, format_html, linebreaks
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+def _localized(obj: Any, field: str) -> tuple[str, bool]:
+    """(text, is_fallback): the text in the reader's language, and whether the Indonesian
+    original stands in for a missing English version."""
+    text = obj.localized(field)
+    fallback = bool(
+        text and (get_language() or "id").startswith("en") and not getattr(obj, f"{field}_en", "")
+    )
+    return text, fallback
+
+
+@register.simple_tag
+def loc(obj: Any, field: str) -> SafeString:
+    """A short text (name, acronym expansion) in the reader's language, marked lang="id" when
+    the Indonesian original stands in."""
+    text, fallback = _localized(obj, field)
+    if fallback:
+        return format_html('<span lang="id">{}</span>', text)
+    return conditional_escape(text)
+
+
+@register.simple_tag
+def loc_block(obj: Any, field: str, note: bool = True) -> SafeString:
+    """A profile section as paragraphs, marked lang="id" with an "(in Indonesian)" note when
+    the Indonesian original stands in (``note=False`` leaves the note out, for pages that say
+    it once at the top)."""
+    text, fallback = _localized(obj, field)
+    if not text:
+        return mark_safe("")
+    body = mark_safe(linebreaks(text, autoescape=True))  # escaped by linebreaks
+    if fallback:
+        if not note:
+            return format_html('<div class="prose" lang="id">{}</div>', body)
+        return format_html(
+            '<div class="prose" lang="id">{}</div><p class="lang-note">{}</p>',
+            body,
+            _("(in Indonesian)"),
+        )
+    return format_html('<div class="prose">{}</div>', body)
+
+
+@register.simple_tag
+def loc_lines(obj: Any, field: str) -> dict[str, Any]:
+    """The lines of a list section (core components, adaptable parts) and its language."""
+    _text, fallback = _localized(obj, field)
+    return {"lines": obj.lines(field), "fallback": fallback}
+
+
+@register.simple_tag
+def is_fallback(obj: Any, field: str) -> bool:
+    return _localized(obj, field)[1]
+
+
+def _describedby(field: BoundField) -> str:
+    ids = []
+    if field.help_text:
+        ids.append(f"{field.auto_id}_help")
+    if field.errors:
+        ids.append(f"{field.auto_id}_error")
+    return " ".join(ids)
+
+
+@register.filter
+def a11y(field: BoundField) -> SafeString:
+    """Render a field's widget tied to its help text and errors (aria-describedby, aria-invalid)."""
+    attrs: dict[str, str] = {}
+    describedby = _describedby(field)
+    if describedby:
+        attrs["aria-describedby"] = describedby
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return field.as_widget(attrs=attrs)
+
+
+@register.filter
+def describedby(field: BoundField) -> str:
+    return _describedby(field)
+
+
+@register.filter
+def is_checkbox(field: BoundField) -> bool:
+    return field.field.widget.__class__.__name__ == "CheckboxInput"
+
+
+@register.filter
+def first_input_id(field: BoundField) -> str:
+    """The id to link to from an error summary (the first option of a group of choices)."""
+    return f"{field.auto_id}_0" if field.use_fieldset else field.id_for_label
+
+
+@register.simple_tag
+def page_range(page: Page) -> list[Any]:
+    return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    try:
+        return mapping[key]
+    except (KeyError, IndexError, TypeError):
+        return None
+
+
+@register.filter
+def field_label(model: Any, name: str) -> str:
+    """The verbose name of a model field (for the audit history), or the name itself."""
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except Exception:
+        return name

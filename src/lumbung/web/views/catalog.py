@@ -1,0 +1,215 @@
+"""The public catalog: the list with filters, an innovation's page and its evidence files."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_vary_headers
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from lumbung.catalog import selectors
+from lumbung.catalog.forms import CatalogFilterForm
+from lumbung.catalog.models import Evidence, Innovation
+from lumbung.catalog.validators import ALLOWED_TYPES
+from lumbung.core.permissions import can
+
+from .common import paginate
+
+#: Human names of the audit history's actions.
+ACTION_LABELS = {
+    "innovation.create": _("created"),
+    "innovation.update": _("profile changed"),
+    "innovation.submit": _("submitted for review"),
+    "innovation.publish": _("published"),
+    "innovation.return": _("returned for changes"),
+    "innovation.status": _("status changed"),
+    "evidence.add": _("evidence added"),
+    "evidence.remove": _("evidence removed"),
+    "award.add": _("award added"),
+    "award.remove": _("award removed"),
+    "team.set": _("team changed"),
+}
+
+#: Names of the audit history's change keys that are not model fields.
+CHANGE_LABELS = {
+    "evidence": _("evidence"),
+    "award": _("awards"),
+    "team": _("team"),
+    "sdgs": _("SDGs"),
+}
+
+#: The profile's text sections: (anchor, heading, [(field, sub-heading or None)], extra part).
+TEXT_SECTIONS = (
+    ("summary", _("Summary"), (("summary", None),), ""),
+    (
+        "problem",
+        _("Background and problem"),
+        (
+            ("problem", None),
+            ("target_group", _("Target group")),
+            ("target_measure", _("Measurable target")),
+        ),
+        "",
+    ),
+    ("novelty", _("Novelty and added value"), (("novelty", None),), ""),
+    ("implementation", _("Implementation"), (("implementation", None),), ""),
+    (
+        "significance",
+        _("Significance"),
+        (("significance", None), ("impact_measurement", _("How the impact was measured"))),
+        "before_after",
+    ),
+    ("adaptability", _("Adaptability"), (("adaptability", None),), "components"),
+    ("resources", _("Resources"), (("resources", None),), "resources"),
+    (
+        "sustainability",
+        _("Sustainability"),
+        (
+            ("sustainability_institutional", _("Institutional")),
+            ("sustainability_managerial", _("Managerial")),
+            ("sustainability_social", _("Social")),
+        ),
+        "",
+    ),
+)
+
+
+def _field_label(name: str) -> str:
+    if name in CHANGE_LABELS:
+        return str(CHANGE_LABELS[name])
+    try:
+        return str(Innovation._meta.get_field(name).verbose_name)
+    except Exception:
+        return name
+
+
+def _sections(innovation: Innovation) -> list[dict[str, Any]]:
+    extras = {
+        "before_after": bool(innovation.impact_before or innovation.impact_after),
+        "components": bool(
+            innovation.localized("core_components") or innovation.localized("adaptable_parts")
+        ),
+        "resources": innovation.budget_idr is not None or innovation.staff_count is not None,
+    }
+    out = []
+    for anchor, title, parts, extra in TEXT_SECTIONS:
+        blocks = [
+            {"field": field, "title": sub}
+            for field, sub in parts
+            if innovation.localized(field).strip()
+        ]
+        has_extra = extras.get(extra, False)
+        if blocks or has_extra:
+            out.append(
+                {
+                    "anchor": anchor,
+                    "title": title,
+                    "blocks": blocks,
+                    "extra": extra if has_extra else "",
+                }
+            )
+    return out
+
+
+FILTER_KEYS = (
+    "q",
+    "agency",
+    "unit",
+    "region",
+    "sector",
+    "stage",
+    "award",
+    "award_year",
+    "sdg",
+    "status",
+    "sort",
+)
+
+
+def catalog(request: HttpRequest) -> HttpResponse:
+    filters = selectors.CatalogFilters.from_mapping(request.GET)
+    params = {k: request.GET.get(k, "") for k in FILTER_KEYS if request.GET.get(k)}
+    form = CatalogFilterForm(initial={"sort": filters.sort, **params})
+    page = paginate(request, selectors.published_innovations(filters), settings.CATALOG_PAGE_SIZE)
+    context: dict[str, Any] = {
+        "form": form,
+        "page": page,
+        "filters": filters,
+        "filtered": not filters.is_empty(),
+    }
+    htmx = getattr(request, "htmx", None)
+    partial = bool(htmx) and not htmx.history_restore_request
+    template = "web/catalog/_catalog.html" if partial else "web/catalog/list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def _visible(request: HttpRequest, innovations: list[Innovation]) -> list[Innovation]:
+    return [i for i in innovations if can(request.user, "innovation.view", i)]
+
+
+def innovation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    innovation = selectors.innovation_detail(slug)
+    if innovation is None or not can(request.user, "innovation.view", innovation):
+        raise Http404
+    family = selectors.innovation_family(innovation)
+    internal = can(request.user, "innovation.view_internal", innovation)
+    history = []
+    if internal:
+        for entry in selectors.innovation_history(innovation)[:200]:
+            history.append(
+                {
+                    "entry": entry,
+                    "action": ACTION_LABELS.get(entry.action, entry.action),
+                    "fields": [_field_label(f) for f in entry.changed_fields],
+                }
+            )
+    context = {
+        "innovation": innovation,
+        "sections": _sections(innovation),
+        "has_english": any(
+            getattr(innovation, f"{f}_en", "") for f in Innovation.TRANSLATED_FIELDS
+        ),
+        "ancestors": _visible(request, family["ancestors"]),
+        "descendants": _visible(request, family["descendants"]),
+        "internal": internal,
+        "history": history,
+        "can_change": can(request.user, "innovation.change", innovation),
+        "can_review": can(request.user, "innovation.review", innovation),
+        "awards": list(innovation.awards.all()),
+        "evidence": list(innovation.evidence.all()),
+        "team": list(innovation.team.all()),
+        "status_changes": list(innovation.status_changes.all()),
+        "sdgs": list(innovation.sdgs.all()),
+    }
+    return render(request, "web/catalog/detail.html", context)
+
+
+def evidence_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
+    """An evidence file, for those who may read the innovation (drafts' files are not public)."""
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("innovation"), pk=pk, innovation__slug=slug
+    )
+    innovation = evidence.innovation
+    if not can(request.user, "innovation.view", innovation):
+        raise Http404
+    try:
+        handle = evidence.file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404 from exc
+    extension = ALLOWED_TYPES.get(evidence.content_type, "bin")
+    filename = f"{slugify(evidence.title) or 'evidence'}.{extension}"
+    response = FileResponse(
+        handle,
+        content_type=evidence.content_type,
+        as_attachment=not evidence.is_image,
+        filename=filename,
+    )
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
+    response["Cache-Control"] = "public, max-age=3600" if innovation.is_published else "private"
+    return response

@@ -1,0 +1,362 @@
+"""The workspace: a person's innovations, creating and editing them, evidence, awards, status,
+submitting for review, and the agency admins' review queue.
+
+Every write calls ``catalog.services``; every view asks ``lumbung.core.permissions``. A record the
+person may not read internally answers 404 (its existence is not disclosed); a record they may
+read but not change answers 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from lumbung.catalog import selectors, services
+from lumbung.catalog.forms import (
+    AwardForm,
+    EvidenceForm,
+    InnovationCreateForm,
+    InnovationProfileForm,
+    ReturnForm,
+    StatusForm,
+    TeamFormSet,
+    add_service_errors,
+)
+from lumbung.catalog.models import Award, Evidence, Innovation
+from lumbung.core.permissions import can, require
+from lumbung.organisations.access import access_for
+from lumbung.organisations.models import Role, Unit
+
+from ..context_processors import may_review_somewhere
+from .common import paginate
+
+WORKSPACE_PER_PAGE = 25
+REVIEW_PER_PAGE = 25
+
+
+def creatable_units(user: Any) -> list[Unit]:
+    """Units in which this person may create innovations (decided by the permission registry;
+    the query only gathers candidates from their memberships)."""
+    access = access_for(user)
+    qs = Unit.objects.select_related("agency").order_by("agency__name", "path")
+    if not access.is_platform_admin:
+        unit_ids = access.unit_ids(Role.UNIT_OFFICER)
+        agency_ids = access.agency_ids(Role.AGENCY_ADMIN)
+        if not unit_ids and not agency_ids:
+            return []
+        from django.db.models import Q
+
+        qs = qs.filter(Q(pk__in=unit_ids) | Q(agency_id__in=agency_ids))
+    return [u for u in qs[:2000] if can(user, "innovation.create", u)]
+
+
+def _innovation(request: HttpRequest, slug: str, action: str | None = None) -> Innovation:
+    """The innovation for a workspace page: 404 unless the person may read it internally,
+    403 unless they may do ``action``."""
+    innovation = get_object_or_404(
+        Innovation.objects.select_related("agency", "unit", "sector"), slug=slug
+    )
+    if not can(request.user, "innovation.view_internal", innovation):
+        raise Http404
+    if action:
+        require(request.user, action, innovation)
+    return innovation
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, selectors.workspace_innovations(request.user), WORKSPACE_PER_PAGE)
+    units = creatable_units(request.user)
+    waiting = (
+        selectors.review_queue(request.user).count() if may_review_somewhere(request.user) else None
+    )
+    return render(
+        request,
+        "web/workspace/dashboard.html",
+        {"page": page, "can_create": bool(units), "waiting": waiting},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def innovation_new(request: HttpRequest) -> HttpResponse:
+    units = creatable_units(request.user)
+    if not units:
+        raise PermissionDenied(_("You are not an innovation officer or admin of any unit."))
+    form = InnovationCreateForm(request.POST or None, units=units)
+    if request.method == "POST" and form.is_valid():
+        unit = form.cleaned_data["unit"]
+        try:
+            innovation = services.innovation_create(
+                actor=request.user, unit=unit, data=form.service_data()
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("The innovation was created as a draft. Now complete its profile.")
+            )
+            return redirect("web:innovation_edit", slug=innovation.slug)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "web/workspace/new.html", {"form": form}, status=status)
+
+
+def _team_initial(innovation: Innovation) -> list[dict[str, str]]:
+    return [{"name": m.name, "role_title": m.role_title} for m in innovation.team.all()]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def innovation_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    innovation = _innovation(request, slug, "innovation.change")
+    if request.method == "POST":
+        form = InnovationProfileForm(request.POST, instance=innovation)
+        team = TeamFormSet(request.POST, prefix="team")
+        if form.is_valid() and team.is_valid():
+            members = [f.cleaned_data for f in team.forms if f.cleaned_data]
+            try:
+                with transaction.atomic():
+                    services.innovation_update(
+                        actor=request.user, innovation=innovation, data=form.service_data()
+                    )
+                    services.team_set(actor=request.user, innovation=innovation, members=members)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The profile was saved."))
+                return redirect("web:innovation_manage", slug=innovation.slug)
+        status = 400
+    else:
+        form = InnovationProfileForm(instance=innovation)
+        team = TeamFormSet(initial=_team_initial(innovation), prefix="team")
+        status = 200
+    # the form may have changed the in-memory record while validating; show the stored name
+    innovation.refresh_from_db(fields=["name", "name_en"])
+    return render(
+        request,
+        "web/workspace/edit.html",
+        {"innovation": innovation, "form": form, "team": team},
+        status=status,
+    )
+
+
+def _manage_context(request: HttpRequest, innovation: Innovation, **forms: Any) -> dict[str, Any]:
+    user = request.user
+    return {
+        "innovation": innovation,
+        "evidence": list(innovation.evidence.all()),
+        "awards": list(innovation.awards.all()),
+        "status_changes": list(innovation.status_changes.all()[:20]),
+        "can_change": can(user, "innovation.change", innovation),
+        "can_submit": can(user, "innovation.submit", innovation),
+        "can_review": can(user, "innovation.review", innovation),
+        "evidence_form": forms.get("evidence_form") or EvidenceForm(),
+        "award_form": forms.get("award_form") or AwardForm(),
+        "status_form": forms.get("status_form") or StatusForm(),
+        "submit_errors": forms.get("submit_errors") or [],
+        "delete_errors": forms.get("delete_errors") or [],
+    }
+
+
+@login_required
+def innovation_manage(request: HttpRequest, slug: str) -> HttpResponse:
+    innovation = _innovation(request, slug)
+    return render(request, "web/workspace/manage.html", _manage_context(request, innovation))
+
+
+def _manage_error(request: HttpRequest, innovation: Innovation, **forms: Any) -> HttpResponse:
+    messages.error(request, _("Nothing was saved: please correct the errors shown below."))
+    return render(
+        request,
+        "web/workspace/manage.html",
+        _manage_context(request, innovation, **forms),
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def evidence_add(request: HttpRequest, slug: str) -> HttpResponse:
+    innovation = _innovation(request, slug, "innovation.change")
+    form = EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.evidence_add(
+                actor=request.user,
+                innovation=innovation,
+                kind=form.cleaned_data["kind"],
+                title=form.cleaned_data["title"],
+                upload=form.cleaned_data["file"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The evidence was uploaded."))
+            return redirect(reverse("web:innovation_manage", args=[slug]) + "#evidence")
+    return _manage_error(request, innovation, evidence_form=form)
+
+
+@login_required
+@require_POST
+def evidence_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    innovation = _innovation(request, slug, "innovation.change")
+    evidence = get_object_or_404(Evidence, pk=pk, innovation=innovation)
+    services.evidence_remove(actor=request.user, evidence=evidence)
+    messages.success(request, _("The evidence “%(title)s” was removed.") % {"title": evidence})
+    return redirect(reverse("web:innovation_manage", args=[slug]) + "#evidence")
+
+
+@login_required
+@require_POST
+def award_add(request: HttpRequest, slug: str) -> HttpResponse:
+    innovation = _innovation(request, slug, "innovation.change")
+    form = AwardForm(request.POST)
+    if form.is_valid():
+        try:
+            services.award_add(actor=request.user, innovation=innovation, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The award was added."))
+            return redirect(reverse("web:innovation_manage", args=[slug]) + "#awards")
+    return _manage_error(request, innovation, award_form=form)
+
+
+@login_required
+@require_POST
+def award_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    innovation = _innovation(request, slug, "innovation.change")
+    award = get_object_or_404(
+        Award.objects.select_related("innovation"), pk=pk, innovation=innovation
+    )
+    services.award_remove(actor=request.user, award=award)
+    messages.success(request, _("The award was removed."))
+    return redirect(reverse("web:innovation_manage", args=[slug]) + "#awards")
+
+
+@login_required
+@require_POST
+def status_change(request: HttpRequest, slug: str) -> HttpResponse:
+    innovation = _innovation(request, slug, "innovation.change")
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.innovation_set_status(
+                actor=request.user, innovation=innovation, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The status was changed."))
+            return redirect(reverse("web:innovation_manage", args=[slug]) + "#status")
+    return _manage_error(request, innovation, status_form=form)
+
+
+@login_required
+@require_POST
+def innovation_submit(request: HttpRequest, slug: str) -> HttpResponse:
+    innovation = _innovation(request, slug, "innovation.change")
+    try:
+        services.innovation_submit(actor=request.user, innovation=innovation)
+    except ValidationError as exc:
+        return _manage_error(request, innovation, submit_errors=exc.messages)
+    messages.success(
+        request, _("The innovation was submitted. Your agency's innovation admin will review it.")
+    )
+    return redirect("web:innovation_manage", slug=slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def innovation_delete(request: HttpRequest, slug: str) -> HttpResponse:
+    innovation = _innovation(request, slug, "innovation.change")
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            services.innovation_delete(actor=request.user, innovation=innovation)
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, _("The draft “%(name)s” was deleted.") % {"name": innovation})
+            return redirect("web:dashboard")
+    return render(
+        request,
+        "web/workspace/delete.html",
+        {"innovation": innovation, "errors": errors},
+        status=400 if errors else 200,
+    )
+
+
+# --- review -----------------------------------------------------------------------------------
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    if not may_review_somewhere(request.user):
+        raise PermissionDenied(_("Only agency innovation admins review innovations."))
+    page = paginate(request, selectors.review_queue(request.user), REVIEW_PER_PAGE)
+    return render(request, "web/workspace/review_queue.html", {"page": page})
+
+
+def _review_page(
+    request: HttpRequest, innovation: Innovation, form: ReturnForm | None = None, errors=()
+) -> HttpResponse:
+    return render(
+        request,
+        "web/workspace/review.html",
+        {
+            "innovation": innovation,
+            "form": form or ReturnForm(),
+            "publish_errors": list(errors),
+            "sdgs": list(innovation.sdgs.all()),
+            "evidence": list(innovation.evidence.all()),
+        },
+        status=400 if (errors or (form is not None and form.errors)) else 200,
+    )
+
+
+@login_required
+def review_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    innovation = _innovation(request, slug, "innovation.review")
+    return _review_page(request, innovation)
+
+
+@login_required
+@require_POST
+def review_publish(request: HttpRequest, slug: str) -> HttpResponse:
+    innovation = _innovation(request, slug, "innovation.review")
+    try:
+        services.innovation_publish(actor=request.user, innovation=innovation)
+    except ValidationError as exc:
+        return _review_page(request, innovation, errors=exc.messages)
+    messages.success(request, _("“%(name)s” is published.") % {"name": innovation})
+    return redirect("web:review_queue")
+
+
+@login_required
+@require_POST
+def review_return(request: HttpRequest, slug: str) -> HttpResponse:
+    innovation = _innovation(request, slug, "innovation.review")
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            services.innovation_return(
+                actor=request.user, innovation=innovation, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("“%(name)s” was returned to its unit.") % {"name": innovation}
+            )
+            return redirect("web:review_queue")
+    return _review_page(request, innovation, form=form)

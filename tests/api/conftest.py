@@ -1,0 +1,91 @@
+"""Helpers for the API tests: a client that speaks JSON, as nobody, a session or a token."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from lumbung.api import services as token_services
+
+BASE = "/api/v1"
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+class ApiClient:
+    """Thin wrapper over Django's test client; ``as_user`` / ``with_token`` pick the caller."""
+
+    def __init__(self, client: Client) -> None:
+        self.client = client
+        self.headers: dict[str, str] = {}
+
+    def as_user(self, user: Any) -> ApiClient:
+        if user is not None:
+            self.client.force_login(user)
+        return self
+
+    def with_token(self, key: str) -> ApiClient:
+        self.headers["HTTP_AUTHORIZATION"] = f"Bearer {key}"
+        return self
+
+    def get(self, path: str, data: dict[str, Any] | None = None, **extra: Any):
+        return self.client.get(BASE + path, data or {}, **self.headers, **extra)
+
+    def _send(self, method: str, path: str, body: Any, **extra: Any):
+        payload = body if isinstance(body, str | bytes) else json.dumps(body)
+        return getattr(self.client, method)(
+            BASE + path, payload, content_type="application/json", **self.headers, **extra
+        )
+
+    def post(self, path: str, body: Any = None, **extra: Any):
+        return self._send("post", path, {} if body is None else body, **extra)
+
+    def patch(self, path: str, body: Any, **extra: Any):
+        return self._send("patch", path, body, **extra)
+
+    def upload(self, path: str, data: dict[str, Any], **extra: Any):
+        return self.client.post(BASE + path, data, **self.headers, **extra)
+
+
+@pytest.fixture
+def api(client) -> ApiClient:
+    return ApiClient(client)
+
+
+@pytest.fixture
+def make_api(db):
+    """``make_api(user)``: a fresh client signed in as ``user`` (None: nobody)."""
+
+    def make(user: Any = None) -> ApiClient:
+        return ApiClient(Client()).as_user(user)
+
+    return make
+
+
+@pytest.fixture
+def token_for(db):
+    """``token_for(user)``: a new API key for ``user``."""
+
+    def make(user: Any, name: str = "test") -> str:
+        _token, key = token_services.token_create(actor=user, user=user, name=name)
+        return key
+
+    return make
+
+
+def assert_error(response, status: int, *fields: str | None) -> dict[str, Any]:
+    """The response is a JSON error in the API's format; ``fields`` must all have errors."""
+    assert response.status_code == status, response.content
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"detail", "errors"}
+    assert isinstance(body["detail"], str) and body["detail"]
+    for error in body["errors"]:
+        assert set(error) == {"field", "message"}
+        assert error["message"]
+    reported = {e["field"] for e in body["errors"]}
+    for field in fields:
+        assert field in reported, (field, body)
+    return body

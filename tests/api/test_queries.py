@@ -1,0 +1,96 @@
+"""List endpoints cost the same number of queries whatever the page size."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from lumbung.catalog.models import Award, Innovation
+from tests.factories import InnovationFactory, PartnerFactory, UnitFactory
+
+from .conftest import BASE
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def big_catalog(world):
+    """60 published innovations, each with awards and SDGs, half of them replicas."""
+    units = [world.unit, world.sibling_unit, world.other_unit]
+    originals: list[Innovation] = []
+    for i in range(60):
+        source = originals[i % len(originals)] if i % 2 and originals else None
+        lineage = {"source": source, "generation": 1, "replication_form": "adoption"}
+        innovation = InnovationFactory(
+            unit=units[i % 3],
+            name=f"Inovasi {i:02d}",
+            sdgs=[1 + i % 17, 1 + (i + 5) % 17],
+            publication_state="published",
+            **(lineage if source else {}),
+        )
+        if not source:
+            originals.append(innovation)
+        Award.objects.create(innovation=innovation, level="top_99", year=2015 + i % 8)
+        Award.objects.create(innovation=innovation, level="top_45", year=2016 + i % 8)
+    for i in range(60):
+        UnitFactory(agency=world.agency, name=f"Unit {i:02d}")
+        PartnerFactory(name=f"Mitra {i:02d}")
+    return world
+
+
+def count_queries(client: Client, path: str, params: dict) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(BASE + path, params)
+    assert response.status_code == 200, response.content
+    assert len(response.json()["items"]) == params["page_size"]
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/innovations", {}),
+        ("/innovations", {"sort": "newest", "award": "top_99"}),
+        ("/agencies", {}),
+        ("/units", {}),
+        ("/partners", {}),
+        ("/regions", {}),
+    ],
+)
+def test_list_queries_do_not_grow_with_page_size(big_catalog, path, params):
+    client = Client()
+    if path == "/agencies":  # only two agencies: compare 1 and 2 instead
+        small, large = 1, 2
+    else:
+        small, large = 5, 50
+    assert count_queries(client, path, {**params, "page_size": small}) == count_queries(
+        client, path, {**params, "page_size": large}
+    )
+
+
+def test_innovation_list_query_budget(big_catalog, django_assert_max_num_queries):
+    client = Client()
+    # count, page, prefetch awards, prefetch SDGs
+    with django_assert_max_num_queries(4):
+        response = client.get(f"{BASE}/innovations", {"page_size": 50})
+    body = response.json()
+    assert body["count"] == 62 and len(body["items"]) == 50
+    assert all(
+        item["awards"] and len(item["sdgs"]) == 2
+        for item in body["items"]
+        if item["name"].startswith("Inovasi")
+    )
+    assert any(item["source"] for item in body["items"])
+
+
+def test_signed_in_list_with_state_is_flat_too(big_catalog, make_api):
+    officer = make_api(big_catalog.officer)
+    counts = []
+    for size in (5, 50):
+        with CaptureQueriesContext(connection) as ctx:
+            response = officer.get("/innovations", {"state": "all", "page_size": size})
+        assert len(response.json()["items"]) == size
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]

@@ -1,0 +1,448 @@
+"""Import of innovations from CSV and XLSX: the demo file, bad rows, atomicity, --valid-only."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
+from openpyxl import Workbook
+
+from lumbung.catalog import importing
+from lumbung.catalog import services as catalog_services
+from lumbung.catalog.importing import (
+    GENERAL_UNIT_NAME,
+    MODE_VALID_ONLY,
+    award_level,
+    guess_agency_kind,
+    guess_unit_kind,
+    import_innovations,
+    resolve_unit_name,
+)
+from lumbung.catalog.models import Award, Innovation
+from lumbung.core.demo import DEMO_INNOVATIONS
+from lumbung.core.models import AuditEntry
+from lumbung.organisations.models import Agency, Unit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are checked in English (the msgids), whatever the Indonesian catalog says."""
+    with translation.override("en"):
+        yield
+
+
+COLUMNS = list(importing.REQUIRED_COLUMNS)
+
+
+def make_csv(*rows: dict[str, str], columns: list[str] | None = None, bom: bool = False) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns or COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(row)
+    return (("\ufeff" if bom else "") + out.getvalue()).encode("utf-8")
+
+
+def row(**overrides: str) -> dict[str, str]:
+    base = {
+        "name": "Layanan Contoh",
+        "acronym_expansion": "Layanan Jemput Bola Contoh",
+        "agency": "Pemerintah Kabupaten Banyuwangi",
+        "unit": "Dinas Sosial",
+        "year": "2019",
+        "award": "",
+        "sector": "social",
+        "problem": "Warga sulit menjangkau layanan.",
+        "solution": "Petugas datang ke desa.",
+        "source_url": "https://example.org/a ; https://example.org/b",
+    }
+    base.update(overrides)
+    return base
+
+
+def counts() -> tuple[int, int, int, int, int]:
+    return (
+        Innovation.objects.count(),
+        Agency.objects.count(),
+        Unit.objects.count(),
+        Award.objects.count(),
+        AuditEntry.objects.count(),
+    )
+
+
+# --- the real demo file -------------------------------------------------------------------------
+@pytest.fixture
+def demo_import():
+    return import_innovations(DEMO_INNOVATIONS, check_permission=False, publish=True)
+
+
+def test_demo_file_imports_every_row(demo_import):
+    report = demo_import
+    assert report.ok and report.written
+    assert (report.rows, report.valid, report.created) == (87, 87, 87)
+    assert Innovation.objects.count() == 87
+    assert Innovation.objects.filter(publication_state="published").count() == 87
+    assert report.published == 87
+    # agencies and units were created from the rows
+    assert Agency.objects.count() == len(report.agencies_created) == 60
+    assert Unit.objects.count() == len(report.units_created)
+    assert Unit.objects.count() > 60
+
+
+def test_demo_file_agencies_get_kind_and_region(demo_import):
+    assert Agency.objects.get(name="Kementerian Sosial").kind == Agency.Kind.MINISTRY
+    brin = Agency.objects.get(name="Badan Riset dan Inovasi Nasional (BRIN)")
+    assert (brin.kind, brin.short_name) == (Agency.Kind.AGENCY, "BRIN")
+    banyuwangi = Agency.objects.get(name="Pemerintah Kabupaten Banyuwangi")
+    assert (banyuwangi.kind, banyuwangi.region_id) == (Agency.Kind.REGENCY, "35.10")
+    jateng = Agency.objects.get(name="Pemerintah Provinsi Jawa Tengah")
+    assert (jateng.kind, jateng.region_id) == (Agency.Kind.PROVINCE, "33")
+    semarang = Agency.objects.get(name="Pemerintah Kota Semarang")
+    assert (semarang.kind, semarang.region_id) == (Agency.Kind.CITY, "33.74")
+    # a unit inherits its agency's region
+    assert Unit.objects.filter(agency=banyuwangi).first().region_id == "35.10"
+
+
+def test_demo_file_sectors_and_awards_mapped(demo_import):
+    by_sector = {
+        code: Innovation.objects.filter(sector_id=code).count()
+        for code in ("population-administration", "tax-revenue", "land-administration", "health")
+    }
+    assert by_sector == {
+        "population-administration": 10,
+        "tax-revenue": 1,
+        "land-administration": 1,
+        "health": 28,
+    }
+    assert Innovation.objects.filter(sector__isnull=True).count() == 0
+
+    levels = {level: Award.objects.filter(level=level).count() for level in Award.Level.values}
+    assert levels["top_99"] == 26
+    assert levels["top_45"] == 8
+    assert levels["top_40"] == 3
+    assert levels["top_25"] == 1
+    assert levels["unpsa"] == 5
+    assert levels["top_5_replication"] == 2
+    assert levels["provincial"] == 3
+    assert levels["finalist"] == 1
+    assert levels["other"] == 5
+    assert Award.objects.count() == 54
+    # the published text is kept
+    p4 = Award.objects.get(innovation__name="WargaKu")
+    assert p4.label == "Top P4 (Kompetisi Pengelolaan Pengaduan Pelayanan Publik)"
+    assert p4.level == Award.Level.OTHER
+
+
+def test_demo_file_years_sources_and_units(demo_import):
+    swp = Innovation.objects.get(name="Sheltered Workshop Peduli (SWP)")
+    # the year of an awarded row is the award's year, not the start year
+    assert swp.start_year is None
+    assert list(swp.awards.values_list("level", "year", "label")) == [("top_40", 2018, "Top 40")]
+    assert swp.acronym == "SWP"
+    # "…, kini Sentra Terpadu Kartini Temanggung" names the unit by its current name
+    assert swp.unit.name == "Sentra Terpadu Kartini Temanggung"
+    assert swp.unit.kind == Unit.Kind.SENTRA
+    assert swp.source_urls.splitlines() == [
+        "https://seremonia.id/umum/bbrspdi-di-temanggung-raih-top-40-pelayanan-publik",
+        "https://menpan.go.id/site/berita-terkini/sheltered-workshop-peduli-wadah-pemberdayaan-penyandang-disabilitas-intelektual",
+    ]
+    assert swp.summary and swp.summary == swp.implementation
+    assert swp.problem.startswith("Layanan bagi penyandang disabilitas intelektual")
+
+    # no award: the year is the start year
+    assert Innovation.objects.get(name="Rantang Kasih").start_year == 2017
+    # the award label carries another year: that is the award's, the column's is the start year
+    kurma = Innovation.objects.get(name="Kurma Lastri")
+    assert kurma.start_year == 2017
+    assert kurma.awards.get().year == 2019
+
+    # a blank unit goes to the agency's clearly-named general unit
+    poltabes = Innovation.objects.get(name="Poltabes")
+    assert poltabes.unit.name == GENERAL_UNIT_NAME
+    assert poltabes.unit.agency.name == "Pemerintah Kota Palembang"
+
+
+def test_demo_import_is_audited(demo_import):
+    swp = Innovation.objects.get(name="Sheltered Workshop Peduli (SWP)")
+    actions = set(
+        AuditEntry.objects.filter(
+            object_id=str(swp.pk), content_type__model="innovation"
+        ).values_list("action", flat=True)
+    )
+    assert {"innovation.create", "award.add", "innovation.publish"} <= actions
+    assert AuditEntry.objects.filter(action="agency.create").count() == 60
+
+
+def test_second_import_creates_nothing(demo_import):
+    before = counts()
+    again = import_innovations(DEMO_INNOVATIONS, check_permission=False, publish=True)
+    assert again.ok and again.written
+    assert (again.created, again.existing) == (0, 87)
+    assert again.agencies_created == [] and again.units_created == []
+    assert counts() == before
+
+
+# --- bad rows -----------------------------------------------------------------------------------
+def test_every_bad_row_is_reported_with_line_and_reason():
+    content = make_csv(
+        row(name="Baik Satu"),  # line 2
+        row(name=""),  # line 3
+        row(name="Tanpa Instansi", agency=""),  # line 4
+        row(name="Sektor Aneh", sector="astrologi"),  # line 5
+        row(name="Tahun Aneh", year="20x9"),  # line 6
+        row(name="Tahun Depan", year="2999"),  # line 7
+        row(name="N" * 250),  # line 8
+        row(name="Yayasan", agency="Yayasan Contoh Sejahtera"),  # line 9
+        row(name="Alamat Aneh", source_url="bukan alamat"),  # line 10
+        row(name="Baik Satu"),  # line 11: the same innovation again
+    )
+    report = import_innovations(content, check_permission=False)
+    assert not report.ok and not report.written
+    assert report.rejected_lines == [3, 4, 5, 6, 7, 8, 9, 10, 11]
+    assert (report.rows, report.valid) == (10, 1)
+    by_line = {p.line: p for p in report.problems}
+    assert by_line[3].column == "name" and "missing" in by_line[3].message
+    assert by_line[4].column == "agency" and "missing" in by_line[4].message
+    assert by_line[5].column == "sector" and "astrologi" in by_line[5].message
+    assert by_line[6].column == "year" and "20x9" in by_line[6].message
+    assert by_line[7].column == "year" and "2999" in by_line[7].message
+    assert by_line[8].column == "name" and "200" in by_line[8].message
+    assert by_line[9].column == "agency" and "type" in by_line[9].message
+    assert by_line[10].column == "source_url" and "bukan alamat" in by_line[10].message
+    assert "line 2" in by_line[11].message
+    assert str(by_line[6]).startswith("line 6 [year]")
+    # all or nothing: the good row was not written either
+    assert counts() == (0, 0, 0, 0, 0)
+    assert any("Nothing was written" in line for line in report.summary())
+
+
+def test_unknown_column_set_rejects_the_file():
+    content = make_csv({"title": "X", "owner": "Y"}, columns=["title", "owner"])
+    report = import_innovations(content, check_permission=False)
+    assert report.file_rejected and not report.written
+    [problem] = report.problems
+    assert problem.line == 1
+    assert "Missing: name" in problem.message and "source_url" in problem.message
+    assert Innovation.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        pytest.param(b"", "empty", id="empty"),
+        pytest.param("name,agency\n\xe9".encode("latin-1"), "UTF-8", id="not-utf8"),
+        pytest.param(b"PK\x03\x04not really a zip", "XLSX", id="broken-xlsx"),
+    ],
+)
+def test_unreadable_files_are_rejected(content, expected):
+    report = import_innovations(content, check_permission=False)
+    assert report.file_rejected
+    assert expected in report.problems[0].message
+    assert report.problems[0].line is None
+
+
+def test_line_numbers_follow_multiline_cells():
+    content = make_csv(
+        row(name="Satu", problem="baris pertama\nbaris kedua\nbaris ketiga"),  # lines 2-4
+        row(name=""),  # line 5
+    )
+    report = import_innovations(content, check_permission=False)
+    assert report.rejected_lines == [5]
+
+
+def test_row_with_more_cells_than_columns_is_rejected():
+    content = make_csv(row(name="Satu")) + b"Dua,x,Pemerintah Kota Semarang,,,,,,,,EXTRA\n"
+    report = import_innovations(content, check_permission=False)
+    assert report.rejected_lines == [3]
+    assert "cells" in report.problems[0].message
+
+
+def test_bom_and_semicolons_are_read():
+    with_bom = make_csv(row(name="Dengan BOM"), bom=True)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, delimiter=";")  # as Excel saves it in id
+    writer.writeheader()
+    writer.writerow(row(name="Dengan BOM"))
+    semicolons = ("\ufeff" + out.getvalue()).encode("utf-8")
+    for content in (with_bom, semicolons):
+        Innovation.objects.all().delete()
+        report = import_innovations(content, check_permission=False)
+        assert report.ok, report.problems
+        assert Innovation.objects.get().name == "Dengan BOM"
+
+
+# --- atomicity ----------------------------------------------------------------------------------
+def test_exception_half_way_writes_nothing(monkeypatch):
+    real_create = catalog_services.innovation_create
+    calls = {"n": 0}
+
+    def failing_create(**kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("disk full")
+        return real_create(**kwargs)
+
+    monkeypatch.setattr(catalog_services, "innovation_create", failing_create)
+    content = make_csv(*(row(name=f"Inovasi {i}", unit=f"Dinas {i}") for i in range(5)))
+    with pytest.raises(RuntimeError, match="disk full"):
+        import_innovations(content, check_permission=False, publish=True)
+    assert calls["n"] == 3
+    assert counts() == (0, 0, 0, 0, 0)
+
+
+def test_keyboard_interrupt_half_way_writes_nothing(monkeypatch):
+    def progress(stage, done, total):
+        if stage == "write" and done == 2:
+            raise KeyboardInterrupt
+
+    content = make_csv(*(row(name=f"Inovasi {i}") for i in range(4)))
+    with pytest.raises(KeyboardInterrupt):
+        import_innovations(content, check_permission=False, progress=progress)
+    assert counts() == (0, 0, 0, 0, 0)
+
+
+def test_service_refusal_half_way_writes_nothing_by_default(monkeypatch):
+    real_create = catalog_services.innovation_create
+
+    def picky_create(**kwargs):
+        if kwargs["data"]["name"] == "Inovasi 2":
+            raise ValidationError({"name": "refused by the service"})
+        return real_create(**kwargs)
+
+    monkeypatch.setattr(catalog_services, "innovation_create", picky_create)
+    content = make_csv(*(row(name=f"Inovasi {i}") for i in range(4)))
+    report = import_innovations(content, check_permission=False)
+    assert not report.written
+    assert report.rejected_lines == [4]
+    assert "refused by the service" in report.problems[0].message
+    assert counts() == (0, 0, 0, 0, 0)
+
+    valid_only = import_innovations(content, check_permission=False, valid_only=True)
+    assert valid_only.written and valid_only.created == 3
+    assert sorted(Innovation.objects.values_list("name", flat=True)) == [
+        "Inovasi 0",
+        "Inovasi 1",
+        "Inovasi 3",
+    ]
+
+
+# --- valid only ---------------------------------------------------------------------------------
+def test_valid_only_writes_good_rows_and_lists_bad_ones():
+    content = make_csv(
+        row(name="Baik Satu", award="Top 99"),
+        row(name="", agency=""),
+        row(name="Baik Dua", unit=""),
+        row(name="Buruk", sector="astrologi"),
+    )
+    report = import_innovations(content, check_permission=False, valid_only=True)
+    assert report.mode == MODE_VALID_ONLY
+    assert report.written and not report.ok
+    assert report.rejected_lines == [3, 5]
+    assert report.created == 2 and report.awards_created == 1
+    assert set(Innovation.objects.values_list("name", flat=True)) == {"Baik Satu", "Baik Dua"}
+    # drafts unless --publish
+    assert set(Innovation.objects.values_list("publication_state", flat=True)) == {"draft"}
+    summary = " ".join(report.summary())
+    assert "valid rows only" in summary
+    assert "2 innovations created" in summary
+    assert "2 rejected rows were NOT written" in summary
+
+
+# --- XLSX ---------------------------------------------------------------------------------------
+def test_xlsx_import():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(COLUMNS)
+    values = row(name="Dari Excel", award="UNPSA", sector="Health")
+    sheet.append([int(values[c]) if c == "year" else values[c] for c in COLUMNS])
+    sheet.append([None] * len(COLUMNS))  # a blank row is skipped
+    bad = row(name="Tahun Buruk")
+    sheet.append([1850 if c == "year" else bad[c] for c in COLUMNS])  # line 4
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    report = import_innovations(buffer.getvalue(), check_permission=False, valid_only=True)
+    assert report.rejected_lines == [4]
+    innovation = Innovation.objects.get()
+    assert innovation.name == "Dari Excel"
+    assert innovation.sector_id == "health"
+    award = innovation.awards.get()
+    assert (award.level, award.year, award.competition) == ("unpsa", 2019, "UNPSA")
+
+
+# --- permissions (for a later web upload) -------------------------------------------------------
+def test_import_as_a_user_checks_permissions(world):
+    content = make_csv(row(name="Baru", agency="Pemerintah Kota Baru Sekali"))
+    before = counts()
+    with pytest.raises(PermissionDenied):
+        import_innovations(content, actor=world.officer)
+    assert counts() == before
+
+    ok = make_csv(row(name="Inovasi Kartini", agency=world.agency.name, unit=world.unit.name))
+    report = import_innovations(ok, actor=world.officer)
+    assert report.written and report.created == 1
+    created = Innovation.objects.get(name="Inovasi Kartini")
+    assert created.unit == world.unit and created.created_by == world.officer
+
+
+# --- vocabularies -------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("Top 99", "top_99"),
+        ("Top 45", "top_45"),
+        ("top 40", "top_40"),
+        ("Top 25", "top_25"),
+        ("Top 5 Replikasi", "top_5_replication"),
+        ("UNPSA", "unpsa"),
+        ("Top 30 KIPP Provinsi Sulsel 2019", "provincial"),
+        ("Top 3 KIPP Provinsi", "provincial"),
+        ("Finalis KIPP (15 besar)", "finalist"),
+        ("IGA 2023 (inovasi unggulan)", "other"),
+        ("Top P4 (17 terbaik)", "other"),
+    ],
+)
+def test_award_levels(text, level):
+    assert award_level(text) == level
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "region"),
+    [
+        ("Kementerian Sosial", "ministry", ""),
+        ("Badan Nasional Penanggulangan Bencana (BNPB)", "agency", ""),
+        ("Lembaga Administrasi Negara", "agency", ""),
+        ("Pemerintah Provinsi Jawa Tengah", "province", "Jawa Tengah"),
+        ("Pemerintah Kabupaten Banyuwangi", "regency", "Kabupaten Banyuwangi"),
+        ("Pemerintah Kota Semarang", "city", "Kota Semarang"),
+    ],
+)
+def test_agency_kind_guess(name, kind, region):
+    assert guess_agency_kind(name) == (kind, region)
+
+
+def test_unknown_agency_kind_and_unit_names():
+    assert guess_agency_kind("Yayasan Contoh") is None
+    assert guess_unit_kind("Dinas Kesehatan") == Unit.Kind.DINAS
+    assert guess_unit_kind("UPTD Puskesmas Keera") == Unit.Kind.PUSKESMAS
+    assert guess_unit_kind("RSUD Koja") == Unit.Kind.HOSPITAL
+    assert guess_unit_kind("Sentra Wyata Guna Bandung") == Unit.Kind.SENTRA
+    assert resolve_unit_name("Balai Lama, kini Sentra Baru") == "Sentra Baru"
+    assert resolve_unit_name("Nama Lama", {"nama lama": "Nama Baru"}) == "Nama Baru"
+
+
+def test_unit_aliases_merge_renamed_units():
+    agency = Agency.objects.create(name="Kementerian Sosial", slug="kemensos", kind="ministry")
+    content = make_csv(row(name="Risol", agency=agency.name, unit="Panti Lama Bekasi"))
+    report = import_innovations(
+        content,
+        check_permission=False,
+        unit_aliases={"Kementerian Sosial": {"Panti Lama Bekasi": "Sentra Baru Bekasi"}},
+    )
+    assert report.ok
+    assert Innovation.objects.get().unit.name == "Sentra Baru Bekasi"

@@ -1,0 +1,55 @@
+"""Records for the browser tests, made through the services as people would."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from lumbung.catalog import services
+from lumbung.catalog.models import Innovation
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def rich_profile(world: Any) -> Innovation:
+    """The published innovation of ``world`` with every section filled."""
+    innovation = world.published
+    services.innovation_update(
+        actor=world.officer,
+        innovation=innovation,
+        data={
+            "acronym": "BARIS",
+            "acronym_expansion": "Barista Disabilitas Terobos Stigma Keterbatasan",
+            "summary_en": "Barista training for people with visual impairment.",
+            "target_group": "Penyandang disabilitas netra",
+            "novelty": "Keterampilan kerja baru selain pijat.",
+            "significance": "Lulusan bekerja sebagai barista.",
+            "impact_before": "0 lulusan bekerja",
+            "impact_after": "3 lulusan bekerja",
+            "adaptability": "Dapat diterapkan di sentra lain.",
+            "core_components": "Instruktur berpengalaman\nKafe latihan di sentra",
+            "adaptable_parts": "Menu\nJadwal pelatihan",
+            "resources": "Anggaran sentra dan mitra CSR.",
+            "budget_idr": 150_000_000,
+            "staff_count": 6,
+            "sustainability_institutional": "SK kepala sentra.",
+            "source_urls": "https://kemensos.go.id/baris-ditebas",
+            "sdgs": [4, 8, 10],
+        },
+    )
+    services.team_set(
+        actor=world.officer,
+        innovation=innovation,
+        members=[{"name": "Sri Wahyuni", "role_title": "Ketua"}],
+    )
+    services.award_add(actor=world.officer, innovation=innovation, level="top_99", year=2023)
+    services.evidence_add(
+        actor=world.officer,
+        innovation=innovation,
+        kind="implementation",
+        title="Surat pernyataan pelaksanaan",
+        upload=SimpleUploadedFile("s.pdf", PDF, content_type="application/pdf"),
+    )
+    innovation.refresh_from_db()
+    return innovation

@@ -1,0 +1,106 @@
+"""axe-core finds no serious or critical WCAG 2.2 AA violation on the main pages."""
+
+from __future__ import annotations
+
+import pytest
+
+from lumbung.catalog import services
+
+from .conftest import axe_violations, describe, sign_in
+from .data import rich_profile
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def _check(page, path: str) -> None:
+    response = page.goto(path)
+    assert response is not None and response.ok, path
+    violations = axe_violations(page)
+    assert not violations, f"{path}\n{describe(violations)}"
+
+
+@pytest.mark.parametrize("locale", ["en-US", "id-ID"])
+def test_home(new_tab, world, locale):
+    page = new_tab(locale=locale)
+    _check(page, "/")
+    assert page.locator("html").get_attribute("lang") == locale[:2]
+
+
+def test_catalog_with_a_filter(tab, world):
+    _check(tab, f"/inovasi/?agency={world.agency.slug}&status=continuing&sort=newest")
+    assert tab.locator("#filter_agency").input_value() == world.agency.slug
+
+
+def test_innovation_page(tab, world):
+    innovation = rich_profile(world)
+    _check(tab, f"/inovasi/{innovation.slug}/")
+    assert tab.get_by_role("heading", level=1).count() == 1
+
+
+def test_innovation_page_for_its_unit_with_history(tab, world, live_server):
+    innovation = rich_profile(world)
+    sign_in(tab, live_server.url, world.officer)
+    _check(tab, f"/inovasi/{innovation.slug}/")
+    assert tab.locator("#history table").is_visible()
+
+
+def test_agency_page(tab, world):
+    _check(tab, f"/instansi/{world.agency.slug}/")
+
+
+def test_login_page(tab, world):
+    _check(tab, "/accounts/login/")
+
+
+def test_login_with_errors(tab, world):
+    tab.goto("/accounts/login/")
+    tab.get_by_label("Username").fill("officer")
+    tab.get_by_label("Password").fill("wrong")
+    tab.get_by_role("button", name="Sign in").click()
+    tab.wait_for_selector(".error-summary")
+    violations = axe_violations(tab)
+    assert not violations, describe(violations)
+
+
+def test_workspace(tab, world, live_server):
+    sign_in(tab, live_server.url, world.officer)
+    _check(tab, "/ruang-kerja/")
+    _check(tab, f"/ruang-kerja/inovasi/{world.draft.slug}/")
+
+
+def test_edit_form_with_validation_errors(tab, world, live_server):
+    sign_in(tab, live_server.url, world.officer)
+    _check(tab, f"/ruang-kerja/inovasi/{world.draft.slug}/ubah/")
+    tab.locator("#id_name").fill("")
+    tab.locator("#id_video_url").fill("not an address")
+    tab.get_by_role("button", name="Save the profile").click()
+    tab.wait_for_selector("#id_name_error")
+    # focus moves to the summary of problems, whose links lead to the fields
+    assert tab.evaluate("document.activeElement.id") == "error-summary"
+    assert tab.locator("#id_name").get_attribute("aria-describedby") == "id_name_error"
+    assert tab.locator("#id_name").get_attribute("aria-invalid") == "true"
+    violations = axe_violations(tab)
+    assert not violations, describe(violations)
+
+
+def test_review_queue(tab, world, live_server):
+    services.innovation_submit(actor=world.officer, innovation=world.draft)
+    sign_in(tab, live_server.url, world.admin)
+    _check(tab, "/tinjauan/")
+    assert tab.get_by_role("link", name=world.draft.name).is_visible()
+    _check(tab, f"/tinjauan/{world.draft.slug}/")
+
+
+def test_profile(tab, world, live_server):
+    sign_in(tab, live_server.url, world.officer)
+    _check(tab, "/akun/profil/")
+
+
+def test_the_checker_itself_finds_violations(tab, world):
+    """Guard against a vacuous check: a page with known violations must fail it."""
+    tab.set_content(
+        '<html><body><main><input type="text"><img src="x.png">'
+        '<p style="color:#aaa;background:#fff">faint</p></main></body></html>'
+    )
+    found = {v["id"] for v in axe_violations(tab)}
+    assert {"label", "image-alt", "html-has-lang"} & found

@@ -1,0 +1,161 @@
+"""The index follows every catalog write in the same transaction: create, update, publish,
+delete, rollback; the vocabulary's document frequencies stay exact; ``reindex`` rebuilds."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, transaction
+
+from lumbung.catalog import services
+from lumbung.search import selectors
+from lumbung.search.indexing import rebuild
+from lumbung.search.models import FIELD_GROUPS, SearchDocument, SearchTerm
+from tests.factories import InnovationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def found(query, user=None):
+    return [h.innovation.pk for h in selectors.search_innovations(query, None, user).hits]
+
+
+def assert_vocabulary_exact():
+    expected: Counter[str] = Counter()
+    for row in SearchDocument.objects.values_list(*FIELD_GROUPS):
+        expected.update({t for text in row for t in text.split()})
+    actual = {t: df for t, df in SearchTerm.objects.filter(df__gt=0).values_list("term", "df")}
+    assert actual == dict(expected)
+
+
+def fts_count(word):
+    """Rows the back end's own index finds for one term (bypassing the ORM tables)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT count(*) FROM search_fts WHERE search_fts MATCH %s", [f'"{word}"'])
+        else:
+            cursor.execute(
+                "SELECT count(*) FROM search_searchdocument WHERE tsv @@ to_tsquery('simple', %s)",
+                [word],
+            )
+        return cursor.fetchone()[0]
+
+
+def test_create_indexes_in_the_same_transaction(world):
+    innovation = services.innovation_create(
+        actor=world.officer,
+        unit=world.unit,
+        data={"name": "Kelas Perahu", "summary": "Guru membekali siswa nelayan lembar kerja."},
+    )
+    assert SearchDocument.objects.filter(pk=innovation.pk).exists()
+    assert fts_count("nelayan") == 1
+    assert innovation.pk in found("nelayan", world.officer)
+    assert innovation.pk not in found("nelayan")  # a draft: not for the public
+    assert_vocabulary_exact()
+
+
+def test_update_replaces_old_terms(world):
+    innovation = world.draft
+    services.innovation_update(
+        actor=world.officer, innovation=innovation, data={"summary": "Layanan garam beryodium."}
+    )
+    assert innovation.pk in found("garam", world.officer)
+    assert innovation.pk not in found("jemput bola", world.officer)
+    assert fts_count("garam") == 1
+    assert_vocabulary_exact()
+
+
+def test_publication_changes_who_finds_it(world):
+    innovation = world.draft
+    services.innovation_update(
+        actor=world.officer,
+        innovation=innovation,
+        data={"implementation": "Bengkel kerja terlindung.", "summary": "Wadah kerja terlindung."},
+    )
+    services.innovation_submit(actor=world.officer, innovation=innovation)
+    assert innovation.pk not in found("terlindung")
+    services.innovation_publish(actor=world.admin, innovation=innovation)
+    assert innovation.pk in found("terlindung")
+
+
+def test_delete_removes_from_index(world):
+    innovation = services.innovation_create(
+        actor=world.officer, unit=world.unit, data={"name": "Rumah Singgah Zebra"}
+    )
+    assert fts_count("zebra") == 1
+    services.innovation_delete(actor=world.officer, innovation=innovation)
+    assert not SearchDocument.objects.filter(pk=innovation.pk).exists()
+    assert fts_count("zebra") == 0
+    assert innovation.pk not in found("zebra", world.officer)
+    assert_vocabulary_exact()
+
+
+def test_rollback_rolls_the_index_back(world):
+    innovation = world.published
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.innovation_update(
+            actor=world.officer, innovation=innovation, data={"summary": "Kapibara lucu."}
+        )
+        assert fts_count("kapibara") == 1
+        raise RuntimeError("something later in the request failed")
+    assert fts_count("kapibara") == 0
+    assert innovation.pk not in found("kapibara", world.officer)
+    assert_vocabulary_exact()
+
+
+def test_failed_service_leaves_index_unchanged(world):
+    before = SearchDocument.objects.get(pk=world.published.pk).summary
+    with pytest.raises(Exception):  # noqa: B017  (a validation error of the service)
+        services.innovation_update(
+            actor=world.officer,
+            innovation=world.published,
+            data={"summary": "Okapi belang.", "start_year": 3000},
+        )
+    assert SearchDocument.objects.get(pk=world.published.pk).summary == before
+    assert fts_count("okapi") == 0
+
+
+def test_rebuild_restores_a_damaged_index(corpus):
+    SearchDocument.objects.filter(pk=corpus["regol"].pk).delete()
+    SearchTerm.objects.all().delete()
+    assert corpus["regol"].pk not in found("antrean")
+    result = rebuild(batch_size=3)
+    assert result["documents"] == len(corpus)
+    assert corpus["regol"].pk in found("antrean")
+    assert_vocabulary_exact()
+    rebuild()  # running it again changes nothing
+    assert_vocabulary_exact()
+    assert SearchDocument.objects.count() == len(corpus)
+
+
+def test_reindex_command(corpus, capsys):
+    SearchDocument.objects.all().delete()
+    call_command("reindex", "--quiet")
+    assert "10" in capsys.readouterr().out
+    assert SearchDocument.objects.count() == len(corpus)
+    call_command("reindex")  # with the progress bar
+    assert SearchDocument.objects.count() == len(corpus)
+
+
+def test_hooks_follow_factories_too(db):
+    innovation = InnovationFactory(name="Inovasi Kapal Layar")
+    assert SearchDocument.objects.filter(pk=innovation.pk).exists()
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_postgres_uses_a_gin_index(corpus):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'search_searchdocument' "
+            "AND indexname = 'search_document_tsv_gin'"
+        )
+        assert "gin" in cursor.fetchone()[0].lower()
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'")
+def test_sqlite_fts5_table_exists(corpus):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM search_fts")
+        assert cursor.fetchone()[0] == len(corpus)
