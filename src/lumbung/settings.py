@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "lumbung.notifications",
     "lumbung.replication",
     "lumbung.search",
+    "lumbung.events",
     "lumbung.api",
     "lumbung.web",
 ]

@@ -9,7 +9,7 @@ from lumbung.catalog import services
 from .conftest import axe_violations, describe, sign_in
 from .data import rich_profile
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _check(page, path: str) -> None:

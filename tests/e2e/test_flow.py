@@ -10,7 +10,7 @@ from tests.factories import PASSWORD
 
 from .data import PDF
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _log_in(page, username: str) -> None:

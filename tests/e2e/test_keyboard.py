@@ -6,7 +6,7 @@ import pytest
 
 from .conftest import axe_violations, describe
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _active(page) -> dict:

@@ -6,7 +6,7 @@ import pytest
 
 from .data import rich_profile
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _no_horizontal_scroll(page, path: str) -> None:

@@ -196,6 +196,10 @@ class Innovation(models.Model):
     )
     generation = models.PositiveSmallIntegerField(_("generation"), default=0)
 
+    is_example = models.BooleanField(
+        _("example data"), default=False,
+        help_text=_("Marks records made up for the demo, not facts about a real innovation."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

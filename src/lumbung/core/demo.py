@@ -191,6 +191,9 @@ def _load_organisations(created: dict[str, int]) -> _Organisations:
                     check_permission=False,
                 )
                 created["units"] += 1
+            if unit.is_example != bool(unit_spec.get("is_example")):
+                unit.is_example = bool(unit_spec.get("is_example"))
+                unit.save(update_fields=["is_example"])
             out.units[unit_spec.get("key") or unit_spec["name"]] = unit
             for alias in unit_spec.get("aliases", []):
                 out.aliases.setdefault(agency.name, {})[alias] = unit.name
@@ -265,6 +268,7 @@ def _load_drafts(
             continue
         author = users[spec["author"]]
         innovation = catalog_services.innovation_create(actor=author, unit=unit, data=spec["data"])
+        Innovation.objects.filter(pk=innovation.pk).update(is_example=True)
         if spec.get("state") == Innovation.State.SUBMITTED:
             catalog_services.innovation_submit(actor=author, innovation=innovation)
         created["drafts"] += 1

@@ -112,6 +112,10 @@ class Unit(models.Model):
         verbose_name=_("region"),
     )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    is_example = models.BooleanField(
+        _("example data"), default=False,
+        help_text=_("Marks records made up or not verified for the demo."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,0 +1,384 @@
+"""Search benchmark: relevance over the demo catalog and latency/build/memory at national scale.
+
+    .venv/bin/python benchmarks/search/run.py [--scale 100000] [--postgres URL] [--rounds 3]
+
+1. Relevance (``relevance.json``: graded queries in Indonesian and English, acronyms, typos,
+   spelling variants, problem descriptions) over the demo catalog, imported the product's way
+   (``lumbung import``, published): nDCG@10, MRR and recall@20 for Lumbung and, in the same run,
+   for two baselines over the same texts: SQLite FTS5 with its default tokenizer and no analyser
+   (terms ORed, ranked by bm25()), and BM25 on raw lower-cased tokens (``bm25s``). With
+   ``--postgres`` Lumbung is measured on PostgreSQL too.
+2. Scale: a deterministic synthetic catalog (``synthetic.py``) of ``--scale`` innovations; the
+   index build time (``rebuild()``), then p50/p95 latency of search (GET /api/v1/search/, with
+   facets) and matching (POST /api/v1/search/match) through the API with Django's test client,
+   and the peak memory (max RSS) of the process that built the index and answered the queries.
+   On SQLite, and on PostgreSQL with ``--postgres``.
+
+Every phase runs in its own process (one database each); this script prints the tables.
+Needs the benchmark extra: ``pip install bm25s``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import re
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+RELEVANCE = HERE / "relevance.json"
+
+
+def demo_csv() -> Path:
+    for candidate in (
+        ROOT / "src/lumbung/catalog/data/demo/innovations.csv",
+        ROOT.parent / "shared/data/innovations.csv",
+    ):
+        if candidate.exists():
+            return candidate
+    raise SystemExit("demo catalog innovations.csv not found")
+
+
+# --- metrics --------------------------------------------------------------------------------
+def ndcg_at(ranked: list[str], grades: dict[str, int], k: int = 10) -> float:
+    dcg = sum((2 ** grades.get(n, 0) - 1) / math.log2(i + 2) for i, n in enumerate(ranked[:k]))
+    ideal = sorted(grades.values(), reverse=True)[:k]
+    idcg = sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(ideal))
+    return dcg / idcg if idcg else 0.0
+
+
+def mrr(ranked: list[str], grades: dict[str, int]) -> float:
+    for i, n in enumerate(ranked):
+        if grades.get(n, 0) > 0:
+            return 1.0 / (i + 1)
+    return 0.0
+
+
+def recall_at(ranked: list[str], grades: dict[str, int], k: int = 20) -> float:
+    relevant = {n for n, g in grades.items() if g > 0}
+    return len(relevant & set(ranked[:k])) / len(relevant) if relevant else 0.0
+
+
+def summarise(runs: dict[str, list[str]], queries: list[dict]) -> dict:
+    per_kind: dict[str, list[float]] = {}
+    nd, rr, rc = [], [], []
+    for q in queries:
+        ranked = runs[q["query"]]
+        n = ndcg_at(ranked, q["relevant"])
+        nd.append(n)
+        rr.append(mrr(ranked, q["relevant"]))
+        rc.append(recall_at(ranked, q["relevant"]))
+        per_kind.setdefault(q["kind"], []).append(n)
+    return {
+        "ndcg10": statistics.mean(nd),
+        "mrr": statistics.mean(rr),
+        "recall20": statistics.mean(rc),
+        "by_kind": {k: statistics.mean(v) for k, v in per_kind.items()},
+        "queries": len(queries),
+    }
+
+
+# --- child process helpers -------------------------------------------------------------------
+def setup_django(database_url: str, workdir: Path) -> None:
+    os.environ["LUMBUNG_DATA_DIR"] = str(workdir)
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lumbung.settings")
+    import django
+
+    django.setup()
+
+
+def migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, skip_checks=True)
+
+
+def emit(result: dict) -> None:
+    result["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print("RESULT " + json.dumps(result), flush=True)
+
+
+def pg_recreate(url: str, name: str) -> str:
+    import psycopg
+
+    parts = urlsplit(url)
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+# --- phase: relevance ------------------------------------------------------------------------
+RAW_TOKEN = re.compile(r"\w+")
+
+
+def baseline_fts5(rows: list[dict], queries: list[dict]) -> dict[str, list[str]]:
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE VIRTUAL TABLE b USING fts5(name, expansion, problem, solution, agency, unit)")
+    db.executemany(
+        "INSERT INTO b VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (r["name"], r["acronym_expansion"], r["problem"], r["solution"], r["agency"], r["unit"])
+            for r in rows
+        ],
+    )
+    runs = {}
+    for q in queries:
+        tokens = RAW_TOKEN.findall(q["query"].lower())
+        if not tokens:
+            runs[q["query"]] = []
+            continue
+        expr = " OR ".join('"' + t.replace('"', '""') + '"' for t in tokens)
+        found = db.execute(
+            "SELECT name FROM b WHERE b MATCH ? ORDER BY bm25(b) LIMIT 20", [expr]
+        ).fetchall()
+        runs[q["query"]] = [f[0] for f in found]
+    return runs
+
+
+def baseline_bm25s(rows: list[dict], queries: list[dict]) -> dict[str, list[str]]:
+    import bm25s
+
+    texts = [
+        " ".join(r[c] for c in ("name", "acronym_expansion", "problem", "solution", "agency", "unit"))
+        for r in rows
+    ]
+    corpus = [RAW_TOKEN.findall(t.lower()) for t in texts]
+    vocab = {t for doc in corpus for t in doc}
+    retriever = bm25s.BM25()
+    retriever.index(corpus, show_progress=False)
+    runs = {}
+    for q in queries:
+        tokens = [t for t in RAW_TOKEN.findall(q["query"].lower()) if t in vocab]
+        if not tokens:
+            runs[q["query"]] = []
+            continue
+        docs, scores = retriever.retrieve([tokens], k=20, show_progress=False)
+        runs[q["query"]] = [rows[int(i)]["name"] for i, s in zip(docs[0], scores[0], strict=True) if s > 0]
+    return runs
+
+
+def phase_relevance(args: argparse.Namespace) -> None:
+    import csv
+
+    workdir = Path(args.workdir)
+    setup_django(args.database_url, workdir)
+    migrate()
+    from django.contrib.auth.models import AnonymousUser
+
+    from lumbung.catalog.importing import import_innovations
+    from lumbung.search import selectors
+
+    path = demo_csv()
+    import_innovations(str(path), check_permission=False, publish=True)
+    rows = list(csv.DictReader(open(path, encoding="utf-8")))
+    queries = json.loads(RELEVANCE.read_text())["queries"]
+    runs: dict[str, list[str]] = {}
+    for q in queries:
+        res = selectors.search_innovations(q["query"], None, AnonymousUser(), page_size=20, facets=False)
+        runs[q["query"]] = [h.innovation.name for h in res.hits]
+    result = {"lumbung": summarise(runs, queries), "runs": runs}
+    if args.baselines:
+        result["fts5"] = summarise(baseline_fts5(rows, queries), queries)
+        try:
+            result["bm25s"] = summarise(baseline_bm25s(rows, queries), queries)
+        except ImportError:
+            result["bm25s"] = None
+    emit(result)
+
+
+# --- phase: scale ----------------------------------------------------------------------------
+def phase_generate(args: argparse.Namespace) -> None:
+    setup_django(args.database_url, Path(args.workdir))
+    migrate()
+    from synthetic import generate
+
+    started = time.monotonic()
+    generate(args.scale, demo_csv())
+    emit({"generate_s": time.monotonic() - started})
+
+
+def _percentile(values: list[float], p: float) -> float:
+    values = sorted(values)
+    k = (len(values) - 1) * p
+    lo, hi = math.floor(k), math.ceil(k)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def phase_query(args: argparse.Namespace) -> None:
+    setup_django(args.database_url, Path(args.workdir))
+    from django.db import connection
+    from django.test import Client
+
+    from lumbung.search.indexing import rebuild
+
+    started = time.monotonic()
+    built = rebuild(batch_size=1000)
+    build_s = time.monotonic() - started
+    rss_after_build = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    queries = [q["query"] for q in json.loads(RELEVANCE.read_text())["queries"]]
+    client = Client()
+
+    def timed(call) -> float:
+        t = time.perf_counter()
+        response = call()
+        elapsed = (time.perf_counter() - t) * 1000
+        if response.status_code != 200:
+            raise SystemExit(f"HTTP {response.status_code}: {response.content[:300]!r}")
+        return elapsed
+
+    def search(q: str):
+        return client.get("/api/v1/search/", {"q": q})
+
+    def match(q: str):
+        return client.post(
+            "/api/v1/search/match", {"problem": q, "limit": 10}, content_type="application/json"
+        )
+
+    for q in queries:  # warm-up: caches, connection, first-use imports
+        search(q)
+        match(q)
+    search_ms, match_ms = [], []
+    for _ in range(args.rounds):
+        for q in queries:
+            search_ms.append(timed(lambda q=q: search(q)))
+            match_ms.append(timed(lambda q=q: match(q)))
+    size_mb = None
+    if connection.vendor == "sqlite":
+        size_mb = Path(connection.settings_dict["NAME"]).stat().st_size / 1e6
+    emit(
+        {
+            "documents": built["documents"],
+            "terms": built["terms"],
+            "build_s": build_s,
+            "rss_after_build_mb": rss_after_build,
+            "search_p50": _percentile(search_ms, 0.5),
+            "search_p95": _percentile(search_ms, 0.95),
+            "match_p50": _percentile(match_ms, 0.5),
+            "match_p95": _percentile(match_ms, 0.95),
+            "samples": len(search_ms),
+            "db_mb": size_mb,
+        }
+    )
+
+
+# --- orchestration ---------------------------------------------------------------------------
+def child(phase: str, database_url: str, workdir: Path, **extra) -> dict:
+    cmd = [sys.executable, str(Path(__file__)), "--phase", phase, "--database-url", database_url,
+           "--workdir", str(workdir)]
+    for key, value in extra.items():
+        if value is True:
+            cmd.append(f"--{key.replace('_', '-')}")
+        elif value not in (None, False):
+            cmd += [f"--{key.replace('_', '-')}", str(value)]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")]))
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=str(ROOT))
+    for line in proc.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return json.loads(line[len("RESULT "):])
+    sys.stderr.write(proc.stdout[-3000:] + proc.stderr[-5000:])
+    raise SystemExit(f"phase {phase} failed ({proc.returncode})")
+
+
+def fmt(v: float | None, digits: int = 3) -> str:
+    return "—" if v is None else f"{v:.{digits}f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=int, default=100_000, help="synthetic innovations (0: skip)")
+    parser.add_argument("--postgres", default="", help="e.g. postgres://postgres@127.0.0.1:5432/")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds over the queries per measure")
+    parser.add_argument("--phase", help=argparse.SUPPRESS)
+    parser.add_argument("--database-url", help=argparse.SUPPRESS)
+    parser.add_argument("--workdir", help=argparse.SUPPRESS)
+    parser.add_argument("--baselines", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.phase:
+        sys.path.insert(0, str(HERE))
+        {"relevance": phase_relevance, "generate": phase_generate, "query": phase_query}[args.phase](args)
+        return
+
+    out: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="lumbung-bench-") as tmp:
+        tmpdir = Path(tmp)
+        # 1. relevance
+        rel = child("relevance", f"sqlite:///{tmpdir / 'relevance.sqlite3'}", tmpdir, baselines=True)
+        rel_pg = None
+        if args.postgres:
+            rel_pg = child("relevance", pg_recreate(args.postgres, "lumbung_bench_relevance"), tmpdir)
+        lum, fts, bm = rel["lumbung"], rel["fts5"], rel["bm25s"]
+        best = max(fts["ndcg10"], bm["ndcg10"] if bm else 0.0)
+        out.append(f"Relevance: {lum['queries']} judged queries over the demo catalog")
+        out.append(f"{'system':34s} {'nDCG@10':>8s} {'MRR':>7s} {'R@20':>7s}  vs Lumbung")
+        rows = [("Lumbung (SQLite FTS5 + analyser)", lum)]
+        if rel_pg:
+            rows.append(("Lumbung (PostgreSQL + analyser)", rel_pg["lumbung"]))
+        rows += [("baseline: FTS5 default tokenizer", fts)]
+        if bm:
+            rows.append(("baseline: BM25 raw tokens (bm25s)", bm))
+        for label, m in rows:
+            ratio = lum["ndcg10"] / m["ndcg10"] if m["ndcg10"] else float("inf")
+            out.append(f"{label:34s} {m['ndcg10']:8.3f} {m['mrr']:7.3f} {m['recall20']:7.3f}  ×{ratio:.2f}")
+        out.append(
+            f"Lumbung nDCG@10 − better baseline = {lum['ndcg10'] - best:+.3f} "
+            f"(target ≥ +0.15; absolute target ≥ 0.80: {'met' if lum['ndcg10'] >= 0.8 else 'NOT met'})"
+        )
+        kinds = sorted(lum["by_kind"])
+        out.append("nDCG@10 by kind: " + "  ".join(
+            f"{k} {lum['by_kind'][k]:.2f} (fts5 {fts['by_kind'][k]:.2f}"
+            + (f", bm25s {bm['by_kind'][k]:.2f})" if bm else ")")
+            for k in kinds
+        ))
+        if rel_pg:
+            same = sum(
+                rel["runs"][q][:10] == rel_pg["runs"][q][:10] for q in rel["runs"]
+            )
+            top1 = sum(
+                rel["runs"][q][:1] == rel_pg["runs"][q][:1] for q in rel["runs"]
+            )
+            out.append(f"SQLite vs PostgreSQL: same top 1 in {top1}/{len(rel['runs'])} queries, "
+                       f"same top 10 in {same}/{len(rel['runs'])}")
+        print("\n".join(out), flush=True)
+
+        # 2. scale
+        if args.scale > 0:
+            backends = [("SQLite", f"sqlite:///{tmpdir / 'scale.sqlite3'}")]
+            if args.postgres:
+                backends.append(("PostgreSQL", None))
+            table = [
+                f"\nScale: {args.scale:,} synthetic innovations, {args.rounds} rounds × 60 queries "
+                "through the API (targets: p95 ≤ 50 ms, build ≤ 60 s, memory ≤ 500 MB)",
+                f"{'backend':11s} {'generate':>9s} {'build':>8s} {'search p50':>11s} {'p95':>7s} "
+                f"{'match p50':>10s} {'p95':>7s} {'peak RSS':>9s}",
+            ]
+            for label, url in backends:
+                url = url or pg_recreate(args.postgres, "lumbung_bench")
+                gen = child("generate", url, tmpdir, scale=args.scale)
+                res = child("query", url, tmpdir, rounds=args.rounds)
+                table.append(
+                    f"{label:11s} {gen['generate_s']:8.1f}s {res['build_s']:7.1f}s "
+                    f"{res['search_p50']:9.1f}ms {res['search_p95']:5.1f}ms "
+                    f"{res['match_p50']:8.1f}ms {res['match_p95']:5.1f}ms {res['max_rss_mb']:7.0f}MB"
+                )
+                print(table[-1] if len(table) > 3 else "\n".join(table), flush=True)
+            out += table
+    print("\n" + "\n".join(out))
+
+
+if __name__ == "__main__":
+    main()

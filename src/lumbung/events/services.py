@@ -1,0 +1,950 @@
+"""Every write to learning events a user can trigger.
+
+Plain functions with keyword-only arguments, one transaction each, permission checked first,
+audit entry written. Registration holds the event's row lock while it counts the places taken,
+so concurrent registrations cannot exceed the capacity. Checking attendance in bulk is one
+transaction and idempotent. Recording an intent creates its commitment and, when asked, its
+replication project through ``replication.services`` in the same transaction: if either fails,
+nothing stays.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from lumbung.catalog.models import Innovation
+from lumbung.catalog.validators import ALLOWED_TYPES, validate_evidence_file
+from lumbung.core import audit
+from lumbung.core.permissions import can, require
+from lumbung.organisations.models import Agency, Partner, Region, Unit, User
+from lumbung.organisations.services import unique_slug
+from lumbung.replication import selectors as replication_selectors
+from lumbung.replication import services as replication_services
+from lumbung.replication.models import Programme
+
+from .models import Event, Intent, Invitation, Material, Registration, Testimonial
+
+EVENT_AUDITED = (
+    "title",
+    "title_en",
+    "summary",
+    "summary_en",
+    "agenda",
+    "host_unit",
+    "programme",
+    "facilitator_agency",
+    "starts_at",
+    "ends_at",
+    "venue",
+    "region",
+    "online_url",
+    "capacity",
+    "registration_open",
+    "publication_state",
+)
+
+#: fields event_update accepts (besides showcased and facilitators)
+EDITABLE = (
+    "title",
+    "title_en",
+    "summary",
+    "summary_en",
+    "agenda",
+    "programme",
+    "facilitator_agency",
+    "starts_at",
+    "ends_at",
+    "venue",
+    "region",
+    "online_url",
+    "capacity",
+    "registration_open",
+)
+
+
+def _user_or_none(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+def _text(value: Any, *, max_length: int | None = None) -> str:
+    text = str(value or "").replace("\x00", "").strip()
+    return text[:max_length] if max_length else text
+
+
+def _as_datetime(value: Any, field_name: str) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        result = value
+    elif isinstance(value, dt.date):
+        result = dt.datetime.combine(value, dt.time(9, 0))
+    else:
+        try:
+            result = dt.datetime.fromisoformat(str(value))
+        except (TypeError, ValueError):
+            raise ValidationError({field_name: _("Enter a valid date and time.")}) from None
+    if timezone.is_naive(result):
+        result = timezone.make_aware(result)
+    return result
+
+
+def _as_date(value: Any, field_name: str) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except (TypeError, ValueError):
+        raise ValidationError({field_name: _("Enter a valid date.")}) from None
+
+
+def _users(values: Iterable[Any] | None) -> list[User]:
+    ids = sorted({int(getattr(v, "pk", v)) for v in values or []})
+    users = list(User.objects.filter(pk__in=ids, is_active=True))
+    if len(users) != len(ids):
+        raise ValidationError({"facilitators": _("Unknown person.")})
+    return users
+
+
+def _event_url(event: Event) -> str:
+    try:
+        return reverse("events:detail", args=[event.slug])
+    except NoReverseMatch:
+        return ""
+
+
+def _lock(event: Event) -> Event:
+    """The event's row, locked until the end of the transaction (serialises registrations)."""
+    return Event.objects.select_for_update().get(pk=event.pk)
+
+
+# --- events ---------------------------------------------------------------------------------
+
+
+def _check_showcased(actor: Any, showcased: Sequence[Innovation], check_permission: bool) -> None:
+    if not showcased:
+        raise ValidationError({"showcased": _("Choose at least one innovation to showcase.")})
+    if check_permission:
+        for innovation in showcased:
+            if not can(actor, "innovation.view", innovation):
+                raise ValidationError(
+                    {"showcased": _("Unknown innovation: %(name)s.") % {"name": innovation}}
+                )
+
+
+def _validate(event: Event) -> None:
+    errors: dict[str, str] = {}
+    if not event.title.strip():
+        errors["title"] = _("The title is required.")
+    if event.ends_at < event.starts_at:
+        errors["ends_at"] = _("The event cannot end before it starts.")
+    if event.capacity is not None and event.capacity < 1:
+        errors["capacity"] = _("The capacity must be at least 1, or empty for no limit.")
+    if event.online_url:
+        try:
+            URLValidator(schemes=["http", "https"])(event.online_url)
+        except ValidationError:
+            errors["online_url"] = _("Enter a valid web address (https://…).")
+    if not event.venue.strip() and not event.online_url:
+        errors["venue"] = _("Give the place, an online link, or both.")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def event_create(
+    *,
+    actor: Any,
+    host_unit: Unit,
+    title: str,
+    starts_at: Any,
+    ends_at: Any = None,
+    showcased: Sequence[Innovation] = (),
+    programme: Programme | None = None,
+    title_en: str = "",
+    summary: str = "",
+    summary_en: str = "",
+    agenda: str = "",
+    venue: str = "",
+    region: Region | None = None,
+    online_url: str = "",
+    capacity: int | None = None,
+    facilitator_agency: Agency | None = None,
+    facilitators: Iterable[Any] = (),
+    is_example: bool = False,
+    check_permission: bool = True,
+) -> Event:
+    if check_permission:
+        require(actor, "event.create", (host_unit, programme))
+    if not isinstance(host_unit, Unit):
+        raise ValidationError({"host_unit": _("Choose the host unit.")})
+    showcased = list(dict.fromkeys(showcased))
+    _check_showcased(actor, showcased, check_permission)
+    start = _as_datetime(starts_at, "starts_at")
+    end = _as_datetime(ends_at, "ends_at") if ends_at not in (None, "") else start
+    event = Event(
+        title=_text(title, max_length=200),
+        title_en=_text(title_en, max_length=200),
+        summary=_text(summary),
+        summary_en=_text(summary_en),
+        agenda=_text(agenda),
+        host_unit=host_unit,
+        host_agency_id=host_unit.agency_id,
+        programme=programme,
+        facilitator_agency=facilitator_agency
+        or (programme.facilitator_agency if programme is not None else None),
+        starts_at=start,
+        ends_at=end,
+        venue=_text(venue, max_length=300),
+        region=region or host_unit.region,
+        online_url=_text(online_url, max_length=500),
+        capacity=capacity,
+        is_example=is_example,
+        created_by=_user_or_none(actor),
+    )
+    _validate(event)
+    event.slug = unique_slug(Event, f"{event.title} {start:%Y}", max_length=220)
+    event.save()
+    event.showcased.set(showcased)
+    event.facilitators.set(_users(facilitators))
+    audit.record(
+        actor=actor,
+        obj=event,
+        action="event.create",
+        changes=audit.diff(
+            {},
+            {
+                **{
+                    k: v
+                    for k, v in audit.snapshot(event, EVENT_AUDITED).items()
+                    if v not in ("", None)
+                },
+                "showcased": sorted(str(i) for i in showcased),
+            },
+        ),
+    )
+    return event
+
+
+@transaction.atomic
+def event_update(*, actor: Any, event: Event, data: Mapping[str, Any]) -> Event:
+    """Change an event: any of :data:`EDITABLE`, plus ``showcased`` and ``facilitators``."""
+    require(actor, "event.manage", event)
+    event = _lock(event)
+    before = {
+        **audit.snapshot(event, EVENT_AUDITED),
+        "showcased": sorted(str(i) for i in event.showcased.all()),
+    }
+    unknown = set(data) - set(EDITABLE) - {"showcased", "facilitators"}
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(names)s.") % {"names": ", ".join(unknown)})
+    for name in EDITABLE:
+        if name not in data:
+            continue
+        value = data[name]
+        if name in ("starts_at", "ends_at"):
+            value = _as_datetime(value, name)
+        elif name in ("title", "title_en", "venue"):
+            value = _text(value, max_length=300 if name == "venue" else 200)
+        elif name in ("summary", "summary_en", "agenda", "online_url"):
+            value = _text(value)
+        elif name == "capacity":
+            value = None if value in (None, "") else int(value)
+        setattr(event, name, value)
+    _validate(event)
+    if event.capacity is not None:
+        taken = event.registrations.filter(status=Registration.Status.REGISTERED).count()
+        if event.capacity < taken:
+            raise ValidationError(
+                {
+                    "capacity": _(
+                        "%(taken)s people are registered already; the capacity cannot be lower."
+                    )
+                    % {"taken": taken}
+                }
+            )
+    if event.is_published and not event.summary.strip():
+        raise ValidationError({"summary": _("A published event needs a summary.")})
+    event.save()
+    if "showcased" in data:
+        showcased = list(dict.fromkeys(data["showcased"] or []))
+        _check_showcased(actor, showcased, True)
+        used = set(event.intents.values_list("innovation_id", flat=True))
+        dropped = used - {i.pk for i in showcased}
+        if dropped:
+            raise ValidationError(
+                {"showcased": _("Units have recorded intents for an innovation you removed.")}
+            )
+        event.showcased.set(showcased)
+    if "facilitators" in data:
+        event.facilitators.set(_users(data["facilitators"]))
+    after = {
+        **audit.snapshot(event, EVENT_AUDITED),
+        "showcased": sorted(str(i) for i in event.showcased.all()),
+    }
+    changes = audit.diff(before, after)
+    if changes:
+        audit.record(actor=actor, obj=event, action="event.update", changes=changes)
+    return event
+
+
+@transaction.atomic
+def event_publish(*, actor: Any, event: Event, publish: bool = True) -> Event:
+    """Publish the event's public page (its news item), or take it back to draft."""
+    require(actor, "event.manage", event)
+    event = _lock(event)
+    if publish:
+        if not event.summary.strip():
+            raise ValidationError(
+                {"summary": _("Write a summary before publishing: it is the news item's text.")}
+            )
+        if event.is_published:
+            return event
+        event.publication_state = Event.State.PUBLISHED
+        event.published_at = event.published_at or timezone.now()
+    else:
+        if not event.is_published:
+            return event
+        event.publication_state = Event.State.DRAFT
+    event.save(update_fields=["publication_state", "published_at", "updated_at"])
+    audit.record(
+        actor=actor,
+        obj=event,
+        action="event.publish" if publish else "event.unpublish",
+        changes={"publication_state": [None, event.publication_state]},
+    )
+    return event
+
+
+# --- invitations ----------------------------------------------------------------------------
+
+
+@dataclass
+class InvitationResult:
+    units: int = 0
+    partners: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.units + self.partners
+
+
+@transaction.atomic
+def invitations_add(
+    *,
+    actor: Any,
+    event: Event,
+    units: Iterable[Unit] = (),
+    under: Unit | None = None,
+    kinds: Iterable[str] | None = None,
+    partners: Iterable[Partner] = (),
+    check_permission: bool = True,
+) -> InvitationResult:
+    """Invite many at once: the given units, and/or every unit under ``under`` (the unit itself
+    included, e.g. all sentra under a directorate-general), optionally only of some kinds; and
+    partners. Units and partners invited already are skipped. Returns how many were new."""
+    if check_permission:
+        require(actor, "event.manage", event)
+    kinds = [k for k in (kinds or []) if k]
+    if set(kinds) - set(Unit.Kind.values):
+        raise ValidationError({"kinds": _("Unknown unit type.")})
+    chosen: dict[int, Unit] = {u.pk: u for u in units}
+    if under is not None:
+        subtree = Unit.objects.filter(path__startswith=under.path)
+        if kinds:
+            subtree = subtree.filter(kind__in=kinds)
+        chosen.update({u.pk: u for u in subtree})
+    chosen.pop(event.host_unit_id, None)  # the host does not invite itself
+    partner_map = {p.pk: p for p in partners}
+    if not chosen and not partner_map:
+        raise ValidationError({"units": _("Choose units or partners to invite.")})
+    existing_units = set(
+        event.invitations.filter(unit_id__in=chosen).values_list("unit_id", flat=True)
+    )
+    existing_partners = set(
+        event.invitations.filter(partner_id__in=partner_map).values_list("partner_id", flat=True)
+    )
+    who = _user_or_none(actor)
+    new = [
+        Invitation(event=event, unit=u, invited_by=who)
+        for pk, u in chosen.items()
+        if pk not in existing_units
+    ] + [
+        Invitation(event=event, partner=p, invited_by=who)
+        for pk, p in partner_map.items()
+        if pk not in existing_partners
+    ]
+    Invitation.objects.bulk_create(new)
+    result = InvitationResult(
+        units=sum(1 for i in new if i.unit is not None),
+        partners=sum(1 for i in new if i.partner is not None),
+    )
+    if new:
+        audit.record(
+            actor=actor,
+            obj=event,
+            action="event.invite",
+            changes={"invited": [None, sorted(str(i.invitee) for i in new)]},
+        )
+    return result
+
+
+@transaction.atomic
+def invitation_remove(*, actor: Any, invitation: Invitation) -> None:
+    event = invitation.event
+    require(actor, "event.manage", event)
+    if invitation.registrations.filter(status=Registration.Status.REGISTERED).exists():
+        raise ValidationError(
+            _("People of “%(who)s” are registered; cancel their registrations first.")
+            % {"who": invitation.invitee}
+        )
+    if invitation.unit_id and event.intents.filter(unit_id=invitation.unit_id).exists():
+        raise ValidationError(
+            _("“%(who)s” has recorded intents; the invitation stays.")
+            % {"who": invitation.invitee}
+        )
+    invitation.registrations.all().delete()  # cancelled ones only
+    label = str(invitation.invitee)
+    invitation.delete()
+    audit.record(actor=actor, obj=event, action="event.uninvite", changes={"invited": [label, None]})
+
+
+# --- registration ---------------------------------------------------------------------------
+
+
+@dataclass
+class Attendee:
+    name: str
+    position: str = ""
+    accessibility_needs: str = ""
+
+
+def places_left(event: Event) -> int | None:
+    if event.capacity is None:
+        return None
+    taken = event.registrations.filter(status=Registration.Status.REGISTERED).count()
+    return max(event.capacity - taken, 0)
+
+
+@transaction.atomic
+def registrations_create(
+    *,
+    actor: Any,
+    event: Event,
+    invitation: Invitation,
+    attendees: Sequence[Attendee | Mapping[str, Any]],
+    is_example: bool = False,
+    check_permission: bool = True,
+) -> list[Registration]:
+    """Register people of an invited unit (or partner). All or nothing: when the places left
+    are fewer than the people, nobody is registered and the message says how many are left."""
+    if invitation.event_id != event.pk:
+        raise ValidationError({"invitation": _("This unit or partner is not invited.")})
+    if check_permission:
+        require(actor, "event.register", (event, invitation))
+    people = [a if isinstance(a, Attendee) else Attendee(**dict(a)) for a in attendees]
+    if not people:
+        raise ValidationError({"name": _("Give the name of at least one person.")})
+    cleaned = []
+    for person in people:
+        name = _text(person.name, max_length=150)
+        if not name:
+            raise ValidationError({"name": _("The name is required.")})
+        cleaned.append(
+            Attendee(
+                name=name,
+                position=_text(person.position, max_length=150),
+                accessibility_needs=_text(person.accessibility_needs, max_length=2000),
+            )
+        )
+    event = _lock(event)  # holds concurrent registrations until this one is counted
+    manager = check_permission is False or can(actor, "event.manage", event)
+    if not manager:
+        if not event.registration_open:
+            raise ValidationError(_("Registration for this event is closed."))
+        if event.has_ended:
+            raise ValidationError(_("This event is over; registration is closed."))
+    if event.capacity is not None:
+        taken = Registration.objects.filter(
+            event=event, status=Registration.Status.REGISTERED
+        ).count()
+        left = max(event.capacity - taken, 0)
+        if len(cleaned) > left:
+            if left == 0:
+                message = _(
+                    "The event is full: all %(capacity)s places are taken. Nobody was registered."
+                ) % {"capacity": event.capacity}
+            else:
+                message = ngettext(
+                    "Only %(left)s place is left; nobody was registered.",
+                    "Only %(left)s places are left; nobody was registered.",
+                    left,
+                ) % {"left": left}
+            raise ValidationError(message, code="full")
+    who = _user_or_none(actor)
+    created = [
+        Registration.objects.create(
+            event=event,
+            invitation=invitation,
+            name=p.name,
+            position=p.position,
+            accessibility_needs=p.accessibility_needs,
+            registered_by=who,
+            is_example=is_example,
+        )
+        for p in cleaned
+    ]
+    # no personal data in the audit history: who registered how many, for whom
+    audit.record(
+        actor=actor,
+        obj=event,
+        action="event.register",
+        changes={"registrations": [None, {"for": str(invitation.invitee), "count": len(created)}]},
+    )
+    return created
+
+
+def registration_create(
+    *,
+    actor: Any,
+    event: Event,
+    invitation: Invitation,
+    name: str,
+    position: str = "",
+    accessibility_needs: str = "",
+    check_permission: bool = True,
+) -> Registration:
+    return registrations_create(
+        actor=actor,
+        event=event,
+        invitation=invitation,
+        attendees=[Attendee(name, position, accessibility_needs)],
+        check_permission=check_permission,
+    )[0]
+
+
+@transaction.atomic
+def registration_cancel(*, actor: Any, registration: Registration) -> Registration:
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    event = registration.event
+    require(actor, "event.register", (event, registration.invitation))
+    if registration.attended:
+        raise ValidationError(_("This person has attended; the registration cannot be cancelled."))
+    if registration.status == Registration.Status.CANCELLED:
+        return registration
+    registration.status = Registration.Status.CANCELLED
+    registration.save(update_fields=["status"])
+    audit.record(
+        actor=actor,
+        obj=event,
+        action="event.cancel_registration",
+        changes={"registrations": [{"id": registration.pk}, None]},
+    )
+    return registration
+
+
+# --- attendance -----------------------------------------------------------------------------
+
+
+@dataclass
+class CheckInResult:
+    checked_in: list[Registration] = field(default_factory=list)
+    already: list[Registration] = field(default_factory=list)
+
+
+def _ids(values: Iterable[Any]) -> list[int]:
+    ids: list[int] = []
+    for value in values:
+        raw = getattr(value, "pk", value)
+        try:
+            ids.append(int(raw))
+        except (TypeError, ValueError):
+            raise ValidationError({"registrations": _("Unknown registration.")}) from None
+    return list(dict.fromkeys(ids))
+
+
+@transaction.atomic
+def attendance_check_in(
+    *,
+    actor: Any,
+    event: Event,
+    registrations: Iterable[Any],
+    check_permission: bool = True,
+) -> CheckInResult:
+    """Mark the given registrations (objects or ids) as attended, at once.
+
+    Atomic: an unknown, cancelled or other event's registration refuses the whole batch.
+    Idempotent: people already checked in keep their first check-in time and are not counted
+    again.
+    """
+    if check_permission:
+        require(actor, "event.check_in", event)
+    ids = _ids(registrations)
+    if not ids:
+        raise ValidationError({"registrations": _("Choose at least one person.")})
+    rows = {
+        r.pk: r
+        for r in Registration.objects.select_for_update().filter(pk__in=ids, event_id=event.pk)
+    }
+    missing = [pk for pk in ids if pk not in rows]
+    if missing:
+        raise ValidationError(
+            {"registrations": _("Unknown registration for this event; nobody was checked in.")}
+        )
+    cancelled = [rows[pk].name for pk in ids if not rows[pk].is_active]
+    if cancelled:
+        raise ValidationError(
+            {
+                "registrations": _(
+                    "The registration of %(names)s was cancelled; nobody was checked in."
+                )
+                % {"names": ", ".join(cancelled)}
+            }
+        )
+    now = timezone.now()
+    todo = [pk for pk in ids if rows[pk].checked_in_at is None]
+    Registration.objects.filter(pk__in=todo, checked_in_at__isnull=True).update(
+        checked_in_at=now, checked_in_by=_user_or_none(actor)
+    )
+    result = CheckInResult()
+    for pk in ids:
+        row = rows[pk]
+        if pk in todo:
+            row.checked_in_at = now
+            result.checked_in.append(row)
+        else:
+            result.already.append(row)
+    if result.checked_in:
+        audit.record(
+            actor=actor,
+            obj=event,
+            action="event.check_in",
+            changes={"attended": [None, sorted(r.pk for r in result.checked_in)]},
+        )
+    return result
+
+
+@transaction.atomic
+def attendance_undo(*, actor: Any, registration: Registration) -> Registration:
+    """Take back a check-in made by mistake."""
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    require(actor, "event.check_in", registration.event)
+    if registration.checked_in_at is None:
+        return registration
+    registration.checked_in_at = None
+    registration.checked_in_by = None
+    registration.save(update_fields=["checked_in_at", "checked_in_by"])
+    audit.record(
+        actor=actor,
+        obj=registration.event,
+        action="event.check_in_undo",
+        changes={"attended": [[registration.pk], None]},
+    )
+    return registration
+
+
+# --- testimonials and materials -------------------------------------------------------------
+
+
+@transaction.atomic
+def testimonial_add(
+    *,
+    actor: Any,
+    event: Event,
+    speaker: str,
+    text: str,
+    group: str = "",
+    partner: Partner | None = None,
+    text_en: str = "",
+    is_public: bool = False,
+    is_example: bool = False,
+    check_permission: bool = True,
+) -> Testimonial:
+    if check_permission:
+        require(actor, "event.manage", event)
+    speaker = _text(speaker, max_length=150)
+    text = _text(text)
+    errors = {}
+    if not speaker:
+        errors["speaker"] = _("Who spoke? The name is required.")
+    if not text:
+        errors["text"] = _("Write what was said.")
+    if errors:
+        raise ValidationError(errors)
+    testimonial = Testimonial.objects.create(
+        event=event,
+        speaker=speaker,
+        group=_text(group, max_length=200) or (partner.name if partner else ""),
+        partner=partner,
+        text=text,
+        text_en=_text(text_en),
+        is_public=bool(is_public),
+        is_example=is_example,
+        created_by=_user_or_none(actor),
+    )
+    audit.record(
+        actor=actor,
+        obj=event,
+        action="event.testimonial_add",
+        changes={"testimonials": [None, {"id": testimonial.pk, "group": testimonial.group}]},
+    )
+    return testimonial
+
+
+@transaction.atomic
+def testimonial_remove(*, actor: Any, testimonial: Testimonial) -> None:
+    require(actor, "event.manage", testimonial.event)
+    event = testimonial.event
+    pk = testimonial.pk
+    testimonial.delete()
+    audit.record(
+        actor=actor, obj=event, action="event.testimonial_remove", changes={"testimonials": [pk, None]}
+    )
+
+
+@transaction.atomic
+def material_add(
+    *,
+    actor: Any,
+    event: Event,
+    kind: str,
+    title: str,
+    upload: UploadedFile,
+    description: str = "",
+    is_public: bool = False,
+    check_permission: bool = True,
+) -> Material:
+    """Attach a file; its type (PDF, PNG, JPEG, WebP) is read from its content, not its name."""
+    if check_permission:
+        require(actor, "event.manage", event)
+    if kind not in Material.Kind.values:
+        raise ValidationError({"kind": _("Choose what kind of material this is.")})
+    title = _text(title, max_length=200)
+    if not title:
+        raise ValidationError({"title": _("The title is required.")})
+    try:
+        content_type = validate_evidence_file(upload)
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from None
+    description = _text(description, max_length=300)
+    if is_public and content_type.startswith("image/") and not description:
+        raise ValidationError(
+            {"description": _("Describe what the photo shows before it goes on the public page.")}
+        )
+    # a stored name we choose: the uploaded name is not trusted
+    stem = os.path.splitext(os.path.basename(upload.name or ""))[0][:40] or "file"
+    upload.name = f"{uuid.uuid4().hex[:12]}-{stem}.{ALLOWED_TYPES[content_type]}"
+    material = Material(
+        event=event,
+        kind=kind,
+        title=title,
+        description=description,
+        content_type=content_type,
+        size=upload.size or 0,
+        is_public=bool(is_public),
+        uploaded_by=_user_or_none(actor),
+    )
+    material.file.save(upload.name, upload, save=False)
+    try:
+        material.save()
+        audit.record(
+            actor=actor,
+            obj=event,
+            action="event.material_add",
+            changes={"materials": [None, title]},
+        )
+    except Exception:
+        material.file.delete(save=False)
+        raise
+    return material
+
+
+@transaction.atomic
+def material_remove(*, actor: Any, material: Material) -> None:
+    event = material.event
+    require(actor, "event.manage", event)
+    title = material.title
+    storage, name = material.file.storage, material.file.name
+    material.delete()
+    audit.record(
+        actor=actor, obj=event, action="event.material_remove", changes={"materials": [title, None]}
+    )
+    transaction.on_commit(lambda: storage.delete(name) if name else None)
+
+
+# --- intents: commitments and projects in one step ------------------------------------------
+
+
+@dataclass
+class IntentItem:
+    innovation: Innovation
+    decision: str
+    due_date: Any = None
+    note: str = ""
+    start_project: bool = False
+
+
+def _commitment_text(event: Event, item: IntentItem, unit: Unit) -> str:
+    decision = dict(Intent.Decision.choices)[item.decision]
+    text = _("%(decision)s “%(innovation)s” (learning event “%(event)s”)") % {
+        "decision": str(decision).capitalize(),
+        "innovation": item.innovation.name,
+        "event": event.title,
+    }
+    note = _text(item.note)
+    return f"{text}: {note}" if note else text
+
+
+def _record_one(
+    actor: Any, event: Event, unit: Unit, item: IntentItem, programme_sources: set[int]
+) -> Intent:
+    if item.decision not in Intent.Decision.values:
+        raise ValidationError({"decision": _("Choose adopt, adapt, modify or not now.")})
+    if item.innovation.pk not in set(event.showcased.values_list("pk", flat=True)):
+        raise ValidationError({"innovation": _("This innovation was not showcased at the event.")})
+    due = _as_date(item.due_date, "due_date") if item.due_date not in (None, "") else None
+    is_commitment = item.decision != Intent.Decision.NOT_NOW
+    if is_commitment and due is None:
+        raise ValidationError(
+            {"due_date": _("Give a due date: by when will the unit have started?")}
+        )
+    if due is not None and due < timezone.localtime(event.starts_at).date():
+        raise ValidationError({"due_date": _("The due date cannot be before the event.")})
+    if item.start_project and not is_commitment:
+        raise ValidationError(
+            {"start_project": _("A project can only be started to adopt, adapt or modify.")}
+        )
+    intent = Intent.objects.select_for_update().filter(
+        event=event, unit=unit, innovation=item.innovation
+    ).first()
+    if intent is not None and intent.commitment_id is not None:
+        raise ValidationError(
+            {
+                "decision": _(
+                    "“%(unit)s” has already committed to “%(innovation)s”; follow it up on "
+                    "the commitment."
+                )
+                % {"unit": unit, "innovation": item.innovation}
+            }
+        )
+    if intent is None:
+        intent = Intent(event=event, unit=unit, innovation=item.innovation)
+    intent.decision = item.decision
+    intent.due_date = due
+    intent.note = _text(item.note)
+    intent.recorded_by = _user_or_none(actor)
+    intent.is_example = event.is_example
+    programme = event.programme if item.innovation.pk in programme_sources else None
+    project = None
+    if item.start_project:
+        project = replication_selectors.active_project_for(item.innovation, unit)
+        if project is None:
+            project = replication_services.project_start(
+                actor=actor,
+                source=item.innovation,
+                adopting_unit=unit,
+                declared_form=Intent.FORMS[item.decision],
+                programme=programme,
+                is_example=event.is_example,
+                check_permission=False,
+            )
+    if is_commitment:
+        intent.commitment = replication_services.commitment_create(
+            actor=actor,
+            owner_unit=unit,
+            description=_commitment_text(event, item, unit),
+            due_date=due,
+            project=project,
+            programme=programme,
+            origin="event",
+            origin_ref=str(event.pk),
+            origin_label=event.title[:200],
+            origin_url=_event_url(event),
+            is_example=event.is_example,
+            check_permission=False,
+        )
+    intent.project = project
+    intent.save()
+    audit.record(
+        actor=actor,
+        obj=event,
+        action="event.intent",
+        changes={
+            "intent": [
+                None,
+                {
+                    "unit": str(unit),
+                    "innovation": str(item.innovation),
+                    "decision": item.decision,
+                    "due_date": due.isoformat() if due else None,
+                    "project": project.pk if project else None,
+                },
+            ]
+        },
+    )
+    return intent
+
+
+@transaction.atomic
+def intents_record(
+    *,
+    actor: Any,
+    event: Event,
+    unit: Unit,
+    items: Sequence[IntentItem | Mapping[str, Any]],
+    check_permission: bool = True,
+) -> list[Intent]:
+    """Record a unit's intents for showcased innovations, in ONE transaction: each adopt /
+    adapt / modify creates the unit's commitment (due date required) and, when
+    ``start_project``, its replication project (or links the one already running). If anything
+    fails — a project that cannot start, a bad date — nothing at all is kept."""
+    if check_permission:
+        require(actor, "event.record_intent", (event, unit))
+    if not event.invitations.filter(unit=unit).exists():
+        raise ValidationError({"unit": _("“%(unit)s” was not invited to this event.") % {"unit": unit}})
+    parsed = [i if isinstance(i, IntentItem) else IntentItem(**dict(i)) for i in items]
+    if not parsed:
+        raise ValidationError(_("Record at least one intent."))
+    seen: set[int] = set()
+    for item in parsed:
+        if item.innovation.pk in seen:
+            raise ValidationError({"innovation": _("One intent per innovation.")})
+        seen.add(item.innovation.pk)
+    programme_sources: set[int] = set()
+    if event.programme_id is not None:
+        programme_sources = set(event.programme.sources.values_list("pk", flat=True))
+    return [_record_one(actor, event, unit, item, programme_sources) for item in parsed]
+
+
+def intent_record(
+    *,
+    actor: Any,
+    event: Event,
+    unit: Unit,
+    innovation: Innovation,
+    decision: str,
+    due_date: Any = None,
+    note: str = "",
+    start_project: bool = False,
+    check_permission: bool = True,
+) -> Intent:
+    return intents_record(
+        actor=actor,
+        event=event,
+        unit=unit,
+        items=[IntentItem(innovation, decision, due_date, note, start_project)],
+        check_permission=check_permission,
+    )[0]
