@@ -14,6 +14,33 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def _uses_transactional_db(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return (
+        "transactional_db" in request.fixturenames
+        or "live_server" in request.fixturenames
+        or bool(marker and marker.kwargs.get("transaction"))
+    )
+
+
+@pytest.fixture(autouse=True)
+def _seeded_vocabularies(request):
+    """Put back the rows that data migrations seed (regions, sectors, SDGs): a transactional test
+    empties every table when it ends, and the next one would find them gone."""
+    if not _uses_transactional_db(request):
+        return
+    request.getfixturevalue("transactional_db")
+    import importlib
+
+    from django.apps import apps
+
+    for module in (
+        "lumbung.organisations.migrations.0002_regions",
+        "lumbung.catalog.migrations.0003_vocabularies",
+    ):
+        importlib.import_module(module).load(apps, None)
+
+
 @pytest.fixture
 def world(db):
     """Two agencies, each with a unit; one person per role; a draft and a published innovation

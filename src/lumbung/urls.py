@@ -11,5 +11,6 @@ urlpatterns = [
     path("cari/", include("lumbung.search.urls")),  # lumbung.search pages
     path("replikasi/", include("lumbung.replication.urls")),
     path("notifikasi/", include("lumbung.notifications.urls")),
+    path("acara/", include("lumbung.events.urls")),  # lumbung.events: learning events
     path("", include("lumbung.web.urls")),
 ]

@@ -60,21 +60,6 @@ def chromium_browser() -> Iterator[Any]:
         playwright.stop()
 
 
-@pytest.fixture(autouse=True)
-def _vocabularies(transactional_db: Any) -> None:
-    """Put back the rows that data migrations seed (regions, sectors, SDGs): a transactional
-    test empties every table when it ends."""
-    import importlib
-
-    from django.apps import apps
-
-    for module in (
-        "lumbung.organisations.migrations.0002_regions",
-        "lumbung.catalog.migrations.0003_vocabularies",
-    ):
-        importlib.import_module(module).load(apps, None)
-
-
 def _context(browser: Any, live_server: Any, **options: Any) -> Any:
     options.setdefault("viewport", {"width": 1280, "height": 900})
     options.setdefault("locale", "en-US")  # the UI's msgids are English

@@ -104,3 +104,29 @@ def test_the_checker_itself_finds_violations(tab, world):
     )
     found = {v["id"] for v in axe_violations(tab)}
     assert {"label", "image-alt", "html-has-lang"} & found
+
+
+def test_more_public_pages(tab, world):
+    for path in (
+        "/instansi/",
+        f"/instansi/{world.agency.slug}/unit/{world.unit.slug}/",
+        "/accounts/password_reset/",
+        "/inovasi/no-such-innovation/",
+    ):
+        tab.goto(path)
+        violations = axe_violations(tab)
+        assert not violations, f"{path}\n{describe(violations)}"
+
+
+def test_new_innovation_and_upload_errors(tab, world, live_server, tmp_path):
+    sign_in(tab, live_server.url, world.officer)
+    _check(tab, "/ruang-kerja/inovasi/baru/")
+    tab.goto(f"/ruang-kerja/inovasi/{world.draft.slug}/")
+    fake = tmp_path / "palsu.pdf"
+    fake.write_bytes(b"this is not a PDF")
+    tab.get_by_label("File").set_input_files(str(fake))
+    tab.get_by_role("button", name="Upload").click()
+    tab.wait_for_selector("#id_evidence-file_error")
+    assert "Only PDF documents" in tab.locator("#id_evidence-file_error").inner_text()
+    violations = axe_violations(tab)
+    assert not violations, describe(violations)

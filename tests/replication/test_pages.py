@@ -101,7 +101,7 @@ def test_programme_new_and_targets_by_subtree(rep, client):
     assert programme.targets.count() == 2
     response = admin.post(reverse("replication:programme_targets", args=[programme.slug]), {})
     assert response.status_code == 400
-    assert "Choose a unit" in response.content.decode(), re.sub(r"\s+", " ", response.content.decode())[-6000:]
+    assert "Choose a unit" in response.content.decode()
     # unknown people are a field error
     response = admin.post(
         reverse("replication:programme_edit", args=[programme.slug]),

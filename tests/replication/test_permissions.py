@@ -244,3 +244,24 @@ def test_commitment_pages_follow_the_rules(rep, who, status):
         assert response.status_code == 302 and c.status == "done"
     else:
         assert response.status_code in {403, 404} and c.status == "open"
+
+
+def test_facilitator_and_manager_roles_held_in_a_unit_act_for_their_agency(rep):
+    from lumbung.organisations.models import Role
+
+    from ..factories import UserFactory, grant
+
+    deputy = UserFactory(username="deputy_facilitator")
+    grant(deputy, Role.FACILITATOR, unit=rep.panrb_unit)  # KemenPANRB's deputy
+    assert can(deputy, "project.change", rep.project)
+    assert can(deputy, "programme.facilitate", rep.programme)
+    assert not can(deputy, "programme.change", rep.programme)
+    assert rep.project in selectors.visible_projects(deputy)
+
+    dg_manager = UserFactory(username="dg_manager")
+    grant(dg_manager, Role.PROGRAMME_MANAGER, unit=rep.unit)  # in a unit of Kemensos
+    assert can(dg_manager, "programme.create", rep.agency)
+    assert not can(dg_manager, "programme.create", rep.other_agency)
+    assert can(dg_manager, "programme.change", rep.programme)
+    assert can(dg_manager, "project.change", rep.project)
+    assert rep.programme in selectors.programmes_for(dg_manager)

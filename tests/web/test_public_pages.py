@@ -64,6 +64,9 @@ def test_catalog_filters_by_award_and_year(client, world):
     html = client.get("/inovasi/", {"award": "top_99", "award_year": "2023"}).content.decode()
     assert "Baris Ditebas" in html and "Layanan Kota Contoh" not in html
     assert "Top 99" in html
+    assert '<details class="more-filters" open>' in html  # award filters are "more filters"
+    plain = client.get("/inovasi/", {"agency": "kemensos"}).content.decode()
+    assert '<details class="more-filters">' in plain
 
 
 def test_catalog_pagination(client, world, settings):
@@ -288,3 +291,17 @@ def test_unit_page(client, world):
 def test_unknown_addresses_are_404_pages(client, world, url):
     response = client.get(url)
     assert response.status_code == 404
+
+
+def test_unit_of_another_agency_is_not_found_under_this_one(client, world):
+    url = f"/instansi/{world.agency.slug}/unit/{world.other_unit.slug}/"
+    assert client.get(url).status_code == 404
+
+
+def test_server_error_page_renders_without_context(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "<h1>" in html and 'id="main"' in html

@@ -60,6 +60,7 @@ errors.install(api)
 api.add_router("", organisations_router)
 api.add_router("", catalog_router)
 api.add_router("", "lumbung.replication.api.router")
+api.add_router("", "lumbung.events.api.router")  # lumbung.events: learning events
 api.add_router("/search", search_router)  # lumbung.search: search, match, similar, duplicates
 
 # Last: any other address under /api/v1/ is a JSON 404, like every other API error.

@@ -62,6 +62,9 @@ class CatalogFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), required=False)
 
+    #: shown first; the others sit under "More filters" (open when one of them is used)
+    PRIMARY = ("q", "agency", "unit", "sector", "status", "sort")
+
     SORT_LABELS = {
         "name": _("Name (A–Z)"),
         "newest": _("Newest published"),
@@ -106,6 +109,16 @@ class CatalogFilterForm(forms.Form):
         self.fields["sdg"].choices = anything + [(str(s.number), str(s)) for s in SDG.objects.all()]
         self.fields["status"].choices = anything + list(Innovation.Status.choices)
         self.fields["sort"].choices = [(key, self.SORT_LABELS.get(key, key)) for key in SORTS]
+
+    def primary_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.PRIMARY]
+
+    def secondary_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name not in self.PRIMARY]
+
+    @property
+    def secondary_used(self) -> bool:
+        return any(self.initial.get(name) for name in self.fields if name not in self.PRIMARY)
 
 
 # --- workspace ------------------------------------------------------------------------------

@@ -216,7 +216,9 @@ class InvitationsForm(forms.Form):
             and not data.get("units")
             and not data.get("partners")
         ):
-            raise ValidationError(_("Choose a unit to invite all units under it, pick units, or pick partners."))
+            raise ValidationError(
+                _("Choose a unit to invite all units under it, pick units, or pick partners.")
+            )
         return data
 
 
@@ -285,7 +287,8 @@ class MaterialForm(forms.Form):
         help_text=_("For a photo: what it shows (read out to people who cannot see it)."),
     )
     file = forms.FileField(
-        label=_("File"), help_text=_("PDF, PNG, JPEG or WebP; the type is checked from the content.")
+        label=_("File"),
+        help_text=_("PDF, PNG, JPEG or WebP; the type is checked from the content."),
     )
     is_public = forms.BooleanField(
         label=_("Show on the public page"),
@@ -294,7 +297,7 @@ class MaterialForm(forms.Form):
     )
 
 
-DECISIONS = [("", _("Not recorded"))] + list(Intent.Decision.choices)
+DECISIONS = [("", _("Not recorded")), *Intent.Decision.choices]
 
 
 class IntentForm(forms.Form):
@@ -314,7 +317,9 @@ class IntentForm(forms.Form):
         required=False,
         help_text=_("Creates the unit's project in the preparation stage, with the commitment."),
     )
-    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args: Any, innovation: Innovation, locked: Intent | None, **kwargs: Any):
         super().__init__(*args, prefix=f"i{innovation.pk}", **kwargs)
@@ -324,9 +329,9 @@ class IntentForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         decision = data.get("decision")
-        if decision and decision != Intent.Decision.NOT_NOW and not data.get("due_date"):
-            if "due_date" not in self.errors:
-                self.add_error("due_date", _("Give a due date: by when will the unit have started?"))
+        needs_date = decision and decision != Intent.Decision.NOT_NOW
+        if needs_date and not data.get("due_date") and "due_date" not in self.errors:
+            self.add_error("due_date", _("Give a due date: by when will the unit have started?"))
         if data.get("start_project") and decision in ("", None, Intent.Decision.NOT_NOW):
             self.add_error(
                 "start_project", _("A project can only be started to adopt, adapt or modify.")
@@ -339,6 +344,8 @@ class UnitPickForm(forms.Form):
 
     def __init__(self, *args: Any, units: list[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(
-            pk__in=[u.pk for u in units]
-        ).select_related("agency").order_by("name")
+        self.fields["unit"].queryset = (
+            Unit.objects.filter(pk__in=[u.pk for u in units])
+            .select_related("agency")
+            .order_by("name")
+        )

@@ -132,6 +132,10 @@ class Event(models.Model):
         return self.localized("title")
 
     @property
+    def display_summary(self) -> str:
+        return self.localized("summary")
+
+    @property
     def agenda_lines(self) -> list[str]:
         return [line.strip() for line in self.agenda.splitlines() if line.strip()]
 

@@ -126,9 +126,10 @@ def acts_for_invited_unit(user: Any, event: Event) -> bool:
     invited = _invited_unit_ids(event)
     if own_units.intersection(invited):
         return True
-    return bool(own_agencies) and Unit.objects.filter(
-        pk__in=invited, agency_id__in=own_agencies
-    ).exists()
+    return (
+        bool(own_agencies)
+        and Unit.objects.filter(pk__in=invited, agency_id__in=own_agencies).exists()
+    )
 
 
 @rule("event.view")

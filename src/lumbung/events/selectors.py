@@ -39,8 +39,18 @@ def event_detail(slug: str) -> Event | None:
     )
 
 
-def published_events() -> QuerySet[Event]:
-    return _base().filter(publication_state=Event.State.PUBLISHED).order_by("-starts_at", "pk")
+def by_time(qs: QuerySet[Event], when: str = "") -> QuerySet[Event]:
+    """``upcoming`` (not over yet, soonest first), ``past`` (newest first), or all."""
+    now = timezone.now()
+    if when == "upcoming":
+        return qs.filter(ends_at__gte=now).order_by("starts_at", "pk")
+    if when == "past":
+        return qs.filter(ends_at__lt=now).order_by("-starts_at", "pk")
+    return qs.order_by("-starts_at", "pk")
+
+
+def published_events(when: str = "") -> QuerySet[Event]:
+    return by_time(_base().filter(publication_state=Event.State.PUBLISHED), when)
 
 
 def event_visible_q(user: Any) -> Q:
@@ -82,19 +92,11 @@ def events_involving_q(user: Any) -> Q:
 
 
 def visible_events(user: Any, *, when: str = "") -> QuerySet[Event]:
-    qs = _base().filter(event_visible_q(user))
-    now = timezone.now()
-    if when == "upcoming":
-        qs = qs.filter(ends_at__gte=now).order_by("starts_at", "pk")
-    elif when == "past":
-        qs = qs.filter(ends_at__lt=now).order_by("-starts_at", "pk")
-    else:
-        qs = qs.order_by("-starts_at", "pk")
-    return qs
+    return by_time(_base().filter(event_visible_q(user)), when)
 
 
-def my_events(user: Any) -> QuerySet[Event]:
-    return _base().filter(events_involving_q(user)).order_by("-starts_at", "pk")
+def my_events(user: Any, when: str = "") -> QuerySet[Event]:
+    return by_time(_base().filter(events_involving_q(user)), when)
 
 
 def invitations(event: Event) -> QuerySet[Invitation]:
@@ -117,15 +119,15 @@ def invitations(event: Event) -> QuerySet[Invitation]:
 
 
 def invited_partners(event: Event) -> list[Any]:
-    return [i.partner for i in event.invitations.filter(partner__isnull=False).select_related("partner")]
+    return [
+        i.partner for i in event.invitations.filter(partner__isnull=False).select_related("partner")
+    ]
 
 
 def registrations(
     event: Event, *, q: str = "", invitation_ids: list[int] | None = None, active_only: bool = True
 ) -> QuerySet[Registration]:
-    qs = event.registrations.select_related(
-        "invitation", "invitation__unit", "invitation__partner"
-    )
+    qs = event.registrations.select_related("invitation", "invitation__unit", "invitation__partner")
     if active_only:
         qs = qs.filter(status=Registration.Status.REGISTERED)
     if invitation_ids is not None:
@@ -185,9 +187,7 @@ def commitment_count(event: Event) -> int:
 
 
 def intents(event: Event, *, unit: Unit | None = None) -> QuerySet[Intent]:
-    qs = event.intents.select_related(
-        "unit", "unit__agency", "innovation", "commitment", "project"
-    )
+    qs = event.intents.select_related("unit", "unit__agency", "innovation", "commitment", "project")
     if unit is not None:
         qs = qs.filter(unit=unit)
     return qs.order_by("unit__name", "innovation__name", "pk")
@@ -336,7 +336,9 @@ def candidate_hosts(user: Any) -> QuerySet[Unit]:
         ).values("unit_id")
         own = access.unit_ids(Role.UNIT_OFFICER)
         return qs.filter(
-            Q(pk__in=showing) | Q(pk__in=own) | Q(agency_id__in=access.agency_ids(Role.AGENCY_ADMIN))
+            Q(pk__in=showing)
+            | Q(pk__in=own)
+            | Q(agency_id__in=access.agency_ids(Role.AGENCY_ADMIN))
         )
     return qs.filter(
         Q(pk__in=access.unit_ids(Role.UNIT_OFFICER))

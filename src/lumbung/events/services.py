@@ -413,13 +413,14 @@ def invitation_remove(*, actor: Any, invitation: Invitation) -> None:
         )
     if invitation.unit_id and event.intents.filter(unit_id=invitation.unit_id).exists():
         raise ValidationError(
-            _("“%(who)s” has recorded intents; the invitation stays.")
-            % {"who": invitation.invitee}
+            _("“%(who)s” has recorded intents; the invitation stays.") % {"who": invitation.invitee}
         )
     invitation.registrations.all().delete()  # cancelled ones only
     label = str(invitation.invitee)
     invitation.delete()
-    audit.record(actor=actor, obj=event, action="event.uninvite", changes={"invited": [label, None]})
+    audit.record(
+        actor=actor, obj=event, action="event.uninvite", changes={"invited": [label, None]}
+    )
 
 
 # --- registration ---------------------------------------------------------------------------
@@ -711,7 +712,10 @@ def testimonial_remove(*, actor: Any, testimonial: Testimonial) -> None:
     pk = testimonial.pk
     testimonial.delete()
     audit.record(
-        actor=actor, obj=event, action="event.testimonial_remove", changes={"testimonials": [pk, None]}
+        actor=actor,
+        obj=event,
+        action="event.testimonial_remove",
+        changes={"testimonials": [pk, None]},
     )
 
 
@@ -827,9 +831,11 @@ def _record_one(
         raise ValidationError(
             {"start_project": _("A project can only be started to adopt, adapt or modify.")}
         )
-    intent = Intent.objects.select_for_update().filter(
-        event=event, unit=unit, innovation=item.innovation
-    ).first()
+    intent = (
+        Intent.objects.select_for_update()
+        .filter(event=event, unit=unit, innovation=item.innovation)
+        .first()
+    )
     if intent is not None and intent.commitment_id is not None:
         raise ValidationError(
             {
@@ -914,7 +920,9 @@ def intents_record(
     if check_permission:
         require(actor, "event.record_intent", (event, unit))
     if not event.invitations.filter(unit=unit).exists():
-        raise ValidationError({"unit": _("“%(unit)s” was not invited to this event.") % {"unit": unit}})
+        raise ValidationError(
+            {"unit": _("“%(unit)s” was not invited to this event.") % {"unit": unit}}
+        )
     parsed = [i if isinstance(i, IntentItem) else IntentItem(**dict(i)) for i in items]
     if not parsed:
         raise ValidationError(_("Record at least one intent."))
@@ -926,7 +934,29 @@ def intents_record(
     programme_sources: set[int] = set()
     if event.programme_id is not None:
         programme_sources = set(event.programme.sources.values_list("pk", flat=True))
-    return [_record_one(actor, event, unit, item, programme_sources) for item in parsed]
+    recorded = []
+    for item in parsed:
+        try:
+            recorded.append(_record_one(actor, event, unit, item, programme_sources))
+        except ValidationError as exc:
+            raise _about(item.innovation, exc) from exc
+    return recorded
+
+
+def _about(innovation: Innovation, exc: ValidationError) -> ValidationError:
+    """The same errors, each saying which innovation it concerns."""
+
+    def label(message: str) -> str:
+        return f"{innovation.name}: {message}"
+
+    if hasattr(exc, "error_dict"):
+        return ValidationError(
+            {
+                name: [label(m) for m in ValidationError(errors).messages]
+                for name, errors in exc.error_dict.items()
+            }
+        )
+    return ValidationError([label(m) for m in exc.messages])
 
 
 def intent_record(

@@ -18,13 +18,35 @@ from lumbung.organisations.access import (
     can_read_internal,
     is_agency_admin,
 )
-from lumbung.organisations.models import Agency, Role, Unit
+from lumbung.organisations.models import Agency, Membership, Role, Unit
 
 from .models import Commitment, FacilitationSession, Programme, ReplicationProject
 
 
 def _uid(user: Any) -> int | None:
     return user.pk if getattr(user, "is_authenticated", False) else None
+
+
+_ROLE_AGENCIES_ATTR = "_lumbung_replication_role_agencies"
+
+
+def role_agency_ids(user: Any, role: str) -> frozenset[int]:
+    """Agencies for which the person holds ``role`` — for the whole agency or in any of its
+    units. A facilitator in KemenPANRB's deputy for public service, or a programme manager in a
+    directorate-general, acts for their agency's programmes and projects. One query per person,
+    kept on the user object like :func:`access_for`."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, _ROLE_AGENCIES_ATTR, None)
+    if cached is None:
+        cached = {}
+        for r, agency_id in Membership.objects.filter(
+            user=user, role__in=(Role.FACILITATOR, Role.PROGRAMME_MANAGER)
+        ).values_list("role", "agency_id"):
+            cached.setdefault(r, set()).add(agency_id)
+        cached = {k: frozenset(v) for k, v in cached.items()}
+        setattr(user, _ROLE_AGENCIES_ATTR, cached)
+    return cached.get(role, frozenset())
 
 
 def _named(user: Any, manager: Any) -> bool:
@@ -42,7 +64,7 @@ def is_programme_manager(user: Any, programme: Programme) -> bool:
     access = access_for(user)
     if not access.is_authenticated:
         return False
-    if programme.agency_id in access.agency_ids(Role.PROGRAMME_MANAGER):
+    if programme.agency_id in role_agency_ids(user, Role.PROGRAMME_MANAGER):
         return True
     return _named(user, programme.managers)
 
@@ -51,8 +73,8 @@ def is_programme_facilitator(user: Any, programme: Programme) -> bool:
     access = access_for(user)
     if not access.is_authenticated:
         return False
-    if programme.facilitator_agency_id and programme.facilitator_agency_id in access.agency_ids(
-        Role.FACILITATOR
+    if programme.facilitator_agency_id and programme.facilitator_agency_id in role_agency_ids(
+        user, Role.FACILITATOR
     ):
         return True
     return _named(user, programme.facilitators)
@@ -63,9 +85,10 @@ def create_programme(user: Any, agency: Agency | None) -> bool:
     access = access_for(user)
     if access.is_platform_admin:
         return True
+    agencies = access.agency_ids(Role.AGENCY_ADMIN) | role_agency_ids(user, Role.PROGRAMME_MANAGER)
     if agency is None:
-        return bool(access.agency_ids(Role.AGENCY_ADMIN, Role.PROGRAMME_MANAGER))
-    return agency.pk in access.agency_ids(Role.AGENCY_ADMIN, Role.PROGRAMME_MANAGER)
+        return bool(agencies)
+    return agency.pk in agencies
 
 
 @rule("programme.view")
@@ -101,8 +124,8 @@ def is_project_facilitator(user: Any, project: ReplicationProject) -> bool:
     access = access_for(user)
     if not access.is_authenticated:
         return False
-    if project.facilitator_agency_id and project.facilitator_agency_id in access.agency_ids(
-        Role.FACILITATOR
+    if project.facilitator_agency_id and project.facilitator_agency_id in role_agency_ids(
+        user, Role.FACILITATOR
     ):
         return True
     return _named(user, project.facilitators)

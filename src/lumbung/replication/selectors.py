@@ -29,6 +29,7 @@ from .models import (
     Stage,
     Transition,
 )
+from .rules import role_agency_ids
 
 # --- projects -------------------------------------------------------------------------------
 
@@ -61,10 +62,12 @@ def project_visible_q(user: Any) -> Q:
     read_agencies = access.agency_ids(*INTERNAL_READ_ROLES)
     if read_agencies:
         q |= Q(adopting_agency_id__in=read_agencies) | Q(source__agency_id__in=read_agencies)
-    admin_agencies = access.agency_ids(Role.AGENCY_ADMIN, Role.PROGRAMME_MANAGER)
+    admin_agencies = access.agency_ids(Role.AGENCY_ADMIN) | role_agency_ids(
+        user, Role.PROGRAMME_MANAGER
+    )
     if admin_agencies:
         q |= Q(programme__agency_id__in=admin_agencies)
-    facilitator_agencies = access.agency_ids(Role.FACILITATOR)
+    facilitator_agencies = role_agency_ids(user, Role.FACILITATOR)
     if facilitator_agencies:
         q |= Q(facilitator_agency_id__in=facilitator_agencies)
         q |= Q(programme__facilitator_agency_id__in=facilitator_agencies)
@@ -533,10 +536,10 @@ def programmes_for(user: Any) -> QuerySet[Programme]:
     if access.is_platform_admin:
         return qs
     q = Q(managers__id=user.pk) | Q(facilitators__id=user.pk)
-    agencies = access.agency_ids(Role.AGENCY_ADMIN, Role.PROGRAMME_MANAGER)
+    agencies = access.agency_ids(Role.AGENCY_ADMIN) | role_agency_ids(user, Role.PROGRAMME_MANAGER)
     if agencies:
         q |= Q(agency_id__in=agencies)
-    facilitating = access.agency_ids(Role.FACILITATOR)
+    facilitating = role_agency_ids(user, Role.FACILITATOR)
     if facilitating:
         q |= Q(facilitator_agency_id__in=facilitating)
     return qs.filter(pk__in=Programme.objects.filter(q).values("pk"))
@@ -602,7 +605,7 @@ def overdue_for_followers(user: Any) -> QuerySet[Commitment]:
     if not access.is_platform_admin:
         followed = Q(programme__in=programmes_for(user).values("pk"))
         followed |= Q(project__facilitators__id=user.pk)
-        facilitating = access.agency_ids(Role.FACILITATOR)
+        facilitating = role_agency_ids(user, Role.FACILITATOR)
         if facilitating:
             followed |= Q(project__facilitator_agency_id__in=facilitating)
         qs = qs.filter(pk__in=Commitment.objects.filter(followed).values("pk"))

@@ -53,8 +53,14 @@ from .models import (
     ReplicationProject,
     Stage,
 )
+from .rules import role_agency_ids
 
 PER_PAGE = 25
+
+
+def _data(request: HttpRequest) -> Any:
+    """The posted data for a bound form (even when empty), or None on GET."""
+    return request.POST if request.method == "POST" else None
 
 
 def _page(request: HttpRequest, items: Any) -> Any:
@@ -118,7 +124,9 @@ def _programme_agencies(user: Any) -> Any:
     qs = Agency.objects.order_by("name")
     if access.is_platform_admin:
         return qs
-    return qs.filter(pk__in=access.agency_ids(Role.AGENCY_ADMIN, Role.PROGRAMME_MANAGER))
+    return qs.filter(
+        pk__in=access.agency_ids(Role.AGENCY_ADMIN) | role_agency_ids(user, Role.PROGRAMME_MANAGER)
+    )
 
 
 def _candidate_sources(user: Any) -> Any:
@@ -126,7 +134,10 @@ def _candidate_sources(user: Any) -> Any:
     access = access_for(user)
     qs = Innovation.objects.filter(publication_state=Innovation.State.PUBLISHED)
     if not access.is_platform_admin:
-        qs = qs.filter(agency_id__in=access.agency_ids(Role.AGENCY_ADMIN, Role.PROGRAMME_MANAGER))
+        qs = qs.filter(
+            agency_id__in=access.agency_ids(Role.AGENCY_ADMIN)
+            | role_agency_ids(user, Role.PROGRAMME_MANAGER)
+        )
     return qs.order_by("name")[:300]
 
 
@@ -141,7 +152,7 @@ def programme_new(request: HttpRequest) -> HttpResponse:
     if source is not None and source.is_published:
         initial["other_sources"] = source.slug
     form = ProgrammeForm(
-        request.POST or None,
+        _data(request),
         agencies=agencies,
         sources=Innovation.objects.filter(pk__in=[i.pk for i in _candidate_sources(request.user)]),
         initial=initial,
@@ -179,7 +190,7 @@ def programme_edit(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme(slug)
     require(request.user, "programme.change", programme)
     form = ProgrammeForm(
-        request.POST or None,
+        _data(request),
         agencies=Agency.objects.filter(pk=programme.agency_id),
         sources=Innovation.objects.filter(pk__in=[i.pk for i in _candidate_sources(request.user)]),
         programme=programme,
@@ -226,7 +237,7 @@ def programme_targets(request: HttpRequest, slug: str) -> HttpResponse:
     agency_param = request.GET.get("agency", "")
     if agency_param.isdigit():
         agency = Agency.objects.filter(pk=int(agency_param)).first() or agency
-    form = TargetsForm(request.POST or None, agency=agency)
+    form = TargetsForm(_data(request), agency=agency)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -345,7 +356,7 @@ def project_new(request: HttpRequest) -> HttpResponse:
         initial["source"] = request.GET["source"]
     if request.GET.get("unit", "").isdigit():
         initial["adopting_unit"] = int(request.GET["unit"])
-    form = ProjectStartForm(request.POST or None, units=units, programme=programme, initial=initial)
+    form = ProjectStartForm(_data(request), units=units, programme=programme, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -463,7 +474,7 @@ def _back(project: ReplicationProject, anchor: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk, "project.change")
-    form = ProjectEditForm(request.POST or None, initial=ProjectEditForm.initial_for(project))
+    form = ProjectEditForm(_data(request), initial=ProjectEditForm.initial_for(project))
     if request.method == "POST" and form.is_valid():
         try:
             services.project_update(actor=request.user, project=project, data=form.cleaned_data)
@@ -592,7 +603,7 @@ def components_set(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def adaptation_add(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk, "project.change")
-    form = AdaptationForm(request.POST or None, components=selectors.core_components(project))
+    form = AdaptationForm(_data(request), components=selectors.core_components(project))
     if request.method == "POST" and form.is_valid():
         try:
             services.adaptation_add(actor=request.user, project=project, data=form.cleaned_data)
@@ -708,8 +719,8 @@ def _session_page(
     project: ReplicationProject | None = None,
     programme: Programme | None = None,
 ) -> HttpResponse:
-    form = SessionForm(request.POST or None)
-    actions = ActionFormSet(request.POST or None, prefix="actions", form_kwargs={"units": units})
+    form = SessionForm(_data(request))
+    actions = ActionFormSet(_data(request), prefix="actions", form_kwargs={"units": units})
     if request.method == "POST" and form.is_valid() and actions.is_valid():
         rows = [
             a.cleaned_data
@@ -780,7 +791,7 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if may_change:
         form = CommitmentUpdateForm(
-            request.POST or None,
+            _data(request),
             initial={"status": commitment.status, "due_date": commitment.due_date},
         )
         if request.method == "POST":

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Prefetch
 
 from lumbung.catalog.models import Award, Innovation
 
@@ -119,60 +118,136 @@ class BuiltDocument:
             **{f"{g}_len": len(self.fields[g]) for g in FIELD_GROUPS},
         )
 
+    def row(self, innovation_id: int, now: Any) -> tuple[Any, ...]:
+        return (
+            innovation_id,
+            *(" ".join(self.fields[g]) for g in FIELD_GROUPS),
+            *(len(self.fields[g]) for g in FIELD_GROUPS),
+            self.acronym,
+            self.expansion,
+            ANALYZER_VERSION,
+            now,
+        )
+
     @property
     def term_set(self) -> set[str]:
         return {t for g in FIELD_GROUPS for t in self.fields[g]}
 
 
-def _meta_text(innovation: Innovation) -> list[str]:
-    parts: list[str] = []
-    agency = innovation.agency
-    unit = innovation.unit
-    parts += [agency.name, agency.short_name, unit.name, unit.short_name]
-    for region in (unit.region, agency.region):
-        if region is not None:
-            parts.append(region.name)
-    if innovation.sector_id and innovation.sector is not None:
-        parts += [innovation.sector.name, innovation.sector.name_en]
-    for award in innovation.awards.all():
-        parts += [award.competition, award.label, str(award.get_level_display())]
-    return [p for p in parts if p]
+_NAME_SOURCE = NAME_FIELDS
+_SUMMARY_SOURCE = tuple(_with_english(SUMMARY_FIELDS))
+_BODY_SOURCE = (*_with_english(BODY_FIELDS), *BODY_PLAIN_FIELDS)
+#: everything a document is built from, as ``values()`` names
+SOURCE_FIELDS = (
+    "pk",
+    *dict.fromkeys((*_NAME_SOURCE, *_SUMMARY_SOURCE, *_BODY_SOURCE)),
+    "agency__name",
+    "agency__short_name",
+    "unit__name",
+    "unit__short_name",
+    "unit__region__name",
+    "agency__region__name",
+    "sector__name",
+    "sector__name_en",
+)
 
 
-def build_document(innovation: Innovation) -> BuiltDocument:
-    """Analyse an innovation's texts into the four weighted groups."""
+class _Values:
+    """Attribute access over a ``values()`` row (what :func:`learned_acronym` reads)."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__.update(values)
+
+
+def _source(innovation: Innovation) -> tuple[dict[str, Any], list[tuple[str, str, str]]]:
+    values = {f: getattr(innovation, f, "") for f in SOURCE_FIELDS if "__" not in f}
+    agency, unit, sector = innovation.agency, innovation.unit, innovation.sector
+    values.update(
+        agency__name=agency.name,
+        agency__short_name=agency.short_name,
+        unit__name=unit.name,
+        unit__short_name=unit.short_name,
+        unit__region__name=unit.region.name if unit.region_id else "",
+        agency__region__name=agency.region.name if agency.region_id else "",
+        sector__name=sector.name if sector else "",
+        sector__name_en=sector.name_en if sector else "",
+    )
+    awards = [(a.competition, a.label, a.level) for a in innovation.awards.all()]
+    return values, awards
+
+
+def build_from_values(
+    values: dict[str, Any],
+    awards: Iterable[tuple[str, str, str]] = (),
+    meta_cache: dict[str, list[str]] | None = None,
+) -> BuiltDocument:
+    """Analyse an innovation's texts (a ``values()`` row) into the four weighted groups."""
     analyzer = get_analyzer()
+    analyze = analyzer.analyze
 
-    def group(fields: Iterable[str], extra: Iterable[str] = ()) -> list[str]:
+    def group(fields: Iterable[str]) -> list[str]:
         terms: list[str] = []
         for f in fields:
-            value = getattr(innovation, f, "") or ""
+            value = values.get(f)
             if value:
-                terms += analyzer.analyze(value)
-        for value in extra:
-            terms += analyzer.analyze(value)
+                terms += analyze(value)
         return terms
 
-    acronym, expansion = learned_acronym(innovation)
-    name_extra = []
-    if acronym and expansion and acronym.lower() not in (innovation.name or "").lower():
-        name_extra.append(acronym)
+    meta_texts = [
+        values.get(k) or ""
+        for k in (
+            "agency__name",
+            "agency__short_name",
+            "unit__name",
+            "unit__short_name",
+            "unit__region__name",
+            "agency__region__name",
+            "sector__name",
+            "sector__name_en",
+        )
+    ]
+    for competition, label, level in awards:
+        meta_texts += [competition or "", label or "", (level or "").replace("_", " ")]
+    meta: list[str] = []
+    for text in meta_texts:
+        if not text:
+            continue
+        if meta_cache is None:
+            meta += analyze(text)
+            continue
+        cached = meta_cache.get(text)
+        if cached is None:
+            cached = analyze(text)
+            if len(meta_cache) < 200_000:
+                meta_cache[text] = cached
+        meta += cached
+    acronym, expansion = learned_acronym(_Values(values))  # type: ignore[arg-type]
+    name = group(_NAME_SOURCE)
+    if acronym and expansion and acronym.lower() not in (values.get("name") or "").lower():
+        name += analyze(acronym)
     fields = {
-        "name": group(NAME_FIELDS, name_extra),
-        "summary": group(_with_english(SUMMARY_FIELDS)),
-        "body": group([*_with_english(BODY_FIELDS), *BODY_PLAIN_FIELDS]),
-        "meta": group((), _meta_text(innovation)),
+        "name": name,
+        "summary": group(_SUMMARY_SOURCE),
+        "body": group(_BODY_SOURCE),
+        "meta": meta,
     }
     acronym_key = ""
     if acronym:
         folded = "".join(ch for ch in fold(acronym) if ch.isalnum())
-        acronym_key = analyzer.term(folded) or "" if folded else ""
+        acronym_key = (analyzer.term(folded) or "") if folded else ""
     expansion_key = " ".join(analyzer.base_terms(expansion))[:255] if acronym_key else ""
     return BuiltDocument(fields=fields, acronym=acronym_key[:64], expansion=expansion_key)
 
 
+def build_document(innovation: Innovation) -> BuiltDocument:
+    """Analyse an innovation (a model instance) into the four weighted groups."""
+    values, awards = _source(innovation)
+    return build_from_values(values, awards)
+
+
 def _with_relations(qs: Any) -> Any:
     return qs.select_related("agency", "agency__region", "unit", "unit__region", "sector")
+
 
 
 # --- vocabulary (document frequencies) ------------------------------------------------------
@@ -240,31 +315,49 @@ def remove_innovation(innovation: Innovation) -> None:
 
 
 # --- rebuild ------------------------------------------------------------------------------------
+_INSERT_SQL = (
+    "INSERT INTO search_searchdocument (innovation_id, "
+    + ", ".join(FIELD_GROUPS)
+    + ", "
+    + ", ".join(f"{g}_len" for g in FIELD_GROUPS)
+    + ", acronym, expansion, analyzer_version, updated_at) VALUES ("
+    + ", ".join(["%s"] * (len(FIELD_GROUPS) * 2 + 5))
+    + ")"
+)
+
+
 def rebuild(
     *, batch_size: int = 1000, progress: Callable[[int, int], None] | None = None
 ) -> dict[str, int]:
     """Rebuild the whole index. Safe to stop and run again: documents are replaced batch by
     batch, then the vocabulary is recounted in one transaction."""
+    from django.utils import timezone
+
     total = Innovation.objects.count()
     df: Counter[str] = Counter()
+    meta_cache: dict[str, list[str]] = {}
     done = 0
     last_id = 0
-    base = _with_relations(Innovation.objects.order_by("pk")).prefetch_related(
-        Prefetch("awards", queryset=Award.objects.order_by("pk"))
-    )
+    now = timezone.now()
+    base = Innovation.objects.order_by("pk").values(*SOURCE_FIELDS)
     while True:
         batch = list(base.filter(pk__gt=last_id)[:batch_size])
         if not batch:
             break
-        docs = []
-        for innovation in batch:
-            built = build_document(innovation)
+        ids = [row["pk"] for row in batch]
+        awards: dict[int, list[tuple[str, str, str]]] = {}
+        for innovation_id, competition, label, level in Award.objects.filter(
+            innovation_id__in=ids
+        ).values_list("innovation_id", "competition", "label", "level"):
+            awards.setdefault(innovation_id, []).append((competition, label, level))
+        rows = []
+        for values in batch:
+            built = build_from_values(values, awards.get(values["pk"], ()), meta_cache)
             df.update(built.term_set)
-            docs.append(built.model(innovation.pk))
-        ids = [i.pk for i in batch]
-        with transaction.atomic():
+            rows.append(built.row(values["pk"], now))
+        with transaction.atomic(), connection.cursor() as cursor:
             SearchDocument.objects.filter(pk__in=ids).delete()
-            SearchDocument.objects.bulk_create(docs, batch_size=500)
+            cursor.executemany(_INSERT_SQL, rows)
         last_id = ids[-1]
         done += len(batch)
         if progress:

@@ -247,19 +247,73 @@ def _load_terms(ids: Iterable[int]) -> dict[int, DocTerms]:
     return {row["innovation_id"]: DocTerms.from_row(row) for row in rows}
 
 
+#: Ranking every match of a query of common words costs time in proportion to the matches; the
+#: candidates are therefore gathered in stages, from documents matching all of the query's rarest
+#: concepts down to any of them, until there are enough; a loose stage is skipped when its
+#: estimated size (sum of document frequencies) is above this budget, unless nothing was found.
+OR_BUDGET = 8000
+
+
+@dataclass
+class Retrieved:
+    ranked: list[tuple[int, Scored]]
+    candidates: list[tuple[int, float]]
+    expression: str  # the loosest stage used: what "all results" means for totals and facets
+
+
+def _concept_df(concept: Concept, dfs: Mapping[str, int]) -> int:
+    return sum(min(dfs.get(t, 0) for t in alt.terms) for alt in concept.alternatives)
+
+
+def _stages(plan: QueryPlan, dfs: Mapping[str, int]) -> list[tuple[list[Concept], bool, int]]:
+    """(concepts, require_all, estimated size) from strictest to loosest."""
+    concepts = sorted(plan.concepts, key=lambda c: (_concept_df(c, dfs), -c.weight))
+    known = [c for c in concepts if _concept_df(c, dfs) > 0]
+    core = [c for c in known if c.weight >= 1.0]
+    stages: list[tuple[list[Concept], bool, int]] = []
+    n = len(core)
+    if n >= 2:
+        sizes = {n, n - 1, math.ceil(2 * n / 3), math.ceil(n / 2), 2}
+        for m in sorted((m for m in sizes if 2 <= m <= n), reverse=True):
+            chosen = core[:m]
+            stages.append((chosen, True, min(_concept_df(c, dfs) for c in chosen)))
+    previous_or = 0
+    for k in sorted({3, 6, len(known)}):
+        chosen = known[:k]
+        if len(chosen) > previous_or:
+            stages.append((chosen, False, sum(_concept_df(c, dfs) for c in chosen)))
+            previous_or = len(chosen)
+    return stages
+
+
 def _retrieve(
     prepared: PreparedQuery,
     qs: QuerySet[Innovation],
     window: int,
     boosts: Any = None,
-) -> tuple[list[tuple[int, Scored]], list[tuple[int, float]]]:
+) -> Retrieved:
     backend = get_backend()
-    alternatives = prepared.plan.alternatives
-    candidates = backend.candidates(qs, alternatives, window)
+    plan = prepared.plan
+    union: dict[int, float] = {}
+    expression = ""
+    for concepts, require_all, size in _stages(plan, prepared.dfs):
+        if not require_all and union and size > OR_BUDGET:
+            break
+        groups = [c.alternatives for c in concepts]
+        expression = backend.expression(groups, require_all=require_all)
+        for pk, native in backend.candidates(qs, expression, window):
+            union.setdefault(pk, native)
+        if len(union) >= window:
+            break
+    if not expression:  # nothing the index knows: one loose query over every concept
+        expression = backend.expression([c.alternatives for c in plan.concepts])
+        for pk, native in backend.candidates(qs, expression, window):
+            union.setdefault(pk, native)
+    candidates = list(union.items())
     docs = _load_terms(pk for pk, _ in candidates)
     extra = boosts(candidates) if boosts else None
-    ranked = rank(prepared.plan, candidates, docs, index_stats(), prepared.dfs, extra)
-    return ranked, candidates
+    ranked = rank(plan, candidates, docs, index_stats(), prepared.dfs, extra)
+    return Retrieved(ranked, candidates, expression)
 
 
 def _load_innovations(ids: Sequence[int]) -> dict[int, Innovation]:
@@ -423,17 +477,18 @@ def search_innovations(
         matched_qs = qs
     else:
         window = min(max(RERANK_WINDOW, offset + page_size), MAX_WINDOW)
-        ranked, candidates = _retrieve(prepared, qs, window)
-        if len(candidates) < window:
-            total = len(candidates)
+        found = _retrieve(prepared, qs, window)
+        ranked = found.ranked
+        if len(found.candidates) < window:
+            total = max(len(found.candidates), backend.count(qs, found.expression))
         else:
-            total = backend.count(qs, plan.alternatives)
+            total = backend.count(qs, found.expression)
         scored = [(pk, s.score, s) for pk, s in ranked[offset : offset + page_size]]
         if not scored and offset < total and offset >= len(ranked):
             # beyond the re-ranked window: the back end's own order
-            deeper = backend.candidates(qs, plan.alternatives, offset + page_size)
+            deeper = backend.candidates(qs, found.expression, offset + page_size)
             scored = [(pk, native, None) for pk, native in deeper[offset:]]
-        matched_qs = backend.filter_matching(qs, plan.alternatives)
+        matched_qs = backend.filter_matching(qs, found.expression)
 
     innovations = _load_innovations([pk for pk, _, _ in scored])
     hits = []
@@ -556,8 +611,7 @@ def match_innovations(
             facts[pk] = {"context": context}
         return out
 
-    ranked, _candidates = _retrieve(prepared, qs, 150, boosts)
-    top = ranked[:limit]
+    top = _retrieve(prepared, qs, 150, boosts).ranked[:limit]
     ids = [pk for pk, _ in top]
     innovations = _load_innovations(ids)
     replica_rows = (
@@ -654,7 +708,7 @@ def similar_innovations(innovation: Innovation, user: Any = None, limit: int = 5
         return []
     prepared = PreparedQuery(plan, dfs, {})
     qs = visible_base(user).exclude(pk=innovation.pk)
-    ranked, _ = _retrieve(prepared, qs, 60)
+    ranked = _retrieve(prepared, qs, 60).ranked
     top = [(pk, s) for pk, s in ranked if s.score > 0][:limit]
     innovations = _load_innovations([pk for pk, _ in top])
     terms = plan.terms
@@ -721,7 +775,7 @@ def find_duplicates(
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     prepared = PreparedQuery(plan, dfs, {})
-    ranked, _ = _retrieve(prepared, qs, 30)
+    ranked = _retrieve(prepared, qs, 30).ranked
     ids = [pk for pk, _ in ranked[:15]]
     innovations = _load_innovations(ids)
     docs = _load_terms(ids)

@@ -8,39 +8,39 @@ from django.db.models.expressions import RawSQL
 
 from ..analysis import Alternative
 
+#: A query for a back end: groups of alternatives; every group must match (``require_all``) or
+#: any alternative of any group may.
+Groups = Sequence[Sequence[Alternative]]
+
 
 class SearchBackend:
-    """Restricts a queryset of innovations to those matching any alternative of a query."""
+    """Restricts a queryset of innovations to those matching a query expression."""
 
     vendor = ""
 
-    def expression(self, alternatives: Sequence[Alternative]) -> str:  # pragma: no cover
+    def expression(self, groups: Groups, require_all: bool = False) -> str:  # pragma: no cover
         raise NotImplementedError
 
-    def matching(self, qs: QuerySet[Any], alternatives: Sequence[Alternative]) -> QuerySet[Any]:
-        """``qs`` restricted to matches, with a ``_score`` (higher is better)."""
-        raise NotImplementedError  # pragma: no cover
-
-    def match_ids_sql(self, alternatives: Sequence[Alternative]) -> tuple[str, list[Any]]:
+    def match_ids_sql(self, expression: str) -> tuple[str, list[Any]]:  # pragma: no cover
         """SQL selecting the ids of the matching innovations (for subqueries)."""
-        raise NotImplementedError  # pragma: no cover
+        raise NotImplementedError
 
-    def filter_matching(
-        self, qs: QuerySet[Any], alternatives: Sequence[Alternative]
-    ) -> QuerySet[Any]:
+    def matching(self, qs: QuerySet[Any], expression: str) -> QuerySet[Any]:  # pragma: no cover
+        """``qs`` restricted to matches, with a ``_score`` (higher is better)."""
+        raise NotImplementedError
+
+    def filter_matching(self, qs: QuerySet[Any], expression: str) -> QuerySet[Any]:
         """``qs`` restricted to matches, without a score (safe inside subqueries)."""
-        sql, params = self.match_ids_sql(alternatives)
+        sql, params = self.match_ids_sql(expression)
         return qs.filter(pk__in=RawSQL(sql, params))
 
-    def candidates(
-        self, qs: QuerySet[Any], alternatives: Sequence[Alternative], limit: int
-    ) -> list[tuple[int, float]]:
+    def candidates(self, qs: QuerySet[Any], expression: str, limit: int) -> list[tuple[int, float]]:
         rows = (
-            self.matching(qs, alternatives)
+            self.matching(qs, expression)
             .order_by("-_score", "pk")
             .values_list("pk", "_score")[:limit]
         )
         return [(int(pk), float(score or 0.0)) for pk, score in rows]
 
-    def count(self, qs: QuerySet[Any], alternatives: Sequence[Alternative]) -> int:
-        return self.filter_matching(qs, alternatives).order_by().count()
+    def count(self, qs: QuerySet[Any], expression: str) -> int:
+        return self.filter_matching(qs, expression).order_by().count()

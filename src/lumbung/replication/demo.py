@@ -1,0 +1,471 @@
+"""Replication demo: the 2024 sheltered-workshop programme of DOMAIN.md.
+
+Call :func:`load_replication_demo` after the organisation and catalog demo
+(:mod:`lumbung.core.demo`): it finds agencies, units, innovations and the demo accounts by name.
+It is idempotent (a second call finds the programme and changes nothing) and runs in one
+transaction.
+
+Real (public sources, DOMAIN.md and the demo CSV): KemenPANRB facilitated replication at
+Kemensos in 2024; Sheltered Workshop Peduli (Sentra Terpadu Kartini Temanggung) aimed at 30 more
+centres; Sentra Dharma Guna Bengkulu replicated it for people with mental disabilities, with batik
+eco print (stamping technique) as vocational/occupational therapy, and won a Top 5 Replikasi award
+in 2024. Everything else — the programme's period, which sentra are at which stage and since when,
+documents, sessions, commitments, most adaptation details — is EXAMPLE DATA, flagged with
+``is_example`` and "(contoh)" in texts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from lumbung.catalog.models import Innovation
+from lumbung.core import audit
+from lumbung.organisations.models import Agency, Unit, User
+
+from . import services
+from .models import Commitment, DocumentKind, Programme, ReplicationProject, Stage, Transition
+
+PROGRAMME_NAME = "Replikasi Sheltered Workshop Peduli 2024"
+SOURCE_NAME = "Sheltered Workshop Peduli"
+DHARMA_GUNA_UNIT = "Sentra Dharma Guna Bengkulu"
+DHARMA_GUNA_REPLICA = "SWP Disabilitas Mental Sentra Dharma Guna"
+
+#: Core components of SWP, paraphrased from its public description (DOMAIN.md, demo CSV);
+#: set on the source only when its profile names none.
+SWP_CORE_COMPONENTS = "\n".join(
+    [
+        "Wadah kerja terlindung berbasis komunitas bagi penyandang disabilitas",
+        "Dikelola kader, keluarga dan kelompok swadaya masyarakat",
+        "Bimbingan aktivitas harian dan keterampilan kerja",
+        "Usaha ekonomi produktif yang memberi penghasilan bagi peserta",
+        "Dukungan dana desa, bantuan pemerintah dan mitra",
+    ]
+)
+
+EXAMPLE_PDF = (
+    b"%PDF-1.4\n% Data contoh Lumbung - bukan dokumen nyata\n"
+    b"1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+)
+
+
+class ReplicationDemoError(Exception):
+    """Something the replication demo needs is missing (load the core demo first)."""
+
+
+@dataclass
+class ReplicationDemoResult:
+    programme: Programme
+    created: bool
+    projects: list[ReplicationProject] = field(default_factory=list)
+
+
+def _tz_datetime(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(9, 0)))
+
+
+def _agency(*names: str) -> Agency:
+    for name in names:
+        agency = (
+            Agency.objects.filter(name__iexact=name).first()
+            or Agency.objects.filter(short_name__iexact=name).first()
+        )
+        if agency is not None:
+            return agency
+    raise ReplicationDemoError(f"agency {names[0]!r} not found; load the core demo first")
+
+
+def _unit(agency: Agency, name: str) -> Unit | None:
+    return Unit.objects.filter(agency=agency, name__iexact=name).first()
+
+
+def _user(username: str) -> User | None:
+    return User.objects.filter(username=username, is_active=True).first()
+
+
+def _doc(project: ReplicationProject, kind: str, title: str) -> None:
+    services.project_document_add(
+        actor=None,
+        project=project,
+        kind=kind,
+        title=f"{title} (contoh)",
+        upload=SimpleUploadedFile("contoh.pdf", EXAMPLE_PDF, content_type="application/pdf"),
+        check_permission=False,
+    )
+
+
+def _move(
+    project: ReplicationProject, stage: str, day: dt.date, actor: Any, note: str = ""
+) -> None:
+    project.refresh_from_db()
+    services.project_transition(
+        actor=actor, project=project, to_stage=stage, note=note, check_permission=False
+    )
+    when = _tz_datetime(day)
+    last = Transition.objects.filter(project=project).order_by("-id").first()
+    Transition.objects.filter(pk=last.pk).update(created_at=when)  # type: ignore[union-attr]
+    ReplicationProject.objects.filter(pk=project.pk).update(stage_since=when)
+
+
+def _start(
+    programme: Programme,
+    source: Innovation,
+    unit: Unit,
+    form: str,
+    day: dt.date,
+    actor: Any,
+    team: str = "",
+) -> ReplicationProject:
+    project = services.project_start(
+        actor=actor,
+        source=source,
+        adopting_unit=unit,
+        declared_form=form,
+        programme=programme,
+        team=team,
+        is_example=True,
+        check_permission=False,
+    )
+    Transition.objects.filter(project=project).update(created_at=_tz_datetime(day))
+    ReplicationProject.objects.filter(pk=project.pk).update(stage_since=_tz_datetime(day))
+    return project
+
+
+GATE_DOCS = {
+    Stage.PLANNING: [(DocumentKind.COMMITMENT, "Komitmen replikasi bertanda tangan")],
+    Stage.IMPLEMENTATION: [(DocumentKind.ACTION_PLAN, "Rencana aksi replikasi")],
+    Stage.EVALUATION: [],
+    Stage.INSTITUTIONALISED: [
+        (DocumentKind.EVALUATION_REPORT, "Laporan evaluasi"),
+        (DocumentKind.DECREE, "SK kepala sentra tentang sheltered workshop"),
+    ],
+}
+
+
+def _advance(project: ReplicationProject, steps: list[tuple[str, dt.date]], actor: Any) -> None:
+    for stage, day in steps:
+        for kind, title in GATE_DOCS[stage]:
+            _doc(project, kind, title)
+        _move(project, stage, day, actor)
+
+
+def _ensure_core_components(source: Innovation) -> None:
+    if source.core_components.strip():
+        return
+    source.core_components = SWP_CORE_COMPONENTS
+    source.save(update_fields=["core_components", "updated_at"])
+    audit.record(
+        actor=None,
+        obj=source,
+        action="innovation.update",
+        changes={"core_components": ["", SWP_CORE_COMPONENTS]},
+        note="demo: paraphrased from the public description",
+    )
+
+
+def _find_source(kemensos: Agency) -> Innovation:
+    source = (
+        Innovation.objects.filter(agency=kemensos, name__istartswith=SOURCE_NAME)
+        .order_by("generation", "pk")
+        .first()
+    )
+    if source is None:
+        raise ReplicationDemoError(f"innovation {SOURCE_NAME!r} not found; load the core demo")
+    return source
+
+
+def _directorate_general(source: Innovation) -> Unit:
+    """The directorate-general above the source's unit (the sentra's DG)."""
+    ancestors = Unit.objects.filter(pk__in=source.unit.ancestor_ids)
+    dg = ancestors.filter(kind=Unit.Kind.DIRECTORATE_GENERAL).order_by("-path").first()
+    if dg is None:
+        dg = Unit.objects.filter(
+            agency=source.agency,
+            kind=Unit.Kind.DIRECTORATE_GENERAL,
+            name__icontains="Rehabilitasi Sosial",
+        ).first()
+    if dg is None:
+        raise ReplicationDemoError("the directorate-general of the source's unit is not found")
+    return dg
+
+
+@transaction.atomic
+def load_replication_demo() -> ReplicationDemoResult:
+    kemensos = _agency("Kementerian Sosial", "Kemensos")
+    panrb = _agency(
+        "Kementerian Pendayagunaan Aparatur Negara dan Reformasi Birokrasi", "KemenPANRB"
+    )
+    existing = Programme.objects.filter(name=PROGRAMME_NAME).first()
+    if existing is not None:
+        return ReplicationDemoResult(existing, False, list(existing.projects.all()))
+
+    source = _find_source(kemensos)
+    _ensure_core_components(source)
+    dg = _directorate_general(source)
+    manager = _user("demo-programme-manager")
+    facilitator = _user("demo-facilitator")
+    targets = Unit.objects.filter(path__startswith=dg.path, kind=Unit.Kind.SENTRA).exclude(
+        pk=source.unit_id
+    )
+    programme = services.programme_create(
+        actor=manager,
+        agency=kemensos,
+        name=PROGRAMME_NAME,
+        description=(
+            "Perluasan Sheltered Workshop Peduli dari Sentra Terpadu Kartini Temanggung ke sentra "
+            "lain di bawah Direktorat Jenderal Rehabilitasi Sosial, difasilitasi KemenPANRB; "
+            "sasaran awalnya 30 sentra lagi. Periode, tahapan tiap sentra, dokumen, sesi "
+            "pendampingan dan komitmen di halaman ini adalah data contoh."
+        ),
+        sources=[source],
+        start_date=dt.date(2024, 1, 1),
+        end_date=dt.date(2025, 12, 31),
+        coverage_target=30,
+        facilitator_agency=panrb,
+        facilitators=[facilitator] if facilitator else [],
+        managers=[manager] if manager else [],
+        targets=list(targets),
+        is_example=True,
+        check_permission=False,
+    )
+    actor = facilitator or manager
+    projects = []
+
+    # 1. Sentra Dharma Guna Bengkulu: the real replica (its innovation exists in the demo CSV)
+    dharma_unit = _unit(kemensos, DHARMA_GUNA_UNIT)
+    replica = Innovation.objects.filter(unit=dharma_unit, name=DHARMA_GUNA_REPLICA).first()
+    if dharma_unit is None or replica is None:
+        raise ReplicationDemoError(f"{DHARMA_GUNA_REPLICA!r} of {DHARMA_GUNA_UNIT!r} not found")
+    dharma = _start(
+        programme,
+        source,
+        dharma_unit,
+        Innovation.Form.ADAPTATION,
+        dt.date(2024, 1, 15),
+        actor,
+        team="Tim replikasi Sentra Dharma Guna (contoh)",
+    )
+    services.project_link_replica(
+        actor=actor, project=dharma, innovation=replica, check_permission=False
+    )
+    _advance(
+        dharma,
+        [
+            (Stage.PLANNING, dt.date(2024, 2, 20)),
+            (Stage.IMPLEMENTATION, dt.date(2024, 4, 1)),
+            (Stage.EVALUATION, dt.date(2024, 8, 1)),
+            (Stage.INSTITUTIONALISED, dt.date(2024, 10, 1)),
+        ],
+        actor,
+    )
+    components = source.lines("core_components")
+    services.component_statuses_set(
+        actor=actor,
+        project=dharma,
+        statuses={
+            components[0]: {
+                "outcome": "adapted",
+                "note": "Dijalankan di sentra sebagai terapi vokasional/okupasi (contoh).",
+            },
+            components[1]: {"outcome": "adapted", "note": "Dikelola petugas sentra (contoh)."},
+            components[2]: "kept",
+            components[3]: "kept",
+            components[4]: "kept",
+        }
+        if len(components) >= 5
+        else {},
+        check_permission=False,
+    )
+    for data in (
+        {
+            "when": "planning",
+            "planned": "planned",
+            "decided_by": "unit_leadership",
+            "what": "population",
+            "nature": "tailoring",
+            "fidelity": "consistent",
+            "reasons": ["recipient"],
+            "description": "Sasaran: penerima manfaat penyandang disabilitas mental, bukan "
+            "disabilitas intelektual.",
+            "rationale": "Penerima manfaat Sentra Dharma Guna adalah penyandang disabilitas "
+            "mental yang membutuhkan terapi sekaligus kegiatan produktif.",
+        },
+        {
+            "when": "planning",
+            "planned": "planned",
+            "decided_by": "team",
+            "what": "content",
+            "nature": "substituting",
+            "fidelity": "consistent",
+            "reasons": ["recipient", "provider"],
+            "description": "Produk batik ciprat diganti batik eco print teknik injak.",
+            "rationale": "Teknik injak dipakai sebagai terapi vokasional/okupasi yang "
+            "menghasilkan produk bernilai ekonomi.",
+        },
+        {
+            "date": dt.date(2024, 5, 15),
+            "when": "implementation",
+            "planned": "reactive",
+            "decided_by": "staff",
+            "what": "setting",
+            "nature": "integrating",
+            "fidelity": "consistent",
+            "reasons": ["organisational"],
+            "component": components[0] if components else "",
+            "description": "Kegiatan dipadukan dengan jadwal terapi di sentra (contoh).",
+            "rationale": "Data contoh.",
+        },
+    ):
+        services.adaptation_add(actor=actor, project=dharma, data=data, check_permission=False)
+    session = services.session_create(
+        actor=actor,
+        project=dharma,
+        date=dt.date(2024, 3, 20),
+        mode="online",
+        participants="Tim replikasi sentra, fasilitator (contoh)",
+        notes="Pembahasan rencana aksi dan pemilihan produk eco print (contoh).",
+        problems="Bahan baku pewarna alami belum tersedia tetap (contoh).",
+        actions=[
+            {
+                "owner_unit": dharma_unit,
+                "description": "Menetapkan pemasok bahan eco print (contoh)",
+                "due_date": dt.date(2024, 4, 15),
+            }
+        ],
+        check_permission=False,
+    )
+    for commitment in session.commitments.all():
+        _finish(commitment)
+    projects.append(dharma)
+
+    # 2.–5. other sentra at different stages (example data)
+    plan = [
+        (
+            "Sentra Terpadu Pangudi Luhur Bekasi",
+            Innovation.Form.ADOPTION,
+            dt.date(2024, 3, 7),
+            [(Stage.PLANNING, dt.date(2024, 4, 15)), (Stage.IMPLEMENTATION, dt.date(2024, 7, 1))],
+        ),
+        (
+            "Sentra Handayani Jakarta",
+            Innovation.Form.MODIFICATION,
+            dt.date(2024, 3, 7),
+            [(Stage.PLANNING, dt.date(2024, 5, 10))],
+        ),
+        (
+            "Sentra Terpadu Prof. Dr. Soeharso Surakarta",
+            Innovation.Form.ADAPTATION,
+            dt.date(2024, 3, 8),
+            [],
+        ),
+        ("Sentra Budi Luhur Banjarbaru", Innovation.Form.ADOPTION, dt.date(2024, 3, 8), []),
+    ]
+    by_name: dict[str, ReplicationProject] = {}
+    for name, form, start, steps in plan:
+        unit = _unit(kemensos, name)
+        if unit is None:
+            continue
+        project = _start(programme, source, unit, form, start, actor)
+        _advance(project, steps, actor)
+        by_name[name] = project
+        projects.append(project)
+
+    pangudi = by_name.get("Sentra Terpadu Pangudi Luhur Bekasi")
+    if pangudi is not None:
+        pangudi.refresh_from_db()
+        if pangudi.replica_id:
+            Innovation.objects.filter(pk=pangudi.replica_id).update(is_example=True)
+        if len(components) >= 2:
+            # an "adoption" that adapted a core component: the page asks for a decision
+            services.component_statuses_set(
+                actor=actor,
+                project=pangudi,
+                statuses={
+                    components[0]: "kept",
+                    components[1]: {
+                        "outcome": "adapted",
+                        "note": "Dikelola bersama pekerja sosial sentra (contoh).",
+                    },
+                },
+                check_permission=False,
+            )
+    budi = by_name.get("Sentra Budi Luhur Banjarbaru")
+    if budi is not None:
+        _move(
+            budi,
+            Stage.STOPPED,
+            dt.date(2024, 6, 1),
+            actor,
+            note="Ditunda: belum ada kelompok swadaya masyarakat mitra (contoh).",
+        )
+
+    # commitments of units that have no project yet, and one programme session
+    for name, text, due, done in (
+        ("Sentra Abiyoso Cimahi", "Menyusun kajian kesesuaian SWP (contoh)", "2024-05-31", True),
+        (
+            "Sentra Phala Martha Sukabumi",
+            "Kunjungan belajar ke Temanggung (contoh)",
+            "2024-06-30",
+            False,
+        ),
+    ):
+        unit = _unit(kemensos, name)
+        if unit is None:
+            continue
+        commitment = services.commitment_create(
+            actor=actor,
+            owner_unit=unit,
+            description=text,
+            due_date=due,
+            programme=programme,
+            origin="programme",
+            is_example=True,
+            check_permission=False,
+        )
+        if done:
+            _finish(commitment)
+    handayani = by_name.get("Sentra Handayani Jakarta")
+    soeharso = by_name.get("Sentra Terpadu Prof. Dr. Soeharso Surakarta")
+    actions = []
+    if handayani is not None:
+        actions.append(
+            {
+                "owner_unit": handayani.adopting_unit,
+                "description": "Menyelesaikan rencana aksi dan anggaran (contoh)",
+                "due_date": dt.date(2024, 7, 31),
+            }
+        )
+    if soeharso is not None:
+        actions.append(
+            {
+                "owner_unit": soeharso.adopting_unit,
+                "description": "Mengirim komitmen replikasi bertanda tangan (contoh)",
+                "due_date": dt.date(2024, 6, 30),
+            }
+        )
+    services.session_create(
+        actor=actor,
+        programme=programme,
+        date=dt.date(2024, 5, 15),
+        mode="online",
+        participants="Perwakilan sentra sasaran dan fasilitator (contoh)",
+        notes="Rapat koordinasi daring tindak lanjut pembelajaran replikasi (contoh).",
+        actions=actions,
+        check_permission=False,
+    )
+    Commitment.objects.filter(programme=programme).update(is_example=True)
+    return ReplicationDemoResult(programme, True, projects)
+
+
+def _finish(commitment: Commitment) -> None:
+    """Mark an example commitment done (as its unit would, without an audit entry)."""
+    Commitment.objects.filter(pk=commitment.pk).update(
+        status=Commitment.Status.DONE,
+        completed_at=timezone.now(),
+        status_note="Selesai (contoh).",
+    )

@@ -1,0 +1,104 @@
+"""Replication in the browser: start a project, hit a gate, upload the evidence, pass the gate;
+the project, programme and workspace pages are axe-core clean."""
+
+from __future__ import annotations
+
+import pytest
+
+from lumbung.replication.models import ReplicationProject, Stage
+from tests.replication.conftest import rep  # noqa: F401  (the replication fixture)
+
+from .conftest import axe_violations, describe, sign_in
+from .data import PDF
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def _clean(page, what: str) -> None:
+    violations = axe_violations(page)
+    assert not violations, f"{what}\n{describe(violations)}"
+
+
+def test_start_a_project_and_move_it_through_a_gate(tab, rep, live_server):  # noqa: F811
+    page = tab
+    sign_in(page, live_server.url, rep.other_admin)
+    page.goto(f"/replikasi/proyek/baru/?source={rep.source.slug}")
+    _clean(page, "new project form")
+    page.get_by_label("Adopting unit").select_option(str(rep.third_unit.pk))
+    page.get_by_label("adaptation (adaptasi)").check()
+    page.get_by_label("Team").fill("Andi — koordinator")
+    page.get_by_role("button", name="Start the project").click()
+    page.wait_for_url("**/replikasi/proyek/*/")
+    assert page.get_by_role("heading", level=1).inner_text().endswith(rep.third_unit.name)
+    project = ReplicationProject.objects.get(adopting_unit=rep.third_unit)
+    _clean(page, "project page")
+
+    # the gate: without the signed commitment the project does not move
+    page.get_by_label("planning and development").check()
+    page.get_by_role("button", name="Move the project").click()
+    summary = page.locator("#transition-errors")
+    summary.wait_for()
+    assert "signed replication commitment" in summary.inner_text()
+    _clean(page, "project page with a gate error")
+    project.refresh_from_db()
+    assert project.stage == Stage.PREPARATION
+
+    # upload the evidence, then move
+    page.goto(f"/replikasi/proyek/{project.pk}/")
+    page.get_by_label("Kind of document").select_option("commitment")
+    page.get_by_label("Title").fill("Komitmen replikasi")
+    page.get_by_label("File").set_input_files(
+        {"name": "komitmen.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    )
+    page.get_by_role("button", name="Upload").click()
+    page.wait_for_url("**#documents")
+    assert page.get_by_role("link", name="Komitmen replikasi").is_visible()
+    assert "uploaded" in page.locator(".checklist").inner_text()
+    page.get_by_label("planning and development").check()
+    page.get_by_label("Note").fill("Komitmen ditandatangani kepala unit")
+    page.get_by_role("button", name="Move the project").click()
+    page.wait_for_url("**#stage")
+    assert "The project moved" in page.locator(".messages").inner_text()
+    project.refresh_from_db()
+    assert project.stage == Stage.PLANNING
+    assert page.locator(".steps [aria-current=step]").inner_text().startswith("Planning")
+    _clean(page, "project page after the move")
+
+
+def test_programme_and_workspace_pages_are_clean(new_tab, rep, live_server):  # noqa: F811
+    public = new_tab()
+    public.goto(f"/replikasi/program/{rep.programme.slug}/")
+    assert public.locator("figure.chart svg[role=img]").is_visible()
+    assert public.get_by_role("table", name="Coverage by month").is_visible()
+    _clean(public, "public programme page")
+    public.goto("/replikasi/program/")
+    _clean(public, "programme list")
+
+    manager = new_tab()
+    sign_in(manager, live_server.url, rep.manager)
+    for path in (
+        f"/replikasi/program/{rep.programme.slug}/",
+        f"/replikasi/program/{rep.programme.slug}/sasaran/",
+        "/replikasi/",
+        "/replikasi/komitmen/",
+        f"/replikasi/proyek/{rep.project.pk}/adaptasi/",
+        f"/replikasi/proyek/{rep.project.pk}/pendampingan/",
+        "/notifikasi/",
+    ):
+        response = manager.goto(path)
+        assert response is not None and response.ok, path
+        _clean(manager, path)
+
+
+def test_a_small_screen_has_no_sideways_scroll(new_tab, rep, live_server):  # noqa: F811
+    page = new_tab(viewport={"width": 320, "height": 640})
+    sign_in(page, live_server.url, rep.other_officer)
+    for path in (
+        f"/replikasi/proyek/{rep.project.pk}/",
+        f"/replikasi/program/{rep.programme.slug}/",
+    ):
+        page.goto(path)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 1, (path, overflow)
