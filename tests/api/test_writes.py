@@ -179,3 +179,21 @@ def test_evidence_needs_a_file_and_a_known_kind(world, make_api):
         422,
         "kind",
     )
+
+
+def test_evidence_file_is_served_only_to_those_who_may_see_the_draft(world, make_api, client):
+    officer = make_api(world.officer)
+    body = officer.upload(
+        f"/innovations/{world.draft.slug}/evidence",
+        {"kind": "other", "title": "Laporan", "file": SimpleUploadedFile("l.pdf", PDF)},
+    ).json()
+    assert body["url"] == f"/api/v1/innovations/{world.draft.slug}/evidence/{body['id']}/file"
+    client.force_login(world.officer)
+    response = client.get(body["url"])
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert response["Cache-Control"] == "private, no-store"
+    client.force_login(world.sibling_officer)
+    assert client.get(body["url"]).status_code == 404
+    client.logout()
+    assert client.get(body["url"]).status_code == 404

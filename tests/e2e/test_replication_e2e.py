@@ -55,7 +55,7 @@ def test_start_a_project_and_move_it_through_a_gate(tab, rep, live_server):  # n
     assert page.get_by_role("link", name="Komitmen replikasi").is_visible()
     assert "uploaded" in page.locator(".checklist").inner_text()
     page.get_by_label("planning and development").check()
-    page.get_by_label("Note").fill("Komitmen ditandatangani kepala unit")
+    page.get_by_label("Note", exact=True).fill("Komitmen ditandatangani kepala unit")
     page.get_by_role("button", name="Move the project").click()
     page.wait_for_url("**#stage")
     assert "The project moved" in page.locator(".messages").inner_text()

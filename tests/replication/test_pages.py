@@ -184,10 +184,12 @@ def test_fidelity_forms(rep):
     html = client.get(reverse("replication:project", args=[pk])).content.decode()
     assert "The declared form and the record disagree" in html
     response = client.post(reverse("replication:form_decision", args=[pk]), {"decision": "confirm"})
-    assert response.status_code == 400 and "Say why" in response.content.decode()
+    html = response.content.decode()
+    assert response.status_code == 400 and "Say why" in html
+    assert 'id="id_reason_error"' in html  # the message sits at its field
     response = client.post(
         reverse("replication:form_decision", args=[pk]),
-        {"decision": "change", "to_form": "modification", "note": ""},
+        {"decision": "change", "to_form": "modification", "reason": ""},
     )
     assert response.status_code == 302
     rep.project.refresh_from_db()

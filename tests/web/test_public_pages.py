@@ -227,7 +227,7 @@ def test_evidence_of_a_draft_is_not_public(client, world, login):
     assert b"".join(response.streaming_content) == PDF
     assert response["Content-Type"] == "application/pdf"
     assert "attachment" in response["Content-Disposition"]
-    assert response["Cache-Control"] == "private"
+    assert response["Cache-Control"] == "private, no-store"
 
 
 def test_evidence_of_a_published_innovation_is_public(client, world):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
@@ -23,6 +23,7 @@ from lumbung.core.permissions import can
 from lumbung.organisations.models import Unit
 
 from . import selectors, services
+from .downloads import evidence_response
 from .models import SDG, Innovation, Sector
 from .schemas import (
     AwardIn,
@@ -124,7 +125,23 @@ def innovation_detail(request: HttpRequest, slug: str) -> Innovation:
 )
 def evidence_list(request: HttpRequest, slug: str, page: Query[PageParams]) -> dict[str, Any]:
     innovation = _visible(request, slug)
-    return paginate(innovation.evidence.order_by("kind", "id"), page)
+    return paginate(innovation.evidence.select_related("innovation").order_by("kind", "id"), page)
+
+
+@router.get(
+    "/innovations/{slug:slug}/evidence/{evidence_id}/file",
+    response={200: None, **error_responses(401, 404)},
+    url_name="evidence_file",
+    **_read(),
+)
+def evidence_file(request: HttpRequest, slug: str, evidence_id: int) -> HttpResponse:
+    """The evidence file itself (drafts' files only for those who may see the draft)."""
+    innovation = _visible(request, slug)
+    evidence = innovation.evidence.filter(pk=evidence_id).first()
+    if evidence is None:
+        raise Http404
+    evidence.innovation = innovation
+    return evidence_response(evidence)
 
 
 # --- innovations: writes ---------------------------------------------------------------------

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from django.db import models
+from django.urls import reverse
 from ninja import Field, Schema
 from pydantic import BeforeValidator, ConfigDict, create_model
 
@@ -284,7 +285,10 @@ class EvidenceOut(Schema):
 
     @staticmethod
     def resolve_url(obj: Evidence) -> str:
-        return obj.file.url
+        return reverse(
+            "api:evidence_file",
+            kwargs={"slug": obj.innovation.slug, "evidence_id": obj.pk},
+        )
 
 
 class StatusChangeOut(Schema):

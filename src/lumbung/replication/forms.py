@@ -397,7 +397,7 @@ class FormDecisionForm(forms.Form):
         choices=[("", _("as suggested")), *Form.choices],
         required=False,
     )
-    note = forms.CharField(
+    reason = forms.CharField(
         label=_("Reason"),
         required=False,
         widget=TEXTAREA,

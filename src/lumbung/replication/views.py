@@ -643,9 +643,11 @@ def form_decision(request: HttpRequest, pk: int) -> HttpResponse:
                 project=project,
                 decision=form.cleaned_data["decision"],
                 to_form=form.cleaned_data["to_form"],
-                note=form.cleaned_data["note"],
+                note=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
+            if hasattr(exc, "error_dict") and "note" in exc.error_dict:
+                exc = ValidationError({"reason": exc.error_dict.pop("note"), **exc.error_dict})
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The decision on the form was recorded."))

@@ -271,7 +271,7 @@ class Analyzer:
     def _rule_additions(self, terms: list[str]) -> list[str]:
         """Terms added by phrase rules, each once, and none the text already has."""
         added: list[str] = []
-        seen: set[str] = set(terms)
+        seen: set[str] | None = None
         n = len(terms)
         rules_by_first = self._rules_by_first
         for i, t in enumerate(terms):
@@ -281,6 +281,8 @@ class Analyzer:
             for phrase, adds in rules:
                 k = len(phrase)
                 if i + k <= n and (k == 1 or tuple(terms[i : i + k]) == phrase):
+                    if seen is None:
+                        seen = set(terms)
                     for add in adds:
                         for a in add:
                             if a not in seen:

@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from lumbung.catalog.models import Award, Innovation
 
 from . import stats
+from .backends import get_backend
 from .analysis import ANALYZER_VERSION, fold, get_analyzer
 from .models import FIELD_GROUPS, SearchDocument, SearchTerm
 
@@ -340,36 +341,50 @@ def rebuild(
     last_id = 0
     now = timezone.now()
     base = Innovation.objects.order_by("pk").values(*SOURCE_FIELDS)
-    while True:
-        batch = list(base.filter(pk__gt=last_id)[:batch_size])
-        if not batch:
-            break
-        ids = [row["pk"] for row in batch]
-        awards: dict[int, list[tuple[str, str, str]]] = {}
-        for innovation_id, competition, label, level in Award.objects.filter(
-            innovation_id__in=ids
-        ).values_list("innovation_id", "competition", "label", "level"):
-            awards.setdefault(innovation_id, []).append((competition, label, level))
-        rows = []
-        for values in batch:
-            built = build_from_values(values, awards.get(values["pk"], ()), meta_cache)
-            df.update(built.term_set)
-            rows.append(built.row(values["pk"], now))
+    backend = get_backend()
+    with connection.cursor() as cursor:
+        backend.before_bulk_load(cursor)
+    try:
+        while True:
+            batch = list(base.filter(pk__gt=last_id)[:batch_size])
+            if not batch:
+                break
+            ids = [row["pk"] for row in batch]
+            awards: dict[int, list[tuple[str, str, str]]] = {}
+            for innovation_id, competition, label, level in Award.objects.filter(
+                innovation_id__in=ids
+            ).values_list("innovation_id", "competition", "label", "level"):
+                awards.setdefault(innovation_id, []).append((competition, label, level))
+            rows = []
+            for values in batch:
+                built = build_from_values(values, awards.get(values["pk"], ()), meta_cache)
+                df.update(built.term_set)
+                rows.append(built.row(values["pk"], now))
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(
+                    "DELETE FROM search_searchdocument WHERE innovation_id >= %s "
+                    "AND innovation_id <= %s",
+                    [ids[0], ids[-1]],
+                )
+                cursor.executemany(_INSERT_SQL, rows)
+            last_id = ids[-1]
+            done += len(batch)
+            if progress:
+                progress(done, total)
         with transaction.atomic(), connection.cursor() as cursor:
-            SearchDocument.objects.filter(pk__in=ids).delete()
-            cursor.executemany(_INSERT_SQL, rows)
-        last_id = ids[-1]
-        done += len(batch)
-        if progress:
-            progress(done, total)
-    with transaction.atomic():
-        # documents of innovations that no longer exist go with them (CASCADE), but be sure
-        SearchDocument.objects.exclude(innovation__in=Innovation.objects.all()).delete()
-        SearchTerm.objects.all().delete()
-        terms = [SearchTerm(term=t[:64], df=n) for t, n in df.items()]
-        SearchTerm.objects.bulk_create(terms, batch_size=2000, ignore_conflicts=True)
-        if connection.vendor == "sqlite":
-            with connection.cursor() as cursor:
-                cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+            # documents of innovations that no longer exist
+            cursor.execute(
+                "DELETE FROM search_searchdocument WHERE innovation_id NOT IN "
+                "(SELECT id FROM catalog_innovation)"
+            )
+            SearchTerm.objects.all().delete()
+            terms = [SearchTerm(term=t[:64], df=n) for t, n in df.items()]
+            SearchTerm.objects.bulk_create(terms, batch_size=2000, ignore_conflicts=True)
+            backend.after_bulk_load(cursor)
+    except BaseException:
+        # stopped half-way: put the back end's own machinery back before leaving
+        with transaction.atomic(), connection.cursor() as cursor:
+            backend.after_bulk_load(cursor)
+        raise
     stats.invalidate()
     return {"documents": done, "terms": len(df)}

@@ -18,6 +18,12 @@ class SearchBackend:
 
     vendor = ""
 
+    def before_bulk_load(self, cursor: Any) -> None:
+        """Called before ``rebuild`` replaces every document (e.g. to pause triggers)."""
+
+    def after_bulk_load(self, cursor: Any) -> None:
+        """Called in the transaction that ends a rebuild (e.g. to rebuild the FTS table)."""
+
     def expression(self, groups: Groups, require_all: bool = False) -> str:  # pragma: no cover
         raise NotImplementedError
 

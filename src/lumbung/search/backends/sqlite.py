@@ -15,8 +15,40 @@ def _quote(terms: tuple[str, ...]) -> str:
     return '"' + " ".join(terms).replace('"', '""') + '"'
 
 
+_COLUMNS = "rowid, name, summary, body, meta"
+_NEW = "new.innovation_id, new.name, new.summary, new.body, new.meta"
+_OLD = "old.innovation_id, old.name, old.summary, old.body, old.meta"
+#: the triggers that keep search_fts in step (as created by migration 0002_backends)
+TRIGGERS = {
+    "search_fts_ai": (
+        "AFTER INSERT ON search_searchdocument BEGIN "
+        f"INSERT INTO search_fts({_COLUMNS}) VALUES ({_NEW}); END"
+    ),
+    "search_fts_ad": (
+        "AFTER DELETE ON search_searchdocument BEGIN "
+        f"INSERT INTO search_fts(search_fts, {_COLUMNS}) VALUES ('delete', {_OLD}); END"
+    ),
+    "search_fts_au": (
+        "AFTER UPDATE ON search_searchdocument BEGIN "
+        f"INSERT INTO search_fts(search_fts, {_COLUMNS}) VALUES ('delete', {_OLD}); "
+        f"INSERT INTO search_fts({_COLUMNS}) VALUES ({_NEW}); END"
+    ),
+}
+
+
 class SqliteBackend(SearchBackend):
     vendor = "sqlite"
+
+    def before_bulk_load(self, cursor: Any) -> None:
+        # row-by-row trigger inserts are ~20x slower than one FTS5 'rebuild' at the end
+        for name in TRIGGERS:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+    def after_bulk_load(self, cursor: Any) -> None:
+        for name, body in TRIGGERS.items():
+            cursor.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {body}")
+        cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
+        cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
 
     def expression(self, groups: Groups, require_all: bool = False) -> str:
         parts = []

@@ -8,13 +8,12 @@ from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from lumbung.catalog import selectors
+from lumbung.catalog.downloads import evidence_response
 from lumbung.catalog.forms import CatalogFilterForm
 from lumbung.catalog.models import Evidence, Innovation
-from lumbung.catalog.validators import ALLOWED_TYPES
 from lumbung.core.permissions import can
 
 from .common import paginate
@@ -198,18 +197,4 @@ def evidence_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     innovation = evidence.innovation
     if not can(request.user, "innovation.view", innovation):
         raise Http404
-    try:
-        handle = evidence.file.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
-    extension = ALLOWED_TYPES.get(evidence.content_type, "bin")
-    filename = f"{slugify(evidence.title) or 'evidence'}.{extension}"
-    response = FileResponse(
-        handle,
-        content_type=evidence.content_type,
-        as_attachment=not evidence.is_image,
-        filename=filename,
-    )
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'"
-    response["Cache-Control"] = "public, max-age=3600" if innovation.is_published else "private"
-    return response
+    return evidence_response(evidence)
