@@ -33,9 +33,34 @@ SECTOR_CODES = {
     "transport": "transport",
 }
 NAME_WORDS = [
-    "Gerakan", "Layanan", "Sistem", "Aksi", "Gerai", "Rumah", "Kampung", "Desa", "Kartu",
-    "Sahabat", "Peduli", "Cerdas", "Sehat", "Cepat", "Tanggap", "Mandiri", "Bersama", "Terpadu",
-    "Keliling", "Pintar", "Ramah", "Jemput", "Bola", "Satu", "Pintu", "Bunda", "Anak", "Warga",
+    "Gerakan",
+    "Layanan",
+    "Sistem",
+    "Aksi",
+    "Gerai",
+    "Rumah",
+    "Kampung",
+    "Desa",
+    "Kartu",
+    "Sahabat",
+    "Peduli",
+    "Cerdas",
+    "Sehat",
+    "Cepat",
+    "Tanggap",
+    "Mandiri",
+    "Bersama",
+    "Terpadu",
+    "Keliling",
+    "Pintar",
+    "Ramah",
+    "Jemput",
+    "Bola",
+    "Satu",
+    "Pintu",
+    "Bunda",
+    "Anak",
+    "Warga",
 ]
 KINDS = ["ministry", "agency", "province", "regency", "city", "state_enterprise"]
 
@@ -137,7 +162,9 @@ def generate(
                     slug=f"sintetis-{k}",
                     name=name,
                     acronym=acronym,
-                    acronym_expansion=_mutate(rng, t["acronym_expansion"] or t["name"], pool, region),
+                    acronym_expansion=_mutate(
+                        rng, t["acronym_expansion"] or t["name"], pool, region
+                    ),
                     sector_id=SECTOR_CODES.get(t["sector"].strip().lower()) or None,
                     start_year=rng.randrange(2010, 2025),
                     problem=problem,

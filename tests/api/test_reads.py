@@ -262,6 +262,6 @@ def test_evidence_list_follows_visibility(world, make_api, token_for):
     path = f"/innovations/{world.draft.slug}/evidence"
     body = make_api(world.officer).get(path).json()
     assert body["count"] == 1 and body["items"][0]["content_type"] == "application/pdf"
-    assert body["items"][0]["url"].endswith(".pdf")
+    assert body["items"][0]["url"].endswith("/file")
     assert_error(make_api(None).get(path), 404)
     assert_error(make_api(world.other_officer).get(path), 404)

@@ -12,7 +12,8 @@ CORPUS = [
         "swp",
         "Sheltered Workshop Peduli (SWP)",
         "SWP",
-        "Mencapai Nol Kerentanan Penyandang Disabilitas Intelektual melalui Sheltered Workshop Peduli",
+        "Mencapai Nol Kerentanan Penyandang Disabilitas Intelektual melalui "
+        "Sheltered Workshop Peduli",
         "social",
         "Wadah kerja terlindung berbasis komunitas sehingga penyandang disabilitas berpenghasilan.",
         "Penyandang disabilitas intelektual distigma dan sulit bersaing di dunia kerja.",
@@ -33,7 +34,8 @@ CORPUS = [
         "",
         "health",
         "Pendaftaran pasien secara online dengan pemantauan antrean real time.",
-        "Pendaftaran pasien di puskesmas sering menumpuk sehingga antrean dan waktu tunggu panjang.",
+        "Pendaftaran pasien di puskesmas sering menumpuk sehingga antrean dan waktu tunggu "
+        "panjang.",
     ),
     (
         "pustaka",

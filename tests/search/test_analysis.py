@@ -153,8 +153,14 @@ def test_very_long_query_is_bounded():
 
 @pytest.mark.parametrize(
     ("a", "b", "distance"),
-    [("puskesmas", "puskesmas", 0), ("puskesmsa", "puskesmas", 1), ("puskemas", "puskesmas", 1),
-     ("pyskesmas", "puskesmas", 1), ("psukesams", "puskesmas", 2), ("abc", "xyz", 3)],
+    [
+        ("puskesmas", "puskesmas", 0),
+        ("puskesmsa", "puskesmas", 1),
+        ("puskemas", "puskesmas", 1),
+        ("pyskesmas", "puskesmas", 1),
+        ("psukesams", "puskesmas", 2),
+        ("abc", "xyz", 3),
+    ],
 )
 def test_edit_distance(a, b, distance):
     assert osa_distance(a, b, 3) == distance

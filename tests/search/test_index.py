@@ -34,7 +34,9 @@ def fts_count(word):
     """Rows the back end's own index finds for one term (bypassing the ORM tables)."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("SELECT count(*) FROM search_fts WHERE search_fts MATCH %s", [f'"{word}"'])
+            cursor.execute(
+                "SELECT count(*) FROM search_fts WHERE search_fts MATCH %s", [f'"{word}"']
+            )
         else:
             cursor.execute(
                 "SELECT count(*) FROM search_searchdocument WHERE tsv @@ to_tsquery('simple', %s)",

@@ -50,7 +50,11 @@ def test_top_results(corpus, query, top):
 
 @pytest.mark.parametrize(
     ("typo", "expected"),
-    [("puskesmsa", "PUSTAKA"), ("disabilitsa netra", "BARIS DITEBAS"), ("stuntnig", "GEMA PENTING")],
+    [
+        ("puskesmsa", "PUSTAKA"),
+        ("disabilitsa netra", "BARIS DITEBAS"),
+        ("stuntnig", "GEMA PENTING"),
+    ],
 )
 def test_typos_are_forgiven(corpus, typo, expected):
     results = selectors.search_innovations(typo, None, AnonymousUser())
@@ -188,8 +192,10 @@ def test_find_duplicates(corpus):
     assert found[0].score >= 0.6
     assert selectors.find_duplicates(
         "Sheltered Workshop Peduli", exclude=corpus["swp"]
-    ) == [] or all(c.innovation.pk != corpus["swp"].pk for c in selectors.find_duplicates(
-        "Sheltered Workshop Peduli", exclude=corpus["swp"]))
+    ) == [] or all(
+        c.innovation.pk != corpus["swp"].pk
+        for c in selectors.find_duplicates("Sheltered Workshop Peduli", exclude=corpus["swp"])
+    )
     unrelated = selectors.find_duplicates("Pajak kendaraan bermotor keliling", "", "")
     assert all(c.score < 0.6 for c in unrelated)
     assert selectors.find_duplicates("", "", "") == []

@@ -314,15 +314,23 @@ def event_report(event: Event) -> Report:
     )
 
 
-def programmes_for_events(user: Any) -> QuerySet[Programme]:
-    """Programmes an event may belong to, offered in the form: those the person works on, or
-    all of them for facilitators and platform admins."""
+def programmes_for_events(user: Any, hosts: QuerySet[Unit] | None = None) -> QuerySet[Programme]:
+    """Programmes an event may belong to, offered in the form: those the person works on and
+    those spreading an innovation of the units they may host for; all of them for
+    facilitators and platform admins."""
     from lumbung.replication.selectors import programme_list, programmes_for
 
     access = access_for(user)
     if access.is_platform_admin or access.has_role(Role.FACILITATOR):
         return programme_list()
-    return programmes_for(user)
+    ids = set(programmes_for(user).values_list("pk", flat=True))
+    if hosts is not None:
+        ids |= set(
+            Programme.objects.filter(sources__unit__in=hosts.values("pk")).values_list(
+                "pk", flat=True
+            )
+        )
+    return programme_list().filter(pk__in=ids)
 
 
 def candidate_hosts(user: Any) -> QuerySet[Unit]:

@@ -302,9 +302,12 @@ def event_update(*, actor: Any, event: Event, data: Mapping[str, Any]) -> Event:
 
 
 @transaction.atomic
-def event_publish(*, actor: Any, event: Event, publish: bool = True) -> Event:
+def event_publish(
+    *, actor: Any, event: Event, publish: bool = True, check_permission: bool = True
+) -> Event:
     """Publish the event's public page (its news item), or take it back to draft."""
-    require(actor, "event.manage", event)
+    if check_permission:
+        require(actor, "event.manage", event)
     event = _lock(event)
     if publish:
         if not event.summary.strip():
@@ -813,7 +816,12 @@ def _commitment_text(event: Event, item: IntentItem, unit: Unit) -> str:
 
 
 def _record_one(
-    actor: Any, event: Event, unit: Unit, item: IntentItem, programme_sources: set[int]
+    actor: Any,
+    event: Event,
+    unit: Unit,
+    item: IntentItem,
+    programme_sources: set[int],
+    is_example: bool,
 ) -> Intent:
     if item.decision not in Intent.Decision.values:
         raise ValidationError({"decision": _("Choose adopt, adapt, modify or not now.")})
@@ -852,7 +860,7 @@ def _record_one(
     intent.due_date = due
     intent.note = _text(item.note)
     intent.recorded_by = _user_or_none(actor)
-    intent.is_example = event.is_example
+    intent.is_example = is_example
     programme = event.programme if item.innovation.pk in programme_sources else None
     project = None
     if item.start_project:
@@ -864,7 +872,7 @@ def _record_one(
                 adopting_unit=unit,
                 declared_form=Intent.FORMS[item.decision],
                 programme=programme,
-                is_example=event.is_example,
+                is_example=is_example,
                 check_permission=False,
             )
     if is_commitment:
@@ -879,7 +887,7 @@ def _record_one(
             origin_ref=str(event.pk),
             origin_label=event.title[:200],
             origin_url=_event_url(event),
-            is_example=event.is_example,
+            is_example=is_example,
             check_permission=False,
         )
     intent.project = project
@@ -911,6 +919,7 @@ def intents_record(
     event: Event,
     unit: Unit,
     items: Sequence[IntentItem | Mapping[str, Any]],
+    is_example: bool | None = None,
     check_permission: bool = True,
 ) -> list[Intent]:
     """Record a unit's intents for showcased innovations, in ONE transaction: each adopt /
@@ -937,7 +946,16 @@ def intents_record(
     recorded = []
     for item in parsed:
         try:
-            recorded.append(_record_one(actor, event, unit, item, programme_sources))
+            recorded.append(
+                _record_one(
+                    actor,
+                    event,
+                    unit,
+                    item,
+                    programme_sources,
+                    event.is_example if is_example is None else is_example,
+                )
+            )
         except ValidationError as exc:
             raise _about(item.innovation, exc) from exc
     return recorded

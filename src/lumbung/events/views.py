@@ -207,7 +207,7 @@ def event_new(request: HttpRequest) -> HttpResponse:
     form = EventForm(
         request.POST or None,
         hosts=hosts,
-        programmes=selectors.programmes_for_events(user),
+        programmes=selectors.programmes_for_events(user, hosts),
         innovations=_innovation_choices(user, hosts),
         initial={"registration_open": True},
     )
@@ -298,7 +298,8 @@ def event_edit(request: HttpRequest, slug: str) -> HttpResponse:
 def _programmes_with(user: Any, event: Event) -> Any:
     from lumbung.replication.models import Programme
 
-    ids = set(selectors.programmes_for_events(user).values_list("pk", flat=True))
+    hosts = Unit.objects.filter(pk=event.host_unit_id)
+    ids = set(selectors.programmes_for_events(user, hosts).values_list("pk", flat=True))
     if event.programme_id:
         ids.add(event.programme_id)
     return Programme.objects.filter(pk__in=ids).order_by("name")

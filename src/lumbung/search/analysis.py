@@ -148,7 +148,9 @@ class Analyzer:
         self._stemmer = Stemmer.Stemmer("indonesian")
         self._en_stemmer = Stemmer.Stemmer("english")
         self.stopwords: frozenset[str] = frozenset(
-            w for f in ("stopwords_id.txt", "stopwords_en.txt") for line in _read_lines(f)
+            w
+            for f in ("stopwords_id.txt", "stopwords_en.txt")
+            for line in _read_lines(f)
             for w in line.split()
         )
         self.query_stopwords: frozenset[str] = frozenset(
@@ -203,6 +205,7 @@ class Analyzer:
         self._rules_by_first: dict[str, list[tuple[tuple[str, ...], list[tuple[str, ...]]]]] = {}
         for phrase, adds in sorted(self.phrase_rules.items(), key=lambda kv: -len(kv[0])):
             self._rules_by_first.setdefault(phrase[0], []).append((phrase, adds))
+        self._rule_firsts = frozenset(self._rules_by_first)
         # English glossary: keys are English-stemmed word tuples
         self.glossary: dict[tuple[str, ...], list[str]] = {}
         for line in _read_lines("glossary_en.txt"):
@@ -318,12 +321,16 @@ class Analyzer:
             return []
         terms: list[str] = []
         joined: list[str] = []
-        word = self._word
+        cache = self._word_cache
         for raw in WORD_RE.findall(text):
-            t, j = word(raw)
-            terms.extend(t)
-            if j:
-                joined.append(j)
+            entry = cache.get(raw)
+            if entry is None:
+                entry = self._word(raw)
+            terms.extend(entry[0])
+            if entry[1]:
+                joined.append(entry[1])
+        if self._rule_firsts.isdisjoint(terms):
+            return terms + joined
         return terms + joined + self._rule_additions(terms)
 
     # --- query time --------------------------------------------------------------------------

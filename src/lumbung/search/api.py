@@ -139,9 +139,7 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
         "concepts": results.concepts,
         "corrections": results.corrections,
         "hits": [_hit(h) for h in results.hits],
-        "facets": {
-            name: [vars(v) for v in values] for name, values in results.facets.items()
-        },
+        "facets": {name: [vars(v) for v in values] for name, values in results.facets.items()},
     }
 
 
@@ -174,7 +172,7 @@ class MatchOut(Schema):
     summary="Find innovations for a problem",
 )
 def match(request: HttpRequest, payload: MatchIn) -> dict[str, Any]:
-    """"Cari inovasi untuk masalah saya": describe a problem in free text (plus optional context)
+    """ "Cari inovasi untuk masalah saya": describe a problem in free text (plus optional context)
     and get innovations worth replicating, each with why it matches (concepts and the profile
     sections where they occur), its evidence and its replication record."""
     results = selectors.match_innovations(
@@ -254,7 +252,9 @@ def duplicates(request: HttpRequest, payload: DuplicatesIn) -> list[dict[str, An
     user = _user(request)
     exclude = None
     if payload.exclude:
-        exclude = Innovation.objects.filter(slug=payload.exclude).values_list("pk", flat=True).first()
+        exclude = (
+            Innovation.objects.filter(slug=payload.exclude).values_list("pk", flat=True).first()
+        )
     found = selectors.find_duplicates(
         payload.name, payload.summary, payload.problem, exclude, user=user
     )

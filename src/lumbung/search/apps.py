@@ -15,4 +15,3 @@ class SearchConfig(AppConfig):
         # keep the index in step with every catalog write, inside the write's transaction
         hooks.on_innovation_changed(indexing.index_innovation)
         hooks.on_innovation_deleted(indexing.remove_innovation)
-

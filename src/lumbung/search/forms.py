@@ -10,7 +10,7 @@ from .selectors import MAX_PROBLEM_CHARS, UNIT_SIZES
 
 
 class MatchForm(forms.Form):
-    """"Cari inovasi untuk masalah saya": a problem in free text plus optional context."""
+    """ "Cari inovasi untuk masalah saya": a problem in free text plus optional context."""
 
     problem = forms.CharField(
         label=_("Describe the problem"),
@@ -31,17 +31,18 @@ class MatchForm(forms.Form):
     agency_kind = forms.ChoiceField(
         label=_("Your type of agency"),
         required=False,
-        choices=[("", _("Any type"))] + list(Agency.Kind.choices),
+        choices=[("", _("Any type")), *Agency.Kind.choices],
     )
     unit_size = forms.ChoiceField(
         label=_("Your unit's size"),
         required=False,
-        choices=[("", _("Not given"))] + [(k, label) for k, (label, _n) in UNIT_SIZES.items()],
+        choices=[("", _("Not given")), *((k, label) for k, (label, _n) in UNIT_SIZES.items())],
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         provinces = Region.objects.filter(level=Region.Level.PROVINCE).order_by("name")
-        self.fields["region"].choices = [("", _("Any province"))] + [
-            (r.code, r.name) for r in provinces
+        self.fields["region"].choices = [
+            ("", _("Any province")),
+            *((r.code, r.name) for r in provinces),
         ]

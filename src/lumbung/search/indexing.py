@@ -14,8 +14,8 @@ from django.db import connection, transaction
 from lumbung.catalog.models import Award, Innovation
 
 from . import stats
-from .backends import get_backend
 from .analysis import ANALYZER_VERSION, fold, get_analyzer
+from .backends import get_backend
 from .models import FIELD_GROUPS, SearchDocument, SearchTerm
 
 #: Which profile fields feed which weighted group (English versions go with their field).
@@ -184,7 +184,15 @@ def build_from_values(
 ) -> BuiltDocument:
     """Analyse an innovation's texts (a ``values()`` row) into the four weighted groups."""
     analyzer = get_analyzer()
-    analyze = analyzer.analyze
+    seen: dict[str, list[str]] = {}
+
+    def analyze(text: str) -> list[str]:
+        # the same text in two sections (e.g. an imported "solution" fills summary and
+        # implementation) is analysed once
+        terms = seen.get(text)
+        if terms is None:
+            terms = seen[text] = analyzer.analyze(text)
+        return terms
 
     def group(fields: Iterable[str]) -> list[str]:
         terms: list[str] = []
@@ -250,7 +258,6 @@ def _with_relations(qs: Any) -> Any:
     return qs.select_related("agency", "agency__region", "unit", "unit__region", "sector")
 
 
-
 # --- vocabulary (document frequencies) ------------------------------------------------------
 _UPSERT_SQL = (
     "INSERT INTO search_searchterm (term, df) VALUES (%s, 1) "
@@ -266,20 +273,15 @@ def _update_df(added: set[str], removed: set[str]) -> None:
         removed_sorted = sorted(removed)
         for i in range(0, len(removed_sorted), 500):
             chunk = removed_sorted[i : i + 500]
+            placeholders = ", ".join(["%s"] * len(chunk))
             cursor.execute(
-                "UPDATE search_searchterm SET df = df - 1 WHERE term IN (%s)"
-                % ", ".join(["%s"] * len(chunk)),
-                chunk,
+                f"UPDATE search_searchterm SET df = df - 1 WHERE term IN ({placeholders})", chunk
             )
     stats.invalidate()
 
 
 def _old_terms(innovation_id: int) -> set[str] | None:
-    row = (
-        SearchDocument.objects.filter(pk=innovation_id)
-        .values_list(*FIELD_GROUPS)
-        .first()
-    )
+    row = SearchDocument.objects.filter(pk=innovation_id).values_list(*FIELD_GROUPS).first()
     if row is None:
         return None
     return {t for text in row for t in text.split()}
@@ -288,9 +290,11 @@ def _old_terms(innovation_id: int) -> set[str] | None:
 # --- hooks --------------------------------------------------------------------------------------
 def index_innovation(innovation: Innovation) -> None:
     """(Re)index one innovation; called inside the catalog service's transaction."""
-    fresh = _with_relations(Innovation.objects.filter(pk=innovation.pk)).prefetch_related(
-        "awards"
-    ).first()
+    fresh = (
+        _with_relations(Innovation.objects.filter(pk=innovation.pk))
+        .prefetch_related("awards")
+        .first()
+    )
     if fresh is None:
         return
     built = build_document(fresh)

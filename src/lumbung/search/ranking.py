@@ -4,9 +4,8 @@ concept (the best of its alternatives), and a mild reward for covering more of t
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .analysis import Alternative, QueryPlan
 from .models import FIELD_GROUPS
@@ -19,27 +18,26 @@ K1 = 1.2
 COORDINATION = 0.6
 
 
-@dataclass
 class DocTerms:
-    """A document's terms per field group, counted once."""
+    """A document's terms per field group (term frequencies counted on demand: a query asks
+    for a handful of terms, so counting every term of every candidate would be wasted)."""
 
-    lists: dict[str, list[str]]
-    counts: dict[str, Counter[str]] = field(init=False)
+    __slots__ = ("lists",)
 
-    def __post_init__(self) -> None:
-        self.counts = {g: Counter(terms) for g, terms in self.lists.items()}
+    def __init__(self, lists: dict[str, list[str]]) -> None:
+        self.lists = lists
 
     @classmethod
     def from_row(cls, row: Mapping[str, str]) -> DocTerms:
         return cls({g: (row.get(g) or "").split() for g in FIELD_GROUPS})
 
     def tf(self, alt: Alternative, group: str) -> int:
-        if not alt.is_phrase:
-            return self.counts[group].get(alt.terms[0], 0)
-        first = alt.terms[0]
-        if not self.counts[group].get(first):
-            return 0
         terms = self.lists[group]
+        first = alt.terms[0]
+        if not alt.is_phrase:
+            return terms.count(first)
+        if first not in terms:
+            return 0
         k = len(alt.terms)
         return sum(
             1
@@ -88,12 +86,7 @@ def score_document(
                     groups.add(g)
             if not weighted_tf:
                 continue
-            value = (
-                alt.weight
-                * idf(alternative_df(alt, dfs), n)
-                * weighted_tf
-                / (K1 + weighted_tf)
-            )
+            value = alt.weight * idf(alternative_df(alt, dfs), n) * weighted_tf / (K1 + weighted_tf)
             if value > best:
                 best, best_groups = value, groups
         if best > 0:

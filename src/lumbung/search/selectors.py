@@ -215,9 +215,7 @@ def _add_typo_corrections(plan: QueryPlan, dfs: dict[str, int]) -> dict[str, str
     corrections: dict[str, str] = {}
     vocab = None
     for concept in plan.concepts:
-        known = any(
-            all(dfs.get(t, 0) > 0 for t in alt.terms) for alt in concept.alternatives
-        )
+        known = any(all(dfs.get(t, 0) > 0 for t in alt.terms) for alt in concept.alternatives)
         term = _single(concept)
         if known or not term or " " in concept.label:
             continue
@@ -296,18 +294,19 @@ def _retrieve(
     plan = prepared.plan
     union: dict[int, float] = {}
     expression = ""
+    run = backend.candidate_runner(qs, window)
     for concepts, require_all, size in _stages(plan, prepared.dfs):
         if not require_all and union and size > OR_BUDGET:
             break
         groups = [c.alternatives for c in concepts]
         expression = backend.expression(groups, require_all=require_all)
-        for pk, native in backend.candidates(qs, expression, window):
+        for pk, native in run(expression):
             union.setdefault(pk, native)
         if len(union) >= window:
             break
     if not expression:  # nothing the index knows: one loose query over every concept
         expression = backend.expression([c.alternatives for c in plan.concepts])
-        for pk, native in backend.candidates(qs, expression, window):
+        for pk, native in run(expression):
             union.setdefault(pk, native)
     candidates = list(union.items())
     docs = _load_terms(pk for pk, _ in candidates)
@@ -470,25 +469,27 @@ def search_innovations(
 
     if not plan:
         total = qs.count()
-        page_ids = list(qs.order_by("name", "pk").values_list("pk", flat=True)[
-            offset : offset + page_size
-        ])
+        page_ids = list(
+            qs.order_by("name", "pk").values_list("pk", flat=True)[offset : offset + page_size]
+        )
         scored: list[tuple[int, float, Scored | None]] = [(pk, 0.0, None) for pk in page_ids]
-        matched_qs = qs
+        facet_counts = compute_facets(qs, filters) if facets else {}
     else:
         window = min(max(RERANK_WINDOW, offset + page_size), MAX_WINDOW)
         found = _retrieve(prepared, qs, window)
         ranked = found.ranked
-        if len(found.candidates) < window:
-            total = max(len(found.candidates), backend.count(qs, found.expression))
+        matched_qs = backend.filter_matching(qs, found.expression)
+        facet_counts = compute_facets(matched_qs, filters) if facets else {}
+        if facet_counts:  # every match has one stage, so the stage counts add up to the total
+            total = sum(v.count for v in facet_counts["stage"])
         else:
             total = backend.count(qs, found.expression)
+        total = max(total, len(found.candidates))
         scored = [(pk, s.score, s) for pk, s in ranked[offset : offset + page_size]]
         if not scored and offset < total and offset >= len(ranked):
             # beyond the re-ranked window: the back end's own order
             deeper = backend.candidates(qs, found.expression, offset + page_size)
             scored = [(pk, native, None) for pk, native in deeper[offset:]]
-        matched_qs = backend.filter_matching(qs, found.expression)
 
     innovations = _load_innovations([pk for pk, _, _ in scored])
     hits = []
@@ -515,7 +516,7 @@ def search_innovations(
         total=total,
         page=page,
         page_size=page_size,
-        facets=compute_facets(matched_qs, filters) if facets else {},
+        facets=facet_counts,
         corrections=prepared.corrections,
         concepts=[c.label for c in plan.concepts if c.weight >= 1.0],
         searched=bool(plan),
@@ -631,12 +632,15 @@ def match_innovations(
         if innovation is None:
             continue
         awards = list(innovation.awards.all())
-        start = innovation.start_year or (innovation.start_date.year if innovation.start_date else None)
+        start = innovation.start_year or (
+            innovation.start_date.year if innovation.start_date else None
+        )
         stats_for = replica_stats.get(pk, Counter())
         source = innovation.source if innovation.source_id else None
-        if source is not None and not Innovation.objects.filter(
-            Q(pk=source.pk) & visible_q(user)
-        ).exists():
+        if (
+            source is not None
+            and not Innovation.objects.filter(Q(pk=source.pk) & visible_q(user)).exists()
+        ):
             source = None
         hits.append(
             MatchHit(
@@ -690,7 +694,9 @@ def _profile_plan(
     return QueryPlan(text=" ".join(t for t, _ in top), concepts=concepts)
 
 
-def similar_innovations(innovation: Innovation, user: Any = None, limit: int = 5) -> list[SearchHit]:
+def similar_innovations(
+    innovation: Innovation, user: Any = None, limit: int = 5
+) -> list[SearchHit]:
     """Innovations like this one (its most telling words from name, summary and problem)."""
     limit = min(max(1, int(limit or 5)), MAX_PAGE_SIZE)
     doc = SearchDocument.objects.filter(pk=innovation.pk).values(*FIELD_GROUPS).first()
@@ -798,7 +804,9 @@ def find_duplicates(
             doc_weighted[t] += 1.0
         doc_vec = {t: w * idf(all_dfs.get(t, 0), n) for t, w in doc_weighted.items()}
         text_sim = _cosine(query_vec, doc_vec)
-        own_name = set(analyzer.analyze(innovation.name)) | set(analyzer.analyze(innovation.acronym))
+        own_name = set(analyzer.analyze(innovation.name)) | set(
+            analyzer.analyze(innovation.acronym)
+        )
         name_sim = _dice(name_set, own_name)
         if folded_name and folded_name == " ".join(fold(innovation.name).split()):
             name_sim = 1.0

@@ -82,13 +82,7 @@ def osa_distance(a: str, b: str, limit: int) -> int:
         for j in range(1, len(b) + 1):
             cost = 0 if ai == b[j - 1] else 1
             v = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if (
-                prev2 is not None
-                and i > 1
-                and j > 1
-                and ai == b[j - 2]
-                and a[i - 2] == b[j - 1]
-            ):
+            if prev2 is not None and i > 1 and j > 1 and ai == b[j - 2] and a[i - 2] == b[j - 1]:
                 v = min(v, prev2[j - 2] + 1)
             cur[j] = v
             if v < row_min:

@@ -15,7 +15,17 @@ from lumbung.catalog.selectors import CatalogFilters, visible_q
 from . import selectors
 from .forms import MatchForm
 
-FILTER_PARAMS = ("agency", "unit", "region", "sector", "stage", "award", "award_year", "sdg", "status")
+FILTER_PARAMS = (
+    "agency",
+    "unit",
+    "region",
+    "sector",
+    "stage",
+    "award",
+    "award_year",
+    "sdg",
+    "status",
+)
 
 
 def _page_number(raw: Any) -> int:

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from django.db import connections
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -41,12 +42,34 @@ class SearchBackend:
         return qs.filter(pk__in=RawSQL(sql, params))
 
     def candidates(self, qs: QuerySet[Any], expression: str, limit: int) -> list[tuple[int, float]]:
-        rows = (
-            self.matching(qs, expression)
+        return self.candidate_runner(qs, limit)(expression)
+
+    def candidate_runner(
+        self, qs: QuerySet[Any], limit: int
+    ) -> Callable[[str], list[tuple[int, float]]]:
+        """A function running the candidate query for any expression: the ORM compiles the SQL
+        (filters, visibility) once, each stage of a search only changes the parameter."""
+        marker = "\x1elumbung-search-expression\x1e"
+        query = (
+            self.matching(qs, marker)
             .order_by("-_score", "pk")
             .values_list("pk", "_score")[:limit]
+            .query
         )
-        return [(int(pk), float(score or 0.0)) for pk, score in rows]
+        compiler = query.get_compiler(using=qs.db)
+        sql, params = compiler.as_sql()
+        slots = [i for i, p in enumerate(params) if p == marker]
+        connection = connections[qs.db]
+
+        def run(expression: str) -> list[tuple[int, float]]:
+            bound = list(params)
+            for i in slots:
+                bound[i] = expression
+            with connection.cursor() as cursor:
+                cursor.execute(sql, bound)
+                return [(int(pk), float(score or 0.0)) for pk, score in cursor.fetchall()]
+
+        return run
 
     def count(self, qs: QuerySet[Any], expression: str) -> int:
         return self.filter_matching(qs, expression).order_by().count()

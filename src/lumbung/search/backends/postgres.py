@@ -27,8 +27,7 @@ class PostgresBackend(SearchBackend):
 
     def match_ids_sql(self, expression: str) -> tuple[str, list[Any]]:
         return (
-            "SELECT innovation_id FROM search_searchdocument "
-            "WHERE tsv @@ to_tsquery('simple', %s)",
+            "SELECT innovation_id FROM search_searchdocument WHERE tsv @@ to_tsquery('simple', %s)",
             [expression],
         )
 

@@ -56,8 +56,11 @@ class SqliteBackend(SearchBackend):
             alts = list(dict.fromkeys(_quote(alt.terms) for alt in group))
             if not alts:
                 continue
-            parts.append("(" + " OR ".join(alts) + ")" if require_all and len(alts) > 1 else
-                         " OR ".join(alts))
+            parts.append(
+                "(" + " OR ".join(alts) + ")"
+                if require_all and len(alts) > 1
+                else " OR ".join(alts)
+            )
         return (" AND " if require_all else " OR ").join(dict.fromkeys(parts))
 
     def match_ids_sql(self, expression: str) -> tuple[str, list[Any]]:
