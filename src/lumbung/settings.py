@@ -200,3 +200,11 @@ LOGGING = {
 
 # --- catalog --------------------------------------------------------------------------------
 CATALOG_PAGE_SIZE = 20
+
+# --- demo ----------------------------------------------------------------------------------
+#: Loaders of higher layers that `lumbung demo` runs after the catalog (in this order, in the same
+#: transaction); named here so the core demo does not import the apps above it.
+LUMBUNG_DEMO_LOADERS = [
+    "lumbung.replication.demo.load_replication_demo",
+    "lumbung.events.demo.load_events_demo",
+]

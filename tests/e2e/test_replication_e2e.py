@@ -69,6 +69,7 @@ def test_programme_and_workspace_pages_are_clean(new_tab, rep, live_server):  # 
     public = new_tab()
     public.goto(f"/replikasi/program/{rep.programme.slug}/")
     assert public.locator("figure.chart svg[role=img]").is_visible()
+    public.get_by_text("Show the figures as a table").click()
     assert public.get_by_role("table", name="Coverage by month").is_visible()
     _clean(public, "public programme page")
     public.goto("/replikasi/program/")

@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from lumbung.events import services
 from lumbung.events.models import Event, Intent, Registration
@@ -87,7 +89,9 @@ def test_malformed_json_and_unknown_things(ev):
     api = JsonClient(ev.officer)
     assert error_body(api.post("/events", "{not json"), 400)
     assert error_body(api.get("/events/tidak-ada"), 404)
-    assert error_body(api.post(f"/events/{ev.event.slug}/attendance", {"registrations": ["x"]}), 422)
+    assert error_body(
+        api.post(f"/events/{ev.event.slug}/attendance", {"registrations": ["x"]}), 422
+    )
     assert error_body(api.get(f"/events/{ev.event.slug}/registrations/1"), 405)
     assert error_body(api.delete(f"/events/{ev.event.slug}/registrations/999"), 404)
     assert error_body(api.delete(f"/events/{ev.event.slug}/invitations/abc"), 404)
@@ -96,7 +100,9 @@ def test_malformed_json_and_unknown_things(ev):
 def test_anonymous_writes_are_401(ev):
     ev.event.publication_state = Event.State.PUBLISHED
     ev.event.save()
-    assert error_body(JsonClient().post(f"/events/{ev.event.slug}/attendance", {"registrations": [1]}), 401)
+    assert error_body(
+        JsonClient().post(f"/events/{ev.event.slug}/attendance", {"registrations": [1]}), 401
+    )
 
 
 def test_registration_over_capacity_through_the_api(ev):
@@ -122,7 +128,9 @@ def test_registration_over_capacity_through_the_api(ev):
     assert full["detail"] == "Only 1 place is left; nobody was registered."
     # another unit's officer may not register for this unit, nor see its people
     other = JsonClient(ev.other_officer)
-    assert error_body(other.post(path, {"unit": ev.sibling_unit.pk, "attendees": [{"name": "X"}]}), 403)
+    assert error_body(
+        other.post(path, {"unit": ev.sibling_unit.pk, "attendees": [{"name": "X"}]}), 403
+    )
     mine = other.get(path).json()
     assert mine == []
     assert error_body(JsonClient(ev.nobody).get(path), 404)  # a draft: not even visible
@@ -172,7 +180,10 @@ def test_intents_through_the_api_create_commitments_and_projects(ev):
     # the host's officer may not record for another unit
     denied = JsonClient(ev.officer).post(
         path,
-        {"unit": ev.sibling_unit.pk, "items": [{"innovation": ev.published.slug, "decision": "not_now"}]},
+        {
+            "unit": ev.sibling_unit.pk,
+            "items": [{"innovation": ev.published.slug, "decision": "not_now"}],
+        },
     )
     assert error_body(denied, 403)
 
@@ -187,19 +198,38 @@ def test_intent_errors_are_422_and_change_nothing(ev):
         [{"innovation": ev.published.slug, "decision": "adopt", "due_date": "2030-13-01"}],
     ):
         error_body(api.post(path, {"unit": ev.sibling_unit.pk, "items": items}), 422)
-    error_body(api.post(path, {"unit": 10**9, "items": [{"innovation": ev.published.slug, "decision": "not_now"}]}), 422)
+    error_body(
+        api.post(
+            path,
+            {"unit": 10**9, "items": [{"innovation": ev.published.slug, "decision": "not_now"}]},
+        ),
+        422,
+    )
     assert not Intent.objects.exists() and not Commitment.objects.exists()
 
 
 def test_testimonials_public_ones_without_speakers(ev):
     services.testimonial_add(
-        actor=ev.officer, event=ev.event, speaker="Ibu Sri", group="SWP", text="Publik", is_public=True
+        actor=ev.officer,
+        event=ev.event,
+        speaker="Ibu Sri",
+        group="SWP",
+        text="Publik",
+        is_public=True,
     )
     services.testimonial_add(actor=ev.officer, event=ev.event, speaker="Pak Joko", text="Internal")
     services.event_publish(actor=ev.officer, event=ev.event)
     public = JsonClient().get(f"/events/{ev.event.slug}/testimonials").json()
-    assert public == [{"id": public[0]["id"], "group": "SWP", "text": "Publik", "text_en": "",
-                       "speaker": None, "is_public": None}]
+    assert public == [
+        {
+            "id": public[0]["id"],
+            "group": "SWP",
+            "text": "Publik",
+            "text_en": "",
+            "speaker": None,
+            "is_public": None,
+        }
+    ]
     internal = JsonClient(ev.officer).get(f"/events/{ev.event.slug}/testimonials").json()
     assert {t["speaker"] for t in internal} == {"Ibu Sri", "Pak Joko"}
     response = JsonClient(ev.facilitator).post(
@@ -226,13 +256,26 @@ def test_public_event_has_no_attendee_data(ev):
     assert error_body(JsonClient().get(f"/events/{ev.event.slug}/report"), 403)
 
 
+def test_my_events_include_drafts_i_am_invited_to(ev):
+    mine = JsonClient(ev.sibling_officer).get("/events", mine="true").json()
+    assert [e["slug"] for e in mine["items"]] == [ev.event.slug]
+    assert JsonClient(ev.nobody).get("/events", mine="true").json()["count"] == 0
+    assert JsonClient().get("/events").json()["count"] == 0  # a draft is not public
+    error_body(JsonClient().get("/events", when="someday"), 422)
+
+
 def test_report_through_the_api(ev):
-    a, b = register(ev.event, ev.inv_sibling, "A", "B")
+    a, _b = register(ev.event, ev.inv_sibling, "A", "B")
     register(ev.event, ev.inv_partner, "Mitra")
     services.attendance_check_in(actor=ev.officer, event=ev.event, registrations=[a])
     services.intent_record(
-        actor=ev.sibling_officer, event=ev.event, unit=ev.sibling_unit,
-        innovation=ev.published, decision="adopt", due_date=_due(), start_project=True,
+        actor=ev.sibling_officer,
+        event=ev.event,
+        unit=ev.sibling_unit,
+        innovation=ev.published,
+        decision="adopt",
+        due_date=_due(),
+        start_project=True,
     )
     report = JsonClient(ev.manager).get(f"/events/{ev.event.slug}/report").json()
     assert report["invited_units"] == 2 and report["invited_partners"] == 1
@@ -267,3 +310,51 @@ def test_openapi_lists_the_event_endpoints(db):
         "/api/v1/events/{slug}/report",
     ):
         assert path in paths, sorted(paths)
+
+
+# --- nothing 500s on bad input --------------------------------------------------------------
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+_fields = st.fixed_dictionaries(
+    {},
+    optional={
+        "unit": _json,
+        "invitation": _json,
+        "attendees": _json,
+        "registrations": _json,
+        "items": _json,
+        "speaker": _json,
+        "text": _json,
+        "capacity": _json,
+        "starts_at": _json,
+        "showcased": _json,
+        "partners": _json,
+        "under": _json,
+    },
+)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    body=_json | _fields,
+    endpoint=st.sampled_from(
+        ["registrations", "attendance", "intents", "testimonials", "invitations", "publish", ""]
+    ),
+)
+def test_random_bodies_never_500(ev, body, endpoint):
+    api = JsonClient(ev.officer)
+    path = f"/events/{ev.event.slug}/{endpoint}".rstrip("/")
+    response = api.patch(path, body) if endpoint == "" else api.post(path, body)
+    assert response.status_code < 500, response.content
+    if response.status_code >= 400:
+        assert set(response.json()) == {"detail", "errors"}

@@ -52,7 +52,9 @@ def test_create_an_event_with_the_form(ev):
     page = client.get("/acara/baru/")
     assert page.status_code == 200
     one_h1(page.content.decode())
-    start = timezone.localtime(timezone.now() + dt.timedelta(days=5)).replace(second=0, microsecond=0)
+    start = timezone.localtime(timezone.now() + dt.timedelta(days=5)).replace(
+        second=0, microsecond=0
+    )
     response = client.post(
         "/acara/baru/",
         {
@@ -128,9 +130,14 @@ def test_an_invited_officer_registers_and_over_capacity_gets_a_clear_message(ev)
             {"invitation": ev.inv_sibling.pk, "name": name, "accessibility_needs": "Kursi roda"},
         )
         assert response.status_code == 302
-    response = client.post(url(ev.event, "daftar/"), {"invitation": ev.inv_sibling.pk, "name": "Eka"})
+    response = client.post(
+        url(ev.event, "daftar/"), {"invitation": ev.inv_sibling.pk, "name": "Eka"}
+    )
     assert response.status_code == 400
-    assert "The event is full: all 4 places are taken. Nobody was registered." in response.content.decode()
+    assert (
+        "The event is full: all 4 places are taken. Nobody was registered."
+        in response.content.decode()
+    )
     assert ev.event.registrations.count() == 4
 
 
@@ -154,7 +161,7 @@ def test_bulk_check_in_with_the_plain_form(ev):
     client = browser(ev.officer)
     page = client.get(url(ev.event, "kehadiran/")).content.decode()
     one_h1(page)
-    assert 'for="reg-%d"' % a.pk in page and "Juru bahasa isyarat" in page
+    assert f'for="reg-{a.pk}"' in page and "Juru bahasa isyarat" in page
     response = client.post(url(ev.event, "kehadiran/"), {"registrations": [a.pk, b.pk]})
     assert response.status_code == 302
     assert Registration.objects.filter(checked_in_at__isnull=False).count() == 2
@@ -208,7 +215,11 @@ def test_follow_up_form_without_a_due_date_saves_nothing(ev):
     prefix = f"i{ev.published.pk}"
     response = browser(ev.sibling_officer).post(
         url(ev.event, "tindak-lanjut/"),
-        {"unit": ev.sibling_unit.pk, f"{prefix}-decision": "adopt", f"{prefix}-start_project": "on"},
+        {
+            "unit": ev.sibling_unit.pk,
+            f"{prefix}-decision": "adopt",
+            f"{prefix}-start_project": "on",
+        },
     )
     assert response.status_code == 400
     html = response.content.decode()
@@ -220,13 +231,13 @@ def test_follow_up_page_refused_to_the_host_and_strangers(ev):
     # the host's officer has no invited unit of their own and is not a facilitator
     assert browser(ev.officer).get(url(ev.event, "tindak-lanjut/")).status_code == 403
     assert browser(ev.nobody).get(url(ev.event, "tindak-lanjut/")).status_code == 404
-    # a forged unit: falls back to the person's own unit, never another's
+    # a forged unit is refused; nothing is recorded for anyone
     prefix = f"i{ev.published.pk}"
-    browser(ev.other_officer).post(
+    response = browser(ev.other_officer).post(
         url(ev.event, "tindak-lanjut/"),
         {"unit": ev.sibling_unit.pk, f"{prefix}-decision": "not_now"},
     )
-    assert not Intent.objects.filter(unit=ev.sibling_unit).exists()
+    assert response.status_code == 403 and not Intent.objects.exists()
 
 
 # --- report and exports ---------------------------------------------------------------------
@@ -235,17 +246,25 @@ def test_follow_up_page_refused_to_the_host_and_strangers(ev):
 @pytest.fixture
 def held(ev):
     """The event after it happened: registrations, attendance, intents."""
-    a, b, c = register(ev.event, ev.inv_sibling, "Ani", "Budi", "=HYPERLINK(\"x\")")
+    a, b, _c = register(ev.event, ev.inv_sibling, "Ani", "Budi", '=HYPERLINK("x")')
     Registration.objects.filter(pk=a.pk).update(accessibility_needs="Kursi roda")
     (d,) = register(ev.event, ev.inv_other, "Dewi")
     services.attendance_check_in(actor=ev.officer, event=ev.event, registrations=[a, b, d])
     services.intent_record(
-        actor=ev.sibling_officer, event=ev.event, unit=ev.sibling_unit,
-        innovation=ev.published, decision="adopt", due_date=_due(), start_project=True,
+        actor=ev.sibling_officer,
+        event=ev.event,
+        unit=ev.sibling_unit,
+        innovation=ev.published,
+        decision="adopt",
+        due_date=_due(),
+        start_project=True,
     )
     services.intent_record(
-        actor=ev.other_officer, event=ev.event, unit=ev.other_unit,
-        innovation=ev.published, decision="not_now",
+        actor=ev.other_officer,
+        event=ev.event,
+        unit=ev.other_unit,
+        innovation=ev.published,
+        decision="not_now",
     )
     return ev
 
@@ -261,7 +280,12 @@ def test_report_numbers(held):
     assert report.with_accessibility_needs == 1
     by_name = {r.name: r for r in report.rows}
     sibling = by_name[held.sibling_unit.name]
-    assert (sibling.registered, sibling.attended, sibling.commitments, sibling.projects) == (3, 2, 1, 1)
+    assert (sibling.registered, sibling.attended, sibling.commitments, sibling.projects) == (
+        3,
+        2,
+        1,
+        1,
+    )
     assert by_name[held.other_unit.name].decisions["not_now"] == 1
     assert by_name[held.partner.name].kind == "partner"
     page = browser(held.manager).get(url(held.event, "laporan/"))
@@ -285,7 +309,7 @@ def test_xlsx_report_content(held):
     commitments = list(wb["Commitments"].iter_rows(min_row=2, values_only=True))
     assert {c[0] for c in commitments} == {held.sibling_unit.name, held.other_unit.name}
     names = [r[0] for r in wb["Attendance"].iter_rows(min_row=2, values_only=True)]
-    assert "'=HYPERLINK(\"x\")" in names  # a formula-looking name stays text
+    assert '\'=HYPERLINK("x")' in names  # a formula-looking name stays text
     cells = " ".join(str(c) for ws in wb for r in ws.iter_rows(values_only=True) for c in r)
     assert "Kursi roda" not in cells  # accessibility needs stay on the hosts' pages
     assert browser(held.sibling_officer).get(url(held.event, "laporan.xlsx")).status_code == 403
@@ -314,16 +338,25 @@ def test_public_page_shows_no_personal_data(held):
     held.event.summary_en = "The centre showed its barista training."
     held.event.save()
     services.testimonial_add(
-        actor=held.officer, event=held.event, speaker="Ibu Rahasia", group="SWP Karya Barokah",
-        text="Kami bangga.", is_public=True,
+        actor=held.officer,
+        event=held.event,
+        speaker="Ibu Rahasia",
+        group="SWP Karya Barokah",
+        text="Kami bangga.",
+        is_public=True,
     )
     services.testimonial_add(
         actor=held.officer, event=held.event, speaker="Pak Internal", text="Belum boleh tampil."
     )
     photo = SimpleUploadedFile("p.png", PNG)
     services.material_add(
-        actor=held.officer, event=held.event, kind="photo", title="Pameran",
-        description="Meja pameran produk", upload=photo, is_public=True,
+        actor=held.officer,
+        event=held.event,
+        kind="photo",
+        title="Pameran",
+        description="Meja pameran produk",
+        upload=photo,
+        is_public=True,
     )
     services.event_publish(actor=held.officer, event=held.event)
     for lang in ("id", "en"):
@@ -331,14 +364,23 @@ def test_public_page_shows_no_personal_data(held):
         assert response.status_code == 200
         html = response.content.decode()
         one_h1(html)
-        for secret in ("Ani", "Budi", "Dewi", "Kursi roda", "Ibu Rahasia", "Pak Internal",
-                       "Belum boleh tampil"):
+        for secret in (
+            "Ani",
+            "Budi",
+            "Dewi",
+            "Kursi roda",
+            "Ibu Rahasia",
+            "Pak Internal",
+            "Belum boleh tampil",
+        ):
             assert secret not in html, secret
         assert "Kami bangga." in html and "SWP Karya Barokah" in html
         assert 'alt="Meja pameran produk"' in html
         assert held.published.name in html and held.partner.name in html
         assert re.search(r"<strong>1</strong>\s*follow-up commitments", html) or lang == "id"
-    assert "Baris Ditebas learning event" in browser(lang="en").get(url(held.event)).content.decode()
+    assert (
+        "Baris Ditebas learning event" in browser(lang="en").get(url(held.event)).content.decode()
+    )
     assert held.event.title in browser(lang="id").get(url(held.event)).content.decode()
     # English falls back to Indonesian (marked lang="id") where there is no translation
     Event.objects.filter(pk=held.event.pk).update(title_en="")
@@ -361,7 +403,9 @@ def test_drafts_are_not_public_and_the_feed_lists_published(ev):
 
 def test_private_materials_need_the_managers(ev):
     pdf = SimpleUploadedFile("x.pdf", b"%PDF-1.4\n%%EOF\n")
-    m = services.material_add(actor=ev.officer, event=ev.event, kind="handout", title="Modul", upload=pdf)
+    m = services.material_add(
+        actor=ev.officer, event=ev.event, kind="handout", title="Modul", upload=pdf
+    )
     services.event_publish(actor=ev.officer, event=ev.event)
     assert browser().get(url(ev.event, f"materi/{m.pk}/")).status_code == 404
     ok = browser(ev.officer).get(url(ev.event, f"materi/{m.pk}/"))
@@ -370,7 +414,16 @@ def test_private_materials_need_the_managers(ev):
 
 # --- the permission matrix through the pages ------------------------------------------------
 
-PAGES = ["kelola/", "ubah/", "undangan/", "kehadiran/", "testimoni/", "materi/", "laporan/", "laporan.xlsx"]
+PAGES = [
+    "kelola/",
+    "ubah/",
+    "undangan/",
+    "kehadiran/",
+    "testimoni/",
+    "materi/",
+    "laporan/",
+    "laporan.xlsx",
+]
 
 
 @pytest.mark.parametrize(
@@ -423,7 +476,9 @@ def test_writes_by_the_wrong_people_are_refused(ev):
     other = browser(ev.other_officer)
     assert other.post(url(ev.event, f"daftar/{reg.pk}/batal/")).status_code == 404
     assert Registration.objects.get(pk=reg.pk).is_active
-    assert browser().post(url(ev.event, "kehadiran/"), {"registrations": [reg.pk]}).status_code == 302
+    assert (
+        browser().post(url(ev.event, "kehadiran/"), {"registrations": [reg.pk]}).status_code == 302
+    )
     assert not Registration.objects.filter(checked_in_at__isnull=False).exists()
 
 

@@ -313,7 +313,9 @@ def test_bulk_check_in_is_idempotent(ev):
     assert a.checked_in_at == stamp  # the first check-in time stays
     assert ev.event.registrations.filter(checked_in_at__isnull=False).count() == 3
     third = services.attendance_check_in(actor=ev.officer, event=ev.event, registrations=[a])
-    assert third.checked_in == [] and AuditEntry.objects.filter(action="event.check_in").count() == 2
+    assert (
+        third.checked_in == [] and AuditEntry.objects.filter(action="event.check_in").count() == 2
+    )
 
 
 @pytest.mark.parametrize("bad", ["unknown", "other-event", "cancelled", "text"])
@@ -458,7 +460,11 @@ def test_intent_validation(ev, item, field):
 def test_if_the_project_cannot_start_no_commitment_stays(ev, monkeypatch):
     second = InnovationFactory(unit=ev.unit, name="SWP", publication_state="published")
     ev.event.showcased.add(second)
-    before = (Commitment.objects.count(), ReplicationProject.objects.count(), Intent.objects.count())
+    before = (
+        Commitment.objects.count(),
+        ReplicationProject.objects.count(),
+        Intent.objects.count(),
+    )
 
     real_start = replication_services.project_start
     calls = []
@@ -476,10 +482,18 @@ def test_if_the_project_cannot_start_no_commitment_stays(ev, monkeypatch):
             event=ev.event,
             unit=ev.sibling_unit,
             items=[
-                {"innovation": ev.published, "decision": "adopt", "due_date": _due(),
-                 "start_project": True},
-                {"innovation": second, "decision": "adapt", "due_date": _due(),
-                 "start_project": True},
+                {
+                    "innovation": ev.published,
+                    "decision": "adopt",
+                    "due_date": _due(),
+                    "start_project": True,
+                },
+                {
+                    "innovation": second,
+                    "decision": "adapt",
+                    "due_date": _due(),
+                    "start_project": True,
+                },
             ],
         )
     assert calls == [ev.published, second]  # the first commitment and project were made...
@@ -610,14 +624,23 @@ def test_testimonial_and_material(ev):
     photo = SimpleUploadedFile("foto.pdf", PNG, content_type="application/pdf")
     with pytest.raises(ValidationError) as exc:  # a public photo needs a description
         services.material_add(
-            actor=ev.officer, event=ev.event, kind="photo", title="Pameran", upload=photo,
+            actor=ev.officer,
+            event=ev.event,
+            kind="photo",
+            title="Pameran",
+            upload=photo,
             is_public=True,
         )
     assert "description" in exc.value.message_dict
     photo.seek(0)
     m = services.material_add(
-        actor=ev.officer, event=ev.event, kind="photo", title="Pameran", upload=photo,
-        description="Meja pameran batik ciprat", is_public=True,
+        actor=ev.officer,
+        event=ev.event,
+        kind="photo",
+        title="Pameran",
+        upload=photo,
+        description="Meja pameran batik ciprat",
+        is_public=True,
     )
     assert m.content_type == "image/png" and m.file.name.endswith(".png")  # sniffed, not named
     fake = SimpleUploadedFile("x.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")

@@ -187,8 +187,28 @@ def test_coverage_over_time_follows_the_transition_history(rep):
 
     chart = selectors.coverage_chart(coverage)
     assert len(chart["points"]) == 7
-    assert chart["points"][0]["y"] > chart["points"][4]["y"]  # higher coverage is drawn higher
-    assert chart["target_y"] < chart["points"][4]["y"]
+    ys = [float(p["y"]) for p in chart["points"]]
+    assert ys[0] > ys[4]  # higher coverage is drawn higher
+    assert float(chart["target_y"]) < ys[4]
+    assert chart["labels"][0]["anchor"] == "start" and chart["labels"][-1]["anchor"] == "end"
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_the_chart_coordinates_never_use_a_decimal_comma(rep, client, language):
+    import re
+
+    from django.urls import reverse
+
+    advance(rep.project, Stage.IMPLEMENTATION)
+    html = client.get(
+        reverse("replication:programme", args=[rep.programme.slug]),
+        headers={"accept-language": language},
+    ).content.decode()
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    coordinates = re.findall(r'\b(?:x|y|x1|x2|y1|y2|cx|cy)="([^"]*)"', svg)
+    assert coordinates and all(re.fullmatch(r"-?\d+(\.\d+)?", c) for c in coordinates), svg
+    points = re.search(r'points="([^"]*)"', svg).group(1)
+    assert re.fullmatch(r"(\d+\.\d,\d+\.\d ?)+", points), points
 
 
 def test_coverage_of_a_programme_that_has_not_started(rep):

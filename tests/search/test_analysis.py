@@ -173,6 +173,8 @@ def test_vocabulary_corrects_typos_by_distance_then_frequency():
     assert vocab.corrections("dsiabilitas")[0] == ("disabilitas", 1)
     assert vocab.corrections("xyz") == []  # too short to correct
     assert vocab.corrections("zzzzzzzz") == []
+    big = Vocabulary({**{f"kata{i:05d}": 2 for i in range(20_001)}, "lansia": 1})
+    assert big.corrections("lansai") == []  # in a large index, single-document terms are left out
 
 
 @given(st.text(max_size=300))

@@ -147,7 +147,9 @@ def test_duplicates_fragment(client, corpus):
 
 
 def test_api_search(client, corpus):
-    body = client.get("/api/v1/search/", {"q": "akte kelahiran", "page_size": 5}).json()
+    body = client.get(
+        "/api/v1/search/", {"q": "akte kelahiran", "page_size": 5, "facets": "true"}
+    ).json()
     assert body["hits"][0]["name"] == "Si Bulan"
     assert body["hits"][0]["url"].endswith(f"/{corpus['sibulan'].slug}/")
     assert "<mark>" in body["hits"][0]["snippet"]

@@ -25,6 +25,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from lumbung.catalog import hooks
@@ -422,6 +423,8 @@ def load_demo(
         _load_catalog_facts(extras, created)
         accounts, users = _load_accounts(orgs, stored, created)
         _load_drafts(extras, orgs, users, created)
+        for dotted in settings.LUMBUNG_DEMO_LOADERS:
+            import_string(dotted)()
 
     wanted = {a.username: {"password": a.password, "hash": a.hash} for a in accounts}
     if accounts_file.exists() and accounts_file.stat().st_mode & 0o077:

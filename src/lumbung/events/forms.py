@@ -297,7 +297,13 @@ class MaterialForm(forms.Form):
     )
 
 
-DECISIONS = [("", _("Not recorded")), *Intent.Decision.choices]
+DECISIONS = [
+    ("", _("Not decided yet")),
+    (Intent.Decision.ADOPT, _("Adopt: take it over as it is")),
+    (Intent.Decision.ADAPT, _("Adapt: adjust it to local conditions, keeping its core")),
+    (Intent.Decision.MODIFY, _("Modify: change and develop it further")),
+    (Intent.Decision.NOT_NOW, _("Not now")),
+]
 
 
 class IntentForm(forms.Form):

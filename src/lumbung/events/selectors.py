@@ -33,6 +33,8 @@ def event_detail(slug: str) -> Event | None:
                 queryset=Innovation.objects.select_related("unit", "agency").order_by("name"),
             ),
             "facilitators",
+            "programme__managers",
+            "programme__facilitators",
         )
         .filter(slug=slug)
         .first()

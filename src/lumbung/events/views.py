@@ -667,7 +667,11 @@ def event_intents(request: HttpRequest, slug: str) -> HttpResponse:
     if not units:
         raise PermissionDenied(_("None of your units is invited to this event."))
     unit_param = request.POST.get("unit") or request.GET.get("unit") or ""
-    unit = next((u for u in units if str(u.pk) == unit_param), units[0])
+    unit = next((u for u in units if str(u.pk) == unit_param), None)
+    if unit is None:
+        if request.method == "POST":  # never record for another unit than the one named
+            raise PermissionDenied(_("You cannot record intents for this unit."))
+        unit = units[0]
     pick = UnitPickForm(initial={"unit": unit.pk}, units=units)
     existing = {i.innovation_id: i for i in selectors.intents(event, unit=unit)}
     innovations = [i for i in event.showcased.all() if can(user, "innovation.view", i)]

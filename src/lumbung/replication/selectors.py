@@ -496,7 +496,10 @@ def programme_coverage(programme: Programme, *, today: dt.date | None = None) ->
 
 
 def coverage_chart(coverage: Coverage, *, width: int = 640, height: int = 240) -> dict[str, Any]:
-    """Geometry for a server-rendered SVG line chart of coverage against the target."""
+    """Geometry for a server-rendered SVG line chart of coverage against the target.
+
+    Coordinates are strings with a decimal point whatever the reader's language (an SVG
+    attribute must never get Indonesian's decimal comma)."""
     pad_left, pad_right, pad_top, pad_bottom = 40, 16, 16, 40
     inner_w, inner_h = width - pad_left - pad_right, height - pad_top - pad_bottom
     top = max([coverage.target, *[v for _d, v in coverage.series], 1])
@@ -508,21 +511,33 @@ def coverage_chart(coverage: Coverage, *, width: int = 640, height: int = 240) -
     def y(v: float) -> float:
         return pad_top + inner_h - inner_h * v / top
 
+    def fmt(value: float) -> str:
+        return f"{value:.1f}"
+
     points = [
-        {"x": round(x(i), 1), "y": round(y(v), 1), "date": d, "value": v}
+        {"x": fmt(x(i)), "y": fmt(y(v)), "date": d, "value": v, "ypos": y(v)}
         for i, (d, v) in enumerate(coverage.series)
     ]
     step = max(1, n // 6)
+    target_y = y(coverage.target)
     return {
         "width": width,
         "height": height,
         "points": points,
         "polyline": " ".join(f"{p['x']},{p['y']}" for p in points),
-        "target_y": round(y(coverage.target), 1),
+        "target_y": fmt(target_y),
+        "target_label_y": fmt(max(target_y - 4, 12)),
         "x0": pad_left,
         "x1": width - pad_right,
         "y0": pad_top + inner_h,
-        "labels": [p for i, p in enumerate(points) if i % step == 0 or i == n - 1],
+        "axis_label_x": pad_left - 6,
+        "axis_top": pad_top,
+        "label_y": pad_top + inner_h + 18,
+        "labels": [
+            {**p, "anchor": "start" if i == 0 else ("end" if i == n - 1 else "middle")}
+            for i, p in enumerate(points)
+            if (i % step == 0 and n - 1 - i >= step) or i == n - 1
+        ],
         "top": top,
     }
 

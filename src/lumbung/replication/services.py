@@ -666,7 +666,7 @@ def project_transition(
     """
     seen_version = expected_version if expected_version is not None else project.version
     project = (
-        ReplicationProject.objects.select_for_update()
+        ReplicationProject.objects.select_for_update(of=("self",))
         .select_related("source", "adopting_unit", "programme", "replica")
         .get(pk=project.pk)
     )

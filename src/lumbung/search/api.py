@@ -107,7 +107,7 @@ class SearchParams(Schema):
     status: str = ""
     page: int = Field(1, ge=1, le=10_000)
     page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
-    facets: bool = True
+    facets: bool = Field(False, description="Also count the results per sector, stage, …")
 
 
 @router.get(

@@ -35,7 +35,7 @@ from .stats import document_frequencies, index_stats, vocabulary
 MAX_QUERY_CHARS = 500
 MAX_PROBLEM_CHARS = 4000
 MAX_PAGE_SIZE = 50
-RERANK_WINDOW = 100
+RERANK_WINDOW = 60
 MAX_WINDOW = 1000
 
 #: Profile sections, in the order a reader meets them (for snippets and "where it matched").
@@ -271,12 +271,13 @@ def _stages(plan: QueryPlan, dfs: Mapping[str, int]) -> list[tuple[list[Concept]
     stages: list[tuple[list[Concept], bool, int]] = []
     n = len(core)
     if n >= 2:
-        sizes = {n, n - 1, math.ceil(2 * n / 3), math.ceil(n / 2), 2}
+        # at most two conjunctive stages: all core concepts, then the rarer half
+        sizes = {n, max(2, math.ceil(n / 2))}
         for m in sorted((m for m in sizes if 2 <= m <= n), reverse=True):
             chosen = core[:m]
             stages.append((chosen, True, min(_concept_df(c, dfs) for c in chosen)))
     previous_or = 0
-    for k in sorted({3, 6, len(known)}):
+    for k in sorted({4, len(known)}):
         chosen = known[:k]
         if len(chosen) > previous_or:
             stages.append((chosen, False, sum(_concept_df(c, dfs) for c in chosen)))
@@ -318,8 +319,9 @@ def _retrieve(
 def _load_innovations(ids: Sequence[int]) -> dict[int, Innovation]:
     qs = (
         Innovation.objects.filter(pk__in=list(ids))
-        .select_related("agency", "agency__region", "unit", "unit__region", "sector", "source")
+        .select_related("agency", "unit", "sector")
         .prefetch_related("awards")
+        .order_by()
     )
     return {i.pk: i for i in qs}
 
@@ -528,6 +530,21 @@ def _province(code: str | None) -> str:
     return (code or "").split(".")[0]
 
 
+def _visible_replicas(ids: Sequence[int], user: Any) -> list[tuple[int, str]]:
+    """(source id, status) of the replicas of ``ids`` that ``user`` may see. Two steps, so the
+    database looks replicas up by their source (indexed) before checking visibility."""
+    replica_ids = list(
+        Innovation.objects.filter(source_id__in=list(ids)).values_list("pk", flat=True)[:5000]
+    )
+    if not replica_ids:
+        return []
+    return list(
+        Innovation.objects.filter(pk__in=replica_ids)
+        .filter(visible_q(user))
+        .values_list("source_id", "status")
+    )
+
+
 def match_innovations(
     problem: str,
     *,
@@ -570,15 +587,7 @@ def match_innovations(
                 .values_list("innovation_id", "n")
             )
         )
-        replicas = Counter(
-            dict(
-                Innovation.objects.filter(source_id__in=ids)
-                .filter(visible_q(user))
-                .values("source_id")
-                .annotate(n=Count("pk"))
-                .values_list("source_id", "n")
-            )
-        )
+        replicas = Counter(source_id for source_id, _status in _visible_replicas(ids, user))
         out = {}
         for row in rows:
             pk = row["pk"]
@@ -612,18 +621,12 @@ def match_innovations(
             facts[pk] = {"context": context}
         return out
 
-    top = _retrieve(prepared, qs, 150, boosts).ranked[:limit]
+    top = _retrieve(prepared, qs, max(RERANK_WINDOW, limit), boosts).ranked[:limit]
     ids = [pk for pk, _ in top]
     innovations = _load_innovations(ids)
-    replica_rows = (
-        Innovation.objects.filter(source_id__in=ids)
-        .filter(visible_q(user))
-        .values("source_id", "status")
-        .annotate(n=Count("pk"))
-    )
     replica_stats: dict[int, Counter[str]] = defaultdict(Counter)
-    for row in replica_rows:
-        replica_stats[row["source_id"]][row["status"]] += row["n"]
+    for source_id, status in _visible_replicas(ids, user):
+        replica_stats[source_id][status] += 1
     terms = _highlight_terms(plan)
     year = timezone.localdate().year
     hits: list[MatchHit] = []

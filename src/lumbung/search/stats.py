@@ -93,18 +93,25 @@ def osa_distance(a: str, b: str, limit: int) -> int:
     return prev[-1]
 
 
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
 class Vocabulary:
-    """The index's terms bucketed by (first letter, length) and (last two letters, length), so a
-    misspelt term is compared only with terms that could be one or two edits away."""
+    """The index's terms with a one-deletion neighbourhood (SymSpell-style): a misspelt term and
+    a known term that share a word after deleting at most one letter from each are at most two
+    edits apart; those few candidates are then checked exactly. Terms found in a single document
+    are left out of a large vocabulary: correcting towards them rarely helps."""
 
     def __init__(self, terms: dict[str, int]) -> None:
         self.df = terms
-        self.by_head: dict[tuple[str, int], list[str]] = {}
-        self.by_tail: dict[tuple[str, int], list[str]] = {}
-        for term in terms:
-            n = len(term)
-            self.by_head.setdefault((term[0], n), []).append(term)
-            self.by_tail.setdefault((term[-2:], n), []).append(term)
+        self.neighbours: dict[str, list[str]] = {}
+        min_df = 2 if len(terms) > 20_000 else 1
+        for term, df in terms.items():
+            if df < min_df or len(term) < 4:
+                continue
+            for key in (term, *_deletes(term)):
+                self.neighbours.setdefault(key, []).append(term)
         self.loaded_at = time.monotonic()
 
     @staticmethod
@@ -121,14 +128,13 @@ class Vocabulary:
             d = self.max_distance(word)
             if not d or not word:
                 continue
-            n = len(word)
-            for length in range(n - d, n + d + 1):
-                candidates = set(self.by_head.get((word[0], length), ()))
-                candidates.update(self.by_tail.get((word[-2:], length), ()))
-                for cand in candidates:
-                    dist = osa_distance(word, cand, d)
-                    if dist <= d and (cand not in found or dist < found[cand]):
-                        found[cand] = dist
+            candidates: set[str] = set()
+            for key in (word, *_deletes(word)):
+                candidates.update(self.neighbours.get(key, ()))
+            for cand in candidates:
+                dist = osa_distance(word, cand, d)
+                if dist <= d and (cand not in found or dist < found[cand]):
+                    found[cand] = dist
         ranked = sorted(found.items(), key=lambda kv: (kv[1], -self.df.get(kv[0], 0), kv[0]))
         return ranked[:limit]
 
