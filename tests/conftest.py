@@ -1,15 +1,28 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from lumbung.organisations.models import Role
 
 from .factories import AgencyFactory, InnovationFactory, UnitFactory, UserFactory, grant
 
 
+@pytest.fixture
+def indonesian(client, settings):
+    """The product's real default: Indonesian for a reader who made no choice."""
+    settings.LANGUAGE_CODE = "id"
+    client.cookies.pop(settings.LANGUAGE_COOKIE_NAME, None)
+    with translation.override("id"):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Tests read messages in English (the msgids) whatever the Indonesian catalog says; tests of
+    # the Indonesian default use the `indonesian` fixture.
+    settings.LANGUAGE_CODE = "en"
     # fast hashing: the suite creates many users; production keeps Django's defaults
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

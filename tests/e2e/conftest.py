@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses to run
 # there unless told it is safe (it is: the loop is Playwright's, not Django's).
@@ -62,9 +63,14 @@ def chromium_browser() -> Iterator[Any]:
 
 def _context(browser: Any, live_server: Any, **options: Any) -> Any:
     options.setdefault("viewport", {"width": 1280, "height": 900})
-    options.setdefault("locale", "en-US")  # the UI's msgids are English
+    options.setdefault("locale", "en-US")
+    language = options.pop("language", "en")  # tests read the English msgids unless they ask
     context = browser.new_context(base_url=live_server.url, **options)
     context.set_default_timeout(15_000)
+    if language:
+        context.add_cookies(
+            [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
+        )
     return context
 
 

@@ -74,6 +74,10 @@ def test_programme_and_workspace_pages_are_clean(new_tab, rep, live_server):  # 
     _clean(public, "public programme page")
     public.goto("/replikasi/program/")
     _clean(public, "programme list")
+    indonesian = new_tab(language="id")
+    indonesian.goto(f"/replikasi/program/{rep.programme.slug}/")
+    assert indonesian.locator("html").get_attribute("lang") == "id"
+    _clean(indonesian, "programme page in Indonesian")
 
     manager = new_tab()
     sign_in(manager, live_server.url, rep.manager)

@@ -77,6 +77,17 @@ def concurrency_supported() -> bool:
     return connection.vendor != "sqlite" or not (name == ":memory:" or "mode=memory" in name)
 
 
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """Messages and pages in English (the msgids), whatever the Indonesian catalog says; tests
+    of the Indonesian pages set the language cookie."""
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def rep(world):
     w = world

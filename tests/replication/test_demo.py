@@ -19,11 +19,22 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(tmp_path):
+def demo(tmp_path, settings):
+    """The core demo without the other loaders, then the replication demo."""
     from lumbung.core.demo import load_demo
 
+    settings.LUMBUNG_DEMO_LOADERS = []
     load_demo(accounts_file=tmp_path / "accounts.json")
     return load_replication_demo()
+
+
+def test_the_core_demo_runs_the_replication_loader(tmp_path, settings):
+    from lumbung.core.demo import load_demo
+
+    assert "lumbung.replication.demo.load_replication_demo" in settings.LUMBUNG_DEMO_LOADERS
+    settings.LUMBUNG_DEMO_LOADERS = ["lumbung.replication.demo.load_replication_demo"]
+    load_demo(accounts_file=tmp_path / "accounts.json")
+    assert Programme.objects.filter(name=PROGRAMME_NAME).exists()
 
 
 def test_the_programme_and_its_projects(demo):

@@ -281,3 +281,24 @@ def test_stopped_project_page(rep):
     assert response.status_code == 302
     html = client.get(reverse("replication:project", args=[rep.project.pk])).content.decode()
     assert "Kepala unit berganti" in html
+
+
+def test_admin_pages_render(rep):
+    client = login(rep.platform_admin)
+    add_doc(rep.project, "commitment")
+    for name in (
+        "programme",
+        "replicationproject",
+        "adaptationrecord",
+        "facilitationsession",
+        "commitment",
+        "commitmentreminder",
+    ):
+        assert client.get(reverse(f"admin:replication_{name}_changelist")).status_code == 200
+    assert (
+        client.get(
+            reverse("admin:replication_replicationproject_change", args=[rep.project.pk])
+        ).status_code
+        == 200
+    )
+    assert client.get(reverse("admin:notifications_notification_changelist")).status_code == 200

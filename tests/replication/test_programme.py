@@ -200,10 +200,12 @@ def test_the_chart_coordinates_never_use_a_decimal_comma(rep, client, language):
     from django.urls import reverse
 
     advance(rep.project, Stage.IMPLEMENTATION)
-    html = client.get(
-        reverse("replication:programme", args=[rep.programme.slug]),
-        headers={"accept-language": language},
-    ).content.decode()
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get(reverse("replication:programme", args=[rep.programme.slug]))
+    assert response["Content-Language"] == language
+    html = response.content.decode()
     svg = html[html.index("<svg") : html.index("</svg>")]
     coordinates = re.findall(r'\b(?:x|y|x1|x2|y1|y2|cx|cy)="([^"]*)"', svg)
     assert coordinates and all(re.fullmatch(r"-?\d+(\.\d+)?", c) for c in coordinates), svg

@@ -16,12 +16,6 @@ def english(client, settings):
 
 
 @pytest.fixture
-def indonesian(client, settings):
-    """The reader without a language choice: Indonesian, the default."""
-    client.cookies.pop(settings.LANGUAGE_COOKIE_NAME, None)
-
-
-@pytest.fixture
 def login(client):
     """Sign a user in on the test client: ``login(world.officer)``."""
 

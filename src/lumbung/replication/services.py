@@ -398,7 +398,6 @@ def project_start(
         from_stage="",
         to_stage=Stage.PREPARATION,
         actor=_user_or_none(actor),
-        note=_("Project started."),
     )
     audit.record(
         actor=actor,

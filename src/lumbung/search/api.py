@@ -65,6 +65,7 @@ class FacetValueOut(Schema):
 class SearchOut(Schema):
     query: str
     total: int
+    total_exact: bool = Field(True, description="false: at least this many (counting stopped)")
     page: int
     page_size: int
     num_pages: int
@@ -133,6 +134,7 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
     return {
         "query": results.query,
         "total": results.total,
+        "total_exact": results.total_exact,
         "page": results.page,
         "page_size": results.page_size,
         "num_pages": results.num_pages,

@@ -37,6 +37,8 @@ MAX_PROBLEM_CHARS = 4000
 MAX_PAGE_SIZE = 50
 RERANK_WINDOW = 60
 MAX_WINDOW = 1000
+#: without facets, the total is counted up to this (shown as "at least …")
+TOTAL_CAP = 2000
 
 #: Profile sections, in the order a reader meets them (for snippets and "where it matched").
 SECTIONS: tuple[str, ...] = (
@@ -103,6 +105,7 @@ class SearchResults:
     corrections: dict[str, str] = field(default_factory=dict)
     concepts: list[str] = field(default_factory=list)
     searched: bool = True  # False when the query held nothing searchable
+    total_exact: bool = True  # False: at least ``total`` (counting stopped at TOTAL_CAP)
 
     @property
     def num_pages(self) -> int:
@@ -468,6 +471,7 @@ def search_innovations(
     plan = prepared.plan
     terms = _highlight_terms(plan)
     backend = get_backend()
+    total_exact = True
 
     if not plan:
         total = qs.count()
@@ -485,7 +489,8 @@ def search_innovations(
         if facet_counts:  # every match has one stage, so the stage counts add up to the total
             total = sum(v.count for v in facet_counts["stage"])
         else:
-            total = backend.count(qs, found.expression)
+            total = backend.count(qs, found.expression, cap=TOTAL_CAP)
+            total_exact = total < TOTAL_CAP
         total = max(total, len(found.candidates))
         scored = [(pk, s.score, s) for pk, s in ranked[offset : offset + page_size]]
         if not scored and offset < total and offset >= len(ranked):
@@ -522,6 +527,7 @@ def search_innovations(
         corrections=prepared.corrections,
         concepts=[c.label for c in plan.concepts if c.weight >= 1.0],
         searched=bool(plan),
+        total_exact=total_exact,
     )
 
 

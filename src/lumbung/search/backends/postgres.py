@@ -13,8 +13,23 @@ def _lexemes(terms: tuple[str, ...]) -> str:
     return quoted[0] if len(quoted) == 1 else "(" + " <-> ".join(quoted) + ")"
 
 
+GIN_INDEX = (
+    "CREATE INDEX IF NOT EXISTS search_document_tsv_gin ON search_searchdocument USING gin (tsv)"
+)
+
+
 class PostgresBackend(SearchBackend):
     vendor = "postgresql"
+
+    def before_bulk_load(self, cursor: Any) -> None:
+        # one index build at the end is several times faster than updating it row by row
+        cursor.execute("DROP INDEX IF EXISTS search_document_tsv_gin")
+
+    def after_bulk_load(self, cursor: Any) -> None:
+        cursor.execute(GIN_INDEX)
+        # fresh statistics, or the planner may scan every innovation for each search
+        cursor.execute("ANALYZE search_searchdocument")
+        cursor.execute("ANALYZE search_searchterm")
 
     def expression(self, groups: Groups, require_all: bool = False) -> str:
         parts = []
