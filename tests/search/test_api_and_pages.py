@@ -206,6 +206,24 @@ def test_api_match_validation(client, corpus):
     assert response.status_code == 422
 
 
+def test_nul_characters_never_500(client, corpus):
+    assert client.get("/api/v1/search/similar/a%00b").status_code == 404
+    response = client.post(
+        "/api/v1/search/duplicates",
+        {"name": "Antrian", "exclude": "a\x00b"},
+        content_type="application/json",
+    )
+    assert response.status_code in (200, 422)
+    assert (
+        client.get(reverse("search:duplicates"), {"name": "a", "exclude": "\x00"}).status_code
+        == 200
+    )
+    assert (
+        client.get(reverse("search:match"), {"problem": "a\x00", "region": "\x00"}).status_code
+        == 200
+    )
+
+
 def test_api_similar(client, corpus, world):
     body = client.get(f"/api/v1/search/similar/{corpus['regol'].slug}").json()
     assert body[0]["name"] == "PUSTAKA"

@@ -31,6 +31,11 @@ def _user(request: HttpRequest) -> Any:
     return getattr(request, "user", None)
 
 
+def _text(value: str) -> str:
+    """Without NUL characters (PostgreSQL refuses them in any text)."""
+    return value.replace("\x00", "")
+
+
 def _url(innovation: Innovation) -> str:
     try:
         return reverse("web:innovation", args=[innovation.slug])
@@ -122,7 +127,9 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
     tolerance, English queries), with highlighted snippets and facet counts, within the
     catalog's filters. Drafts show only to those who may see them."""
     data = params.dict()
-    filters = CatalogFilters.from_mapping({k: v for k, v in data.items() if k != "q"})
+    filters = CatalogFilters.from_mapping(
+        {k: _text(v) if isinstance(v, str) else v for k, v in data.items() if k != "q"}
+    )
     results = selectors.search_innovations(
         params.q,
         filters,
@@ -219,7 +226,7 @@ def match(request: HttpRequest, payload: MatchIn) -> dict[str, Any]:
 )
 def similar(request: HttpRequest, slug: str, limit: int = Query(5, ge=1, le=20)) -> list[Any]:
     user = _user(request)
-    innovation = Innovation.objects.filter(visible_q(user), slug=slug[:220]).first()
+    innovation = Innovation.objects.filter(visible_q(user), slug=_text(slug)[:220]).first()
     if innovation is None:
         raise Http404
     return [_hit(h) for h in selectors.similar_innovations(innovation, user, limit)]
@@ -255,7 +262,9 @@ def duplicates(request: HttpRequest, payload: DuplicatesIn) -> list[dict[str, An
     exclude = None
     if payload.exclude:
         exclude = (
-            Innovation.objects.filter(slug=payload.exclude).values_list("pk", flat=True).first()
+            Innovation.objects.filter(slug=_text(payload.exclude))
+            .values_list("pk", flat=True)
+            .first()
         )
     found = selectors.find_duplicates(
         payload.name, payload.summary, payload.problem, exclude, user=user

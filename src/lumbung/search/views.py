@@ -46,9 +46,17 @@ def _url_with(params: QueryDict, **changes: Any) -> str:
     return "?" + query.urlencode() if query else "?"
 
 
+def _clean(params: QueryDict) -> QueryDict:
+    """The query string without NUL characters (PostgreSQL refuses them in any text)."""
+    cleaned = QueryDict(mutable=True)
+    for key, values in params.lists():
+        cleaned.setlist(key.replace("\x00", ""), [v.replace("\x00", "") for v in values])
+    return cleaned
+
+
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
-    params = request.GET
+    params = _clean(request.GET)
     query = (params.get("q") or "")[: selectors.MAX_QUERY_CHARS]
     filters = CatalogFilters.from_mapping(params)
     page = _page_number(params.get("page"))
@@ -86,7 +94,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def match(request: HttpRequest) -> HttpResponse:
-    form = MatchForm(request.GET or None)
+    form = MatchForm(_clean(request.GET) if request.GET else None)
     results = None
     if form.is_valid():
         data = form.cleaned_data
@@ -103,7 +111,7 @@ def match(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def similar(request: HttpRequest, slug: str) -> HttpResponse:
-    innovation = Innovation.objects.filter(visible_q(request.user), slug=slug).first()
+    innovation = Innovation.objects.filter(visible_q(request.user), slug=slug[:220]).first()
     if innovation is None:
         raise Http404
     hits = selectors.similar_innovations(innovation, request.user, limit=5)
@@ -112,7 +120,7 @@ def similar(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def duplicates(request: HttpRequest) -> HttpResponse:
-    params = request.GET
+    params = _clean(request.GET)
     exclude = None
     if params.get("exclude"):
         exclude = (

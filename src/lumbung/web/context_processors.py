@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from lumbung.notifications.selectors import unread_count
 from lumbung.organisations.access import access_for
 from lumbung.organisations.models import Role
 
@@ -26,9 +27,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         (reverse("web:home"), _("Home")),
         (reverse("web:catalog"), _("Innovation catalog")),
         (reverse("web:agencies"), _("Agencies")),
+        (reverse("replication:programmes"), _("Replication")),
+        (reverse("events:list"), _("Learning events")),
     ]
     if signed_in:
         items.append((reverse("web:dashboard"), _("Workspace")))
+        items.append((reverse("replication:workspace"), _("My replication")))
         if may_review_somewhere(user):
             items.append((reverse("web:review_queue"), _("Review")))
         if user.is_staff:  # type: ignore[union-attr]
@@ -44,6 +48,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             current = ""
         nav.append({"url": url, "label": label, "current": current})
     return {
+        "unread_notifications": unread_count(user) if signed_in else 0,
         "nav_items": nav,
         "site_search_q": request.GET.get("q", "")[:200] if path.startswith("/inovasi/") else "",
     }

@@ -26,6 +26,8 @@ class PostgresBackend(SearchBackend):
         cursor.execute("DROP INDEX IF EXISTS search_document_tsv_gin")
 
     def after_bulk_load(self, cursor: Any) -> None:
+        # deferred foreign-key checks still pending in this transaction would block the index
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(GIN_INDEX)
         # fresh statistics, or the planner may scan every innovation for each search
         cursor.execute("ANALYZE search_searchdocument")
