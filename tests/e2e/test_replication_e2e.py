@@ -11,7 +11,7 @@ from tests.replication.conftest import rep  # noqa: F401  (the replication fixtu
 from .conftest import axe_violations, describe, sign_in
 from .data import PDF
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _clean(page, what: str) -> None:

@@ -251,7 +251,7 @@ class TestReminders:
             call_command("remind", "--today", "yesterday")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_reminder_runs_at_once_send_each_reminder_once(request):
     if not concurrency_supported():
         pytest.skip("concurrent writers need a database file or PostgreSQL")

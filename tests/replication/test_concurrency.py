@@ -110,7 +110,7 @@ def test_a_failure_while_creating_the_replica_changes_nothing(rep, monkeypatch):
     } == before
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_threads_moving_the_same_project_one_wins(request):
     if not concurrency_supported():
         pytest.skip("concurrent writers need a database file or PostgreSQL")
