@@ -49,7 +49,6 @@ class SqliteBackend(SearchBackend):
             cursor.execute(f"CREATE TRIGGER IF NOT EXISTS {name} {body}")
         cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('rebuild')")
         cursor.execute("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
-        cursor.execute("ANALYZE search_searchdocument")
 
     def expression(self, groups: Groups, require_all: bool = False) -> str:
         parts = []
