@@ -50,5 +50,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     return {
         "unread_notifications": unread_count(user) if signed_in else 0,
         "nav_items": nav,
-        "site_search_q": request.GET.get("q", "")[:200] if path.startswith("/inovasi/") else "",
+        "site_search_q": (
+            request.GET.get("q", "")[:200]
+            if path.startswith(("/inovasi/", "/cari/"))
+            else ""
+        ),
     }

@@ -15,6 +15,7 @@ from lumbung.catalog.downloads import evidence_response
 from lumbung.catalog.forms import CatalogFilterForm
 from lumbung.catalog.models import Evidence, Innovation
 from lumbung.core.permissions import can
+from lumbung.search.selectors import similar_innovations
 
 from .common import paginate
 
@@ -180,6 +181,7 @@ def innovation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "history": history,
         "can_change": can(request.user, "innovation.change", innovation),
         "can_review": can(request.user, "innovation.review", innovation),
+        "similar": similar_innovations(innovation, request.user, limit=5),
         "awards": list(innovation.awards.all()),
         "evidence": list(innovation.evidence.all()),
         "team": list(innovation.team.all()),

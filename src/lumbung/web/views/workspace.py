@@ -35,6 +35,7 @@ from lumbung.catalog.models import Award, Evidence, Innovation
 from lumbung.core.permissions import can, require
 from lumbung.organisations.access import access_for
 from lumbung.organisations.models import Role, Unit
+from lumbung.search.selectors import find_duplicates
 
 from ..context_processors import may_review_somewhere
 from .common import paginate
@@ -93,8 +94,22 @@ def innovation_new(request: HttpRequest) -> HttpResponse:
     if not units:
         raise PermissionDenied(_("You are not an innovation officer or admin of any unit."))
     form = InnovationCreateForm(request.POST or None, units=units)
+    duplicates: list[Any] = []
     if request.method == "POST" and form.is_valid():
         unit = form.cleaned_data["unit"]
+        if not request.POST.get("not_a_duplicate"):
+            duplicates = find_duplicates(
+                form.cleaned_data["name"],
+                summary=form.cleaned_data.get("summary", ""),
+                user=request.user,
+            )
+        if duplicates:
+            return render(
+                request,
+                "web/workspace/new.html",
+                {"form": form, "duplicates": duplicates},
+                status=200,
+            )
         try:
             innovation = services.innovation_create(
                 actor=request.user, unit=unit, data=form.service_data()
