@@ -1,7 +1,8 @@
 # Lumbung — quick start:
 #   make demo    install into .venv, migrate the embedded SQLite database, load the demo, serve :8000
 #   make test    install the test dependencies and run the whole test suite
-# Both are safe to run again. Variables: PYTHON, HOST, PORT, DATA_DIR, PYTEST_ARGS.
+# Both are safe to run again. Variables: PYTHON, HOST, PORT, DATA_DIR, PYTEST_ARGS (default: -n auto,
+# one test worker per core).
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -9,6 +10,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 DATA_DIR_ARG := $(if $(DATA_DIR),--data-dir $(DATA_DIR),)
+PYTEST_ARGS ?= -n auto
 
 .PHONY: demo serve test lint install install-test messages clean
 

@@ -19,11 +19,18 @@ def _check(page, path: str) -> None:
     assert not violations, f"{path}\n{describe(violations)}"
 
 
-@pytest.mark.parametrize("locale", ["en-US", "id-ID"])
-def test_home(new_tab, world, locale):
-    page = new_tab(locale=locale)
+def test_home_in_english(new_tab, world):
+    page = new_tab(language="en")
     _check(page, "/")
-    assert page.locator("html").get_attribute("lang") == locale[:2]
+    assert page.locator("html").get_attribute("lang") == "en"
+
+
+def test_home_in_indonesian_by_default_even_for_an_english_browser(new_tab, world, settings):
+    settings.LANGUAGE_CODE = "id"  # the product's default (tests otherwise read English)
+    page = new_tab(language=None, locale="en-US")
+    _check(page, "/")
+    assert page.locator("html").get_attribute("lang") == "id"
+    assert page.get_by_role("link", name="Katalog inovasi").first.is_visible()
 
 
 def test_catalog_with_a_filter(tab, world):
