@@ -85,7 +85,7 @@ def test_create_upload_submit_publish_and_find(tab, world, tmp_path):
     page.goto("/")
     page.get_by_label("Search innovations").fill("inklusif")
     page.get_by_label("Search innovations").press("Enter")
-    page.wait_for_url("**/inovasi/?q=inklusif")
+    page.wait_for_url("**/cari/?q=inklusif")
     page.get_by_role("link", name="Kafe Inklusif Temanggung").click()
     assert page.get_by_role("heading", level=1).inner_text().startswith("Kafe Inklusif Temanggung")
     assert page.get_by_text("A café where people with disabilities work.").is_visible()
