@@ -4,6 +4,7 @@ the final ranking is done once, in Python (``ranking.py``), so both agree on the
 
 from __future__ import annotations
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
 from .base import SearchBackend
@@ -18,4 +19,4 @@ def get_backend() -> SearchBackend:
         return PostgresBackend()
     if connection.vendor == "sqlite":
         return SqliteBackend()
-    raise NotImplementedError(f"no search back end for {connection.vendor}")
+    raise ImproperlyConfigured(f"no search back end for {connection.vendor}")

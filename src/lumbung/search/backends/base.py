@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -14,27 +15,30 @@ from ..analysis import Alternative
 Groups = Sequence[Sequence[Alternative]]
 
 
-class SearchBackend:
+class SearchBackend(ABC):
     """Restricts a queryset of innovations to those matching a query expression."""
 
     vendor = ""
 
     def before_bulk_load(self, cursor: Any) -> None:
         """Called before ``rebuild`` replaces every document (e.g. to pause triggers)."""
+        return None
 
     def after_bulk_load(self, cursor: Any) -> None:
         """Called in the transaction that ends a rebuild (e.g. to rebuild the FTS table)."""
+        return None
 
-    def expression(self, groups: Groups, require_all: bool = False) -> str:  # pragma: no cover
-        raise NotImplementedError
+    @abstractmethod
+    def expression(self, groups: Groups, require_all: bool = False) -> str:
+        """The back end's query expression for the groups of alternatives."""
 
-    def match_ids_sql(self, expression: str) -> tuple[str, list[Any]]:  # pragma: no cover
+    @abstractmethod
+    def match_ids_sql(self, expression: str) -> tuple[str, list[Any]]:
         """SQL selecting the ids of the matching innovations (for subqueries)."""
-        raise NotImplementedError
 
-    def matching(self, qs: QuerySet[Any], expression: str) -> QuerySet[Any]:  # pragma: no cover
+    @abstractmethod
+    def matching(self, qs: QuerySet[Any], expression: str) -> QuerySet[Any]:
         """``qs`` restricted to matches, with a ``_score`` (higher is better)."""
-        raise NotImplementedError
 
     def filter_matching(self, qs: QuerySet[Any], expression: str) -> QuerySet[Any]:
         """``qs`` restricted to matches, without a score (safe inside subqueries)."""
