@@ -48,6 +48,22 @@ class SearchDocument(models.Model):
         return getattr(self, group).split()
 
 
+class SearchHead(models.Model):
+    """PostgreSQL only: each document's name terms (name, acronym, expansion) in a narrow table with
+    its own GIN index (column ``tsv``, added by migration 0003), kept in step by a trigger on
+    ``search_searchdocument``. Queries of very common words rank this first tier instead of every
+    full document (see ``backends.postgres``). Empty on SQLite, where FTS5 needs no tier."""
+
+    innovation_id = models.BigIntegerField(primary_key=True)
+
+    class Meta:
+        verbose_name = _("search head")
+        verbose_name_plural = _("search heads")
+
+    def __str__(self) -> str:
+        return f"search head {self.pk}"
+
+
 class SearchTerm(models.Model):
     """A term of the index and how many documents hold it (for ranking and typo correction)."""
 

@@ -38,7 +38,7 @@ MAX_PAGE_SIZE = 50
 RERANK_WINDOW = 60
 MAX_WINDOW = 1000
 #: without facets, the total is counted up to this (shown as "at least …")
-TOTAL_CAP = 2000
+TOTAL_CAP = 1000
 
 #: Profile sections, in the order a reader meets them (for snippets and "where it matched").
 SECTIONS: tuple[str, ...] = (
@@ -260,6 +260,7 @@ class Retrieved:
     ranked: list[tuple[int, Scored]]
     candidates: list[tuple[int, float]]
     expression: str  # the loosest stage used: what "all results" means for totals and facets
+    total: int | None = None  # how many match ``expression``, when its query saw every match
 
 
 def _concept_df(concept: Concept, dfs: Mapping[str, int]) -> int:
@@ -298,25 +299,30 @@ def _retrieve(
     plan = prepared.plan
     union: dict[int, float] = {}
     expression = ""
+    total: int | None = None
     run = backend.candidate_runner(qs, window)
     for concepts, require_all, size in _stages(plan, prepared.dfs):
         if not require_all and union and size > OR_BUDGET:
             break
         groups = [c.alternatives for c in concepts]
         expression = backend.expression(groups, require_all=require_all)
-        for pk, native in run(expression):
+        found = run(expression, size)
+        total = found.total
+        for pk, native in found:
             union.setdefault(pk, native)
         if len(union) >= window:
             break
     if not expression:  # nothing the index knows: one loose query over every concept
         expression = backend.expression([c.alternatives for c in plan.concepts])
-        for pk, native in run(expression):
+        found = run(expression)
+        total = found.total
+        for pk, native in found:
             union.setdefault(pk, native)
     candidates = list(union.items())
     docs = _load_terms(pk for pk, _ in candidates)
     extra = boosts(candidates) if boosts else None
     ranked = rank(plan, candidates, docs, index_stats(), prepared.dfs, extra)
-    return Retrieved(ranked, candidates, expression)
+    return Retrieved(ranked, candidates, expression, total)
 
 
 def _load_innovations(ids: Sequence[int]) -> dict[int, Innovation]:
@@ -488,6 +494,8 @@ def search_innovations(
         facet_counts = compute_facets(matched_qs, filters) if facets else {}
         if facet_counts:  # every match has one stage, so the stage counts add up to the total
             total = sum(v.count for v in facet_counts["stage"])
+        elif found.total is not None:  # the candidate query saw every match
+            total = found.total
         else:
             total = backend.count(qs, found.expression, cap=TOTAL_CAP)
             total_exact = total < TOTAL_CAP

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.db.models.expressions import RawSQL
 
 from ..analysis import Alternative
@@ -15,10 +15,23 @@ from ..analysis import Alternative
 Groups = Sequence[Sequence[Alternative]]
 
 
+class Candidates(list[tuple[int, float]]):
+    """(innovation id, native score) pairs, best first. ``total`` is how many innovations of the
+    queryset match in all, when the query saw every match (None: more than it fetched)."""
+
+    def __init__(self, rows: Iterable[tuple[int, float]] = (), total: int | None = None) -> None:
+        super().__init__(rows)
+        self.total = total
+
+
 class SearchBackend(ABC):
     """Restricts a queryset of innovations to those matching a query expression."""
 
     vendor = ""
+    #: the id column of ``match_ids_sql``
+    match_id_column = "innovation_id"
+    #: appended to a subquery so the planner runs it on its own (PostgreSQL: ``OFFSET 0``)
+    subquery_fence = ""
 
     def before_bulk_load(self, cursor: Any) -> None:
         """Called before ``rebuild`` replaces every document (e.g. to pause triggers)."""
@@ -45,13 +58,53 @@ class SearchBackend(ABC):
         sql, params = self.match_ids_sql(expression)
         return qs.filter(pk__in=RawSQL(sql, params))
 
-    def candidates(self, qs: QuerySet[Any], expression: str, limit: int) -> list[tuple[int, float]]:
+    def candidates(self, qs: QuerySet[Any], expression: str, limit: int) -> Candidates:
         return self.candidate_runner(qs, limit)(expression)
 
-    def candidate_runner(
-        self, qs: QuerySet[Any], limit: int
-    ) -> Callable[[str], list[tuple[int, float]]]:
-        """A function running the candidate query for any expression: the ORM compiles the SQL
+    def ranked_matches_sql(self) -> str | None:
+        """SQL ranking the index's own matches, best first, without looking at the catalog
+        (parameters: expression, limit); None when the back end has none."""
+        return None
+
+    def ranked_matches(
+        self, cursor: Any, expression: str, fetch: int, estimate: int | None = None
+    ) -> list[tuple[int, float]]:
+        """The ``fetch`` best matches of the index, best first (see ``ranked_matches_sql``);
+        ``estimate``: roughly how many documents match, when known."""
+        cursor.execute(self.ranked_matches_sql(), [expression, fetch])
+        return [(int(pk), float(score or 0.0)) for pk, score in cursor.fetchall()]
+
+    def candidate_runner(self, qs: QuerySet[Any], limit: int) -> Callable[..., Candidates]:
+        """A function returning the ``limit`` best matches among ``qs`` for any expression.
+
+        The index ranks its own matches first (no join with the catalog: several times faster
+        for common words), then the ones ``qs`` holds (visibility, filters) are kept. The result
+        is the same as ranking the join: when fewer than ``limit`` of the fetched rows are kept
+        and there may be more matches, the joined query runs instead."""
+        joined = self._joined_runner(qs, limit)
+        fetch = limit * 2 + 50
+        if self.ranked_matches_sql() is None or fetch > 900:  # deep pages: keep the id list short
+            return joined
+        connection = connections[qs.db]
+        kept_ids = qs.order_by().values_list("pk", flat=True)
+
+        def run(expression: str, estimate: int | None = None) -> Candidates:
+            with connection.cursor() as cursor:
+                rows = self.ranked_matches(cursor, expression, fetch, estimate)
+            if not rows:
+                return Candidates(total=0)
+            allowed = set(kept_ids.filter(pk__in=[pk for pk, _ in rows]))
+            kept = [row for row in rows if row[0] in allowed]
+            if len(rows) < fetch:  # every match was fetched: the count comes free
+                return Candidates(kept[:limit], total=len(kept))
+            if len(kept) < limit:
+                return joined(expression)
+            return Candidates(kept[:limit])
+
+        return run
+
+    def _joined_runner(self, qs: QuerySet[Any], limit: int) -> Callable[..., Candidates]:
+        """The candidate query over ``qs`` joined with the index: the ORM compiles the SQL
         (filters, visibility) once, each stage of a search only changes the parameter."""
         marker = "\x1elumbung-search-expression\x1e"
         query = (
@@ -65,20 +118,31 @@ class SearchBackend(ABC):
         slots = [i for i, p in enumerate(params) if p == marker]
         connection = connections[qs.db]
 
-        def run(expression: str) -> list[tuple[int, float]]:
+        def run(expression: str, estimate: int | None = None) -> Candidates:
             bound = list(params)
             for i in slots:
                 bound[i] = expression
             with connection.cursor() as cursor:
                 cursor.execute(sql, bound)
-                return [(int(pk), float(score or 0.0)) for pk, score in cursor.fetchall()]
+                rows = [(int(pk), float(score or 0.0)) for pk, score in cursor.fetchall()]
+            return Candidates(rows, total=len(rows) if len(rows) < limit else None)
 
         return run
 
     def count(self, qs: QuerySet[Any], expression: str, cap: int | None = None) -> int:
-        """How many innovations match (at most ``cap``: counting a third of a national catalog
-        for a query of common words costs more than the search itself)."""
-        matching = self.filter_matching(qs, expression).order_by()
+        """How many innovations of ``qs`` match (at most ``cap``: counting a third of a national
+        catalog for a query of common words costs more than the search itself)."""
         if cap is None:
-            return matching.count()
-        return len(matching.values_list("pk", flat=True)[:cap])
+            return self.filter_matching(qs, expression).order_by().count()
+        # the index's matches first (the subquery's OFFSET 0 keeps the planner from walking the
+        # catalog in key order), then the ones ``qs`` holds, counted in the database up to ``cap``
+        match_sql, match_params = self.match_ids_sql(expression)
+        kept = qs.order_by().annotate(kept_id=F("pk")).values_list("kept_id", flat=True)
+        kept_sql, kept_params = kept.query.sql_with_params()
+        sql = (
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM ({match_sql}{self.subquery_fence}) AS m "
+            f"JOIN ({kept_sql}) AS k ON k.kept_id = m.{self.match_id_column} LIMIT %s) AS c"
+        )
+        with connections[qs.db].cursor() as cursor:
+            cursor.execute(sql, [*match_params, *kept_params, cap])
+            return int(cursor.fetchone()[0])

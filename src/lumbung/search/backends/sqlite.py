@@ -38,6 +38,7 @@ TRIGGERS = {
 
 class SqliteBackend(SearchBackend):
     vendor = "sqlite"
+    match_id_column = "rowid"
 
     def before_bulk_load(self, cursor: Any) -> None:
         # row-by-row trigger inserts are ~20x slower than one FTS5 'rebuild' at the end
@@ -74,4 +75,11 @@ class SqliteBackend(SearchBackend):
             tables=["search_fts"],
             where=[f"search_fts.rowid = {table}.id", "search_fts MATCH %s"],
             params=[expression],
+        )
+
+    def ranked_matches_sql(self) -> str:
+        weights = ", ".join(str(w) for w in WEIGHTS)
+        return (
+            f"SELECT rowid, -bm25(search_fts, {weights}) AS s FROM search_fts "
+            "WHERE search_fts MATCH %s ORDER BY s DESC, rowid LIMIT %s"
         )
