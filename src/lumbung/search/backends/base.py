@@ -5,7 +5,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db import connections
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
 from ..analysis import Alternative
@@ -28,10 +28,6 @@ class SearchBackend(ABC):
     """Restricts a queryset of innovations to those matching a query expression."""
 
     vendor = ""
-    #: the id column of ``match_ids_sql``
-    match_id_column = "innovation_id"
-    #: appended to a subquery so the planner runs it on its own (PostgreSQL: ``OFFSET 0``)
-    subquery_fence = ""
 
     def before_bulk_load(self, cursor: Any) -> None:
         """Called before ``rebuild`` replaces every document (e.g. to pause triggers)."""
@@ -132,17 +128,8 @@ class SearchBackend(ABC):
     def count(self, qs: QuerySet[Any], expression: str, cap: int | None = None) -> int:
         """How many innovations of ``qs`` match (at most ``cap``: counting a third of a national
         catalog for a query of common words costs more than the search itself)."""
+        matching = self.filter_matching(qs, expression).order_by()
         if cap is None:
-            return self.filter_matching(qs, expression).order_by().count()
-        # the index's matches first (the subquery's OFFSET 0 keeps the planner from walking the
-        # catalog in key order), then the ones ``qs`` holds, counted in the database up to ``cap``
-        match_sql, match_params = self.match_ids_sql(expression)
-        kept = qs.order_by().annotate(kept_id=F("pk")).values_list("kept_id", flat=True)
-        kept_sql, kept_params = kept.query.sql_with_params()
-        sql = (
-            f"SELECT COUNT(*) FROM (SELECT 1 FROM ({match_sql}{self.subquery_fence}) AS m "
-            f"JOIN ({kept_sql}) AS k ON k.kept_id = m.{self.match_id_column} LIMIT %s) AS c"
-        )
-        with connections[qs.db].cursor() as cursor:
-            cursor.execute(sql, [*match_params, *kept_params, cap])
-            return int(cursor.fetchone()[0])
+            return matching.count()
+        # counted in the database (COUNT over a LIMITed subquery): no rows are sent to Python
+        return matching.values_list("pk", flat=True)[:cap].count()

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db import connections
+from django.db.models import F, QuerySet
 
 from .base import Groups, SearchBackend
 
@@ -44,7 +45,6 @@ class PostgresBackend(SearchBackend):
     the ones it puts first). Fewer name matches: the full documents are ranked."""
 
     vendor = "postgresql"
-    subquery_fence = " OFFSET 0"
 
     def before_bulk_load(self, cursor: Any) -> None:
         # one index build at the end is several times faster than updating it row by row
@@ -106,3 +106,19 @@ class PostgresBackend(SearchBackend):
             if len(head) == fetch:
                 return head
         return super().ranked_matches(cursor, expression, fetch, estimate)
+
+    def count(self, qs: QuerySet[Any], expression: str, cap: int | None = None) -> int:
+        if cap is None:
+            return super().count(qs, expression, cap)
+        # the index's matches first (OFFSET 0 keeps the planner from walking the catalog in key
+        # order and testing each document), then the ones ``qs`` holds, counted up to ``cap``
+        match_sql, match_params = self.match_ids_sql(expression)
+        kept = qs.order_by().annotate(kept_id=F("pk")).values_list("kept_id", flat=True)
+        kept_sql, kept_params = kept.query.sql_with_params()
+        sql = (
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM ({match_sql} OFFSET 0) AS m "
+            f"JOIN ({kept_sql}) AS k ON k.kept_id = m.innovation_id LIMIT %s) AS c"
+        )
+        with connections[qs.db].cursor() as cursor:
+            cursor.execute(sql, [*match_params, *kept_params, cap])
+            return int(cursor.fetchone()[0])

@@ -38,7 +38,6 @@ TRIGGERS = {
 
 class SqliteBackend(SearchBackend):
     vendor = "sqlite"
-    match_id_column = "rowid"
 
     def before_bulk_load(self, cursor: Any) -> None:
         # row-by-row trigger inserts are ~20x slower than one FTS5 'rebuild' at the end
