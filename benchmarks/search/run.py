@@ -9,10 +9,12 @@
    (terms ORed, ranked by bm25()), and BM25 on raw lower-cased tokens (``bm25s``). With
    ``--postgres`` Lumbung is measured on PostgreSQL too.
 2. Scale: a deterministic synthetic catalog (``synthetic.py``) of ``--scale`` innovations; the
-   index build time (``rebuild()``), then p50/p95 latency of search (GET /api/v1/search/, with
-   facets) and matching (POST /api/v1/search/match) through the API with Django's test client,
-   and the peak memory (max RSS) of the process that built the index and answered the queries.
-   On SQLite, and on PostgreSQL with ``--postgres``.
+   index build time (``rebuild()``), then p50/p95 latency of search (GET /api/v1/search/) and
+   matching (POST /api/v1/search/match) through the API with Django's test client, of the search
+   page with its facet counts (GET /cari/, one round: not a target of the issue, shown so the
+   cost of counting facets over a large match set stays visible), and the peak memory (max RSS)
+   of the process that built the index and answered the queries. On SQLite, and on PostgreSQL
+   with ``--postgres``.
 
 Every phase runs in its own process (one database each); this script prints the tables.
 Needs the benchmark extra: ``pip install bm25s``.
@@ -271,6 +273,9 @@ def phase_query(args: argparse.Namespace) -> None:
         for q in queries:
             search_ms.append(timed(lambda q=q: search(q)))
             match_ms.append(timed(lambda q=q: match(q)))
+    page_ms = []
+    for q in queries:  # the page with facets: one round
+        page_ms.append(timed(lambda q=q: client.get("/cari/", {"q": q})))
     size_mb = None
     if connection.vendor == "sqlite":
         size_mb = Path(connection.settings_dict["NAME"]).stat().st_size / 1e6
@@ -284,6 +289,8 @@ def phase_query(args: argparse.Namespace) -> None:
             "search_p95": _percentile(search_ms, 0.95),
             "match_p50": _percentile(match_ms, 0.5),
             "match_p95": _percentile(match_ms, 0.95),
+            "page_p50": _percentile(page_ms, 0.5),
+            "page_p95": _percentile(page_ms, 0.95),
             "samples": len(search_ms),
             "db_mb": size_mb,
         }
@@ -403,7 +410,8 @@ def main() -> None:
                 f"\nScale: {args.scale:,} synthetic innovations, {args.rounds} rounds × 60 queries "
                 "through the API (targets: p95 ≤ 50 ms, build ≤ 60 s, memory ≤ 500 MB)",
                 f"{'backend':11s} {'generate':>9s} {'build':>8s} {'search p50':>11s} {'p95':>7s} "
-                f"{'match p50':>10s} {'p95':>7s} {'peak RSS':>9s}",
+                f"{'match p50':>10s} {'p95':>7s} {'peak RSS':>9s} {'page+facets p50':>16s} "
+                f"{'p95':>7s}",
             ]
             for label, url in backends:
                 url = url or pg_recreate(args.postgres, "lumbung_bench")
@@ -413,7 +421,7 @@ def main() -> None:
                     f"{label:11s} {gen['generate_s']:8.1f}s {res['build_s']:7.1f}s "
                     f"{res['search_p50']:9.1f}ms {res['search_p95']:5.1f}ms "
                     f"{res['match_p50']:8.1f}ms {res['match_p95']:5.1f}ms "
-                    f"{res['max_rss_mb']:7.0f}MB"
+                    f"{res['max_rss_mb']:7.0f}MB {res['page_p50']:14.1f}ms {res['page_p95']:5.1f}ms"
                 )
                 print(table[-1] if len(table) > 3 else "\n".join(table), flush=True)
             out += table

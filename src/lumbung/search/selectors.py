@@ -398,11 +398,15 @@ def compute_facets(
     sectors: Counter[str] = Counter()
     stages: Counter[str] = Counter()
     statuses: Counter[str] = Counter()
-    for row in base.values("sector_id", "stage", "status").annotate(n=Count("pk")):
+    agency_counts: Counter[int] = Counter()
+    # one pass over the matches for four facets (each pass re-runs the full-text match)
+    grouped = base.values("sector_id", "stage", "status", "agency_id").annotate(n=Count("pk"))
+    for row in grouped:
         if row["sector_id"]:
             sectors[row["sector_id"]] += row["n"]
         stages[row["stage"]] += row["n"]
         statuses[row["status"]] += row["n"]
+        agency_counts[row["agency_id"]] += row["n"]
     sector_names = {s.pk: str(s) for s in Sector.objects.filter(pk__in=list(sectors))}
     awards = Counter(
         dict(
@@ -412,11 +416,17 @@ def compute_facets(
             .values_list("level", "n")
         )
     )
-    agencies = list(
-        base.values("agency__slug", "agency__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "agency__name")[:10]
-    )
+    agency_rows = {
+        a["pk"]: a
+        for a in Agency.objects.filter(pk__in=list(agency_counts)).values("pk", "slug", "name")
+    }
+    agencies = sorted(
+        (
+            {"agency__slug": a["slug"], "agency__name": a["name"], "n": agency_counts[pk]}
+            for pk, a in agency_rows.items()
+        ),
+        key=lambda row: (-row["n"], row["agency__name"]),
+    )[:10]
     stage_labels = dict(Innovation.Stage.choices)
     status_labels = dict(Innovation.Status.choices)
     award_labels = dict(Award.Level.choices)
