@@ -25,6 +25,8 @@ def _test_settings(settings, tmp_path):
     settings.LANGUAGE_CODE = "en"
     # fast hashing: the suite creates many users; production keeps Django's defaults
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # no embeddings unless a test asks for them (tests/search/test_semantic.py turns them on)
+    settings.LUMBUNG_SEMANTIC = "off"
 
 
 def _uses_transactional_db(request) -> bool:

