@@ -181,6 +181,17 @@ def test_an_import_embeds_in_one_batch(semantic_on, embed_calls):
         assert stored_hash(innovation) == expected_hash(innovation)
 
 
+def test_a_large_import_leaves_the_vectors_to_reindex(semantic_on, embed_calls, monkeypatch):
+    monkeypatch.setattr(semantic, "BULK_EMBED_LIMIT", 1)
+    with transaction.atomic(), hooks.bulk():
+        first = InnovationFactory(name="Kelas Perahu", publication_state="published")
+        second = InnovationFactory(name="Kelas Nelayan", publication_state="published")
+    assert embed_calls == []
+    assert not SemanticVector.objects.filter(pk__in=[first.pk, second.pk]).exists()
+    call_command("reindex")
+    assert SemanticVector.objects.filter(pk__in=[first.pk, second.pk]).count() == 2
+
+
 def test_a_failed_bulk_block_embeds_nothing(semantic_on, world, embed_calls):
     with pytest.raises(RuntimeError), transaction.atomic(), hooks.bulk():
         created = InnovationFactory(unit=world.unit, name="Inovasi Batal")

@@ -303,12 +303,26 @@ def remove_innovation(innovation: Any) -> None:
         _invalidate()
 
 
+#: a bulk write (an import) embeds at most this many innovations in its own transaction (about
+#: 10 s per 100 on one core); beyond, the vectors are left to ``lumbung reindex`` (the lexical
+#: index is in step anyway, and ``nearest`` simply does not know the new ones yet)
+BULK_EMBED_LIMIT = 300
+
+
 def flush_pending(completed: bool) -> None:
     """Hook: a ``hooks.bulk()`` block ended; embed what it queued, in batches (or drop it)."""
     ids = list(_pending())
     _pending().clear()
-    if completed and ids:
-        _sync_ids(ids)
+    if not completed or not ids:
+        return
+    if len(ids) > BULK_EMBED_LIMIT:
+        log.warning(
+            "%d innovations written at once: their semantic vectors are left to "
+            "`lumbung reindex` (embedding them here would hold the transaction for minutes)",
+            len(ids),
+        )
+        return
+    _sync_ids(ids)
 
 
 def rebuild(
