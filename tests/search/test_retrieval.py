@@ -148,9 +148,9 @@ def test_common_words_are_served_from_the_name_tier(corpus, monkeypatch):
         full = backend.ranked_matches(cursor, expression, 2, estimate=None)
         few = backend.ranked_matches(cursor, expression, 50, estimate=10)  # tier too small
     names = dict(qs.values_list("pk", "name"))
-    assert len(tier) == 2 and all("Puskesmas" in names[pk] for pk, _ in tier)
+    assert len(tier) == 2 and all("Puskesmas" in names[pk] for pk, _, _ in tier)
     assert len(full) == 2
-    assert {pk for pk, _ in few} == set(
-        qs.filter(pk__in=[pk for pk, _ in few]).values_list("pk", flat=True)
+    assert {pk for pk, _, _ in few} == set(
+        qs.filter(pk__in=[pk for pk, _, _ in few]).values_list("pk", flat=True)
     )
     assert len(few) == 5  # all matches, from the full documents

@@ -137,6 +137,7 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
         page=params.page,
         page_size=params.page_size,
         facets=params.facets,
+        awards=False,  # not part of a hit here
     )
     return {
         "query": results.query,

@@ -326,14 +326,11 @@ def _retrieve(
     return Retrieved(ranked, candidates, expression, total)
 
 
-def _load_innovations(ids: Sequence[int]) -> dict[int, Innovation]:
-    qs = (
-        Innovation.objects.filter(pk__in=list(ids))
-        .select_related("agency", "unit", "sector")
-        .prefetch_related("awards")
-        .order_by()
-    )
-    return {i.pk: i for i in qs}
+def _load_innovations(ids: Sequence[int], *, awards: bool = True) -> dict[int, Innovation]:
+    qs = Innovation.objects.filter(pk__in=list(ids)).select_related("agency", "unit", "sector")
+    if awards:
+        qs = qs.prefetch_related("awards")
+    return {i.pk: i for i in qs.order_by()}
 
 
 #: how many semantic neighbours join the lexical candidates (when semantic matching is on)
@@ -492,10 +489,12 @@ def search_innovations(
     page_size: int = 20,
     *,
     facets: bool = True,
+    awards: bool = True,
 ) -> SearchResults:
     """Innovations matching ``query`` that ``user`` may see, within the catalog's ``filters``,
     ranked by relevance, with highlighted snippets and facet counts. An empty query (or one with
-    nothing searchable, e.g. only punctuation or emoji) lists the filtered catalog by name."""
+    nothing searchable, e.g. only punctuation or emoji) lists the filtered catalog by name.
+    ``awards=False``: the hits' awards are not loaded (for readers that do not show them)."""
     filters = filters or CatalogFilters()
     query = (query if query is not None else filters.q or "").strip()[:MAX_QUERY_CHARS]
     page = max(1, int(page or 1))
@@ -535,7 +534,7 @@ def search_innovations(
             deeper = backend.candidates(qs, found.expression, offset + page_size)
             scored = [(pk, native, None) for pk, native in deeper[offset:]]
 
-    innovations = _load_innovations([pk for pk, _, _ in scored])
+    innovations = _load_innovations([pk for pk, _, _ in scored], awards=awards)
     hits = []
     for pk, score, detail in scored:
         innovation = innovations.get(pk)

@@ -5,7 +5,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.db.models.expressions import RawSQL
 
 from ..analysis import Alternative
@@ -58,44 +58,66 @@ class SearchBackend(ABC):
         return self.candidate_runner(qs, limit)(expression)
 
     def ranked_matches_sql(self) -> str | None:
-        """SQL ranking the index's own matches, best first, without looking at the catalog
-        (parameters: expression, limit); None when the back end has none."""
+        """SQL ranking the index's own matches, best first, without looking at the catalog: columns
+        ``id`` and ``s`` (the score), parameters: expression, limit. None when there is none."""
         return None
 
     def ranked_matches(
-        self, cursor: Any, expression: str, fetch: int, estimate: int | None = None
-    ) -> list[tuple[int, float]]:
-        """The ``fetch`` best matches of the index, best first (see ``ranked_matches_sql``);
-        ``estimate``: roughly how many documents match, when known."""
-        cursor.execute(self.ranked_matches_sql(), [expression, fetch])
-        return [(int(pk), float(score or 0.0)) for pk, score in cursor.fetchall()]
+        self,
+        cursor: Any,
+        expression: str,
+        fetch: int,
+        estimate: int | None = None,
+        kept: tuple[str, Sequence[Any]] | None = None,
+    ) -> list[tuple[int, float, bool]]:
+        """The ``fetch`` best matches of the index, best first, as (id, score, kept): whether the
+        innovation is in ``kept`` (SQL selecting ``kept_id``: the reader's queryset), checked in
+        the same statement. ``estimate``: roughly how many documents match, when known."""
+        return self._ranked(cursor, str(self.ranked_matches_sql()), expression, fetch, kept)
+
+    @staticmethod
+    def _ranked(
+        cursor: Any,
+        ranked_sql: str,
+        expression: str,
+        fetch: int,
+        kept: tuple[str, Sequence[Any]] | None,
+    ) -> list[tuple[int, float, bool]]:
+        if kept is None:
+            cursor.execute(ranked_sql, [expression, fetch])
+            return [(int(pk), float(score or 0.0), True) for pk, score in cursor.fetchall()]
+        kept_sql, kept_params = kept
+        cursor.execute(
+            f"SELECT r.id, r.s, EXISTS (SELECT 1 FROM ({kept_sql}) AS k WHERE k.kept_id = r.id) "
+            f"FROM ({ranked_sql}) AS r ORDER BY r.s DESC, r.id",
+            [*kept_params, expression, fetch],
+        )
+        return [(int(pk), float(s or 0.0), bool(ok)) for pk, s, ok in cursor.fetchall()]
 
     def candidate_runner(self, qs: QuerySet[Any], limit: int) -> Callable[..., Candidates]:
         """A function returning the ``limit`` best matches among ``qs`` for any expression.
 
         The index ranks its own matches first (no join with the catalog: several times faster
-        for common words), then the ones ``qs`` holds (visibility, filters) are kept. The result
-        is the same as ranking the join: when fewer than ``limit`` of the fetched rows are kept
-        and there may be more matches, the joined query runs instead."""
+        for common words), and the same statement tells which of them ``qs`` holds (visibility,
+        filters). The result is the same as ranking the join: when fewer than ``limit`` of the
+        fetched rows are kept and there may be more matches, the joined query runs instead."""
         joined = self._joined_runner(qs, limit)
         fetch = limit * 2 + 50
         if self.ranked_matches_sql() is None or fetch > 900:  # deep pages: keep the id list short
             return joined
         connection = connections[qs.db]
-        kept_ids = qs.order_by().values_list("pk", flat=True)
+        kept_qs = qs.order_by().annotate(kept_id=F("pk")).values_list("kept_id", flat=True)
+        kept = kept_qs.query.sql_with_params()
 
         def run(expression: str, estimate: int | None = None) -> Candidates:
             with connection.cursor() as cursor:
-                rows = self.ranked_matches(cursor, expression, fetch, estimate)
-            if not rows:
-                return Candidates(total=0)
-            allowed = set(kept_ids.filter(pk__in=[pk for pk, _ in rows]))
-            kept = [row for row in rows if row[0] in allowed]
+                rows = self.ranked_matches(cursor, expression, fetch, estimate, kept)
+            visible = [(pk, score) for pk, score, ok in rows if ok]
             if len(rows) < fetch:  # every match was fetched: the count comes free
-                return Candidates(kept[:limit], total=len(kept))
-            if len(kept) < limit:
+                return Candidates(visible[:limit], total=len(visible))
+            if len(visible) < limit:
                 return joined(expression)
-            return Candidates(kept[:limit])
+            return Candidates(visible[:limit])
 
         return run
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import connections
@@ -28,7 +29,8 @@ HEAD_FILL = (
 HEAD_TIER_FROM = 4000
 
 _RANKED = (
-    "SELECT innovation_id, ts_rank(tsv, q, 1) AS s FROM {table}, to_tsquery('simple', %s) AS q "
+    "SELECT innovation_id AS id, ts_rank(tsv, q, 1) AS s "
+    "FROM {table}, to_tsquery('simple', %s) AS q "
     "WHERE tsv @@ q ORDER BY s DESC, innovation_id LIMIT %s"
 )
 
@@ -98,14 +100,19 @@ class PostgresBackend(SearchBackend):
         return _RANKED.format(table="search_searchdocument")
 
     def ranked_matches(
-        self, cursor: Any, expression: str, fetch: int, estimate: int | None = None
-    ) -> list[tuple[int, float]]:
+        self,
+        cursor: Any,
+        expression: str,
+        fetch: int,
+        estimate: int | None = None,
+        kept: tuple[str, Sequence[Any]] | None = None,
+    ) -> list[tuple[int, float, bool]]:
         if estimate is not None and estimate >= HEAD_TIER_FROM:
-            cursor.execute(_RANKED.format(table="search_searchhead"), [expression, fetch])
-            head = [(int(pk), float(score or 0.0)) for pk, score in cursor.fetchall()]
+            head_sql = _RANKED.format(table="search_searchhead")
+            head = self._ranked(cursor, head_sql, expression, fetch, kept)
             if len(head) == fetch:
                 return head
-        return super().ranked_matches(cursor, expression, fetch, estimate)
+        return super().ranked_matches(cursor, expression, fetch, estimate, kept)
 
     def count(self, qs: QuerySet[Any], expression: str, cap: int | None = None) -> int:
         if cap is None:

@@ -79,6 +79,6 @@ class SqliteBackend(SearchBackend):
     def ranked_matches_sql(self) -> str:
         weights = ", ".join(str(w) for w in WEIGHTS)
         return (
-            f"SELECT rowid, -bm25(search_fts, {weights}) AS s FROM search_fts "
+            f"SELECT rowid AS id, -bm25(search_fts, {weights}) AS s FROM search_fts "
             "WHERE search_fts MATCH %s ORDER BY s DESC, rowid LIMIT %s"
         )
