@@ -154,3 +154,19 @@ def test_common_words_are_served_from_the_name_tier(corpus, monkeypatch):
         qs.filter(pk__in=[pk for pk, _, _ in few]).values_list("pk", flat=True)
     )
     assert len(few) == 5  # all matches, from the full documents
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_a_rebuild_outside_a_transaction_vacuums_what_it_replaced(corpus):
+    rebuild()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT relname FROM pg_stat_user_tables WHERE last_vacuum IS NOT NULL "
+            "AND relname IN ('search_searchdocument', 'search_searchhead')"
+        )
+        assert {row[0] for row in cursor.fetchall()} == {
+            "search_searchdocument",
+            "search_searchhead",
+        }

@@ -37,6 +37,10 @@ class SearchBackend(ABC):
         """Called in the transaction that ends a rebuild (e.g. to rebuild the FTS table)."""
         return None
 
+    def after_rebuild(self, cursor: Any) -> None:
+        """Called after a rebuild, outside any transaction (e.g. to vacuum what it replaced)."""
+        return None
+
     @abstractmethod
     def expression(self, groups: Groups, require_all: bool = False) -> str:
         """The back end's query expression for the groups of alternatives."""

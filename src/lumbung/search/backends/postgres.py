@@ -68,6 +68,11 @@ class PostgresBackend(SearchBackend):
         cursor.execute("ANALYZE search_searchhead")
         cursor.execute("ANALYZE search_searchterm")
 
+    def after_rebuild(self, cursor: Any) -> None:
+        # a rebuild replaces every row: vacuum now rather than let autovacuum read the tables
+        # again while the first searches run (and mark the new rows all-visible)
+        cursor.execute("VACUUM (ANALYZE) search_searchdocument, search_searchhead")
+
     def expression(self, groups: Groups, require_all: bool = False) -> str:
         parts = []
         for group in groups:
