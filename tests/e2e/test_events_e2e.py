@@ -14,7 +14,7 @@ from lumbung.events.models import Registration
 
 from .conftest import axe_violations, describe, sign_in
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 

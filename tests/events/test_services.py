@@ -262,7 +262,7 @@ def concurrency_supported() -> bool:
     return connection.vendor != "sqlite" or not (name == ":memory:" or "mode=memory" in name)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_registrations_cannot_exceed_capacity(request):
     if not concurrency_supported():
         pytest.skip("concurrent writers need a database file or PostgreSQL")
