@@ -11,15 +11,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from django.utils.translation import gettext_lazy
 
+from lumbung.core.management.commands._console import progress_bar
 from lumbung.search import semantic
 from lumbung.search.indexing import rebuild
 
 
 class Command(BaseCommand):
-    help = _(
+    help = gettext_lazy(
         "Rebuild the search index of every innovation, and its semantic vectors when semantic "
         "matching is available (safe to stop and run again)."
     )
@@ -39,12 +39,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        console = Console(stderr=True)
         quiet = options["quiet"] or options.get("verbosity", 1) == 0
         started = time.monotonic()
         result = self._run(
             quiet,
-            console,
             _("Indexing innovations"),
             lambda report: rebuild(batch_size=options["batch_size"], progress=report),
         )
@@ -63,7 +61,6 @@ class Command(BaseCommand):
         started = time.monotonic()
         vectors = self._run(
             quiet,
-            console,
             _("Embedding innovations"),
             lambda report: semantic.rebuild(force=options["force_semantic"], progress=report),
         )
@@ -76,26 +73,13 @@ class Command(BaseCommand):
             % {**vectors, "seconds": elapsed}
         )
 
-    @staticmethod
     def _run(
+        self,
         quiet: bool,
-        console: Console,
         description: str,
         step: Callable[[Callable[[int, int], None] | None], dict[str, int]],
     ) -> dict[str, int]:
         if quiet:
             return step(None)
-        with Progress(
-            TextColumn("[bold]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=console,
-            transient=False,
-        ) as progress:
-            task = progress.add_task(description, total=None)
-
-            def report(done: int, total: int) -> None:
-                progress.update(task, completed=done, total=total)
-
+        with progress_bar(self.stderr, {"step": description}) as report:
             return step(report)
