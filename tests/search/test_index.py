@@ -161,3 +161,10 @@ def test_sqlite_fts5_table_exists(corpus):
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM search_fts")
         assert cursor.fetchone()[0] == len(corpus)
+
+
+def test_reindex_help_lists_its_options():
+    from lumbung.search.management.commands.reindex import Command
+
+    text = Command().create_parser("lumbung", "reindex").format_help()
+    assert "--no-semantic" in text and "--force-semantic" in text

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from lumbung.core.management.commands._console import progress_bar
 from lumbung.search import semantic
@@ -19,7 +18,7 @@ from lumbung.search.indexing import rebuild
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    help = _(
         "Rebuild the search index of every innovation, and its semantic vectors when semantic "
         "matching is available (safe to stop and run again)."
     )
