@@ -7,6 +7,7 @@ from django.contrib.auth.hashers import make_password
 
 from lumbung.catalog import services as catalog_services
 from lumbung.catalog.models import Innovation
+from lumbung.core.actors import SYSTEM
 from lumbung.organisations import services as org_services
 from lumbung.organisations.models import Agency, Partner, Unit, User
 
@@ -44,7 +45,7 @@ class UnitFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        return org_services.unit_create(actor=None, check_permission=False, **kwargs)
+        return org_services.unit_create(actor=SYSTEM, **kwargs)
 
 
 class PartnerFactory(factory.django.DjangoModelFactory):
@@ -77,7 +78,7 @@ class InnovationFactory(factory.django.DjangoModelFactory):
             k: kwargs.pop(k) for k in ("source", "replication_form", "generation") if k in kwargs
         }
         innovation = catalog_services.innovation_create(
-            actor=None, unit=unit, data=kwargs, check_permission=False
+            actor=SYSTEM, unit=unit, data=kwargs
         )
         if state != Innovation.State.DRAFT or extra:
             for key, value in extra.items():
@@ -95,5 +96,5 @@ def grant(user: User, role: str, *, agency: Agency | None = None, unit: Unit | N
     """Give ``user`` a role in an agency (or in a unit of it)."""
     agency = agency or unit.agency  # type: ignore[union-attr]
     return org_services.membership_grant(
-        actor=None, user=user, role=role, agency=agency, unit=unit, check_permission=False
+        actor=SYSTEM, user=user, role=role, agency=agency, unit=unit
     )

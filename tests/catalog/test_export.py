@@ -146,13 +146,13 @@ def _comparable(content: bytes) -> list[dict[str, str]]:
 
 
 def test_csv_round_trip_through_the_import(db):
-    first = import_innovations(DEMO_INNOVATIONS, check_permission=False, publish=True)
+    first = import_innovations(DEMO_INNOVATIONS, publish=True)
     assert first.created == 87
     exported = export("csv")
     assert len(csv_rows(exported)) == 87
 
     # importing the export again into the same database finds every innovation
-    again = import_innovations(exported, check_permission=False, publish=True)
+    again = import_innovations(exported, publish=True)
     assert again.ok, again.problems
     assert (again.valid, again.created, again.existing) == (87, 0, 87)
 
@@ -160,6 +160,6 @@ def test_csv_round_trip_through_the_import(db):
     Innovation.objects.all().delete()
     Unit.objects.all().delete()
     Agency.objects.all().delete()
-    rebuilt = import_innovations(exported, check_permission=False, publish=True)
+    rebuilt = import_innovations(exported, publish=True)
     assert rebuilt.ok and rebuilt.created == 87
     assert _comparable(export("csv")) == _comparable(exported)

@@ -78,7 +78,7 @@ def counts() -> tuple[int, int, int, int, int]:
 # --- the real demo file -------------------------------------------------------------------------
 @pytest.fixture
 def demo_import():
-    return import_innovations(DEMO_INNOVATIONS, check_permission=False, publish=True)
+    return import_innovations(DEMO_INNOVATIONS, publish=True)
 
 
 def test_demo_file_imports_every_row(demo_import):
@@ -180,7 +180,7 @@ def test_demo_import_is_audited(demo_import):
 
 def test_second_import_creates_nothing(demo_import):
     before = counts()
-    again = import_innovations(DEMO_INNOVATIONS, check_permission=False, publish=True)
+    again = import_innovations(DEMO_INNOVATIONS, publish=True)
     assert again.ok and again.written
     assert (again.created, again.existing) == (0, 87)
     assert again.agencies_created == [] and again.units_created == []
@@ -201,7 +201,7 @@ def test_every_bad_row_is_reported_with_line_and_reason():
         row(name="Alamat Aneh", source_url="bukan alamat"),  # line 10
         row(name="Baik Satu"),  # line 11: the same innovation again
     )
-    report = import_innovations(content, check_permission=False)
+    report = import_innovations(content)
     assert not report.ok and not report.written
     assert report.rejected_lines == [3, 4, 5, 6, 7, 8, 9, 10, 11]
     assert (report.rows, report.valid) == (10, 1)
@@ -223,7 +223,7 @@ def test_every_bad_row_is_reported_with_line_and_reason():
 
 def test_unknown_column_set_rejects_the_file():
     content = make_csv({"title": "X", "owner": "Y"}, columns=["title", "owner"])
-    report = import_innovations(content, check_permission=False)
+    report = import_innovations(content)
     assert report.file_rejected and not report.written
     [problem] = report.problems
     assert problem.line == 1
@@ -240,7 +240,7 @@ def test_unknown_column_set_rejects_the_file():
     ],
 )
 def test_unreadable_files_are_rejected(content, expected):
-    report = import_innovations(content, check_permission=False)
+    report = import_innovations(content)
     assert report.file_rejected
     assert expected in report.problems[0].message
     assert report.problems[0].line is None
@@ -251,13 +251,13 @@ def test_line_numbers_follow_multiline_cells():
         row(name="Satu", problem="baris pertama\nbaris kedua\nbaris ketiga"),  # lines 2-4
         row(name=""),  # line 5
     )
-    report = import_innovations(content, check_permission=False)
+    report = import_innovations(content)
     assert report.rejected_lines == [5]
 
 
 def test_row_with_more_cells_than_columns_is_rejected():
     content = make_csv(row(name="Satu")) + b"Dua,x,Pemerintah Kota Semarang,,,,,,,,EXTRA\n"
-    report = import_innovations(content, check_permission=False)
+    report = import_innovations(content)
     assert report.rejected_lines == [3]
     assert "cells" in report.problems[0].message
 
@@ -271,7 +271,7 @@ def test_bom_and_semicolons_are_read():
     semicolons = ("\ufeff" + out.getvalue()).encode("utf-8")
     for content in (with_bom, semicolons):
         Innovation.objects.all().delete()
-        report = import_innovations(content, check_permission=False)
+        report = import_innovations(content)
         assert report.ok, report.problems
         assert Innovation.objects.get().name == "Dengan BOM"
 
@@ -290,7 +290,7 @@ def test_exception_half_way_writes_nothing(monkeypatch):
     monkeypatch.setattr(catalog_services, "innovation_create", failing_create)
     content = make_csv(*(row(name=f"Inovasi {i}", unit=f"Dinas {i}") for i in range(5)))
     with pytest.raises(RuntimeError, match="disk full"):
-        import_innovations(content, check_permission=False, publish=True)
+        import_innovations(content, publish=True)
     assert calls["n"] == 3
     assert counts() == (0, 0, 0, 0, 0)
 
@@ -302,7 +302,7 @@ def test_keyboard_interrupt_half_way_writes_nothing(monkeypatch):
 
     content = make_csv(*(row(name=f"Inovasi {i}") for i in range(4)))
     with pytest.raises(KeyboardInterrupt):
-        import_innovations(content, check_permission=False, progress=progress)
+        import_innovations(content, progress=progress)
     assert counts() == (0, 0, 0, 0, 0)
 
 
@@ -316,13 +316,13 @@ def test_service_refusal_half_way_writes_nothing_by_default(monkeypatch):
 
     monkeypatch.setattr(catalog_services, "innovation_create", picky_create)
     content = make_csv(*(row(name=f"Inovasi {i}") for i in range(4)))
-    report = import_innovations(content, check_permission=False)
+    report = import_innovations(content)
     assert not report.written
     assert report.rejected_lines == [4]
     assert "refused by the service" in report.problems[0].message
     assert counts() == (0, 0, 0, 0, 0)
 
-    valid_only = import_innovations(content, check_permission=False, valid_only=True)
+    valid_only = import_innovations(content, valid_only=True)
     assert valid_only.written and valid_only.created == 3
     assert sorted(Innovation.objects.values_list("name", flat=True)) == [
         "Inovasi 0",
@@ -339,7 +339,7 @@ def test_valid_only_writes_good_rows_and_lists_bad_ones():
         row(name="Baik Dua", unit=""),
         row(name="Buruk", sector="astrologi"),
     )
-    report = import_innovations(content, check_permission=False, valid_only=True)
+    report = import_innovations(content, valid_only=True)
     assert report.mode == MODE_VALID_ONLY
     assert report.written and not report.ok
     assert report.rejected_lines == [3, 5]
@@ -366,7 +366,7 @@ def test_xlsx_import():
     buffer = io.BytesIO()
     workbook.save(buffer)
 
-    report = import_innovations(buffer.getvalue(), check_permission=False, valid_only=True)
+    report = import_innovations(buffer.getvalue(), valid_only=True)
     assert report.rejected_lines == [4]
     innovation = Innovation.objects.get()
     assert innovation.name == "Dari Excel"
@@ -441,7 +441,6 @@ def test_unit_aliases_merge_renamed_units():
     content = make_csv(row(name="Risol", agency=agency.name, unit="Panti Lama Bekasi"))
     report = import_innovations(
         content,
-        check_permission=False,
         unit_aliases={"Kementerian Sosial": {"Panti Lama Bekasi": "Sentra Baru Bekasi"}},
     )
     assert report.ok

@@ -1,5 +1,6 @@
 from lumbung.catalog import selectors, services
 from lumbung.catalog.selectors import CatalogFilters
+from lumbung.core.actors import SYSTEM
 from lumbung.organisations.models import Region
 from tests.factories import InnovationFactory, UnitFactory
 
@@ -24,7 +25,7 @@ def test_visible_innovations_add_own_drafts_only(world):
 
 def test_filters_combine(world):
     services.award_add(
-        actor=None, innovation=world.published, level="top_99", year=2023, check_permission=False
+        actor=SYSTEM, innovation=world.published, level="top_99", year=2023
     )
     f = CatalogFilters.from_mapping({"award": "top_99", "award_year": "2023", "sector": "social"})
     assert names(selectors.published_innovations(f)) == ["Baris Ditebas"]

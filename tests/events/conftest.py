@@ -16,6 +16,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from lumbung.core.actors import SYSTEM
 from lumbung.events import services
 from lumbung.organisations.models import Role
 from lumbung.replication import services as replication_services
@@ -37,14 +38,13 @@ def ev(world):
     w.manager = UserFactory(username="programme_manager")
     w.partner = PartnerFactory(name="PT Mitra Peduli", slug="pt-mitra-peduli")
     w.programme = replication_services.programme_create(
-        actor=None,
+        actor=SYSTEM,
         agency=w.agency,
         name="Replikasi Baris Ditebas",
         sources=[w.published],
         start_date=dt.date(2024, 1, 1),
         coverage_target=5,
         managers=[w.manager],
-        check_permission=False,
     )
     w.starts = timezone.now() + dt.timedelta(days=7)
     w.event = services.event_create(
@@ -75,11 +75,10 @@ def ev(world):
 
 def register(event, invitation, *names: str, actor=None):
     return services.registrations_create(
-        actor=actor,
+        actor=SYSTEM,
         event=event,
         invitation=invitation,
         attendees=[{"name": n} for n in names],
-        check_permission=False,
     )
 
 

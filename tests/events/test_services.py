@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.utils import timezone
 
+from lumbung.core.actors import SYSTEM
 from lumbung.core.models import AuditEntry
 from lumbung.events import services
 from lumbung.events.models import Event, Intent, Registration
@@ -475,7 +476,7 @@ def test_if_the_project_cannot_start_no_commitment_stays(ev, monkeypatch):
             raise ValidationError({"source": "Gagal membuat proyek"})
         return real_start(**kwargs)
 
-    monkeypatch.setattr(replication_services, "project_start", failing_start)
+    monkeypatch.setattr(replication_services, "project_start_unchecked", failing_start)
     with pytest.raises(ValidationError) as exc:
         services.intents_record(
             actor=ev.sibling_officer,
@@ -506,7 +507,7 @@ def test_a_failure_creating_the_commitment_keeps_no_project(ev, monkeypatch):
     def failing_commitment(**kwargs):
         raise RuntimeError("database hiccup")
 
-    monkeypatch.setattr(replication_services, "commitment_create", failing_commitment)
+    monkeypatch.setattr(replication_services, "commitment_create_unchecked", failing_commitment)
     with pytest.raises(RuntimeError):
         services.intent_record(
             actor=ev.sibling_officer,
@@ -522,11 +523,10 @@ def test_a_failure_creating_the_commitment_keeps_no_project(ev, monkeypatch):
 
 def test_a_running_project_is_linked_not_duplicated(ev):
     project = replication_services.project_start(
-        actor=None,
+        actor=SYSTEM,
         source=ev.published,
         adopting_unit=ev.sibling_unit,
         declared_form="adoption",
-        check_permission=False,
     )
     intent = services.intent_record(
         actor=ev.sibling_officer,

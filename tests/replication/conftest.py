@@ -12,6 +12,7 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from lumbung.core.actors import SYSTEM
 from lumbung.organisations.models import Role
 from lumbung.replication import services
 from lumbung.replication.models import DocumentKind, Stage
@@ -28,19 +29,18 @@ def pdf(name: str = "dokumen.pdf") -> SimpleUploadedFile:
 
 def add_doc(project, kind: str, actor=None):
     return services.project_document_add(
-        actor=actor,
+        actor=actor or SYSTEM,
         project=project,
         kind=kind,
         title=str(kind),
         upload=pdf(),
-        check_permission=False,
     )
 
 
 def move(project, to_stage: str, actor=None, note: str = ""):
     project.refresh_from_db()
     return services.project_transition(
-        actor=actor, project=project, to_stage=to_stage, note=note, check_permission=False
+        actor=actor or SYSTEM, project=project, to_stage=to_stage, note=note
     )
 
 
@@ -102,7 +102,7 @@ def rep(world):
     w.manager = UserFactory(username="programme_manager")
     w.third_unit = UnitFactory(agency=w.other_agency, name="UPT Rehabilitasi Kota Contoh")
     w.programme = services.programme_create(
-        actor=None,
+        actor=SYSTEM,
         agency=w.agency,
         name="Replikasi Baris Ditebas",
         sources=[w.source],
@@ -112,7 +112,6 @@ def rep(world):
         facilitator_agency=w.panrb,
         managers=[w.manager],
         targets=[w.other_unit, w.third_unit],
-        check_permission=False,
     )
     w.project = services.project_start(
         actor=w.other_officer,

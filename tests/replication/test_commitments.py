@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import connection
 
+from lumbung.core.actors import SYSTEM
 from lumbung.notifications.models import Notification
 from lumbung.organisations.models import Role
 from lumbung.replication import selectors, services
@@ -109,11 +110,10 @@ class TestCommitments:
         assert "due_date" in exc.value.message_dict
         with pytest.raises(ValidationError) as exc:
             services.commitment_create(
-                actor=None,
+                actor=SYSTEM,
                 owner_unit=rep.other_unit,
                 description=" ",
                 due_date="2024-01-01",
-                check_permission=False,
             )
         assert "description" in exc.value.message_dict
 
@@ -138,7 +138,7 @@ class TestCommitments:
 
     def test_an_event_style_commitment_without_project(self, rep):
         c = services.commitment_create(
-            actor=rep.agency_facilitator,
+            actor=SYSTEM,
             owner_unit=rep.third_unit,
             description="Mengadaptasi SWP",
             due_date="2024-06-30",
@@ -147,7 +147,6 @@ class TestCommitments:
             origin_ref="17",
             origin_label="Pembelajaran replikasi Temanggung",
             origin_url="/events/17/",
-            check_permission=False,
         )
         assert (c.origin, c.origin_ref, c.project) == ("event", "17", None)
         rows = {r.unit: r.state for r in selectors.programme_unit_states(rep.programme)}
@@ -160,11 +159,10 @@ class TestCommitments:
         done = _commit(rep, dt.date(2000, 1, 2))
         services.commitment_update(actor=rep.other_officer, commitment=done, status="done")
         elsewhere = services.commitment_create(
-            actor=None,
+            actor=SYSTEM,
             owner_unit=rep.sibling_unit,
             description="Tidak terkait",
             due_date="2000-01-01",
-            check_permission=False,
         )
         for follower in (rep.named_facilitator, rep.agency_facilitator, rep.manager):
             assert list(selectors.overdue_for_followers(follower)) == [late], follower

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from lumbung.catalog import selectors as catalog_selectors
 from lumbung.catalog.models import Innovation
 from lumbung.core import audit
+from lumbung.core.actors import SYSTEM
 from lumbung.replication import services
 from lumbung.replication.models import Stage
 
@@ -48,11 +49,10 @@ def test_a_replica_of_a_replica_is_generation_two_across_agencies(rep):
     third_agency = AgencyFactory(name="Pemerintah Kabupaten Lain", slug="kab-lain", kind="regency")
     third_unit = UnitFactory(agency=third_agency, name="Dinas Sosial Kabupaten Lain")
     second_project = services.project_start(
-        actor=None,
+        actor=SYSTEM,
         source=first,
         adopting_unit=third_unit,
         declared_form="modification",
-        check_permission=False,
     )
     advance(second_project, Stage.IMPLEMENTATION)
     second = second_project.replica
@@ -126,12 +126,11 @@ def test_changing_the_declared_form_updates_the_replica(rep):
 def test_a_programme_project_must_replicate_a_programme_source(rep):
     with pytest.raises(ValidationError) as exc:
         services.project_start(
-            actor=None,
+            actor=SYSTEM,
             source=rep.other_published,
             adopting_unit=rep.sibling_unit,
             declared_form="adoption",
             programme=rep.programme,
-            check_permission=False,
         )
     assert "source" in exc.value.message_dict
 

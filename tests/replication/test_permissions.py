@@ -13,8 +13,8 @@ import json
 import pytest
 from django.test import Client
 from django.urls import reverse
+from lumbung.core.policies import can
 
-from lumbung.core.permissions import can
 from lumbung.replication import selectors
 from lumbung.replication.models import DocumentKind, Stage
 
@@ -260,8 +260,8 @@ def test_facilitator_and_manager_roles_held_in_a_unit_act_for_their_agency(rep):
 
     dg_manager = UserFactory(username="dg_manager")
     grant(dg_manager, Role.PROGRAMME_MANAGER, unit=rep.unit)  # in a unit of Kemensos
-    assert can(dg_manager, "programme.create", rep.agency)
-    assert not can(dg_manager, "programme.create", rep.other_agency)
+    assert can(dg_manager, "agency.create_programme", rep.agency)
+    assert not can(dg_manager, "agency.create_programme", rep.other_agency)
     assert can(dg_manager, "programme.change", rep.programme)
     assert can(dg_manager, "project.change", rep.project)
     assert rep.programme in selectors.programmes_for(dg_manager)

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from lumbung.core.actors import SYSTEM
 from lumbung.replication import selectors, services
 from lumbung.replication.models import DocumentKind, Stage, Transition
 
@@ -98,12 +99,11 @@ def test_unit_states(rep):
     assert rows[rep.other_unit].state == "preparing"
     assert rows[rep.third_unit].state == "not_started"
     services.commitment_create(
-        actor=None,
+        actor=SYSTEM,
         owner_unit=rep.third_unit,
         description="Akan mereplikasi",
         due_date="2024-05-01",
         programme=rep.programme,
-        check_permission=False,
     )
     rows = {r.unit: r for r in selectors.programme_unit_states(rep.programme)}
     assert rows[rep.third_unit].state == "committed"
@@ -135,11 +135,10 @@ def test_unit_states(rep):
 def test_a_stopped_project_does_not_hide_a_running_one(rep):
     move(rep.project, Stage.STOPPED, note="Ganti pendekatan")
     again = services.project_start(
-        actor=None,
+        actor=SYSTEM,
         source=rep.source,
         adopting_unit=rep.other_unit,
-        declared_form="adoption",
-        check_permission=False,  # started outside the programme: still counted
+        declared_form="adoption"
     )
     rows = {r.unit: r for r in selectors.programme_unit_states(rep.programme)}
     assert rows[rep.other_unit].state == "preparing" and rows[rep.other_unit].project == again
@@ -162,12 +161,11 @@ def test_coverage_over_time_follows_the_transition_history(rep):
     advance(rep.project, Stage.IMPLEMENTATION)
     _at(rep.project, dt.datetime(2024, 3, 20, tzinfo=tz))
     second = services.project_start(
-        actor=None,
+        actor=SYSTEM,
         source=rep.source,
         adopting_unit=rep.third_unit,
         declared_form="adoption",
         programme=rep.programme,
-        check_permission=False,
     )
     Transition.objects.filter(project=second).update(created_at=dt.datetime(2024, 3, 1, tzinfo=tz))
     advance(second, Stage.IMPLEMENTATION)

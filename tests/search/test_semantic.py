@@ -174,7 +174,7 @@ def _csv(*names: str) -> bytes:
 
 
 def test_an_import_embeds_in_one_batch(semantic_on, embed_calls):
-    report = import_innovations(_csv("Satu", "Dua", "Tiga"), check_permission=False, publish=True)
+    report = import_innovations(_csv("Satu", "Dua", "Tiga"), publish=True)
     assert report.written and report.created == 3
     assert [len(call) for call in embed_calls] == [3]  # one batch, after the rows, not 3 calls
     for innovation in Innovation.objects.all():

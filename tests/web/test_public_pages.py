@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from lumbung.catalog import services
 from lumbung.catalog.models import Innovation
+from lumbung.core.actors import SYSTEM
 from tests.factories import InnovationFactory, UnitFactory
 
 from .conftest import assert_accessible_markup, text_of
@@ -59,7 +60,7 @@ def test_catalog_bad_parameters_are_ignored_not_fatal(client, world):
 
 def test_catalog_filters_by_award_and_year(client, world):
     services.award_add(
-        actor=None, innovation=world.published, level="top_99", year=2023, check_permission=False
+        actor=SYSTEM, innovation=world.published, level="top_99", year=2023
     )
     html = client.get("/inovasi/", {"award": "top_99", "award_year": "2023"}).content.decode()
     assert "Baris Ditebas" in html and "Layanan Kota Contoh" not in html
@@ -92,7 +93,7 @@ def _many_published(n: int, unit) -> None:
             unit=unit, name=f"Inovasi Massal {i:03d}", publication_state="published"
         )
         services.award_add(
-            actor=None, innovation=innovation, level="top_99", year=2020, check_permission=False
+            actor=SYSTEM, innovation=innovation, level="top_99", year=2020
         )
         innovation.sdgs.set([1, 3])
 
@@ -117,7 +118,7 @@ def test_catalog_query_count_does_not_grow_with_page_size(client, settings, db):
 def test_innovation_page_for_anonymous(client, world):
     innovation = world.published
     services.award_add(
-        actor=None, innovation=innovation, level="top_99", year=2023, check_permission=False
+        actor=SYSTEM, innovation=innovation, level="top_99", year=2023
     )
     Innovation.objects.filter(pk=innovation.pk).update(
         core_components="Instruktur barista\nKafe latihan",

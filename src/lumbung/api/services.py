@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,7 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lumbung.core import audit
-from lumbung.core.permissions import require
+from lumbung.core.actors import ActorLike
+from lumbung.core.policies import require
+from lumbung.organisations.models import User
 
 from .models import ApiToken
 
@@ -34,12 +35,9 @@ def _new_key() -> str:
 
 
 @transaction.atomic
-def token_create(
-    *, actor: Any, user: Any, name: str, check_permission: bool = True
-) -> tuple[ApiToken, str]:
+def token_create(*, actor: ActorLike, user: User, name: str) -> tuple[ApiToken, str]:
     """Make a token for ``user``; returns the token and its key (which is not stored)."""
-    if check_permission:
-        require(actor, "apitoken.manage", user)
+    require(actor, "apitoken.manage", ApiToken(user=user))
     name = (name or "").strip()
     if not name:
         raise ValidationError({"name": _("The name is required.")})
@@ -61,10 +59,9 @@ def token_create(
 
 
 @transaction.atomic
-def token_revoke(*, actor: Any, token: ApiToken, check_permission: bool = True) -> ApiToken:
+def token_revoke(*, actor: ActorLike, token: ApiToken) -> ApiToken:
     token = ApiToken.objects.select_for_update().select_related("user").get(pk=token.pk)
-    if check_permission:
-        require(actor, "apitoken.manage", token.user)
+    require(actor, "apitoken.manage", token)
     if token.revoked_at is not None:
         raise ValidationError(_("This token is already revoked."))
     token.revoked_at = timezone.now()
@@ -78,7 +75,7 @@ def token_revoke(*, actor: Any, token: ApiToken, check_permission: bool = True) 
     return token
 
 
-def token_user(raw_key: str) -> Any | None:
+def token_user(raw_key: str) -> User | None:
     """The active person a key belongs to, or None for an unknown, revoked or malformed key.
 
     Notes when the token was last used (at most once a minute per token).

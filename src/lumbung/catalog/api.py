@@ -19,7 +19,7 @@ from ninja.files import UploadedFile
 from lumbung.api.auth import READ_AUTH, current_user, optional_auth_openapi
 from lumbung.api.errors import error_responses
 from lumbung.api.schemas import PageParams, page_of, paginate
-from lumbung.core.permissions import can
+from lumbung.core.policies import can
 from lumbung.organisations.models import Unit
 
 from . import selectors, services

@@ -8,4 +8,4 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Innovation catalog")
 
     def ready(self) -> None:
-        from . import rules  # noqa: F401  (registers the permission rules)
+        from . import policies  # noqa: F401  (registers the policies)

@@ -6,16 +6,17 @@ whose ``ValidationError``s are mapped back onto the form with :func:`add_service
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from lumbung.organisations.models import Agency, Region, Unit
+from lumbung.organisations.selectors import in_tree_order
 
 from .models import SDG, Award, Evidence, Innovation, Sector
 from .selectors import SORTS
@@ -84,9 +85,10 @@ class CatalogFilterForm(forms.Form):
         if chosen_agency:
             units = [
                 (str(pk), name)
-                for pk, name in Unit.objects.filter(agency__slug=chosen_agency)
-                .order_by("path")
-                .values_list("pk", "name")
+                for pk, name in in_tree_order(
+                    Unit.objects.filter(agency__slug=chosen_agency),
+                    agency=Agency.objects.filter(slug=chosen_agency).first(),
+                ).values_list("pk", "name")
             ]
         self.fields["unit"].choices = anything + units
         if not units:
@@ -258,16 +260,15 @@ class InnovationCreateForm(forms.Form):
         label=_("Summary"), required=False, widget=forms.Textarea(attrs=_TEXTAREA)
     )
 
-    def __init__(self, *args: Any, units: Iterable[Unit] = (), **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, units: QuerySet[Unit] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        ids = [u.pk for u in units]
-        self.fields["unit"].queryset = (
-            Unit.objects.filter(pk__in=ids)
-            .select_related("agency")
-            .order_by("agency__name", "path")
-        )
-        if len(ids) == 1:
-            self.fields["unit"].initial = ids[0]
+        choices = (units if units is not None else Unit.objects.none()).select_related("agency")
+        self.fields["unit"].queryset = choices.order_by("agency__name", "name")
+        only = list(choices.values_list("pk", flat=True)[:2])
+        if len(only) == 1:
+            self.fields["unit"].initial = only[0]
 
     def service_data(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k != "unit"}

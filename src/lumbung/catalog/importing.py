@@ -12,9 +12,9 @@ An exception (or Ctrl-C) half-way through the writing rolls everything back. Re-
 same file creates nothing new: an innovation is matched by agency + unit + name and, when it is
 already there, left unchanged.
 
-The function :func:`import_innovations` is used by ``lumbung import innovations`` (a system
-import: ``actor=None, check_permission=False``) and can serve a web upload page later (pass the
-signed-in user as actor and keep the permission checks).
+The function :func:`import_innovations` is used by ``lumbung import innovations`` (acting as the
+system, which may write anything) and can serve a web upload page (the signed-in person as actor:
+every write is then checked against their rights, and one refused row refuses the import).
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from lumbung.core.actors import SYSTEM, ActorLike
 from lumbung.organisations import services as org_services
 from lumbung.organisations.models import Agency, Region, Unit
 
@@ -755,9 +756,8 @@ def check_rows(
 
 # --- writing ------------------------------------------------------------------------------------
 class _Writer:
-    def __init__(self, *, actor: Any, check_permission: bool, publish: bool, report: ImportReport):
+    def __init__(self, *, actor: ActorLike, publish: bool, report: ImportReport):
         self.actor = actor
-        self.check_permission = check_permission
         self.publish = publish
         self.report = report
         self.agencies: dict[str, Agency] = {}
@@ -789,7 +789,6 @@ class _Writer:
                     kind=row.agency_kind,
                     region=region,
                     short_name=_short_name(row.agency),
-                    check_permission=self.check_permission,
                 )
                 self.report.agencies_created.append(agency.name)
             self.agencies[key] = agency
@@ -807,7 +806,6 @@ class _Writer:
                     name=name,
                     kind=Unit.Kind.OTHER if general else guess_unit_kind(name),
                     short_name=GENERAL_UNIT_SHORT_NAME if general else "",
-                    check_permission=self.check_permission,
                 )
                 self.report.units_created.append(f"{agency.name} / {unit.name}")
             self.units[key] = unit
@@ -839,7 +837,7 @@ class _Writer:
             self.report.existing += 1
             return
         innovation = catalog_services.innovation_create(
-            actor=self.actor, unit=unit, data=row.data, check_permission=self.check_permission
+            actor=self.actor, unit=unit, data=row.data
         )
         self.report.created += 1
         if row.award_label:
@@ -850,21 +848,17 @@ class _Writer:
                 year=row.award_year,
                 competition=_award_competition(row.award_level, row.award_label),
                 label=row.award_label,
-                check_permission=self.check_permission,
             )
             self.report.awards_created += 1
         if self.publish:
-            catalog_services.innovation_publish(
-                actor=self.actor, innovation=innovation, check_permission=self.check_permission
-            )
+            catalog_services.innovation_publish(actor=self.actor, innovation=innovation)
             self.report.published += 1
 
 
 def import_innovations(
     source: str | os.PathLike[str] | IO[bytes] | bytes,
     *,
-    actor: Any = None,
-    check_permission: bool = True,
+    actor: ActorLike = SYSTEM,
     valid_only: bool = False,
     publish: bool = False,
     filename: str = "",
@@ -893,7 +887,7 @@ def import_innovations(
     if report.file_rejected or not rows or (report.problems and not valid_only):
         return report
 
-    writer = _Writer(actor=actor, check_permission=check_permission, publish=publish, report=report)
+    writer = _Writer(actor=actor, publish=publish, report=report)
     try:
         # bulk: listeners (e.g. semantic vectors) may batch their work; it ends in the transaction
         with transaction.atomic(), hooks.bulk():

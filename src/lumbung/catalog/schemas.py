@@ -13,7 +13,7 @@ from pydantic import BeforeValidator, ConfigDict, create_model
 
 from lumbung.api.auth import current_user
 from lumbung.api.schemas import MAX_ID, Id, RegionRef, text
-from lumbung.core.permissions import can
+from lumbung.core.policies import can
 
 from .models import Award, Evidence, Innovation
 from .selectors import SORTS

@@ -5,20 +5,32 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from lumbung.core import audit
+from lumbung.core.actors import ActorLike, as_actor, in_own_roles
 from lumbung.core.models import AuditEntry
-from lumbung.organisations.access import INTERNAL_READ_ROLES, access_for
-from lumbung.organisations.models import Agency, Role, Unit
+from lumbung.core.params import MAX_ID, bounded_int
+from lumbung.organisations.models import Agency, Unit
+from lumbung.organisations.selectors import in_tree_order
 
 from .models import Award, Innovation
+from .policies import innovations as policy
 
 SORTS: dict[str, tuple[str, ...]] = {
     "name": ("name", "id"),
     "newest": ("-published_at", "-id"),
     "start_year": ("-start_year", "name", "id"),
     "agency": ("agency__name", "name", "id"),
+}
+
+
+#: The catalog's whole-number filters and the values they may take (as the API's schema).
+INT_RANGES: dict[str, tuple[int, int]] = {
+    "unit": (1, MAX_ID),
+    "award_year": (1900, 2100),
+    "sdg": (1, 17),
 }
 
 
@@ -40,17 +52,18 @@ class CatalogFilters:
 
     @classmethod
     def from_mapping(cls, data: Any) -> CatalogFilters:
-        """Build from query parameters; values that cannot be parsed are dropped, not fatal."""
+        """Build from query parameters; values that cannot be parsed are dropped, not fatal, and
+        so are whole numbers outside ``INT_RANGES`` (a huge id would overflow the database's
+        integers and answer 500; a negative id or an SDG 99 can never match anyway)."""
         kwargs: dict[str, Any] = {}
         for f in fields(cls):
             raw = data.get(f.name)
             if raw in (None, ""):
                 continue
-            if f.name in {"unit", "award_year", "sdg"}:
-                try:
-                    kwargs[f.name] = int(raw)
-                except (TypeError, ValueError):
-                    continue
+            if f.name in INT_RANGES:
+                value = bounded_int(raw, *INT_RANGES[f.name])
+                if value is not None:
+                    kwargs[f.name] = value
             else:
                 kwargs[f.name] = str(raw).strip()[:200]
         if kwargs.get("sort") not in SORTS:
@@ -124,19 +137,9 @@ def published_innovations(filters: CatalogFilters | None = None) -> QuerySet[Inn
     return apply_filters(qs, filters or CatalogFilters())
 
 
-def visible_q(user: Any) -> Q:
-    """Which innovations this person may read: published ones plus their own agency's or unit's."""
-    access = access_for(user)
-    if access.is_platform_admin:
-        return Q()
-    q = Q(publication_state=Innovation.State.PUBLISHED)
-    agency_ids = access.agency_ids(*INTERNAL_READ_ROLES)
-    if agency_ids:
-        q |= Q(agency_id__in=agency_ids)
-    unit_ids = access.unit_ids(Role.UNIT_OFFICER, Role.VIEWER, Role.AGENCY_ADMIN)
-    if unit_ids:
-        q |= Q(unit_id__in=unit_ids)
-    return q
+def visible_q(actor: ActorLike) -> Q:
+    """Which innovations this person may read (the innovation policy's ``view``)."""
+    return policy.condition(actor, "view").to_q(Innovation)
 
 
 def visible_innovations(
@@ -148,28 +151,18 @@ def visible_innovations(
     return apply_filters(qs, filters or CatalogFilters())
 
 
-def workspace_innovations(user: Any) -> QuerySet[Innovation]:
-    """Innovations this person works on: of their units, or their agencies as admin/viewer."""
-    access = access_for(user)
-    if not access.is_authenticated:
-        return Innovation.objects.none()
-    q = Q(pk__in=[])
-    agency_ids = access.agency_ids(*INTERNAL_READ_ROLES)
-    if agency_ids:
-        q |= Q(agency_id__in=agency_ids)
-    unit_ids = access.unit_ids(Role.UNIT_OFFICER, Role.VIEWER, Role.AGENCY_ADMIN)
-    if unit_ids:
-        q |= Q(unit_id__in=unit_ids)
-    return _base().filter(q).order_by("-updated_at", "-id")
+def workspace_innovations(actor: ActorLike) -> QuerySet[Innovation]:
+    """Innovations this person works on: of their units, or their agencies (by their roles,
+    not by a platform admin's reach over everything)."""
+    return policy.filter(in_own_roles(as_actor(actor)), "view_internal", _base()).order_by(
+        "-updated_at", "-id"
+    )
 
 
-def review_queue(user: Any) -> QuerySet[Innovation]:
+def review_queue(actor: ActorLike) -> QuerySet[Innovation]:
     """Submitted innovations waiting for this person's review (as agency admin)."""
-    access = access_for(user)
     qs = _base().filter(publication_state=Innovation.State.SUBMITTED)
-    if access.is_platform_admin:
-        return qs.order_by("updated_at")
-    return qs.filter(agency_id__in=access.agency_ids(Role.AGENCY_ADMIN)).order_by("updated_at")
+    return policy.filter(actor, "review", qs).order_by("updated_at")
 
 
 def innovation_detail(slug: str) -> Innovation | None:
@@ -234,14 +227,17 @@ def agencies_with_counts() -> QuerySet[Agency]:
 
 
 def units_with_counts(agency: Agency) -> QuerySet[Unit]:
-    return (
+    """The agency's units depth first, each with its number of published innovations."""
+    published = (
+        Innovation.objects.filter(unit=OuterRef("pk"), publication_state=Innovation.State.PUBLISHED)
+        .order_by()
+        .values("unit")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return in_tree_order(
         Unit.objects.filter(agency=agency)
         .select_related("region")
-        .annotate(
-            published_count=Count(
-                "innovations",
-                filter=Q(innovations__publication_state=Innovation.State.PUBLISHED),
-            )
-        )
-        .order_by("path")
+        .annotate(published_count=Coalesce(Subquery(published), 0)),
+        agency=agency,
     )

@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lumbung.core import audit
-from lumbung.core.permissions import require
+from lumbung.core.actors import ActorLike, user_of
+from lumbung.core.policies import require
 from lumbung.organisations.models import Unit
 from lumbung.organisations.services import unique_slug
 
@@ -128,21 +129,22 @@ def _validate(innovation: Innovation) -> None:
 
 
 @transaction.atomic
-def innovation_create(
-    *,
-    actor: Any,
-    unit: Unit,
-    data: Mapping[str, Any],
-    check_permission: bool = True,
+def innovation_create(*, actor: ActorLike, unit: Unit, data: Mapping[str, Any]) -> Innovation:
+    require(actor, "innovation.create", Innovation(unit=unit, agency_id=unit.agency_id))
+    return innovation_create_unchecked(actor=actor, unit=unit, data=data)
+
+
+def innovation_create_unchecked(
+    *, actor: ActorLike, unit: Unit, data: Mapping[str, Any]
 ) -> Innovation:
-    if check_permission:
-        require(actor, "innovation.create", unit)
+    """The work of :func:`innovation_create` without its check: a step of a service that has
+    checked for itself (replication creates a project's replica for the adopting unit)."""
     if not str(data.get("name") or "").strip():
         raise ValidationError({"name": _("The name is required.")})
     innovation = Innovation(unit=unit, agency_id=unit.agency_id)
     _apply_profile(innovation, data)
     innovation.slug = unique_slug(Innovation, innovation.acronym or innovation.name, max_length=220)
-    innovation.created_by = actor if getattr(actor, "is_authenticated", False) else None
+    innovation.created_by = user_of(actor)
     _validate(innovation)
     innovation.save()
     _set_sdgs(innovation, data.get("sdgs"))
@@ -158,7 +160,7 @@ def innovation_create(
 
 
 @transaction.atomic
-def innovation_update(*, actor: Any, innovation: Innovation, data: Mapping[str, Any]) -> Innovation:
+def innovation_update(*, actor: ActorLike, innovation: Innovation, data: Mapping[str, Any]) -> Innovation:
     innovation = Innovation.objects.select_for_update().get(pk=innovation.pk)
     require(actor, "innovation.change", innovation)
     before = audit.snapshot(innovation, AUDITED_FIELDS)
@@ -178,7 +180,7 @@ def innovation_update(*, actor: Any, innovation: Innovation, data: Mapping[str, 
 
 
 def _transition(
-    innovation: Innovation, *, actor: Any, to: str, action: str, note: str = ""
+    innovation: Innovation, *, actor: ActorLike, to: str, action: str, note: str = ""
 ) -> Innovation:
     before = innovation.publication_state
     innovation.publication_state = to
@@ -203,7 +205,7 @@ def _transition(
 
 
 @transaction.atomic
-def innovation_submit(*, actor: Any, innovation: Innovation) -> Innovation:
+def innovation_submit(*, actor: ActorLike, innovation: Innovation) -> Innovation:
     innovation = Innovation.objects.select_for_update().get(pk=innovation.pk)
     if innovation.publication_state not in {Innovation.State.DRAFT, Innovation.State.RETURNED}:
         require(actor, "innovation.change", innovation)
@@ -225,12 +227,9 @@ def innovation_submit(*, actor: Any, innovation: Innovation) -> Innovation:
 
 
 @transaction.atomic
-def innovation_publish(
-    *, actor: Any, innovation: Innovation, check_permission: bool = True
-) -> Innovation:
+def innovation_publish(*, actor: ActorLike, innovation: Innovation) -> Innovation:
     innovation = Innovation.objects.select_for_update().get(pk=innovation.pk)
-    if check_permission:
-        require(actor, "innovation.review", innovation)
+    require(actor, "innovation.review", innovation)
     if innovation.publication_state == Innovation.State.PUBLISHED:
         raise ValidationError(_("This innovation is already published."))
     return _transition(
@@ -239,7 +238,7 @@ def innovation_publish(
 
 
 @transaction.atomic
-def innovation_return(*, actor: Any, innovation: Innovation, reason: str) -> Innovation:
+def innovation_return(*, actor: ActorLike, innovation: Innovation, reason: str) -> Innovation:
     innovation = Innovation.objects.select_for_update().get(pk=innovation.pk)
     require(actor, "innovation.review", innovation)
     reason = (reason or "").strip()
@@ -258,7 +257,7 @@ def innovation_return(*, actor: Any, innovation: Innovation, reason: str) -> Inn
 
 @transaction.atomic
 def innovation_set_status(
-    *, actor: Any, innovation: Innovation, status: str, date: dt.date, reason: str = ""
+    *, actor: ActorLike, innovation: Innovation, status: str, date: dt.date, reason: str = ""
 ) -> StatusChange:
     innovation = Innovation.objects.select_for_update().get(pk=innovation.pk)
     require(actor, "innovation.change", innovation)
@@ -281,7 +280,7 @@ def innovation_set_status(
         status=status,
         date=date,
         reason=reason,
-        changed_by=actor if getattr(actor, "is_authenticated", False) else None,
+        changed_by=user_of(actor),
     )
     audit.record(
         actor=actor,
@@ -299,7 +298,7 @@ def innovation_set_status(
 @transaction.atomic
 def evidence_add(
     *,
-    actor: Any,
+    actor: ActorLike,
     innovation: Innovation,
     kind: str,
     title: str,
@@ -323,7 +322,7 @@ def evidence_add(
         title=title[:200],
         content_type=content_type,
         size=upload.size or 0,
-        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        uploaded_by=user_of(actor),
     )
     evidence.file.save(upload.name, upload, save=False)
     try:
@@ -341,7 +340,7 @@ def evidence_add(
 
 
 @transaction.atomic
-def evidence_remove(*, actor: Any, evidence: Evidence) -> None:
+def evidence_remove(*, actor: ActorLike, evidence: Evidence) -> None:
     require(actor, "innovation.change", evidence.innovation)
     audit.record(
         actor=actor,
@@ -358,16 +357,14 @@ def evidence_remove(*, actor: Any, evidence: Evidence) -> None:
 @transaction.atomic
 def award_add(
     *,
-    actor: Any,
+    actor: ActorLike,
     innovation: Innovation,
     level: str,
     year: int | None,
     competition: str = "KIPP",
     label: str = "",
-    check_permission: bool = True,
 ) -> Award:
-    if check_permission:
-        require(actor, "innovation.change", innovation)
+    require(actor, "innovation.change", innovation)
     if level not in Award.Level.values:
         raise ValidationError({"level": _("Unknown award level.")})
     if year is not None and not (2000 <= int(year) <= timezone.localdate().year):
@@ -389,7 +386,7 @@ def award_add(
 
 
 @transaction.atomic
-def award_remove(*, actor: Any, award: Award) -> None:
+def award_remove(*, actor: ActorLike, award: Award) -> None:
     require(actor, "innovation.change", award.innovation)
     audit.record(
         actor=actor,
@@ -403,7 +400,7 @@ def award_remove(*, actor: Any, award: Award) -> None:
 
 @transaction.atomic
 def team_set(
-    *, actor: Any, innovation: Innovation, members: Iterable[Mapping[str, str]]
+    *, actor: ActorLike, innovation: Innovation, members: Iterable[Mapping[str, str]]
 ) -> list[TeamMember]:
     """Replace the team with the given members ({"name", "role_title"})."""
     require(actor, "innovation.change", innovation)
@@ -432,7 +429,7 @@ def team_set(
 
 
 @transaction.atomic
-def innovation_delete(*, actor: Any, innovation: Innovation) -> None:
+def innovation_delete(*, actor: ActorLike, innovation: Innovation) -> None:
     """Delete a draft that was never published (published records are stopped, not deleted)."""
     innovation = Innovation.objects.select_for_update().get(pk=innovation.pk)
     require(actor, "innovation.change", innovation)

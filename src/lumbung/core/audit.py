@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
+from .actors import ActorLike, user_of
 from .models import AuditEntry
 
 
@@ -43,7 +44,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 
 def record(
     *,
-    actor: Any,
+    actor: ActorLike,
     obj: models.Model,
     action: str,
     changes: dict[str, Any] | None = None,
@@ -52,7 +53,7 @@ def record(
     return AuditEntry.objects.create(
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
         object_id=str(obj.pk),
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=user_of(actor),
         action=action,
         changes=changes or {},
         note=note,

@@ -33,6 +33,7 @@ from lumbung.catalog import services as catalog_services
 from lumbung.catalog.importing import ImportReport, ProgressCallback, import_innovations
 from lumbung.catalog.models import Innovation
 from lumbung.core import audit
+from lumbung.core.actors import SYSTEM
 from lumbung.organisations import services as org_services
 from lumbung.organisations.models import Agency, Partner, Region, Role, Unit, User
 
@@ -168,13 +169,12 @@ def _load_organisations(created: dict[str, int]) -> _Organisations:
         agency = Agency.objects.filter(name__iexact=spec["name"]).first()
         if agency is None:
             agency = org_services.agency_create(
-                actor=None,
+                actor=SYSTEM,
                 name=spec["name"],
                 kind=spec["kind"],
                 short_name=spec.get("short_name", ""),
                 website=spec.get("website", ""),
                 region=_region(spec.get("region")),
-                check_permission=False,
             )
             created["agencies"] += 1
         out.agencies[spec.get("short_name") or spec["name"]] = agency
@@ -182,14 +182,13 @@ def _load_organisations(created: dict[str, int]) -> _Organisations:
             unit = Unit.objects.filter(agency=agency, name__iexact=unit_spec["name"]).first()
             if unit is None:
                 unit = org_services.unit_create(
-                    actor=None,
+                    actor=SYSTEM,
                     agency=agency,
                     name=unit_spec["name"],
                     kind=unit_spec.get("kind", Unit.Kind.OTHER),
                     short_name=unit_spec.get("short_name", ""),
                     parent=out.units[parent_key] if parent_key else None,
                     region=_region(unit_spec.get("region")),
-                    check_permission=False,
                 )
                 created["units"] += 1
             if unit.is_example != bool(unit_spec.get("is_example")):
@@ -201,14 +200,13 @@ def _load_organisations(created: dict[str, int]) -> _Organisations:
     for spec in data.get("partners", []):
         if not Partner.objects.filter(name__iexact=spec["name"]).exists():
             org_services.partner_create(
-                actor=None,
+                actor=SYSTEM,
                 name=spec["name"],
                 kind=spec["kind"],
                 region=_region(spec.get("region")),
                 description=spec.get("description", ""),
                 website=spec.get("website", ""),
                 is_example=bool(spec.get("is_example")),
-                check_permission=False,
             )
             created["partners"] += 1
     return out
@@ -226,13 +224,12 @@ def _load_catalog_facts(extras: dict[str, Any], created: dict[str, int]) -> None
         innovation = _innovation(spec["agency"], spec["innovation"])
         if not innovation.awards.filter(level=spec["level"], year=spec.get("year")).exists():
             catalog_services.award_add(
-                actor=None,
+                actor=SYSTEM,
                 innovation=innovation,
                 level=spec["level"],
                 year=spec.get("year"),
                 competition=spec.get("competition", "KIPP"),
                 label=spec.get("label", ""),
-                check_permission=False,
             )
             created["awards"] += 1
     for spec in extras.get("lineage", []):
@@ -250,7 +247,7 @@ def _load_catalog_facts(extras: dict[str, Any], created: dict[str, int]) -> None
             setattr(replica, key, value)
         replica.save(update_fields=[*wanted, "updated_at"])
         audit.record(
-            actor=None,
+            actor=SYSTEM,
             obj=replica,
             action="innovation.lineage",
             changes=audit.diff(before, audit.snapshot(replica, wanted)),
@@ -333,7 +330,7 @@ def _load_accounts(
             user.set_unusable_password()
             user.save()
             audit.record(
-                actor=None,
+                actor=SYSTEM,
                 obj=user,
                 action="user.create",
                 changes={"username": [None, user.username]},
@@ -359,12 +356,11 @@ def _load_accounts(
             agency = orgs.agencies[spec.agency]
             unit = orgs.units[spec.unit] if spec.unit else None
             org_services.membership_grant(
-                actor=None,
+                actor=SYSTEM,
                 user=user,
                 role=spec.role,
                 agency=agency,
                 unit=unit,
-                check_permission=False,
             )
             where = agency.short_name or agency.name
             if unit:
@@ -409,8 +405,7 @@ def load_demo(
         orgs = _load_organisations(created)
         report = import_innovations(
             DEMO_INNOVATIONS,
-            actor=None,
-            check_permission=False,
+            actor=SYSTEM,
             publish=True,
             unit_aliases=orgs.aliases,
             progress=progress,

@@ -20,7 +20,7 @@ from lumbung.api.auth import READ_AUTH, current_user, optional_auth_openapi
 from lumbung.api.errors import error_responses
 from lumbung.api.schemas import PageParams, page_of, paginate
 from lumbung.catalog.models import Innovation
-from lumbung.core.permissions import can, require
+from lumbung.core.policies import can, require
 from lumbung.organisations.models import Agency, Partner, Unit, User
 from lumbung.replication.models import Programme
 

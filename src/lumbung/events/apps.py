@@ -8,4 +8,4 @@ class EventsConfig(AppConfig):
     verbose_name = _("Learning events")
 
     def ready(self) -> None:
-        from . import rules  # noqa: F401  (registers the permission rules)
+        from . import policies  # noqa: F401  (registers the policies)

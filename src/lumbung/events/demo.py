@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from lumbung.catalog.models import Innovation
+from lumbung.core.actors import SYSTEM
 from lumbung.organisations.models import Agency, Partner, Unit, User
 from lumbung.replication.models import Programme, ReplicationProject, Transition
 
@@ -146,19 +147,18 @@ def _register_and_attend(
             )
             n += 1
         regs = services.registrations_create(
-            actor=None,
+            actor=SYSTEM,
             event=event,
             invitation=invitation,
             attendees=people,
             is_example=True,
-            check_permission=False,
         )
         if invitation.pk in attended:
             to_check.extend(regs)
     Registration.objects.filter(event=event).update(created_at=start - dt.timedelta(days=7))
     if to_check:
         services.attendance_check_in(
-            actor=None, event=event, registrations=to_check, check_permission=False
+            actor=SYSTEM, event=event, registrations=to_check
         )
         for i, reg in enumerate(to_check):
             Registration.objects.filter(pk=reg.pk).update(
@@ -200,7 +200,6 @@ def _intents(
                 )
             ],
             is_example=True,
-            check_permission=False,
         )
     new = list(ReplicationProject.objects.exclude(pk__in=before))
     _backdate_new_projects(new, (event.starts_at + dt.timedelta(days=1)).date())
@@ -215,7 +214,7 @@ def _swp_event(kemensos: Agency, panrb: Agency, facilitator: User | None) -> Eve
     programme = Programme.objects.filter(sources=swp).order_by("pk").first()
     start = _at(day, 8, 30)
     event = services.event_create(
-        actor=None,
+        actor=SYSTEM,
         host_unit=host,
         title=SWP_TITLE,
         title_en="Replication learning event: Sheltered Workshop Peduli",
@@ -253,11 +252,10 @@ def _swp_event(kemensos: Agency, panrb: Agency, facilitator: User | None) -> Eve
         capacity=120,
         facilitator_agency=panrb,
         facilitators=[facilitator] if facilitator else [],
-        check_permission=False,
     )
     rehsos = host.parent or _unit(kemensos, "Direktorat Jenderal Rehabilitasi Sosial")
     services.invitations_add(
-        actor=None,
+        actor=SYSTEM,
         event=event,
         under=rehsos,
         kinds=[Unit.Kind.SENTRA],
@@ -266,7 +264,6 @@ def _swp_event(kemensos: Agency, panrb: Agency, facilitator: User | None) -> Eve
             "Rumah Kinasih Blitar",
             "PT Contoh Mitra Peduli (data contoh)",
         ),
-        check_permission=False,
     )
     invitations = list(event.invitations.order_by("pk"))
     unit_invites = [i for i in invitations if i.unit_id]
@@ -304,7 +301,7 @@ def _swp_event(kemensos: Agency, panrb: Agency, facilitator: User | None) -> Eve
         ),
     ):
         services.testimonial_add(
-            actor=None,
+            actor=SYSTEM,
             event=event,
             speaker=speaker,
             group=group,
@@ -313,16 +310,14 @@ def _swp_event(kemensos: Agency, panrb: Agency, facilitator: User | None) -> Eve
             text_en=text_en,
             is_public=True,
             is_example=True,
-            check_permission=False,
         )
     services.material_add(
-        actor=None,
+        actor=SYSTEM,
         event=event,
         kind="handout",
         title="Susunan acara (contoh)",
         upload=SimpleUploadedFile("agenda.pdf", EXAMPLE_PDF, content_type="application/pdf"),
         is_public=True,
-        check_permission=False,
     )
 
     due = dt.date(2024, 6, 30)
@@ -370,7 +365,7 @@ def _baris_event(kemensos: Agency, panrb: Agency, facilitator: User | None) -> E
     programme = Programme.objects.filter(sources=baris).order_by("pk").first()
     start = _at(day, 9)
     event = services.event_create(
-        actor=None,
+        actor=SYSTEM,
         host_unit=host,
         title=BARIS_TITLE,
         title_en="Replication learning event: Baris Ditebas",
@@ -403,7 +398,6 @@ def _baris_event(kemensos: Agency, panrb: Agency, facilitator: User | None) -> E
         capacity=60,
         facilitator_agency=panrb,
         facilitators=[facilitator] if facilitator else [],
-        check_permission=False,
     )
     names = [
         "Sentra Abiyoso Cimahi",
@@ -423,18 +417,17 @@ def _baris_event(kemensos: Agency, panrb: Agency, facilitator: User | None) -> E
         if u
     ]
     services.invitations_add(
-        actor=None,
+        actor=SYSTEM,
         event=event,
         units=units,
         partners=_partners("PT Contoh Mitra Peduli (data contoh)"),
-        check_permission=False,
     )
     invitations = list(event.invitations.order_by("pk"))
     per = {i.pk: (2 if i.unit_id else 1) for i in invitations[:9]}
     came = {i.pk for i in invitations[:8]}
     _register_and_attend(event, per, came, start)
     services.testimonial_add(
-        actor=None,
+        actor=SYSTEM,
         event=event,
         speaker="Barista lulusan pelatihan (contoh)",
         group="Kafe Sentra Wyata Guna",
@@ -442,7 +435,6 @@ def _baris_event(kemensos: Agency, panrb: Agency, facilitator: User | None) -> E
         text_en="I used to doubt I could work; now I make coffee for guests. (example)",
         is_public=True,
         is_example=True,
-        check_permission=False,
     )
     _intents(
         event,
@@ -478,7 +470,7 @@ def load_events_demo() -> EventsDemoResult:
         event = make(kemensos, panrb, facilitator)
         if event is None:
             continue
-        services.event_publish(actor=None, event=event, check_permission=False)
+        services.event_publish(actor=SYSTEM, event=event)
         Event.objects.filter(pk=event.pk).update(published_at=event.ends_at + dt.timedelta(days=1))
         event.refresh_from_db()
         result.events.append(event)

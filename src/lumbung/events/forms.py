@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from lumbung.catalog.forms import add_service_errors
 from lumbung.catalog.models import Innovation
 from lumbung.organisations.models import Agency, Partner, Unit
+from lumbung.organisations.selectors import in_tree_order
 from lumbung.replication.forms import PeopleField, UnitChoiceField, find_innovation
 from lumbung.replication.models import Programme
 
@@ -203,7 +204,7 @@ class InvitationsForm(forms.Form):
 
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        units = Unit.objects.filter(agency=agency).order_by("path")
+        units = in_tree_order(Unit.objects.filter(agency=agency), agency=agency)
         self.fields["under"].queryset = units
         self.fields["units"].queryset = units
         self.fields["partners"].queryset = Partner.objects.order_by("name")

@@ -10,12 +10,15 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from lumbung.catalog.models import Innovation
-from lumbung.organisations.access import access_for
-from lumbung.organisations.models import Role, Unit
-from lumbung.replication.models import Commitment, Programme
+from lumbung.core.actors import ActorLike, as_actor, in_own_roles
+from lumbung.organisations.models import Unit
+from lumbung.organisations.policies import units as unit_policy
+from lumbung.replication.models import Commitment, Programme, ProgrammeParticipant
 
 from .models import Event, Intent, Invitation, Material, Registration, Testimonial
-from .rules import manages_event
+from .policies import events as event_policy
+from .policies import invitations as invitation_policy
+from .policies import record_intent as record_intent_policy
 
 
 def _base() -> QuerySet[Event]:
@@ -55,50 +58,18 @@ def published_events(when: str = "") -> QuerySet[Event]:
     return by_time(_base().filter(publication_state=Event.State.PUBLISHED), when)
 
 
-def event_visible_q(user: Any) -> Q:
-    """Events this person may see: published ones, and those they manage, host or are
-    invited to (the rules in ``rules.py`` decide for one event; this is the list's filter)."""
-    q = Q(publication_state=Event.State.PUBLISHED)
-    access = access_for(user)
-    if not access.is_authenticated:
-        return q
-    if access.is_platform_admin:
-        return Q()
-    return q | events_involving_q(user)
+def event_visible_q(actor: ActorLike) -> Q:
+    """Events this person may see (the event policy's ``view``)."""
+    return event_policy.condition(actor, "view").to_q(Event)
 
 
-def events_involving_q(user: Any) -> Q:
-    """Events the person has work in: managing, facilitating, hosting or invited."""
-    access = access_for(user)
-    if not access.is_authenticated:
-        return Q(pk__in=[])
-    if access.is_platform_admin:
-        return Q()
-    units = access.unit_ids(Role.UNIT_OFFICER, Role.VIEWER)
-    admin_agencies = access.agency_ids(Role.AGENCY_ADMIN, Role.VIEWER, Role.PROGRAMME_MANAGER)
-    q = Q(facilitators__id=user.pk) | Q(programme__managers__id=user.pk)
-    q |= Q(programme__facilitators__id=user.pk)
-    facilitating = access.agency_ids(Role.FACILITATOR)
-    if facilitating:
-        q |= Q(facilitator_agency_id__in=facilitating)
-        q |= Q(programme__facilitator_agency_id__in=facilitating)
-    managing = access.agency_ids(Role.PROGRAMME_MANAGER)
-    if managing:
-        q |= Q(programme__agency_id__in=managing)
-    if units:
-        q |= Q(host_unit_id__in=units) | Q(invitations__unit_id__in=units)
-    if admin_agencies:
-        q |= Q(host_agency_id__in=admin_agencies)
-        q |= Q(invitations__unit__agency_id__in=admin_agencies)
-    return Q(pk__in=Event.objects.filter(q).values("pk"))
+def visible_events(actor: ActorLike, *, when: str = "") -> QuerySet[Event]:
+    return by_time(event_policy.filter(actor, "view", _base()), when)
 
 
-def visible_events(user: Any, *, when: str = "") -> QuerySet[Event]:
-    return by_time(_base().filter(event_visible_q(user)), when)
-
-
-def my_events(user: Any, when: str = "") -> QuerySet[Event]:
-    return by_time(_base().filter(events_involving_q(user)), when)
+def my_events(actor: ActorLike, when: str = "") -> QuerySet[Event]:
+    """Events the person has work in: managing, hosting, invited, following the programme."""
+    return by_time(event_policy.filter(in_own_roles(as_actor(actor)), "involved", _base()), when)
 
 
 def invitations(event: Event) -> QuerySet[Invitation]:
@@ -116,7 +87,7 @@ def invitations(event: Event) -> QuerySet[Invitation]:
                 ),
             ),
         )
-        .order_by("partner__name", "unit__agency__name", "unit__path", "pk")
+        .order_by("partner__name", "unit__agency__name", "unit__name", "pk")
     )
 
 
@@ -152,24 +123,18 @@ def registration_counts(event: Event) -> dict[str, int]:
     }
 
 
-def invitations_acted_for(user: Any, event: Event) -> list[Invitation]:
+def invitations_acted_for(actor: ActorLike, event: Event) -> list[Invitation]:
     """The invitations whose people this person may register (managers: all)."""
-    from lumbung.core.permissions import can
-
     qs = event.invitations.select_related("unit", "unit__agency", "partner").order_by(
         "unit__name", "partner__name"
     )
-    if manages_event(user, event):
-        return list(qs)
-    return [i for i in qs.filter(unit__isnull=False) if can(user, "event.register", (event, i))]
+    return list(invitation_policy.filter(actor, "register", qs))
 
 
-def units_for_intents(user: Any, event: Event) -> list[Unit]:
+def units_for_intents(actor: ActorLike, event: Event) -> list[Unit]:
     """Invited units whose intents this person may record."""
-    from lumbung.core.permissions import can
-
     units = Unit.objects.filter(event_invitations__event=event).select_related("agency")
-    return [u for u in units.order_by("name") if can(user, "event.record_intent", (event, u))]
+    return list(record_intent_policy.filter(actor, "for_unit", units, event=event).order_by("name"))
 
 
 def public_testimonials(event: Event) -> QuerySet[Testimonial]:
@@ -316,16 +281,14 @@ def event_report(event: Event) -> Report:
     )
 
 
-def programmes_for_events(user: Any, hosts: QuerySet[Unit] | None = None) -> QuerySet[Programme]:
-    """Programmes an event may belong to, offered in the form: those the person works on and
-    those spreading an innovation of the units they may host for; all of them for
-    facilitators and platform admins."""
+def programmes_for_events(
+    actor: ActorLike, hosts: QuerySet[Unit] | None = None
+) -> QuerySet[Programme]:
+    """Programmes an event may belong to, offered in the form: those the person manages or
+    facilitates, and those spreading an innovation of the units they may host for."""
     from lumbung.replication.selectors import programme_list, programmes_for
 
-    access = access_for(user)
-    if access.is_platform_admin or access.has_role(Role.FACILITATOR):
-        return programme_list()
-    ids = set(programmes_for(user).values_list("pk", flat=True))
+    ids = set(programmes_for(actor).values_list("pk", flat=True))
     if hosts is not None:
         ids |= set(
             Programme.objects.filter(sources__unit__in=hosts.values("pk")).values_list(
@@ -335,22 +298,21 @@ def programmes_for_events(user: Any, hosts: QuerySet[Unit] | None = None) -> Que
     return programme_list().filter(pk__in=ids)
 
 
-def candidate_hosts(user: Any) -> QuerySet[Unit]:
-    """Units this person may host an event for: their own units; for facilitators and
-    platform admins, units that have a published innovation to show."""
-    access = access_for(user)
-    qs = Unit.objects.select_related("agency").order_by("agency__name", "path")
-    if access.is_platform_admin or access.has_role(Role.FACILITATOR):
-        showing = Innovation.objects.filter(
-            publication_state=Innovation.State.PUBLISHED, unit__isnull=False
-        ).values("unit_id")
-        own = access.unit_ids(Role.UNIT_OFFICER)
-        return qs.filter(
-            Q(pk__in=showing)
-            | Q(pk__in=own)
-            | Q(agency_id__in=access.agency_ids(Role.AGENCY_ADMIN))
+def candidate_hosts(actor: ActorLike) -> QuerySet[Unit]:
+    """Units this person may host an event for: the units they act for, and — for the
+    programmes they manage or facilitate — the units in those programmes' scope."""
+    from lumbung.replication.selectors import programmes_for
+
+    own = unit_policy.filter(actor, "manage", Unit.objects.all()).values("pk")
+    programmes = programmes_for(actor).values("pk")
+    scope = set(Programme.objects.filter(pk__in=programmes).values_list("agency_id", flat=True))
+    scope |= set(
+        ProgrammeParticipant.objects.filter(programme__in=programmes).values_list(
+            "agency_id", flat=True
         )
-    return qs.filter(
-        Q(pk__in=access.unit_ids(Role.UNIT_OFFICER))
-        | Q(agency_id__in=access.agency_ids(Role.AGENCY_ADMIN, Role.PROGRAMME_MANAGER))
+    )
+    return (
+        Unit.objects.select_related("agency")
+        .filter(Q(pk__in=own) | Q(agency_id__in=scope))
+        .order_by("agency__name", "name")
     )

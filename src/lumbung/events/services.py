@@ -29,12 +29,15 @@ from django.utils.translation import ngettext
 from lumbung.catalog.models import Innovation
 from lumbung.catalog.validators import ALLOWED_TYPES, validate_evidence_file
 from lumbung.core import audit
-from lumbung.core.permissions import can, require
+from lumbung.core.actors import ActorLike, user_of
+from lumbung.core.policies import can, require
 from lumbung.organisations.models import Agency, Partner, Region, Unit, User
+from lumbung.organisations.selectors import units_under
 from lumbung.organisations.services import unique_slug
 from lumbung.replication import selectors as replication_selectors
 from lumbung.replication import services as replication_services
 from lumbung.replication.models import Programme
+from lumbung.replication.services import scope_agency_ids
 
 from .models import Event, Intent, Invitation, Material, Registration, Testimonial
 
@@ -74,10 +77,6 @@ EDITABLE = (
     "capacity",
     "registration_open",
 )
-
-
-def _user_or_none(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 def _text(value: Any, *, max_length: int | None = None) -> str:
@@ -134,15 +133,14 @@ def _lock(event: Event) -> Event:
 # --- events ---------------------------------------------------------------------------------
 
 
-def _check_showcased(actor: Any, showcased: Sequence[Innovation], check_permission: bool) -> None:
+def _check_showcased(actor: ActorLike, showcased: Sequence[Innovation]) -> None:
     if not showcased:
         raise ValidationError({"showcased": _("Choose at least one innovation to showcase.")})
-    if check_permission:
-        for innovation in showcased:
-            if not can(actor, "innovation.view", innovation):
-                raise ValidationError(
-                    {"showcased": _("Unknown innovation: %(name)s.") % {"name": innovation}}
-                )
+    for innovation in showcased:
+        if not can(actor, "innovation.view", innovation):
+            raise ValidationError(
+                {"showcased": _("Unknown innovation: %(name)s.") % {"name": innovation}}
+            )
 
 
 def _validate(event: Event) -> None:
@@ -167,7 +165,7 @@ def _validate(event: Event) -> None:
 @transaction.atomic
 def event_create(
     *,
-    actor: Any,
+    actor: ActorLike,
     host_unit: Unit,
     title: str,
     starts_at: Any,
@@ -185,14 +183,27 @@ def event_create(
     facilitator_agency: Agency | None = None,
     facilitators: Iterable[Any] = (),
     is_example: bool = False,
-    check_permission: bool = True,
 ) -> Event:
-    if check_permission:
-        require(actor, "event.create", (host_unit, programme))
+    """Create a draft event hosted by ``host_unit``: by the unit's own people, or — within a
+    programme — by the programme's managers and facilitators, for a host in its scope."""
     if not isinstance(host_unit, Unit):
         raise ValidationError({"host_unit": _("Choose the host unit.")})
+    require(
+        actor,
+        "event.create",
+        Event(host_unit=host_unit, host_agency_id=host_unit.agency_id, programme=programme),
+    )
+    if programme is not None and host_unit.agency_id not in scope_agency_ids(programme):
+        raise ValidationError(
+            {
+                "host_unit": _(
+                    "The host unit's agency has not joined the programme; its innovation admin "
+                    "must join it first."
+                )
+            }
+        )
     showcased = list(dict.fromkeys(showcased))
-    _check_showcased(actor, showcased, check_permission)
+    _check_showcased(actor, showcased)
     start = _as_datetime(starts_at, "starts_at")
     end = _as_datetime(ends_at, "ends_at") if ends_at not in (None, "") else start
     event = Event(
@@ -213,7 +224,7 @@ def event_create(
         online_url=_text(online_url, max_length=500),
         capacity=capacity,
         is_example=is_example,
-        created_by=_user_or_none(actor),
+        created_by=user_of(actor),
     )
     _validate(event)
     event.slug = unique_slug(Event, f"{event.title} {start:%Y}", max_length=220)
@@ -240,7 +251,7 @@ def event_create(
 
 
 @transaction.atomic
-def event_update(*, actor: Any, event: Event, data: Mapping[str, Any]) -> Event:
+def event_update(*, actor: ActorLike, event: Event, data: Mapping[str, Any]) -> Event:
     """Change an event: any of :data:`EDITABLE`, plus ``showcased`` and ``facilitators``."""
     require(actor, "event.manage", event)
     event = _lock(event)
@@ -302,12 +313,9 @@ def event_update(*, actor: Any, event: Event, data: Mapping[str, Any]) -> Event:
 
 
 @transaction.atomic
-def event_publish(
-    *, actor: Any, event: Event, publish: bool = True, check_permission: bool = True
-) -> Event:
+def event_publish(*, actor: ActorLike, event: Event, publish: bool = True) -> Event:
     """Publish the event's public page (its news item), or take it back to draft."""
-    if check_permission:
-        require(actor, "event.manage", event)
+    require(actor, "event.manage", event)
     event = _lock(event)
     if publish:
         if not event.summary.strip():
@@ -348,28 +356,23 @@ class InvitationResult:
 @transaction.atomic
 def invitations_add(
     *,
-    actor: Any,
+    actor: ActorLike,
     event: Event,
     units: Iterable[Unit] = (),
     under: Unit | None = None,
     kinds: Iterable[str] | None = None,
     partners: Iterable[Partner] = (),
-    check_permission: bool = True,
 ) -> InvitationResult:
     """Invite many at once: the given units, and/or every unit under ``under`` (the unit itself
     included, e.g. all sentra under a directorate-general), optionally only of some kinds; and
     partners. Units and partners invited already are skipped. Returns how many were new."""
-    if check_permission:
-        require(actor, "event.manage", event)
+    require(actor, "event.manage", event)
     kinds = [k for k in (kinds or []) if k]
     if set(kinds) - set(Unit.Kind.values):
         raise ValidationError({"kinds": _("Unknown unit type.")})
     chosen: dict[int, Unit] = {u.pk: u for u in units}
     if under is not None:
-        subtree = Unit.objects.filter(path__startswith=under.path)
-        if kinds:
-            subtree = subtree.filter(kind__in=kinds)
-        chosen.update({u.pk: u for u in subtree})
+        chosen.update({u.pk: u for u in units_under(under, kinds=kinds)})
     chosen.pop(event.host_unit_id, None)  # the host does not invite itself
     partner_map = {p.pk: p for p in partners}
     if not chosen and not partner_map:
@@ -380,7 +383,7 @@ def invitations_add(
     existing_partners = set(
         event.invitations.filter(partner_id__in=partner_map).values_list("partner_id", flat=True)
     )
-    who = _user_or_none(actor)
+    who = user_of(actor)
     new = [
         Invitation(event=event, unit=u, invited_by=who)
         for pk, u in chosen.items()
@@ -406,7 +409,7 @@ def invitations_add(
 
 
 @transaction.atomic
-def invitation_remove(*, actor: Any, invitation: Invitation) -> None:
+def invitation_remove(*, actor: ActorLike, invitation: Invitation) -> None:
     event = invitation.event
     require(actor, "event.manage", event)
     if invitation.registrations.filter(status=Registration.Status.REGISTERED).exists():
@@ -446,19 +449,17 @@ def places_left(event: Event) -> int | None:
 @transaction.atomic
 def registrations_create(
     *,
-    actor: Any,
+    actor: ActorLike,
     event: Event,
     invitation: Invitation,
     attendees: Sequence[Attendee | Mapping[str, Any]],
     is_example: bool = False,
-    check_permission: bool = True,
 ) -> list[Registration]:
     """Register people of an invited unit (or partner). All or nothing: when the places left
     are fewer than the people, nobody is registered and the message says how many are left."""
     if invitation.event_id != event.pk:
         raise ValidationError({"invitation": _("This unit or partner is not invited.")})
-    if check_permission:
-        require(actor, "event.register", (event, invitation))
+    require(actor, "invitation.register", invitation)
     people = [a if isinstance(a, Attendee) else Attendee(**dict(a)) for a in attendees]
     if not people:
         raise ValidationError({"name": _("Give the name of at least one person.")})
@@ -475,7 +476,7 @@ def registrations_create(
             )
         )
     event = _lock(event)  # holds concurrent registrations until this one is counted
-    manager = check_permission is False or can(actor, "event.manage", event)
+    manager = can(actor, "event.manage", event)
     if not manager:
         if not event.registration_open:
             raise ValidationError(_("Registration for this event is closed."))
@@ -498,7 +499,7 @@ def registrations_create(
                     left,
                 ) % {"left": left}
             raise ValidationError(message, code="full")
-    who = _user_or_none(actor)
+    who = user_of(actor)
     created = [
         Registration.objects.create(
             event=event,
@@ -523,28 +524,26 @@ def registrations_create(
 
 def registration_create(
     *,
-    actor: Any,
+    actor: ActorLike,
     event: Event,
     invitation: Invitation,
     name: str,
     position: str = "",
     accessibility_needs: str = "",
-    check_permission: bool = True,
 ) -> Registration:
     return registrations_create(
         actor=actor,
         event=event,
         invitation=invitation,
         attendees=[Attendee(name, position, accessibility_needs)],
-        check_permission=check_permission,
     )[0]
 
 
 @transaction.atomic
-def registration_cancel(*, actor: Any, registration: Registration) -> Registration:
+def registration_cancel(*, actor: ActorLike, registration: Registration) -> Registration:
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     event = registration.event
-    require(actor, "event.register", (event, registration.invitation))
+    require(actor, "registration.cancel", registration)
     if registration.attended:
         raise ValidationError(_("This person has attended; the registration cannot be cancelled."))
     if registration.status == Registration.Status.CANCELLED:
@@ -583,10 +582,9 @@ def _ids(values: Iterable[Any]) -> list[int]:
 @transaction.atomic
 def attendance_check_in(
     *,
-    actor: Any,
+    actor: ActorLike,
     event: Event,
     registrations: Iterable[Any],
-    check_permission: bool = True,
 ) -> CheckInResult:
     """Mark the given registrations (objects or ids) as attended, at once.
 
@@ -594,8 +592,7 @@ def attendance_check_in(
     Idempotent: people already checked in keep their first check-in time and are not counted
     again.
     """
-    if check_permission:
-        require(actor, "event.check_in", event)
+    require(actor, "event.check_in", event)
     ids = _ids(registrations)
     if not ids:
         raise ValidationError({"registrations": _("Choose at least one person.")})
@@ -621,7 +618,7 @@ def attendance_check_in(
     now = timezone.now()
     todo = [pk for pk in ids if rows[pk].checked_in_at is None]
     Registration.objects.filter(pk__in=todo, checked_in_at__isnull=True).update(
-        checked_in_at=now, checked_in_by=_user_or_none(actor)
+        checked_in_at=now, checked_in_by=user_of(actor)
     )
     result = CheckInResult()
     for pk in ids:
@@ -642,7 +639,7 @@ def attendance_check_in(
 
 
 @transaction.atomic
-def attendance_undo(*, actor: Any, registration: Registration) -> Registration:
+def attendance_undo(*, actor: ActorLike, registration: Registration) -> Registration:
     """Take back a check-in made by mistake."""
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     require(actor, "event.check_in", registration.event)
@@ -666,7 +663,7 @@ def attendance_undo(*, actor: Any, registration: Registration) -> Registration:
 @transaction.atomic
 def testimonial_add(
     *,
-    actor: Any,
+    actor: ActorLike,
     event: Event,
     speaker: str,
     text: str,
@@ -675,10 +672,8 @@ def testimonial_add(
     text_en: str = "",
     is_public: bool = False,
     is_example: bool = False,
-    check_permission: bool = True,
 ) -> Testimonial:
-    if check_permission:
-        require(actor, "event.manage", event)
+    require(actor, "event.manage", event)
     speaker = _text(speaker, max_length=150)
     text = _text(text)
     errors = {}
@@ -697,7 +692,7 @@ def testimonial_add(
         text_en=_text(text_en),
         is_public=bool(is_public),
         is_example=is_example,
-        created_by=_user_or_none(actor),
+        created_by=user_of(actor),
     )
     audit.record(
         actor=actor,
@@ -709,7 +704,7 @@ def testimonial_add(
 
 
 @transaction.atomic
-def testimonial_remove(*, actor: Any, testimonial: Testimonial) -> None:
+def testimonial_remove(*, actor: ActorLike, testimonial: Testimonial) -> None:
     require(actor, "event.manage", testimonial.event)
     event = testimonial.event
     pk = testimonial.pk
@@ -725,18 +720,16 @@ def testimonial_remove(*, actor: Any, testimonial: Testimonial) -> None:
 @transaction.atomic
 def material_add(
     *,
-    actor: Any,
+    actor: ActorLike,
     event: Event,
     kind: str,
     title: str,
     upload: UploadedFile,
     description: str = "",
     is_public: bool = False,
-    check_permission: bool = True,
 ) -> Material:
     """Attach a file; its type (PDF, PNG, JPEG, WebP) is read from its content, not its name."""
-    if check_permission:
-        require(actor, "event.manage", event)
+    require(actor, "event.manage", event)
     if kind not in Material.Kind.values:
         raise ValidationError({"kind": _("Choose what kind of material this is.")})
     title = _text(title, max_length=200)
@@ -762,7 +755,7 @@ def material_add(
         content_type=content_type,
         size=upload.size or 0,
         is_public=bool(is_public),
-        uploaded_by=_user_or_none(actor),
+        uploaded_by=user_of(actor),
     )
     material.file.save(upload.name, upload, save=False)
     try:
@@ -780,7 +773,7 @@ def material_add(
 
 
 @transaction.atomic
-def material_remove(*, actor: Any, material: Material) -> None:
+def material_remove(*, actor: ActorLike, material: Material) -> None:
     event = material.event
     require(actor, "event.manage", event)
     title = material.title
@@ -816,7 +809,7 @@ def _commitment_text(event: Event, item: IntentItem, unit: Unit) -> str:
 
 
 def _record_one(
-    actor: Any,
+    actor: ActorLike,
     event: Event,
     unit: Unit,
     item: IntentItem,
@@ -859,24 +852,24 @@ def _record_one(
     intent.decision = item.decision
     intent.due_date = due
     intent.note = _text(item.note)
-    intent.recorded_by = _user_or_none(actor)
+    intent.recorded_by = user_of(actor)
     intent.is_example = is_example
     programme = event.programme if item.innovation.pk in programme_sources else None
     project = None
     if item.start_project:
         project = replication_selectors.active_project_for(item.innovation, unit)
         if project is None:
-            project = replication_services.project_start(
+            # covered by intents_record's check (event_intent.for_unit); scope rules still hold
+            project = replication_services.project_start_unchecked(
                 actor=actor,
                 source=item.innovation,
                 adopting_unit=unit,
                 declared_form=Intent.FORMS[item.decision],
                 programme=programme,
                 is_example=is_example,
-                check_permission=False,
             )
     if is_commitment:
-        intent.commitment = replication_services.commitment_create(
+        intent.commitment = replication_services.commitment_create_unchecked(
             actor=actor,
             owner_unit=unit,
             description=_commitment_text(event, item, unit),
@@ -888,7 +881,6 @@ def _record_one(
             origin_label=event.title[:200],
             origin_url=_event_url(event),
             is_example=is_example,
-            check_permission=False,
         )
     intent.project = project
     intent.save()
@@ -915,19 +907,17 @@ def _record_one(
 @transaction.atomic
 def intents_record(
     *,
-    actor: Any,
+    actor: ActorLike,
     event: Event,
     unit: Unit,
     items: Sequence[IntentItem | Mapping[str, Any]],
     is_example: bool | None = None,
-    check_permission: bool = True,
 ) -> list[Intent]:
     """Record a unit's intents for showcased innovations, in ONE transaction: each adopt /
     adapt / modify creates the unit's commitment (due date required) and, when
     ``start_project``, its replication project (or links the one already running). If anything
     fails — a project that cannot start, a bad date — nothing at all is kept."""
-    if check_permission:
-        require(actor, "event.record_intent", (event, unit))
+    require(actor, "event_intent.for_unit", unit, event=event)
     if not event.invitations.filter(unit=unit).exists():
         raise ValidationError(
             {"unit": _("“%(unit)s” was not invited to this event.") % {"unit": unit}}
@@ -941,7 +931,10 @@ def intents_record(
             raise ValidationError({"innovation": _("One intent per innovation.")})
         seen.add(item.innovation.pk)
     programme_sources: set[int] = set()
-    if event.programme_id is not None:
+    # an intent joins the event's programme only for a unit of an agency in its scope
+    if event.programme_id is not None and unit.agency_id in replication_services.scope_agency_ids(
+        event.programme
+    ):
         programme_sources = set(event.programme.sources.values_list("pk", flat=True))
     recorded = []
     for item in parsed:
@@ -979,7 +972,7 @@ def _about(innovation: Innovation, exc: ValidationError) -> ValidationError:
 
 def intent_record(
     *,
-    actor: Any,
+    actor: ActorLike,
     event: Event,
     unit: Unit,
     innovation: Innovation,
@@ -987,12 +980,10 @@ def intent_record(
     due_date: Any = None,
     note: str = "",
     start_project: bool = False,
-    check_permission: bool = True,
 ) -> Intent:
     return intents_record(
         actor=actor,
         event=event,
         unit=unit,
         items=[IntentItem(innovation, decision, due_date, note, start_project)],
-        check_permission=check_permission,
     )[0]

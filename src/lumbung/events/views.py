@@ -24,7 +24,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lumbung.catalog.models import Innovation
-from lumbung.core.permissions import can, require
+from lumbung.core.params import id_param
+from lumbung.core.policies import can, require
 from lumbung.organisations.models import Agency, Partner, Unit
 
 from . import exports, selectors, services
@@ -39,7 +40,6 @@ from .forms import (
     add_service_errors,
 )
 from .models import Event, Intent, Invitation, Material, Registration, Testimonial
-from .rules import acts_for_invited_unit
 
 PER_PAGE = 20
 
@@ -86,7 +86,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "mine": _with_manage_flag(user, selectors.my_events(user)[:50])
             if user.is_authenticated
             else [],
-            "can_create": user.is_authenticated and can(user, "event.create", None),
+            "can_create": user.is_authenticated and selectors.candidate_hosts(user).exists(),
         },
     )
 
@@ -122,7 +122,8 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "testimonials": selectors.public_testimonials(event),
             "counts": report_counts,
             "managing": managing,
-            "invited": acts_for_invited_unit(user, event) if user.is_authenticated else False,
+            "invited": bool(user.is_authenticated)
+            and bool(selectors.invitations_acted_for(user, event)),
             "can_record_intents": bool(user.is_authenticated)
             and bool(selectors.units_for_intents(user, event)),
             "places_left": services.places_left(event),
@@ -201,9 +202,9 @@ def _innovation_choices(user: Any, hosts: Any) -> Any:
 @require_http_methods(["GET", "POST"])
 def event_new(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not can(user, "event.create", None):
-        raise PermissionDenied(_("You cannot create learning events."))
     hosts = selectors.candidate_hosts(user)
+    if not hosts.exists():
+        raise PermissionDenied(_("You cannot create learning events."))
     form = EventForm(
         request.POST or None,
         hosts=hosts,
@@ -213,7 +214,9 @@ def event_new(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if not can(user, "event.create", (data["host_unit"], data["programme"])):
+        host = data["host_unit"]
+        proposed = Event(host_unit=host, host_agency_id=host.agency_id, programme=data["programme"])
+        if not can(user, "event.create", proposed):
             form.add_error(
                 "host_unit",
                 _("You can host events only for your own units, or for a programme you manage."),
@@ -355,9 +358,9 @@ def event_invitations(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event(request, slug)
     require(request.user, "event.manage", event)
     agency = event.host_agency
-    agency_param = request.GET.get("agency", "")
-    if agency_param.isdigit():
-        agency = Agency.objects.filter(pk=int(agency_param)).first() or agency
+    agency_id = id_param(request.GET.get("agency"))
+    if agency_id is not None:
+        agency = Agency.objects.filter(pk=agency_id).first() or agency
     form = InvitationsForm(request.POST or None, agency=agency)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -466,7 +469,7 @@ def event_register(request: HttpRequest, slug: str) -> HttpResponse:
 def registration_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     event = _event(request, slug)
     registration = get_object_or_404(Registration, pk=pk, event=event)
-    if not can(request.user, "event.register", (event, registration.invitation)):
+    if not can(request.user, "registration.cancel", registration):
         raise Http404  # another unit's attendee: not even its existence
     try:
         services.registration_cancel(actor=request.user, registration=registration)

@@ -6,3 +6,6 @@ class NotificationsConfig(AppConfig):
     name = "lumbung.notifications"
     label = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from . import policies  # noqa: F401  (registers the policies)

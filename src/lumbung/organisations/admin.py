@@ -39,7 +39,6 @@ class UnitAdmin(admin.ModelAdmin):
     search_fields = ("name", "short_name", "slug", "agency__name")
     list_select_related = ("agency", "parent", "region")
     raw_id_fields = ("agency", "parent", "region")
-    readonly_fields = ("path",)
 
 
 @admin.register(Partner)

@@ -73,6 +73,12 @@ class UnitOut(Schema):
 class UnitDetailOut(UnitOut):
     ancestor_ids: list[int]
 
+    @staticmethod
+    def resolve_ancestor_ids(obj: Unit) -> list[int]:
+        return list(
+            Unit.objects.ancestors(obj).filter(agency_id=obj.agency_id).values_list("pk", flat=True)
+        )
+
 
 class AgencyDetailOut(AgencyOut):
     units: list[UnitOut]

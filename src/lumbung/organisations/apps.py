@@ -8,4 +8,9 @@ class OrganisationsConfig(AppConfig):
     verbose_name = _("Organisations")
 
     def ready(self) -> None:
-        from . import rules  # noqa: F401  (registers the permission rules)
+        from lumbung.core.actors import set_grants_loader
+
+        from . import policies  # noqa: F401  (registers the policies)
+        from .grants import grants_for
+
+        set_grants_loader(grants_for)

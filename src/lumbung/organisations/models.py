@@ -3,6 +3,9 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from tree_queries.fields import TreeNodeForeignKey
+from tree_queries.models import TreeNode
+from tree_queries.query import TreeQuerySet
 
 
 class Region(models.Model):
@@ -69,10 +72,13 @@ class Agency(models.Model):
         return self.name
 
 
-class Unit(models.Model):
+class Unit(TreeNode):
     """A unit of an agency (satuan kerja, UPT, sentra, dinas, puskesmas …), kept as a tree.
 
-    ``path`` holds the ids from the root down (``/4/17/``), so a subtree is one prefix query.
+    The tree is the ``parent`` column alone (an adjacency list, via django-tree-queries): subtrees
+    and ancestors are computed by recursive queries, so nothing denormalised can fall out of step,
+    whoever writes a unit (pages, API, import, admin, a migration). A unit's parent belongs to the
+    same agency (checked in :meth:`clean`); subtree queries are confined to one agency anyway.
     """
 
     class Kind(models.TextChoices):
@@ -91,7 +97,7 @@ class Unit(models.Model):
     agency = models.ForeignKey(
         Agency, on_delete=models.CASCADE, related_name="units", verbose_name=_("agency")
     )
-    parent = models.ForeignKey(
+    parent = TreeNodeForeignKey(
         "self",
         null=True,
         blank=True,
@@ -111,31 +117,45 @@ class Unit(models.Model):
         related_name="units",
         verbose_name=_("region"),
     )
-    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     is_example = models.BooleanField(
         _("example data"), default=False,
         help_text=_("Marks records made up or not verified for the demo."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = TreeQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("unit")
         verbose_name_plural = _("units")
-        ordering = ["agency__name", "path"]
+        ordering = ["agency__name", "name"]
         constraints = [
             models.UniqueConstraint(fields=["agency", "slug"], name="unit_slug_unique_in_agency"),
+            models.CheckConstraint(
+                condition=~models.Q(parent=models.F("pk")), name="unit_not_its_own_parent"
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def depth(self) -> int:
-        return max(self.path.count("/") - 2, 0)
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.parent_id is not None and self.agency_id is not None:
+            parent_agency = (
+                Unit.objects.filter(pk=self.parent_id).values_list("agency_id", flat=True).first()
+            )
+            if parent_agency != self.agency_id:
+                raise ValidationError(
+                    {"parent": _("The parent unit must belong to the same agency.")}
+                )
+        super().clean()  # refuses loops (a unit below itself)
 
     @property
-    def ancestor_ids(self) -> list[int]:
-        return [int(part) for part in self.path.strip("/").split("/") if part][:-1]
+    def depth(self) -> int:
+        """Depth in the tree (0 for a top unit) when loaded with tree fields, else 0."""
+        return int(getattr(self, "tree_depth", 0) or 0)
 
 
 class Partner(models.Model):

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 
-from .models import Agency, Membership, Partner, Region, Unit, User
+from .models import Agency, Membership, Partner, Region, Role, Unit, User
 
 
 def agency_list(*, kind: str | None = None, region: str | None = None) -> QuerySet[Agency]:
@@ -16,17 +18,39 @@ def agency_list(*, kind: str | None = None, region: str | None = None) -> QueryS
     return qs.order_by("name")
 
 
+def in_tree_order(qs: QuerySet[Unit], *, agency: Agency | int | None = None) -> QuerySet[Unit]:
+    """Units depth first (each unit after its parent, siblings by name), with ``tree_depth``.
+    Naming the agency confines the recursive query to its units (much less work)."""
+    tree = qs.with_tree_fields().order_siblings_by("name")  # type: ignore[attr-defined]
+    if agency is not None:
+        tree = tree.tree_filter(agency=agency)
+    return tree
+
+
 def unit_list(*, agency: Agency | int | None = None, kind: str | None = None) -> QuerySet[Unit]:
     qs = Unit.objects.select_related("agency", "region", "parent")
     if agency is not None:
-        qs = qs.filter(agency=agency)
+        qs = in_tree_order(qs.filter(agency=agency), agency=agency)
+    else:  # every agency's tree, agency by agency
+        qs = in_tree_order(qs).order_by("agency__name", "tree_ordering")
     if kind:
         qs = qs.filter(kind=kind)
-    return qs.order_by("agency__name", "path")
+    return qs
 
 
-def unit_subtree(unit: Unit) -> QuerySet[Unit]:
-    return Unit.objects.filter(path__startswith=unit.path).order_by("path")
+def units_under(unit: Unit, *, kinds: Iterable[str] = ()) -> QuerySet[Unit]:
+    """The unit and every unit below it (in its own agency), optionally only of ``kinds`` —
+    e.g. every sentra under a directorate-general. Depth first."""
+    qs = (
+        Unit.objects.with_tree_fields()
+        .tree_filter(agency_id=unit.agency_id)
+        .filter(tree_path__contains=unit.pk)
+        .order_siblings_by("name")
+    )
+    kinds = [k for k in kinds if k]
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
+    return qs
 
 
 def partner_list(*, kind: str | None = None) -> QuerySet[Partner]:
@@ -49,3 +73,13 @@ def memberships_of(user: User) -> QuerySet[Membership]:
         .select_related("agency", "unit")
         .order_by("agency__name", "role")
     )
+
+
+def agency_admins(agency_id: int) -> QuerySet[User]:
+    """The active innovation admins of an agency (agency-wide memberships)."""
+    return User.objects.filter(
+        is_active=True,
+        memberships__agency_id=agency_id,
+        memberships__unit__isnull=True,
+        memberships__role=Role.AGENCY_ADMIN,
+    ).distinct()

@@ -10,9 +10,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from lumbung.core import audit
-from lumbung.core.permissions import require
+from lumbung.core.actors import ActorLike, forget_actor
+from lumbung.core.policies import require
 
-from .access import forget_access
 from .models import Agency, Membership, Partner, Region, Role, Unit, User
 
 
@@ -33,16 +33,14 @@ def _check_region(region: Region | None) -> None:
 @transaction.atomic
 def agency_create(
     *,
-    actor: Any,
+    actor: ActorLike,
     name: str,
     kind: str,
     region: Region | None = None,
     short_name: str = "",
     website: str = "",
-    check_permission: bool = True,
 ) -> Agency:
-    if check_permission:
-        require(actor, "organisations.manage")
+    require(actor, "agency.create", Agency())
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("The name is required.")})
@@ -66,17 +64,15 @@ def agency_create(
 @transaction.atomic
 def unit_create(
     *,
-    actor: Any,
+    actor: ActorLike,
     agency: Agency,
     name: str,
     kind: str = Unit.Kind.OTHER,
     parent: Unit | None = None,
     region: Region | None = None,
     short_name: str = "",
-    check_permission: bool = True,
 ) -> Unit:
-    if check_permission:
-        require(actor, "agency.manage_units", agency)
+    require(actor, "agency.manage_units", agency)
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("The name is required.")})
@@ -93,10 +89,8 @@ def unit_create(
         short_name=short_name.strip(),
         slug=unique_slug(Unit, short_name or name, max_length=250, agency=agency),
     )
-    unit.full_clean(exclude=["path"])
+    unit.full_clean()
     unit.save()
-    unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
-    unit.save(update_fields=["path"])
     audit.record(actor=actor, obj=unit, action="unit.create", changes={"name": [None, name]})
     return unit
 
@@ -104,17 +98,15 @@ def unit_create(
 @transaction.atomic
 def partner_create(
     *,
-    actor: Any,
+    actor: ActorLike,
     name: str,
     kind: str,
     region: Region | None = None,
     description: str = "",
     website: str = "",
     is_example: bool = False,
-    check_permission: bool = True,
 ) -> Partner:
-    if check_permission:
-        require(actor, "organisations.manage")
+    require(actor, "partner.change", Partner())
     if kind not in Partner.Kind.values:
         raise ValidationError({"kind": _("Unknown partner type.")})
     partner = Partner(
@@ -135,15 +127,13 @@ def partner_create(
 @transaction.atomic
 def membership_grant(
     *,
-    actor: Any,
+    actor: ActorLike,
     user: User,
     role: str,
     agency: Agency,
     unit: Unit | None = None,
-    check_permission: bool = True,
 ) -> Membership:
-    if check_permission:
-        require(actor, "agency.manage_members", agency)
+    require(actor, "agency.manage_members", agency)
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role.")})
     membership, created = Membership.objects.get_or_create(
@@ -157,12 +147,12 @@ def membership_grant(
             action="membership.grant",
             changes={"role": [None, role], "where": [None, str(unit or agency)]},
         )
-    forget_access(user)
+    forget_actor(user)
     return membership
 
 
 @transaction.atomic
-def membership_revoke(*, actor: Any, membership: Membership) -> None:
+def membership_revoke(*, actor: ActorLike, membership: Membership) -> None:
     require(actor, "agency.manage_members", membership.agency)
     audit.record(
         actor=actor,
@@ -174,4 +164,4 @@ def membership_revoke(*, actor: Any, membership: Membership) -> None:
         },
     )
     membership.delete()
-    forget_access(membership.user)
+    forget_actor(membership.user)

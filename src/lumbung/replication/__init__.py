@@ -17,10 +17,12 @@ unit, a description, a due date and a status. It may belong to
   A commitment made at an event of a programme should also get ``programme=event.programme``, so
   the programme page shows the unit as "committed".
 
-Services the events app calls (both take ``check_permission=False`` after its own check):
-``services.commitment_create(actor=, owner_unit=, description=, due_date=, project=None,
-programme=None, origin="event", origin_ref=str(event.pk), origin_label=..., origin_url=...)`` and
-``services.project_start(actor=, source=, adopting_unit=, declared_form=, programme=None, ...)``
-(a project started on behalf of an adopting unit, optionally inside a programme);
+Steps the events app calls after its own check (``event_intent.for_unit``: the unit's own people,
+or the event's facilitators and programme managers for the programme's target units):
+``services.commitment_create_unchecked(actor=, owner_unit=, description=, due_date=,
+project=None, programme=None, origin="event", origin_ref=str(event.pk), origin_label=...,
+origin_url=...)`` and ``services.project_start_unchecked(actor=, source=, adopting_unit=,
+declared_form=, programme=None, ...)``. Both still enforce the records' own rules (a programme's
+scope, a project's units);
 ``selectors.active_project_for(source, unit)`` tells whether one is already running.
 """

@@ -8,6 +8,6 @@ class ReplicationConfig(AppConfig):
     verbose_name = _("Replication and scaling up")
 
     def ready(self) -> None:
-        from . import gates, rules  # noqa: F401  (registers the permission rules; checks gates)
+        from . import gates, policies  # noqa: F401  (registers the policies; checks gates)
 
         gates.check_configuration()

@@ -26,7 +26,9 @@ from django.utils import timezone
 
 from lumbung.catalog.models import Innovation
 from lumbung.core import audit
+from lumbung.core.actors import SYSTEM
 from lumbung.organisations.models import Agency, Unit, User
+from lumbung.organisations.selectors import units_under
 
 from . import services
 from .models import Commitment, DocumentKind, Programme, ReplicationProject, Stage, Transition
@@ -90,12 +92,11 @@ def _user(username: str) -> User | None:
 
 def _doc(project: ReplicationProject, kind: str, title: str) -> None:
     services.project_document_add(
-        actor=None,
+        actor=SYSTEM,
         project=project,
         kind=kind,
         title=f"{title} (contoh)",
         upload=SimpleUploadedFile("contoh.pdf", EXAMPLE_PDF, content_type="application/pdf"),
-        check_permission=False,
     )
 
 
@@ -104,7 +105,7 @@ def _move(
 ) -> None:
     project.refresh_from_db()
     services.project_transition(
-        actor=actor, project=project, to_stage=stage, note=note, check_permission=False
+        actor=actor, project=project, to_stage=stage, note=note
     )
     when = _tz_datetime(day)
     last = Transition.objects.filter(project=project).order_by("-id").first()
@@ -129,7 +130,6 @@ def _start(
         programme=programme,
         team=team,
         is_example=True,
-        check_permission=False,
     )
     Transition.objects.filter(project=project).update(created_at=_tz_datetime(day))
     ReplicationProject.objects.filter(pk=project.pk).update(stage_since=_tz_datetime(day))
@@ -160,7 +160,7 @@ def _ensure_core_components(source: Innovation) -> None:
     source.core_components = SWP_CORE_COMPONENTS
     source.save(update_fields=["core_components", "updated_at"])
     audit.record(
-        actor=None,
+        actor=SYSTEM,
         obj=source,
         action="innovation.update",
         changes={"core_components": ["", SWP_CORE_COMPONENTS]},
@@ -181,8 +181,8 @@ def _find_source(kemensos: Agency) -> Innovation:
 
 def _directorate_general(source: Innovation) -> Unit:
     """The directorate-general above the source's unit (the sentra's DG)."""
-    ancestors = Unit.objects.filter(pk__in=source.unit.ancestor_ids)
-    dg = ancestors.filter(kind=Unit.Kind.DIRECTORATE_GENERAL).order_by("-path").first()
+    ancestors = Unit.objects.ancestors(source.unit)
+    dg = ancestors.filter(kind=Unit.Kind.DIRECTORATE_GENERAL).order_by("-tree_depth").first()
     if dg is None:
         dg = Unit.objects.filter(
             agency=source.agency,
@@ -209,9 +209,7 @@ def load_replication_demo() -> ReplicationDemoResult:
     dg = _directorate_general(source)
     manager = _user("demo-programme-manager")
     facilitator = _user("demo-facilitator")
-    targets = Unit.objects.filter(path__startswith=dg.path, kind=Unit.Kind.SENTRA).exclude(
-        pk=source.unit_id
-    )
+    targets = units_under(dg, kinds=[Unit.Kind.SENTRA]).exclude(pk=source.unit_id)
     programme = services.programme_create(
         actor=manager,
         agency=kemensos,
@@ -231,7 +229,6 @@ def load_replication_demo() -> ReplicationDemoResult:
         managers=[manager] if manager else [],
         targets=list(targets),
         is_example=True,
-        check_permission=False,
     )
     actor = facilitator or manager
     projects = []
@@ -251,7 +248,7 @@ def load_replication_demo() -> ReplicationDemoResult:
         team="Tim replikasi Sentra Dharma Guna (contoh)",
     )
     services.project_link_replica(
-        actor=actor, project=dharma, innovation=replica, check_permission=False
+        actor=actor, project=dharma, innovation=replica
     )
     _advance(
         dharma,
@@ -279,7 +276,6 @@ def load_replication_demo() -> ReplicationDemoResult:
         }
         if len(components) >= 5
         else {},
-        check_permission=False,
     )
     for data in (
         {
@@ -321,7 +317,7 @@ def load_replication_demo() -> ReplicationDemoResult:
             "rationale": "Data contoh.",
         },
     ):
-        services.adaptation_add(actor=actor, project=dharma, data=data, check_permission=False)
+        services.adaptation_add(actor=actor, project=dharma, data=data)
     session = services.session_create(
         actor=actor,
         project=dharma,
@@ -337,7 +333,6 @@ def load_replication_demo() -> ReplicationDemoResult:
                 "due_date": dt.date(2024, 4, 15),
             }
         ],
-        check_permission=False,
     )
     for commitment in session.commitments.all():
         _finish(commitment)
@@ -392,7 +387,6 @@ def load_replication_demo() -> ReplicationDemoResult:
                         "note": "Dikelola bersama pekerja sosial sentra (contoh).",
                     },
                 },
-                check_permission=False,
             )
     budi = by_name.get("Sentra Budi Luhur Banjarbaru")
     if budi is not None:
@@ -425,7 +419,6 @@ def load_replication_demo() -> ReplicationDemoResult:
             programme=programme,
             origin="programme",
             is_example=True,
-            check_permission=False,
         )
         if done:
             _finish(commitment)
@@ -456,7 +449,6 @@ def load_replication_demo() -> ReplicationDemoResult:
         participants="Perwakilan sentra sasaran dan fasilitator (contoh)",
         notes="Rapat koordinasi daring tindak lanjut pembelajaran replikasi (contoh).",
         actions=actions,
-        check_permission=False,
     )
     Commitment.objects.filter(programme=programme).update(is_example=True)
     return ReplicationDemoResult(programme, True, projects)

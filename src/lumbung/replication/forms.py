@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from lumbung.catalog.forms import add_service_errors
 from lumbung.catalog.models import Innovation
 from lumbung.organisations.models import Agency, Unit, User
+from lumbung.organisations.selectors import in_tree_order
 
 from .models import (
     AdaptationRecord,
@@ -195,9 +196,11 @@ class TargetsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
+        """``units``: the units in the programme's scope (its agency's and those of agencies
+        that joined it)."""
         super().__init__(*args, **kwargs)
-        units = Unit.objects.filter(agency=agency).order_by("path")
+        units = in_tree_order(units.select_related("agency"))
         self.fields["under"].queryset = units
         self.fields["units"].queryset = units
 
@@ -243,15 +246,15 @@ class ProjectStartForm(forms.Form):
     def __init__(
         self,
         *args: Any,
-        units: list[Unit],
+        units: QuerySet[Unit],
         programme: Programme | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.programme = programme
-        self.fields["adopting_unit"].queryset = Unit.objects.filter(
-            pk__in=[u.pk for u in units]
-        ).select_related("agency")
+        self.fields["adopting_unit"].queryset = units.select_related("agency").order_by(
+            "agency__name", "name"
+        )
         if programme is not None:
             choices = [(s.slug, s.name) for s in programme.sources.all()]
             self.fields["source"] = forms.ChoiceField(

@@ -116,6 +116,38 @@ class ProgrammeTarget(models.Model):
         return str(self.unit)
 
 
+class ProgrammeParticipant(models.Model):
+    """An agency that joined another agency's programme, by its own innovation admin's consent:
+    the programme may then target the agency's units."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="participants"
+    )
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.CASCADE,
+        related_name="programme_participations",
+        verbose_name=_("agency"),
+    )
+    joined_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    joined_at = models.DateTimeField(_("joined at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("participating agency")
+        verbose_name_plural = _("participating agencies")
+        ordering = ["agency__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "agency"], name="programme_participant_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.agency)
+
+
 class ReplicationProject(models.Model):
     """One adopting unit replicating one source innovation, through the stages and their gates."""
 
@@ -608,3 +640,50 @@ class CommitmentReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.commitment_id} → {self.recipient_id}"
+
+
+class ReplicaLinkRequest(models.Model):
+    """A project's request to record an existing innovation as its replica. The innovation's
+    agency answers it: nobody rewrites another agency's published record alone."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("waiting for an answer")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+
+    project = models.ForeignKey(
+        ReplicationProject, on_delete=models.CASCADE, related_name="link_requests"
+    )
+    innovation = models.ForeignKey(
+        Innovation,
+        on_delete=models.CASCADE,
+        related_name="replica_link_requests",
+        verbose_name=_("innovation"),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answer_note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("replica link request")
+        verbose_name_plural = _("replica link requests")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "innovation"],
+                condition=models.Q(status="pending"),
+                name="replica_link_request_one_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.innovation} → {self.project}"

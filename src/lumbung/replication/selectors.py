@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lumbung.catalog.models import Innovation
-from lumbung.organisations.access import INTERNAL_READ_ROLES, access_for
-from lumbung.organisations.models import Role, Unit
+from lumbung.core.actors import ActorLike, as_actor
+from lumbung.organisations.models import Unit
 
 from . import gates
 from .models import (
@@ -29,7 +29,9 @@ from .models import (
     Stage,
     Transition,
 )
-from .rules import role_agency_ids
+from .policies import commitments as commitment_policy
+from .policies import programmes as programme_policy
+from .policies import projects as project_policy
 
 # --- projects -------------------------------------------------------------------------------
 
@@ -47,38 +49,15 @@ def _project_base() -> QuerySet[ReplicationProject]:
     )
 
 
-def project_visible_q(user: Any) -> Q:
-    """Projects this person may read (see rules.view_project); the public reads none."""
-    access = access_for(user)
-    if not access.is_authenticated:
-        return Q(pk__in=[])
-    if access.is_platform_admin:
-        return Q()
-    q = Q(facilitators__id=user.pk) | Q(programme__managers__id=user.pk)
-    q |= Q(programme__facilitators__id=user.pk)
-    read_units = access.unit_ids(Role.UNIT_OFFICER, Role.VIEWER, Role.AGENCY_ADMIN)
-    if read_units:
-        q |= Q(adopting_unit_id__in=read_units) | Q(source__unit_id__in=read_units)
-    read_agencies = access.agency_ids(*INTERNAL_READ_ROLES)
-    if read_agencies:
-        q |= Q(adopting_agency_id__in=read_agencies) | Q(source__agency_id__in=read_agencies)
-    admin_agencies = access.agency_ids(Role.AGENCY_ADMIN) | role_agency_ids(
-        user, Role.PROGRAMME_MANAGER
-    )
-    if admin_agencies:
-        q |= Q(programme__agency_id__in=admin_agencies)
-    facilitator_agencies = role_agency_ids(user, Role.FACILITATOR)
-    if facilitator_agencies:
-        q |= Q(facilitator_agency_id__in=facilitator_agencies)
-        q |= Q(programme__facilitator_agency_id__in=facilitator_agencies)
-    return q
+def project_visible_q(actor: ActorLike) -> Q:
+    """Projects this person may read (the project policy's ``view``); the public reads none."""
+    return project_policy.condition(actor, "view").to_q(ReplicationProject)
 
 
 def visible_projects(
-    user: Any, *, stage: str = "", programme: Programme | None = None
+    actor: ActorLike, *, stage: str = "", programme: Programme | None = None
 ) -> QuerySet[ReplicationProject]:
-    ids = ReplicationProject.objects.filter(project_visible_q(user)).values("pk")
-    qs = _project_base().filter(pk__in=ids)
+    qs = project_policy.filter(actor, "view", _project_base())
     if stage:
         qs = qs.filter(stage=stage)
     if programme is not None:
@@ -542,47 +521,22 @@ def coverage_chart(coverage: Coverage, *, width: int = 640, height: int = 240) -
     }
 
 
-def programmes_for(user: Any) -> QuerySet[Programme]:
+def programmes_for(actor: ActorLike) -> QuerySet[Programme]:
     """Programmes this person manages or facilitates."""
-    access = access_for(user)
-    if not access.is_authenticated:
+    if not as_actor(actor).is_authenticated:
         return Programme.objects.none()
-    qs = programme_list()
-    if access.is_platform_admin:
-        return qs
-    q = Q(managers__id=user.pk) | Q(facilitators__id=user.pk)
-    agencies = access.agency_ids(Role.AGENCY_ADMIN) | role_agency_ids(user, Role.PROGRAMME_MANAGER)
-    if agencies:
-        q |= Q(agency_id__in=agencies)
-    facilitating = role_agency_ids(user, Role.FACILITATOR)
-    if facilitating:
-        q |= Q(facilitator_agency_id__in=facilitating)
-    return qs.filter(pk__in=Programme.objects.filter(q).values("pk"))
+    return programme_policy.filter(actor, "facilitate", programme_list())
 
 
 # --- commitments ----------------------------------------------------------------------------
 
 
-def commitment_visible_q(user: Any) -> Q:
-    access = access_for(user)
-    if not access.is_authenticated:
-        return Q(pk__in=[])
-    if access.is_platform_admin:
-        return Q()
-    q = Q(created_by_id=user.pk)
-    q |= Q(project__in=ReplicationProject.objects.filter(project_visible_q(user)).values("pk"))
-    q |= Q(programme__in=programmes_for(user).values("pk"))
-    units = access.unit_ids(Role.UNIT_OFFICER, Role.VIEWER, Role.AGENCY_ADMIN)
-    if units:
-        q |= Q(owner_unit_id__in=units)
-    agencies = access.agency_ids(*INTERNAL_READ_ROLES)
-    if agencies:
-        q |= Q(owner_unit__agency_id__in=agencies)
-    return q
+def commitment_visible_q(actor: ActorLike) -> Q:
+    return commitment_policy.condition(actor, "view").to_q(Commitment)
 
 
 def commitments_for(
-    user: Any,
+    actor: ActorLike,
     *,
     status: str = "",
     overdue: bool = False,
@@ -590,8 +544,7 @@ def commitments_for(
     project: ReplicationProject | None = None,
     origin: str = "",
 ) -> QuerySet[Commitment]:
-    ids = Commitment.objects.filter(commitment_visible_q(user)).values("pk")
-    qs = Commitment.objects.filter(pk__in=ids).select_related(
+    qs = commitment_policy.filter(actor, "view").select_related(
         "owner_unit", "owner_unit__agency", "project", "project__source", "programme"
     )
     if status == "open":
@@ -609,21 +562,19 @@ def commitments_for(
     return qs.order_by("due_date", "pk")
 
 
-def overdue_for_followers(user: Any) -> QuerySet[Commitment]:
+def overdue_for_followers(actor: ActorLike) -> QuerySet[Commitment]:
     """Overdue commitments a facilitator or programme manager follows up: those of the projects
-    they facilitate or manage and of the programmes they manage or facilitate."""
-    access = access_for(user)
-    if not access.is_authenticated:
+    they facilitate and of the programmes they manage or facilitate."""
+    who = as_actor(actor)
+    if not who.is_authenticated:
         return Commitment.objects.none()
     today = timezone.localdate()
     qs = Commitment.objects.filter(status__in=Commitment.OPEN_STATUSES, due_date__lt=today)
-    if not access.is_platform_admin:
-        followed = Q(programme__in=programmes_for(user).values("pk"))
-        followed |= Q(project__facilitators__id=user.pk)
-        facilitating = role_agency_ids(user, Role.FACILITATOR)
-        if facilitating:
-            followed |= Q(project__facilitator_agency_id__in=facilitating)
-        qs = qs.filter(pk__in=Commitment.objects.filter(followed).values("pk"))
+    if not who.is_platform_admin:
+        followed = project_policy.facilitator(who).via("project") | programme_policy.facilitate(
+            who
+        ).via("programme")
+        qs = qs.filter(followed.to_q(Commitment))
     return qs.select_related("owner_unit", "project", "project__source", "programme").order_by(
         "due_date", "pk"
     )

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,9 +22,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from lumbung.catalog.models import Innovation
 from lumbung.core import audit
-from lumbung.core.permissions import can, require
-from lumbung.organisations.access import access_for
-from lumbung.organisations.models import Agency, Role, Unit
+from lumbung.core.actors import as_actor, in_own_roles
+from lumbung.core.params import id_param
+from lumbung.core.policies import can, require
+from lumbung.organisations.models import Agency, Unit
+from lumbung.organisations.policies import agencies as agency_policy
+from lumbung.organisations.policies import units as unit_policy
 
 from . import selectors, services
 from .forms import (
@@ -53,7 +56,7 @@ from .models import (
     ReplicationProject,
     Stage,
 )
-from .rules import role_agency_ids
+from .policies import project_start as project_start_policy
 
 PER_PAGE = 25
 
@@ -79,7 +82,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         {
             "page": _page(request, selectors.programme_list()),
             "can_create": request.user.is_authenticated
-            and can(request.user, "programme.create", None),
+            and _programme_agencies(request.user).exists(),
         },
     )
 
@@ -120,25 +123,16 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _programme_agencies(user: Any) -> Any:
-    access = access_for(user)
-    qs = Agency.objects.order_by("name")
-    if access.is_platform_admin:
-        return qs
-    return qs.filter(
-        pk__in=access.agency_ids(Role.AGENCY_ADMIN) | role_agency_ids(user, Role.PROGRAMME_MANAGER)
-    )
+    """Agencies for which this person may start a programme."""
+    return agency_policy.filter(user, "create_programme", Agency.objects.order_by("name"))
 
 
 def _candidate_sources(user: Any) -> Any:
-    """Innovations offered as checkboxes: the published ones of the person's agencies."""
-    access = access_for(user)
-    qs = Innovation.objects.filter(publication_state=Innovation.State.PUBLISHED)
-    if not access.is_platform_admin:
-        qs = qs.filter(
-            agency_id__in=access.agency_ids(Role.AGENCY_ADMIN)
-            | role_agency_ids(user, Role.PROGRAMME_MANAGER)
-        )
-    return qs.order_by("name")[:300]
+    """Innovations offered as checkboxes: the published ones of those agencies."""
+    return Innovation.objects.filter(
+        publication_state=Innovation.State.PUBLISHED,
+        agency_id__in=_programme_agencies(user).values("pk"),
+    ).order_by("name")[:300]
 
 
 @login_required
@@ -233,11 +227,12 @@ def programme_targets(request: HttpRequest, slug: str) -> HttpResponse:
     """Add target units many at once: all units under a unit (optionally of some types)."""
     programme = _programme(slug)
     require(request.user, "programme.change", programme)
+    scope = Agency.objects.filter(pk__in=services.scope_agency_ids(programme)).order_by("name")
     agency = programme.agency
-    agency_param = request.GET.get("agency", "")
-    if agency_param.isdigit():
-        agency = Agency.objects.filter(pk=int(agency_param)).first() or agency
-    form = TargetsForm(_data(request), agency=agency)
+    agency_id = id_param(request.GET.get("agency"))
+    if agency_id is not None:
+        agency = scope.filter(pk=agency_id).first() or agency
+    form = TargetsForm(_data(request), units=Unit.objects.filter(agency=agency))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -266,7 +261,7 @@ def programme_targets(request: HttpRequest, slug: str) -> HttpResponse:
             "programme": programme,
             "form": form,
             "agency": agency,
-            "agencies": Agency.objects.order_by("name"),
+            "agencies": scope,
             "targets": programme.targets.select_related("unit").order_by("unit__name"),
         },
         status=status,
@@ -317,7 +312,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
             "overdue": list(selectors.overdue_for_followers(user)[:50]),
             "own_overdue": list(
                 selectors.commitments_for(user, overdue=True).filter(
-                    owner_unit_id__in=access_for(user).unit_ids(Role.UNIT_OFFICER)
+                    owner_unit__in=unit_policy.filter(in_own_roles(as_actor(user)), "manage")
                 )[:50]
             ),
             "programmes": list(selectors.programmes_for(user)[:50]),
@@ -325,20 +320,9 @@ def workspace(request: HttpRequest) -> HttpResponse:
     )
 
 
-def startable_units(user: Any, programme: Programme | None) -> list[Unit]:
-    """Units for which this person may start a project (the rules decide)."""
-    access = access_for(user)
-    qs = Unit.objects.select_related("agency").order_by("agency__name", "path")
-    q = Q(pk__in=access.unit_ids(Role.UNIT_OFFICER)) | Q(
-        agency_id__in=access.agency_ids(Role.AGENCY_ADMIN)
-    )
-    if programme is not None:
-        q |= Q(programme_targets__programme=programme)
-    if not access.is_platform_admin:
-        qs = qs.filter(q)
-    elif programme is not None:
-        qs = qs.filter(programme_targets__programme=programme)
-    return [u for u in qs.distinct()[:2000] if can(user, "project.start", (u, programme))]
+def startable_units(user: Any, programme: Programme | None) -> QuerySet[Unit]:
+    """Units for which this person may start a project (the policy decides)."""
+    return project_start_policy.filter(user, "for_unit", Unit.objects.all(), programme=programme)
 
 
 @login_required
@@ -349,13 +333,14 @@ def project_new(request: HttpRequest) -> HttpResponse:
     if programme_slug:
         programme = _programme(programme_slug)
     units = startable_units(request.user, programme)
-    if not units:
+    if not units.exists():
         raise PermissionDenied(_("You may not start a replication project for any unit."))
     initial: dict[str, Any] = {}
     if request.GET.get("source"):
         initial["source"] = request.GET["source"]
-    if request.GET.get("unit", "").isdigit():
-        initial["adopting_unit"] = int(request.GET["unit"])
+    unit_id = id_param(request.GET.get("unit"))
+    if unit_id is not None:
+        initial["adopting_unit"] = unit_id
     form = ProjectStartForm(_data(request), units=units, programme=programme, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

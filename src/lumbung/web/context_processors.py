@@ -8,16 +8,16 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from lumbung.core.actors import as_actor
 from lumbung.notifications.selectors import unread_count
-from lumbung.organisations.access import access_for
 from lumbung.organisations.models import Role
 
 
 def may_review_somewhere(user: Any) -> bool:
     """Whether the review queue is worth linking for this person (the queue itself and every
-    decision check the permission registry per innovation)."""
-    access = access_for(user)
-    return access.is_platform_admin or bool(access.agency_ids(Role.AGENCY_ADMIN))
+    decision check the innovation policy per innovation)."""
+    actor = as_actor(user)
+    return actor.is_platform_admin or bool(actor.agencies(Role.AGENCY_ADMIN))
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

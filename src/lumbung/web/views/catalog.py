@@ -14,7 +14,7 @@ from lumbung.catalog import selectors
 from lumbung.catalog.downloads import evidence_response
 from lumbung.catalog.forms import CatalogFilterForm
 from lumbung.catalog.models import Evidence, Innovation
-from lumbung.core.permissions import can
+from lumbung.core.policies import can
 from lumbung.search.selectors import similar_innovations
 
 from .common import paginate

@@ -75,8 +75,7 @@ def unit_detail(request: HttpRequest, slug: str, unit_slug: str) -> HttpResponse
     )
     if unit is None:
         raise Http404
-    ancestors = {u.pk: u for u in Unit.objects.filter(pk__in=unit.ancestor_ids)}
-    lineage = [ancestors[i] for i in unit.ancestor_ids if i in ancestors]
+    lineage = list(Unit.objects.ancestors(unit).filter(agency=agency))
     children = list(units_with_counts(agency).filter(parent=unit))
     page = paginate(
         request,

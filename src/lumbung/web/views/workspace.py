@@ -1,7 +1,7 @@
 """The workspace: a person's innovations, creating and editing them, evidence, awards, status,
 submitting for review, and the agency admins' review queue.
 
-Every write calls ``catalog.services``; every view asks ``lumbung.core.permissions``. A record the
+Every write calls ``catalog.services``; every view asks the policies (``lumbung.core.policies``). A record the
 person may not read internally answers 404 (its existence is not disclosed); a record they may
 read but not change answers 403.
 """
@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,9 +33,10 @@ from lumbung.catalog.forms import (
     add_service_errors,
 )
 from lumbung.catalog.models import Award, Evidence, Innovation
-from lumbung.core.permissions import can, require
-from lumbung.organisations.access import access_for
-from lumbung.organisations.models import Role, Unit
+from lumbung.core.actors import as_actor, in_own_roles
+from lumbung.core.policies import can, require
+from lumbung.organisations.models import Unit
+from lumbung.organisations.policies import units as unit_policy
 from lumbung.search.selectors import find_duplicates
 
 from ..context_processors import may_review_somewhere
@@ -44,20 +46,10 @@ WORKSPACE_PER_PAGE = 25
 REVIEW_PER_PAGE = 25
 
 
-def creatable_units(user: Any) -> list[Unit]:
-    """Units in which this person may create innovations (decided by the permission registry;
-    the query only gathers candidates from their memberships)."""
-    access = access_for(user)
-    qs = Unit.objects.select_related("agency").order_by("agency__name", "path")
-    if not access.is_platform_admin:
-        unit_ids = access.unit_ids(Role.UNIT_OFFICER)
-        agency_ids = access.agency_ids(Role.AGENCY_ADMIN)
-        if not unit_ids and not agency_ids:
-            return []
-        from django.db.models import Q
-
-        qs = qs.filter(Q(pk__in=unit_ids) | Q(agency_id__in=agency_ids))
-    return [u for u in qs[:2000] if can(user, "innovation.create", u)]
+def creatable_units(user: Any) -> QuerySet[Unit]:
+    """Units in which this person may create innovations (the unit policy's ``manage``; a
+    platform admin's own memberships only, not the whole platform)."""
+    return unit_policy.filter(in_own_roles(as_actor(user)), "manage", Unit.objects.all())
 
 
 def _innovation(request: HttpRequest, slug: str, action: str | None = None) -> Innovation:
@@ -83,7 +75,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/workspace/dashboard.html",
-        {"page": page, "can_create": bool(units), "waiting": waiting},
+        {"page": page, "can_create": units.exists(), "waiting": waiting},
     )
 
 
@@ -91,7 +83,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def innovation_new(request: HttpRequest) -> HttpResponse:
     units = creatable_units(request.user)
-    if not units:
+    if not units.exists():
         raise PermissionDenied(_("You are not an innovation officer or admin of any unit."))
     form = InnovationCreateForm(request.POST or None, units=units)
     duplicates: list[Any] = []

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from lumbung.api import services
 from lumbung.api.models import ApiToken
+from lumbung.core.actors import SYSTEM
 
 
 class Command(BaseCommand):
@@ -43,7 +44,7 @@ class Command(BaseCommand):
         name = name.strip() or f"token {timezone.localtime():%Y-%m-%d %H:%M}"
         try:
             token, key = services.token_create(
-                actor=None, user=user, name=name, check_permission=False
+                actor=SYSTEM, user=user, name=name
             )
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
@@ -75,7 +76,7 @@ class Command(BaseCommand):
                 "from --list."
             )
         try:
-            services.token_revoke(actor=None, token=matches[0], check_permission=False)
+            services.token_revoke(actor=SYSTEM, token=matches[0])
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         self.stdout.write(f"Revoked {matches[0]}.")

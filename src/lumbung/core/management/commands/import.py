@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from lumbung.catalog.importing import import_innovations
+from lumbung.core.actors import SYSTEM
 
 from ._console import progress_bar
 
@@ -43,8 +44,7 @@ class Command(BaseCommand):
             with progress_bar(self.stderr, labels) as update:
                 report = import_innovations(
                     path,
-                    actor=None,
-                    check_permission=False,  # a system import by the operator
+                    actor=SYSTEM,
                     valid_only=options["valid_only"],
                     publish=options["publish"],
                     progress=update,

@@ -1,0 +1,63 @@
+"""Who may see and change innovations (their evidence and awards go with them)."""
+
+from __future__ import annotations
+
+from lumbung.core.actors import Actor
+from lumbung.core.policies import Attr, Condition, Policy, action, register
+from lumbung.organisations.policies import administers_agency, manages_unit, reads_unit
+
+from .models import Evidence, Innovation
+
+EDITABLE_STATES = (Innovation.State.DRAFT, Innovation.State.RETURNED)
+
+
+class InnovationPolicy(Policy[Innovation]):
+    model = Innovation
+    name = "innovation"
+
+    @action("view")
+    def view(self, actor: Actor) -> Condition:
+        """Published innovations are public; drafts are read by the owning unit and agency."""
+        return Attr("publication_state").eq(Innovation.State.PUBLISHED) | reads_unit(actor)
+
+    @action("view_internal")
+    def view_internal(self, actor: Actor) -> Condition:
+        """Review notes and the audit history: the owning unit and its agency only."""
+        return reads_unit(actor)
+
+    @action("create")
+    def create(self, actor: Actor) -> Condition:
+        """Checked on the new (unsaved) innovation: its unit's officers and agency admins."""
+        return manages_unit(actor)
+
+    @action("change")
+    def change(self, actor: Actor) -> Condition:
+        return manages_unit(actor)
+
+    @action("submit")
+    def submit(self, actor: Actor) -> Condition:
+        return Attr("publication_state").is_in(EDITABLE_STATES) & manages_unit(actor)
+
+    @action("review")
+    def review(self, actor: Actor) -> Condition:
+        """Publish or return; accept another unit's request to link it as a replica: the
+        owning agency's innovation admins."""
+        return administers_agency(actor)
+
+
+class EvidencePolicy(Policy[Evidence]):
+    model = Evidence
+    name = "evidence"
+
+    @action("view")
+    def view(self, actor: Actor) -> Condition:
+        """Evidence is read with its innovation."""
+        return innovations.view(actor).via("innovation")
+
+    @action("change")
+    def change(self, actor: Actor) -> Condition:
+        return innovations.change(actor).via("innovation")
+
+
+innovations = register(InnovationPolicy())
+evidence = register(EvidencePolicy())

@@ -1,0 +1,156 @@
+"""Who may see and change organisations — and the two rules every other app builds on.
+
+:func:`manages_unit` ("may create and change this unit's records") and :func:`reads_unit` ("may
+read this unit's unpublished records") are written once, here, in terms of a record's unit and
+agency fields; the catalog, replication and events policies call them with their own field names
+(an innovation's ``unit_id``, a project's ``adopting_unit_id``, an event's ``host_unit_id``).
+"""
+
+from __future__ import annotations
+
+from lumbung.core.actors import Actor
+from lumbung.core.policies import ALWAYS, NEVER, Attr, Condition, Policy, action, register
+
+from .models import Agency, Membership, Partner, Role, Unit
+
+#: Agency-wide roles whose holders read an agency's unpublished records.
+AGENCY_READ_ROLES = (Role.AGENCY_ADMIN, Role.VIEWER, Role.PROGRAMME_MANAGER)
+#: Unit roles whose holders read their units' unpublished records.
+UNIT_READ_ROLES = (Role.UNIT_OFFICER, Role.VIEWER, Role.AGENCY_ADMIN)
+
+
+def signed_in(actor: Actor) -> bool:
+    return actor.is_authenticated
+
+
+def manages_unit(actor: Actor, *, unit: str = "unit_id", agency: str = "agency_id") -> Condition:
+    """Create and change a unit's records: the unit's officers (and of the units above it), its
+    agency's innovation admins, platform admins."""
+    if actor.is_platform_admin:
+        return ALWAYS
+    return Attr(agency).is_in(actor.agencies(Role.AGENCY_ADMIN)) | Attr(unit).is_in(
+        actor.units(Role.UNIT_OFFICER)
+    )
+
+
+def reads_unit(actor: Actor, *, unit: str = "unit_id", agency: str = "agency_id") -> Condition:
+    """Read a unit's unpublished records: who manages it, its agency's viewers and programme
+    managers, viewers of the unit."""
+    if actor.is_platform_admin:
+        return ALWAYS
+    return Attr(agency).is_in(actor.agencies(*AGENCY_READ_ROLES)) | Attr(unit).is_in(
+        actor.units(*UNIT_READ_ROLES)
+    )
+
+
+def administers_agency(actor: Actor, *, agency: str = "agency_id") -> Condition:
+    """Act as the agency: its innovation admins (review, accept requests, grant roles)."""
+    if actor.is_platform_admin:
+        return ALWAYS
+    return Attr(agency).is_in(actor.agencies(Role.AGENCY_ADMIN))
+
+
+def platform_only(actor: Actor) -> Condition:
+    return ALWAYS if actor.is_platform_admin else NEVER
+
+
+class AgencyPolicy(Policy[Agency]):
+    model = Agency
+    name = "agency"
+
+    @action("view")
+    def view(self, actor: Actor) -> Condition:
+        return ALWAYS
+
+    @action("create")
+    def create(self, actor: Actor) -> Condition:
+        """Create agencies (and partners): platform admins."""
+        return platform_only(actor)
+
+    @action("administer")
+    def administer(self, actor: Actor) -> Condition:
+        """Review its units' innovations, answer requests made to it, change its details."""
+        return administers_agency(actor, agency="id")
+
+    @action("manage_units")
+    def manage_units(self, actor: Actor) -> Condition:
+        return administers_agency(actor, agency="id")
+
+    @action("manage_members")
+    def manage_members(self, actor: Actor) -> Condition:
+        return administers_agency(actor, agency="id")
+
+    @action("read_internal")
+    def read_internal(self, actor: Actor) -> Condition:
+        if actor.is_platform_admin:
+            return ALWAYS
+        return Attr("id").is_in(actor.agencies(*AGENCY_READ_ROLES))
+
+    @action("create_programme")
+    def create_programme(self, actor: Actor) -> Condition:
+        """Start a replication programme owned by the agency: its innovation admins and its
+        programme managers (agency-wide or in one of its units)."""
+        if actor.is_platform_admin:
+            return ALWAYS
+        return Attr("id").is_in(
+            actor.agencies(Role.AGENCY_ADMIN) | actor.anywhere(Role.PROGRAMME_MANAGER)
+        )
+
+
+class UnitPolicy(Policy[Unit]):
+    model = Unit
+    name = "unit"
+
+    @action("view")
+    def view(self, actor: Actor) -> Condition:
+        return ALWAYS
+
+    @action("change")
+    def change(self, actor: Actor) -> Condition:
+        """Rename, move or remove the unit itself: its agency's innovation admins."""
+        return administers_agency(actor)
+
+    @action("manage")
+    def manage(self, actor: Actor) -> Condition:
+        """Create and change the unit's records (innovations, its projects, its commitments, its
+        registrations for events)."""
+        return manages_unit(actor, unit="id")
+
+    @action("read_internal")
+    def read_internal(self, actor: Actor) -> Condition:
+        return reads_unit(actor, unit="id")
+
+
+class MembershipPolicy(Policy[Membership]):
+    model = Membership
+    name = "membership"
+
+    @action("view")
+    def view(self, actor: Actor) -> Condition:
+        own = Attr("user_id").eq(actor.user_id)
+        return own | administers_agency(actor)
+
+    @action("change")
+    def change(self, actor: Actor) -> Condition:
+        """Grant or revoke: the agency's innovation admins, platform admins."""
+        return administers_agency(actor)
+
+
+class PartnerPolicy(Policy[Partner]):
+    model = Partner
+    name = "partner"
+
+    @action("view")
+    def view(self, actor: Actor) -> Condition:
+        return ALWAYS
+
+    @action("change")
+    def change(self, actor: Actor) -> Condition:
+        return platform_only(actor)
+
+
+agencies = register(AgencyPolicy())
+units = register(UnitPolicy())
+memberships = register(MembershipPolicy())
+partners = register(PartnerPolicy())
+

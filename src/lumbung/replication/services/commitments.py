@@ -1,0 +1,353 @@
+"""Writes to commitments (rencana tindak lanjut) and the reminders about them.
+
+Who owns a commitment is a rule of the record, whoever records it: a project's commitment
+belongs to one of the project's units (the adopting unit or the origin unit); a programme's, to
+a unit of an agency in the programme's scope (its own, or one that joined it); any other, to a
+unit the person acts for (the policy's check).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from lumbung.core import audit
+from lumbung.core.actors import ActorLike, user_of
+from lumbung.core.policies import require
+from lumbung.notifications.services import notify
+from lumbung.organisations.models import Role, Unit, User
+
+from ..models import (
+    Commitment,
+    CommitmentReminder,
+    FacilitationSession,
+    Programme,
+    ReplicationProject,
+)
+from ._common import as_date, clean_text
+from .programmes import scope_agency_ids
+
+
+@transaction.atomic
+def commitment_create(
+    *,
+    actor: ActorLike,
+    owner_unit: Unit,
+    description: str,
+    due_date: Any,
+    project: ReplicationProject | None = None,
+    programme: Programme | None = None,
+    session: FacilitationSession | None = None,
+    origin: str = "",
+    origin_ref: str = "",
+    origin_label: str = "",
+    origin_url: str = "",
+    is_example: bool = False,
+) -> Commitment:
+    """Record a commitment (rencana tindak lanjut). ``origin*`` describe where it was made when
+    that is a record of a higher layer (e.g. ``origin="event"``, ``origin_ref=str(event.pk)``);
+    see the package docstring."""
+    if not isinstance(owner_unit, Unit):
+        raise ValidationError({"owner_unit": _("Choose the unit responsible.")})
+    if project is not None and programme is None:
+        programme = project.programme
+    require(
+        actor,
+        "commitment.create",
+        Commitment(owner_unit=owner_unit, project=project, programme=programme),
+    )
+    return commitment_create_unchecked(
+        actor=actor,
+        owner_unit=owner_unit,
+        description=description,
+        due_date=due_date,
+        project=project,
+        programme=programme,
+        session=session,
+        origin=origin,
+        origin_ref=origin_ref,
+        origin_label=origin_label,
+        origin_url=origin_url,
+        is_example=is_example,
+    )
+
+
+def check_owner(
+    owner_unit: Unit, *, project: ReplicationProject | None, programme: Programme | None
+) -> None:
+    """A project's commitment is owned by one of its units; a programme's by a unit of an
+    agency in the programme's scope."""
+    if project is not None:
+        if owner_unit.pk not in {project.adopting_unit_id, project.source.unit_id}:
+            raise ValidationError(
+                {
+                    "owner_unit": _(
+                        "A project's commitment belongs to the adopting unit or the origin unit."
+                    )
+                }
+            )
+    elif programme is not None and owner_unit.agency_id not in scope_agency_ids(programme):
+        raise ValidationError(
+            {
+                "owner_unit": _(
+                    "This unit's agency has not joined the programme; its innovation admin must "
+                    "join it first."
+                )
+            }
+        )
+
+
+def commitment_create_unchecked(
+    *,
+    actor: ActorLike,
+    owner_unit: Unit,
+    description: str,
+    due_date: Any,
+    project: ReplicationProject | None = None,
+    programme: Programme | None = None,
+    session: FacilitationSession | None = None,
+    origin: str = "",
+    origin_ref: str = "",
+    origin_label: str = "",
+    origin_url: str = "",
+    is_example: bool = False,
+) -> Commitment:
+    """The work of :func:`commitment_create` without its permission check: a step of a service
+    that has checked for itself (a facilitation session's agreed actions, a unit's intents at a
+    learning event). The owner rules still hold."""
+    if not isinstance(owner_unit, Unit):
+        raise ValidationError({"owner_unit": _("Choose the unit responsible.")})
+    if project is not None and programme is None:
+        programme = project.programme
+    check_owner(owner_unit, project=project, programme=programme)
+    description = clean_text(description)
+    if not description:
+        raise ValidationError({"description": _("Describe what the unit commits to.")})
+    if due_date in (None, ""):
+        raise ValidationError({"due_date": _("The due date is required.")})
+    due = as_date(due_date, "due_date")
+    commitment = Commitment.objects.create(
+        owner_unit=owner_unit,
+        description=description,
+        due_date=due,
+        project=project,
+        programme=programme,
+        session=session,
+        origin=clean_text(origin, max_length=32) or ("project" if project else ""),
+        origin_ref=clean_text(origin_ref, max_length=64),
+        origin_label=clean_text(origin_label, max_length=200),
+        origin_url=clean_text(origin_url, max_length=300),
+        is_example=is_example,
+        created_by=user_of(actor),
+    )
+    audit.record(
+        actor=actor,
+        obj=commitment,
+        action="commitment.create",
+        changes=audit.diff(
+            {},
+            audit.snapshot(commitment, ("owner_unit", "description", "due_date", "status")),
+        ),
+    )
+    return commitment
+
+
+@transaction.atomic
+def commitment_update(
+    *,
+    actor: ActorLike,
+    commitment: Commitment,
+    status: str | None = None,
+    due_date: Any = None,
+    description: str | None = None,
+    note: str = "",
+) -> Commitment:
+    commitment = Commitment.objects.select_for_update().get(pk=commitment.pk)
+    require(actor, "commitment.change", commitment)
+    fields = ("description", "due_date", "status", "status_note", "completed_at")
+    before = audit.snapshot(commitment, fields)
+    if status is not None:
+        if status not in Commitment.Status.values:
+            raise ValidationError({"status": _("Unknown status.")})
+        commitment.status = status
+        commitment.completed_at = (
+            (commitment.completed_at or timezone.now())
+            if status == Commitment.Status.DONE
+            else None
+        )
+    if due_date not in (None, ""):
+        commitment.due_date = as_date(due_date, "due_date")
+    if description is not None:
+        description = clean_text(description)
+        if not description:
+            raise ValidationError({"description": _("Describe what the unit commits to.")})
+        commitment.description = description
+    note = clean_text(note)
+    if note:
+        commitment.status_note = note
+    commitment.save()
+    changes = audit.diff(before, audit.snapshot(commitment, fields))
+    if changes:
+        audit.record(
+            actor=actor, obj=commitment, action="commitment.update", changes=changes, note=note
+        )
+    return commitment
+
+
+# --- reminders ------------------------------------------------------------------------------
+
+
+@dataclass
+class ReminderReport:
+    due_soon: int = 0
+    overdue: int = 0
+    emails: int = 0
+    skipped: int = 0
+    without_recipient: list[int] = field(default_factory=list)
+
+    @property
+    def sent(self) -> int:
+        return self.due_soon + self.overdue
+
+
+def commitment_recipients(unit: Unit) -> list[User]:
+    """Who is reminded of a unit's commitments: its innovation officers (memberships on the
+    unit or a unit above it); when it has none, its agency's innovation admins."""
+    unit_ids = list(
+        Unit.objects.ancestors(unit, include_self=True)
+        .filter(agency_id=unit.agency_id)
+        .values_list("pk", flat=True)
+    )
+    users = list(
+        User.objects.filter(
+            is_active=True,
+            memberships__role=Role.UNIT_OFFICER,
+            memberships__unit_id__in=unit_ids,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+    if users:
+        return users
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__role=Role.AGENCY_ADMIN,
+            memberships__agency_id=unit.agency_id,
+            memberships__unit__isnull=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def _commitment_url(commitment: Commitment) -> str:
+    try:
+        return reverse("replication:commitment_detail", args=[commitment.pk])
+    except NoReverseMatch:
+        return ""
+
+
+def _reminder_text(commitment: Commitment, kind: str) -> tuple[str, str]:
+    params = {
+        "unit": commitment.owner_unit,
+        "date": commitment.due_date.isoformat(),
+        "what": commitment.description[:200],
+    }
+    if kind == CommitmentReminder.Kind.OVERDUE:
+        subject = _("Overdue commitment of %(unit)s (due %(date)s)") % params
+        body = _("This commitment of %(unit)s was due on %(date)s and is not done: %(what)s")
+    else:
+        subject = _("Commitment of %(unit)s due on %(date)s") % params
+        body = _("This commitment of %(unit)s is due on %(date)s: %(what)s")
+    return subject, body % params
+
+
+def commitment_reminders_send(
+    *,
+    today: dt.date | None = None,
+    days_ahead: int | None = None,
+    email: bool = True,
+    base_url: str = "",
+) -> ReminderReport:
+    """Remind owners of open commitments that are due within ``days_ahead`` days or overdue.
+
+    Safe to run from cron, also twice at once: each (commitment, person, kind, due date) is
+    reminded once — the reminder row is written under a unique constraint in the same
+    transaction as the notification and before the e-mail; if sending fails the transaction
+    rolls back and the next run tries again.
+    """
+    today = today or timezone.localdate()
+    if days_ahead is None:
+        days_ahead = int(getattr(settings, "REPLICATION_REMINDER_DAYS", 7))
+    report = ReminderReport()
+    horizon = today + dt.timedelta(days=days_ahead)
+    commitments = (
+        Commitment.objects.filter(status__in=Commitment.OPEN_STATUSES, due_date__lte=horizon)
+        .select_related("owner_unit")
+        .order_by("due_date", "pk")
+    )
+    recipients_by_unit: dict[int, list[User]] = {}
+    for commitment in commitments.iterator(chunk_size=500):
+        kind = (
+            CommitmentReminder.Kind.OVERDUE
+            if commitment.due_date < today
+            else CommitmentReminder.Kind.DUE_SOON
+        )
+        unit = commitment.owner_unit
+        if unit.pk not in recipients_by_unit:
+            recipients_by_unit[unit.pk] = commitment_recipients(unit)
+        recipients = recipients_by_unit[unit.pk]
+        if not recipients:
+            report.without_recipient.append(commitment.pk)
+            continue
+        already = set(
+            CommitmentReminder.objects.filter(
+                commitment=commitment, kind=kind, due_date=commitment.due_date
+            ).values_list("recipient_id", flat=True)
+        )
+        url = _commitment_url(commitment)
+        for user in recipients:
+            if user.pk in already:
+                report.skipped += 1
+                continue
+            try:
+                with transaction.atomic():
+                    reminder = CommitmentReminder.objects.create(
+                        commitment=commitment,
+                        recipient=user,
+                        kind=kind,
+                        due_date=commitment.due_date,
+                    )
+                    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
+                        subject, body = _reminder_text(commitment, kind)
+                    notify(user=user, text=body, url=url, kind=f"commitment.{kind}")
+                    if email and user.email:
+                        link = f"\n\n{base_url.rstrip('/')}{url}" if base_url and url else ""
+                        send_mail(
+                            subject,
+                            body + link,
+                            settings.DEFAULT_FROM_EMAIL,
+                            [user.email],
+                            fail_silently=False,
+                        )
+                        reminder.emailed = True
+                        reminder.save(update_fields=["emailed"])
+                        report.emails += 1
+            except IntegrityError:  # another run sent this one meanwhile
+                report.skipped += 1
+                continue
+            if kind == CommitmentReminder.Kind.OVERDUE:
+                report.overdue += 1
+            else:
+                report.due_soon += 1
+    return report
