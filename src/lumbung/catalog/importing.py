@@ -8,6 +8,12 @@ through the organisations and catalog services, so the audit history records the
 * by default nothing at all is written when any row is bad (all or nothing);
 * with ``valid_only=True`` the good rows are written and the bad ones are still reported.
 
+Spreadsheet formulas in a CSV (see :func:`spreadsheet_text`): the quote an export puts before
+text that starts like a formula (``'=1+1``) is removed, so an export imports back to the same
+text; a text cell that starts with ``=``, ``+`` or ``@`` without it is imported with a quote
+before it, not rejected, so no row and no character is lost, and the report's notices name those
+lines. (An XLSX cell has a type — text is never a formula — so it is imported as it is.)
+
 An exception (or Ctrl-C) half-way through the writing rolls everything back. Re-importing the
 same file creates nothing new: an innovation is matched by agency + unit + name and, when it is
 already there, left unchanged.
@@ -37,6 +43,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from lumbung.core.actors import SYSTEM, ActorLike
+from lumbung.core.csvsafe import QUOTE, unquote_cell
 from lumbung.organisations import services as org_services
 from lumbung.organisations.models import Agency, Region, Unit
 
@@ -59,6 +66,20 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
 )
 #: Columns that are read when present (an export carries them, so it round-trips).
 OPTIONAL_COLUMNS: tuple[str, ...] = ("acronym", "start_year", "stage", "sdgs")
+#: Columns of free text, stored as written (the others are numbers, codes or web addresses).
+TEXT_COLUMNS: tuple[str, ...] = (
+    "name",
+    "acronym",
+    "acronym_expansion",
+    "agency",
+    "unit",
+    "award",
+    "problem",
+    "solution",
+)
+#: How a text cell that a spreadsheet would run as a formula starts (``-`` is left out: lists in
+#: the texts start with it, and a spreadsheet reads ``-2`` as a number).
+RAW_FORMULA_START: tuple[str, ...] = ("=", "+", "@")
 
 #: The unit used when a row names no unit. Stored data, not an interface text: it must stay the
 #: same whatever the language of the person importing, or a re-import would duplicate it.
@@ -249,11 +270,15 @@ def _read_xlsx(content: bytes) -> Iterator[tuple[int, list[str]]]:
         workbook.close()
 
 
+def _is_xlsx(content: bytes) -> bool:
+    return content[:4] == b"PK\x03\x04"  # a zip archive
+
+
 def read_rows(content: bytes, filename: str = "") -> Iterator[tuple[int, list[str]]]:
     """(line number, cells) for every row of a CSV or XLSX file, header included."""
     if not content.strip():
         raise ImportFileError(_("The file is empty."))
-    if content[:4] == b"PK\x03\x04":
+    if _is_xlsx(content):
         return _read_xlsx(content)
     if content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or filename.lower().endswith(".xls"):
         raise ImportFileError(_("Old .xls workbooks are not supported; save as XLSX or CSV."))
@@ -435,6 +460,36 @@ def _short_name(name: str) -> str:
 
 
 # --- checking rows ------------------------------------------------------------------------------
+def spreadsheet_text(record: Mapping[str, str]) -> tuple[dict[str, str], bool]:
+    """A CSV row's cells as the text to import, and whether a formula in it was neutralised.
+
+    * A cell an export quoted — a single quote before ``=``, ``+``, ``-``, ``@``, a tab or a
+      carriage return, as :func:`lumbung.core.csvsafe.safe_cell` writes it — loses that one
+      quote: ``'=HYPERLINK(…)`` imports as ``=HYPERLINK(…)``, so an exported file imports back
+      to the same text (every export quotes it again).
+    * A text cell (``TEXT_COLUMNS``) that still starts with ``=``, ``+`` or ``@`` is a raw
+      spreadsheet formula. It is neutralised, not rejected: it is imported with a single quote
+      before it (``=1+1`` is stored as ``'=1+1``), so that no row and no character is lost and
+      the text stays text wherever it is copied. To import it without the quote, quote it in
+      the file (``'=1+1``); to keep a leading quote, write two (``''=1+1``).
+
+    Surrounding white space is removed first (the rows' texts are stored without it). XLSX rows
+    do not pass through here: a cell typed as text is not a formula there.
+    """
+    out: dict[str, str] = {}
+    neutralised = False
+    for column, cell in record.items():
+        text = (cell or "").strip()
+        unquoted = unquote_cell(text)
+        if unquoted != text:
+            text = unquoted  # quoted in the file: meant as text
+        elif column in TEXT_COLUMNS and text.startswith(RAW_FORMULA_START):
+            text = QUOTE + text
+            neutralised = True
+        out[column] = text
+    return out, neutralised
+
+
 @dataclass
 class ParsedRow:
     line: int
@@ -720,6 +775,8 @@ def check_rows(
     report.rows = len(data_rows)
     parsed: list[ParsedRow] = []
     seen: dict[tuple[str, str, str], int] = {}
+    neutralised_lines: list[int] = []
+    csv_file = not _is_xlsx(content)
     for done, (line, cells) in enumerate(data_rows, start=1):
         if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns) :]):
             report.problems.append(
@@ -731,6 +788,10 @@ def check_rows(
             )
         else:
             record = dict(zip(columns, cells, strict=False))
+            if csv_file:
+                record, neutralised = spreadsheet_text(record)
+                if neutralised:
+                    neutralised_lines.append(line)
             result = _parse_row(line, record, ctx)
             if isinstance(result, list):
                 report.problems.extend(result)
@@ -750,6 +811,20 @@ def check_rows(
                 parsed.append(result)
         if progress:
             progress("check", done, len(data_rows))
+    if neutralised_lines:
+        report.notices.append(
+            ngettext(
+                "Line %(lines)s: text starting with =, + or @ (a spreadsheet formula) is "
+                "imported with a single quote (') before it, so that it stays text.",
+                "Lines %(lines)s: text starting with =, + or @ (a spreadsheet formula) is "
+                "imported with a single quote (') before it, so that it stays text.",
+                len(neutralised_lines),
+            )
+            % {
+                "lines": ", ".join(str(n) for n in neutralised_lines[:20])
+                + (", …" if len(neutralised_lines) > 20 else "")
+            }
+        )
     report.valid = len(parsed)
     return report, parsed
 

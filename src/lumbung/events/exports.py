@@ -20,19 +20,18 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from lumbung.core.csvsafe import safe_cell
+
 from .models import Event, Intent, Registration
 from .selectors import Report
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ICS_TYPE = "text/calendar; charset=utf-8"
 
-#: formula-looking cells are written as text, so a name like "=HYPERLINK(...)" stays a name
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 
 def _cell(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    # formula-looking text is written as text, so a name like "=HYPERLINK(...)" stays a name
+    value = safe_cell(value)
     if isinstance(value, dt.datetime):
         return timezone.localtime(value).replace(tzinfo=None)
     return value
