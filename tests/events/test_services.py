@@ -43,7 +43,8 @@ def _create(actor, host, **extra):
     [
         ("officer", True),  # the host unit's officer
         ("admin", True),  # its agency's admin
-        ("agency_facilitator", True),  # a facilitator (e.g. KemenPANRB)
+        # a facilitator (e.g. KemenPANRB) acts only within a programme its agency facilitates
+        ("agency_facilitator", False),
         ("platform_admin", True),
         ("sibling_officer", False),  # another unit's officer
         ("other_admin", False),  # another agency's admin

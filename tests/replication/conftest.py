@@ -111,7 +111,11 @@ def rep(world):
         coverage_target=3,
         facilitator_agency=w.panrb,
         managers=[w.manager],
-        targets=[w.other_unit, w.third_unit],
+    )
+    # the other agency joins by its own admin's consent; then its units may be targets
+    services.programme_join(actor=w.other_admin, programme=w.programme, agency=w.other_agency)
+    services.programme_targets_add(
+        actor=SYSTEM, programme=w.programme, units=[w.other_unit, w.third_unit]
     )
     w.project = services.project_start(
         actor=w.other_officer,

@@ -15,6 +15,7 @@ from lumbung.core.actors import SYSTEM
 from lumbung.notifications.models import Notification
 from lumbung.organisations.models import Role
 from lumbung.replication import selectors, services
+from lumbung.replication.services import commitments as commitment_services
 from lumbung.replication.models import Commitment, CommitmentReminder
 
 from ..factories import UnitFactory, UserFactory, grant
@@ -229,7 +230,7 @@ class TestReminders:
         def broken(*args, **kwargs):
             raise OSError("smtp down")
 
-        monkeypatch.setattr(services, "send_mail", broken)
+        monkeypatch.setattr(commitment_services, "send_mail", broken)
         with pytest.raises(OSError):
             services.commitment_reminders_send(today=TODAY)
         assert not CommitmentReminder.objects.exists() and not Notification.objects.exists()

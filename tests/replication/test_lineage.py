@@ -69,7 +69,13 @@ def test_a_replica_of_a_replica_is_generation_two_across_agencies(rep):
 
 def test_an_existing_innovation_can_be_linked_as_the_replica(rep):
     existing = InnovationFactory(unit=rep.other_unit, name="Kafe Barista Kota Contoh")
-    services.project_link_replica(actor=rep.other_officer, project=rep.project, innovation=existing)
+    # the adopting unit's officer asks; the innovation's agency admin accepts
+    request = services.replica_link_request(
+        actor=rep.other_officer, project=rep.project, innovation=existing
+    )
+    existing.refresh_from_db()
+    assert request.status == "pending" and existing.source is None
+    services.replica_link_answer(actor=rep.other_admin, link_request=request, accept=True)
     existing.refresh_from_db()
     assert (existing.source, existing.generation) == (rep.source, 1)
     advance(rep.project, Stage.IMPLEMENTATION)
@@ -79,14 +85,14 @@ def test_an_existing_innovation_can_be_linked_as_the_replica(rep):
 
 def test_linking_refuses_wrong_replicas(rep):
     with pytest.raises(ValidationError, match="adopting unit"):
-        services.project_link_replica(
+        services.replica_link_request(
             actor=rep.other_officer, project=rep.project, innovation=rep.draft
         )
     foreign = InnovationFactory(
         unit=rep.other_unit, name="Replika lain", source=rep.other_published
     )
     with pytest.raises(ValidationError, match="another one"):
-        services.project_link_replica(
+        services.replica_link_request(
             actor=rep.other_officer, project=rep.project, innovation=foreign
         )
 
@@ -137,7 +143,7 @@ def test_a_programme_project_must_replicate_a_programme_source(rep):
 
 def test_a_programme_project_joins_the_targets_and_takes_the_facilitator(rep):
     project = services.project_start(
-        actor=rep.manager,
+        actor=rep.sibling_officer,
         source=rep.source,
         adopting_unit=rep.sibling_unit,
         declared_form="adoption",

@@ -9,7 +9,8 @@
   scope). A facilitator never acts for a unit outside the programmes and events their agency
   facilitates.
 * **Invited units** register their own people and record their own intents; the event's
-  facilitators and programme managers record intents on behalf of the programme's target units.
+  facilitators and programme managers record intents on behalf of the host agency's units and
+  of the programme's target units.
 * The public sees published events, never attendees.
 """
 
@@ -27,6 +28,7 @@ from lumbung.core.policies import (
 )
 from lumbung.organisations.models import Role, Unit
 from lumbung.organisations.policies import manages_unit, reads_unit
+from lumbung.organisations.policies import units as unit_policy
 from lumbung.replication.models import ProgrammeTarget
 from lumbung.replication.policies import programmes
 
@@ -78,7 +80,7 @@ class EventPolicy(Policy[Event]):
     def involved(self, actor: Actor) -> Condition:
         """Events the person has work in: managing, hosting, invited, or following its
         programme (the workspace's list)."""
-        invited = Some("invitations", manages_unit(actor).via("unit"))
+        invited = Some("invitations", unit_policy.manage(actor).via("unit"))
         return (
             self.manage(actor)
             | invited
@@ -99,7 +101,7 @@ class InvitationPolicy(Policy[Invitation]):
     def register(self, actor: Actor) -> Condition:
         """Register attendees: the invited unit's people; the event's managers for any
         invitation (walk-ins, partners)."""
-        return events.manage(actor).via("event") | manages_unit(actor).via("unit")
+        return events.manage(actor).via("event") | unit_policy.manage(actor).via("unit")
 
 
 class RegistrationPolicy(Policy[Registration]):
@@ -125,12 +127,13 @@ class IntentPolicy(Policy[Intent]):
 
     @action("view")
     def view(self, actor: Actor) -> Condition:
-        return events.view_internal(actor).via("event") | reads_unit(actor).via("unit")
+        return events.view_internal(actor).via("event") | unit_policy.read_internal(actor).via("unit")
 
 
 class RecordIntentPolicy(Policy[Unit]):
     """For which units may a person record intents at an event? The unit's own people; the
-    event's facilitators and programme managers for the programme's target units."""
+    event's facilitators and programme managers for units of the host's agency (which named
+    them on its event) and for the targets of the event's programme (whose agencies joined it)."""
 
     model = Unit
     name = "event_intent"
@@ -138,12 +141,13 @@ class RecordIntentPolicy(Policy[Unit]):
     @action("for_unit")
     def for_unit(self, actor: Actor, event: Event) -> Condition:
         own = manages_unit(actor, unit="id")
-        if event.programme_id is None or not events.runs_on_behalf(actor).evaluate(event):
+        if not actor.is_authenticated or not events.runs_on_behalf(actor).evaluate(event):
             return own
-        targets = ProgrammeTarget.objects.filter(programme_id=event.programme_id).values_list(
-            "unit_id", flat=True
-        )
-        return own | Attr("id").is_in(targets)
+        on_behalf = Attr("agency_id").eq(event.host_agency_id)
+        if event.programme_id is not None:
+            targets = ProgrammeTarget.objects.filter(programme_id=event.programme_id)
+            on_behalf |= Attr("id").is_in(targets.values_list("unit_id", flat=True))
+        return own | on_behalf
 
 
 events = register(EventPolicy())

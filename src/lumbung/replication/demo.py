@@ -247,9 +247,7 @@ def load_replication_demo() -> ReplicationDemoResult:
         actor,
         team="Tim replikasi Sentra Dharma Guna (contoh)",
     )
-    services.project_link_replica(
-        actor=actor, project=dharma, innovation=replica
-    )
+    services.replica_link_request(actor=SYSTEM, project=dharma, innovation=replica)
     _advance(
         dharma,
         [

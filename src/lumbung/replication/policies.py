@@ -31,6 +31,7 @@ from lumbung.organisations.policies import (
     manages_unit,
     reads_unit,
 )
+from lumbung.organisations.policies import units as unit_policy
 
 from .models import (
     Commitment,
@@ -166,7 +167,7 @@ class CommitmentPolicy(Policy[Commitment]):
     name = "commitment"
 
     def _owner(self, actor: Actor) -> Condition:
-        return manages_unit(actor).via("owner_unit")
+        return unit_policy.manage(actor).via("owner_unit")
 
     @action("create")
     def create(self, actor: Actor) -> Condition:
@@ -195,7 +196,7 @@ class CommitmentPolicy(Policy[Commitment]):
     def view(self, actor: Actor) -> Condition:
         return (
             self.change(actor)
-            | reads_unit(actor).via("owner_unit")
+            | unit_policy.read_internal(actor).via("owner_unit")
             | projects.view(actor).via("project")
             | programmes.view_internal(actor).via("programme")
         )

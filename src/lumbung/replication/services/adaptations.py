@@ -39,7 +39,7 @@ def component_statuses_set(
     it. ``statuses`` maps the component's text to an outcome or to ``{"outcome", "note"}``; an
     empty outcome removes the entry."""
     require(actor, "project.change", project)
-    from .selectors import core_components
+    from ..selectors import core_components
 
     known = set(core_components(project))
     errors = []
@@ -122,7 +122,7 @@ def adaptation_add(
     if record.date and record.date > timezone.localdate():
         raise ValidationError({"date": _("The date cannot be in the future.")})
     if record.component:
-        from .selectors import core_components
+        from ..selectors import core_components
 
         if record.component not in core_components(project):
             raise ValidationError(
@@ -161,7 +161,7 @@ def form_decide(
     note: str = "",
 ) -> FormDecision:
     """Answer the form check: keep the declared form (with a note why) or change it."""
-    from .selectors import fidelity_summary
+    from ..selectors import fidelity_summary
 
     project = ReplicationProject.objects.select_for_update().get(pk=project.pk)
     require(actor, "project.change", project)

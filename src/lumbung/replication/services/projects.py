@@ -419,8 +419,8 @@ def replica_link_request(
     are notified."""
     project = ReplicationProject.objects.select_for_update().get(pk=project.pk)
     require(actor, "project.change", project)
+    _check_replica(project, innovation)  # an innovation of the adopting unit, and no loop
     require(actor, "innovation.view", innovation)
-    _check_replica(project, innovation)
     if ReplicaLinkRequest.objects.filter(
         project=project, innovation=innovation, status=ReplicaLinkRequest.Status.PENDING
     ).exists():
