@@ -1,13 +1,18 @@
-"""API router for organisations: agencies, units, partners and regions (read only, public)."""
+"""API router for organisations: agencies, units, partners and regions (public reads), and the
+writes that set an organisation up: agencies (platform admins), units and memberships (the
+agency's innovation admins). Every write goes through ``organisations.services``."""
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
-from ninja import Query, Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import ConfigDict
 
-from lumbung.api.auth import READ_AUTH, optional_auth_openapi
+from lumbung.api.auth import READ_AUTH, WRITE_AUTH, current_user, optional_auth_openapi
 from lumbung.api.errors import error_responses
 from lumbung.api.schemas import (
     MAX_ID,
@@ -17,9 +22,10 @@ from lumbung.api.schemas import (
     paginate,
     text,
 )
+from lumbung.core.policies import can
 
-from . import selectors
-from .models import Agency, Partner, Region, Unit
+from . import selectors, services
+from .models import Agency, Membership, Partner, Region, Role, Unit, User
 
 router = Router(tags=["organisations"], auth=READ_AUTH)
 
@@ -169,10 +175,12 @@ def unit_list(
     request: HttpRequest, filters: Query[UnitFilters], page: Query[PageParams]
 ) -> dict[str, Any]:
     """Units of all agencies, or of one (``agency`` = its slug), in tree order."""
-    qs = selectors.unit_list(kind=filters.kind or None)
+    agency = None
     if filters.agency.strip():
-        qs = qs.filter(agency__slug=filters.agency.strip())
-    return paginate(qs, page)
+        agency = Agency.objects.filter(slug=filters.agency.strip()).first()
+        if agency is None:
+            return paginate(Unit.objects.none(), page)
+    return paginate(selectors.unit_list(agency=agency, kind=filters.kind or None), page)
 
 
 @router.get(
@@ -225,3 +233,137 @@ def region_list(
     if filters.parent.strip():
         qs = qs.filter(parent_id=filters.parent.strip())
     return paginate(qs, page)
+
+
+# --- writes: setting an organisation up ------------------------------------------------------
+
+WRITE_ERRORS = error_responses(401, 403, 404, 422)
+
+
+class _Strict(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class AgencyIn(_Strict):
+    name: text(200) = Field(..., min_length=1)  # type: ignore[valid-type]
+    kind: Literal[tuple(Agency.Kind.values)]  # type: ignore[valid-type]
+    short_name: text(60) = ""  # type: ignore[valid-type]
+    region: text(13) = Field("", description="Kemendagri code, e.g. 33 or 33.23")  # type: ignore[valid-type]
+    website: text(200) = ""  # type: ignore[valid-type]
+
+
+class UnitIn(_Strict):
+    agency: int = Field(..., ge=1, le=MAX_ID)
+    name: text(250) = Field(..., min_length=1)  # type: ignore[valid-type]
+    kind: Literal[tuple(Unit.Kind.values)] = Unit.Kind.OTHER  # type: ignore[valid-type]
+    parent: int | None = Field(None, ge=1, le=MAX_ID)
+    short_name: text(80) = ""  # type: ignore[valid-type]
+    region: text(13) = ""  # type: ignore[valid-type]
+
+
+class MembershipIn(_Strict):
+    user: text(150) = Field(..., min_length=1, description="User name")  # type: ignore[valid-type]
+    role: Literal[tuple(Role.values)]  # type: ignore[valid-type]
+    agency: int = Field(..., ge=1, le=MAX_ID)
+    unit: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+class MembershipOut(Schema):
+    id: int
+    user: str
+    role: str
+    agency: AgencyRef
+    unit_id: int | None
+
+    @staticmethod
+    def resolve_user(obj: Membership) -> str:
+        return obj.user.username
+
+
+def _region(code: str) -> Region | None:
+    if not code.strip():
+        return None
+    region = Region.objects.filter(code=code.strip()).first()
+    if region is None:
+        raise ValidationError({"region": _("Unknown region.")})
+    return region
+
+
+def _agency_by_id(pk: int) -> Agency:
+    agency = Agency.objects.filter(pk=pk).first()
+    if agency is None:
+        raise ValidationError({"agency": _("Unknown agency.")})
+    return agency
+
+
+def _unit_in(agency: Agency, pk: int | None, field: str) -> Unit | None:
+    if pk is None:
+        return None
+    unit = Unit.objects.filter(pk=pk, agency=agency).first()
+    if unit is None:
+        raise ValidationError({field: _("Unknown unit of this agency.")})
+    return unit
+
+
+@router.post("/agencies", response={201: AgencyOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
+def agency_create(request: HttpRequest, payload: AgencyIn) -> Status:
+    """Create an agency (platform admins)."""
+    agency = services.agency_create(
+        actor=current_user(request),
+        name=payload.name,
+        kind=payload.kind,
+        short_name=payload.short_name,
+        region=_region(payload.region),
+        website=payload.website,
+    )
+    return Status(201, agency)
+
+
+@router.post("/units", response={201: UnitOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
+def unit_create(request: HttpRequest, payload: UnitIn) -> Status:
+    """Create a unit of an agency, optionally below another of its units (the agency's
+    innovation admins, platform admins)."""
+    agency = _agency_by_id(payload.agency)
+    unit = services.unit_create(
+        actor=current_user(request),
+        agency=agency,
+        name=payload.name,
+        kind=payload.kind,
+        parent=_unit_in(agency, payload.parent, "parent"),
+        short_name=payload.short_name,
+        region=_region(payload.region),
+    )
+    return Status(201, selectors.unit_list(agency=agency).get(pk=unit.pk))
+
+
+@router.post("/memberships", response={201: MembershipOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
+def membership_create(request: HttpRequest, payload: MembershipIn) -> Status:
+    """Give a person a role in an agency, or in one of its units (its innovation admins)."""
+    agency = _agency_by_id(payload.agency)
+    user = User.objects.filter(username=payload.user).first()
+    if user is None:
+        raise ValidationError({"user": _("Unknown user.")})
+    membership = services.membership_grant(
+        actor=current_user(request),
+        user=user,
+        role=payload.role,
+        agency=agency,
+        unit=_unit_in(agency, payload.unit, "unit"),
+    )
+    return Status(201, membership)
+
+
+@router.delete(
+    "/memberships/{int:membership_id}", response={204: None, **WRITE_ERRORS}, auth=WRITE_AUTH
+)
+def membership_delete(request: HttpRequest, membership_id: int) -> Status:
+    """Take a role away (the agency's innovation admins)."""
+    membership = (
+        Membership.objects.select_related("user", "agency").filter(pk=membership_id).first()
+        if membership_id <= MAX_ID
+        else None
+    )
+    if membership is None or not can(current_user(request), "membership.view", membership):
+        raise Http404
+    services.membership_revoke(actor=current_user(request), membership=membership)
+    return Status(204, None)

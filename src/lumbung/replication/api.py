@@ -32,6 +32,7 @@ from .models import (
     FacilitationSession,
     Programme,
     ProjectDocument,
+    ReplicaLinkRequest,
     ReplicationProject,
 )
 from .schemas import (
@@ -48,6 +49,11 @@ from .schemas import (
     DocumentOut,
     FidelityOut,
     FormDecisionIn,
+    LinkAnswerIn,
+    LinkRequestFilters,
+    LinkRequestOut,
+    ParticipantIn,
+    ParticipantOut,
     ProgrammeIn,
     ProgrammeListOut,
     ProgrammeOut,
@@ -414,6 +420,37 @@ def programme_targets_add(request: HttpRequest, slug: str, payload: TargetsIn) -
     return {"added": added, "targets": programme.targets.count()}
 
 
+@router.post(
+    "/programmes/{slug:slug}/participants", response={201: ParticipantOut, **WRITE_ERRORS}
+)
+def programme_join(request: HttpRequest, slug: str, payload: ParticipantIn) -> Status:
+    """The agency joins the programme (its innovation admin's consent): the programme may then
+    target its units."""
+    programme = _programme(slug)
+    agency = _agency(payload.agency, "agency")
+    participant = services.programme_join(
+        actor=current_user(request), programme=programme, agency=agency
+    )
+    return Status(
+        201,
+        {"programme": programme.slug, "agency": _ref(agency), "joined_at": participant.joined_at},
+    )
+
+
+@router.delete(
+    "/programmes/{slug:slug}/participants/{int:agency_id}",
+    response={204: None, **WRITE_ERRORS},
+)
+def programme_leave(request: HttpRequest, slug: str, agency_id: int) -> Status:
+    """The agency withdraws: its units stop being the programme's targets."""
+    programme = _programme(slug)
+    agency = Agency.objects.filter(pk=agency_id).first()
+    if agency is None:
+        raise Http404
+    services.programme_leave(actor=current_user(request), programme=programme, agency=agency)
+    return Status(204, None)
+
+
 @router.delete("/programmes/{slug:slug}/targets/{unit_id}", response={204: None, **WRITE_ERRORS})
 def programme_target_remove(request: HttpRequest, slug: str, unit_id: int) -> Status:
     programme = _programme(slug)
@@ -596,15 +633,71 @@ def project_document_remove(request: HttpRequest, pk: int, doc_id: int) -> Statu
     return Status(204, None)
 
 
-@router.post("/projects/{int:pk}/replica", response={200: ProjectOut, **WRITE_ERRORS})
-def project_link_replica(request: HttpRequest, pk: int, payload: ReplicaLinkIn) -> dict[str, Any]:
-    """Link an innovation the adopting unit already has as the project's replica."""
+@router.post(
+    "/projects/{int:pk}/replica",
+    response={200: ProjectOut, 202: LinkRequestOut, **WRITE_ERRORS},
+)
+def project_link_replica(request: HttpRequest, pk: int, payload: ReplicaLinkIn) -> Any:
+    """Record an innovation the adopting unit already has as the project's replica.
+
+    It rewrites that innovation's lineage, so its agency decides: when the caller is that
+    agency's innovation admin the link is made at once (200, the project); otherwise a request
+    waits for them (202, the request) and they are notified."""
     project = _project(request, pk)
     innovation = _innovations(request, [payload.innovation], "innovation")[0]
-    services.project_link_replica(
+    link = services.replica_link_request(
         actor=current_user(request), project=project, innovation=innovation
     )
-    return _project_out(request, pk)
+    if link.status == ReplicaLinkRequest.Status.ACCEPTED:
+        return _project_out(request, pk)
+    return Status(202, _link_request_out(link, current_user(request)))
+
+
+def _link_request_out(link: ReplicaLinkRequest, user: Any) -> dict[str, Any]:
+    project = link.project
+    return {
+        "id": link.pk,
+        "project": project.pk,
+        "innovation": _ref(link.innovation),
+        "adopting_unit": _ref(project.adopting_unit),
+        "source": _ref(project.source),
+        "status": link.status,
+        "requested_at": link.requested_at,
+        "answered_at": link.answered_at,
+        "answer_note": link.answer_note,
+        "can_answer": link.status == ReplicaLinkRequest.Status.PENDING
+        and can(user, "replica_link.answer", link),
+    }
+
+
+@router.get(
+    "/replica-link-requests",
+    response={200: page_of(LinkRequestOut), **error_responses(401, 422)},
+)
+def link_request_list(
+    request: HttpRequest, filters: Query[LinkRequestFilters], page: Query[PageParams]
+) -> dict[str, Any]:
+    """Requests the caller may see: those made to their agency, and those of their projects."""
+    user = current_user(request)
+    result = paginate(selectors.link_requests_for(user, status=filters.status), page)
+    result["items"] = [_link_request_out(link, user) for link in result["items"]]
+    return result
+
+
+@router.post(
+    "/replica-link-requests/{int:pk}/answer",
+    response={200: LinkRequestOut, **WRITE_ERRORS},
+)
+def link_request_answer(request: HttpRequest, pk: int, payload: LinkAnswerIn) -> dict[str, Any]:
+    """Accept (the innovation becomes the project's replica) or decline (with a reason)."""
+    user = current_user(request)
+    link = selectors.link_requests_for(user).filter(pk=pk).first()
+    if link is None:
+        raise Http404
+    link = services.replica_link_answer(
+        actor=user, link_request=link, accept=payload.accept, note=payload.note
+    )
+    return _link_request_out(link, user)
 
 
 @router.get(

@@ -472,3 +472,18 @@ class CommitmentUpdateForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Commitment.Status.choices)
     due_date = forms.DateField(label=_("Due date"), widget=DATE)
     note = forms.CharField(label=_("Note"), required=False, widget=TEXTAREA, max_length=5000)
+
+
+class LinkAnswerForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Answer"),
+        choices=[("accept", _("Accept")), ("decline", _("Decline"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=TEXTAREA,
+        max_length=5000,
+        help_text=_("Required when you decline: say why."),
+    )

@@ -398,3 +398,41 @@ class CommitmentFilters(Schema):
 class ProjectFilters(Schema):
     stage: _choices([*Stage.values, ""]) = ""
     programme: text(220) = ""  # type: ignore[valid-type]
+
+
+# --- replica link requests and programme participation ---------------------------------------
+
+
+class LinkRequestOut(Schema):
+    """A request to record an existing innovation as a project's replica; the innovation's
+    agency accepts or declines it."""
+
+    id: int
+    project: int
+    innovation: Ref
+    adopting_unit: Ref
+    source: Ref
+    status: Literal["pending", "accepted", "declined"]
+    requested_at: dt.datetime
+    answered_at: dt.datetime | None
+    answer_note: str
+    can_answer: bool
+
+
+class LinkAnswerIn(_Strict):
+    accept: bool
+    note: text(TEXT_MAX) = ""  # type: ignore[valid-type]
+
+
+class LinkRequestFilters(Schema):
+    status: Literal["pending", "accepted", "declined", ""] = ""
+
+
+class ParticipantIn(_Strict):
+    agency: Id = Field(..., description="The agency that joins (its innovation admin consents).")
+
+
+class ParticipantOut(Schema):
+    programme: str
+    agency: Ref
+    joined_at: dt.datetime

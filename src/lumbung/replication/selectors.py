@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lumbung.catalog.models import Innovation
-from lumbung.core.actors import ActorLike, as_actor
+from lumbung.core.actors import ActorLike, as_actor, in_own_roles
 from lumbung.organisations.models import Unit
 
 from . import gates
@@ -25,11 +25,13 @@ from .models import (
     Form,
     FormDecision,
     Programme,
+    ReplicaLinkRequest,
     ReplicationProject,
     Stage,
     Transition,
 )
 from .policies import commitments as commitment_policy
+from .policies import link_requests as link_policy
 from .policies import programmes as programme_policy
 from .policies import projects as project_policy
 
@@ -608,3 +610,30 @@ def session_list(
 
 def component_status_map(project: ReplicationProject) -> dict[str, CoreComponentStatus]:
     return {s.component: s for s in project.component_statuses.all()}
+
+
+# --- replica link requests ---------------------------------------------------------------------
+
+
+def link_requests_for(actor: ActorLike, *, status: str = "") -> QuerySet[ReplicaLinkRequest]:
+    """Requests this person may see: those made to their agency, and those of their projects;
+    the pending ones first, then the newest."""
+    qs = link_policy.filter(
+        actor,
+        "view",
+        ReplicaLinkRequest.objects.select_related(
+            "innovation", "project", "project__adopting_unit", "project__source"
+        ),
+    )
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-status", "-requested_at", "-id")
+
+
+def link_requests_to_answer(actor: ActorLike) -> QuerySet[ReplicaLinkRequest]:
+    """Pending requests this person may answer (as the innovation's agency admin)."""
+    return link_policy.filter(
+        in_own_roles(as_actor(actor)),
+        "answer",
+        link_requests_for(actor, status=ReplicaLinkRequest.Status.PENDING),
+    )

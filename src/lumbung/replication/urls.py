@@ -18,6 +18,12 @@ urlpatterns = [
         name="programme_target_remove",
     ),
     path("program/<slug:slug>/pendampingan/", views.programme_session, name="programme_session"),
+    path("program/<slug:slug>/bergabung/", views.programme_join, name="programme_join"),
+    path(
+        "program/<slug:slug>/keluar/<int:agency_id>/",
+        views.programme_leave,
+        name="programme_leave",
+    ),
     # projects
     path("proyek/baru/", views.project_new, name="project_new"),
     path("proyek/<int:pk>/", views.project_detail, name="project"),
@@ -42,6 +48,13 @@ urlpatterns = [
     path("proyek/<int:pk>/komentar/", views.comment_add, name="comment_add"),
     path("proyek/<int:pk>/komitmen/", views.project_commitment_add, name="commitment_add"),
     path("proyek/<int:pk>/pendampingan/", views.project_session, name="project_session"),
+    # requests to record an existing innovation as a project's replica
+    path("permintaan-replika/", views.link_requests, name="link_requests"),
+    path(
+        "permintaan-replika/<int:pk>/jawab/",
+        views.link_request_answer,
+        name="link_request_answer",
+    ),
     # commitments
     path("komitmen/", views.commitment_list, name="commitments"),
     path("komitmen/<int:pk>/", views.commitment_detail, name="commitment_detail"),

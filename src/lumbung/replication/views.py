@@ -39,6 +39,7 @@ from .forms import (
     ComponentsForm,
     DocumentForm,
     FormDecisionForm,
+    LinkAnswerForm,
     ProgrammeForm,
     ProjectEditForm,
     ProjectStartForm,
@@ -53,6 +54,7 @@ from .models import (
     Commitment,
     Programme,
     ProjectDocument,
+    ReplicaLinkRequest,
     ReplicationProject,
     Stage,
 )
@@ -110,6 +112,13 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "internal": internal,
         "can_change": can(user, "programme.change", programme),
         "can_facilitate": can(user, "programme.facilitate", programme),
+        "participants": programme.participants.select_related("agency"),
+        "joinable": joinable_agencies(user, programme) if user.is_authenticated else [],
+        "may_leave": {
+            p.agency_id
+            for p in programme.participants.select_related("agency")
+            if can(user, "agency.administer", p.agency)
+        },
     }
     if internal:
         context["overdue"] = list(
@@ -316,6 +325,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
                 )[:50]
             ),
             "programmes": list(selectors.programmes_for(user)[:50]),
+            "requests_waiting": selectors.link_requests_to_answer(user).count(),
         },
     )
 
@@ -647,13 +657,23 @@ def replica_link(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReplicaLinkForm(request.POST, project=project)
     if form.is_valid():
         try:
-            services.project_link_replica(
+            link = services.replica_link_request(
                 actor=request.user, project=project, innovation=form.cleaned_data["innovation"]
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            messages.success(request, _("The innovation is now this project's replica."))
+            if link.status == ReplicaLinkRequest.Status.ACCEPTED:
+                messages.success(request, _("The innovation is now this project's replica."))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "The request was sent to the innovation admins of “%(agency)s”: the "
+                        "innovation becomes the replica when they accept."
+                    )
+                    % {"agency": link.innovation.agency},
+                )
             return _back(project, "#replica")
     return _project_error(request, project, replica_form=form)
 
@@ -807,3 +827,97 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=status,
     )
+
+
+# --- replica link requests -------------------------------------------------------------------
+
+
+@login_required
+def link_requests(request: HttpRequest) -> HttpResponse:
+    """Requests to record an innovation as a project's replica: those made to the person's
+    agency (to answer) and those of their projects."""
+    user = request.user
+    return render(
+        request,
+        "replication/link_requests.html",
+        {
+            "to_answer": list(selectors.link_requests_to_answer(user)[:100]),
+            "page": _page(request, selectors.link_requests_for(user)),
+            "answer_form": LinkAnswerForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def link_request_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    link = selectors.link_requests_for(request.user).filter(pk=pk).first()
+    if link is None:
+        raise Http404
+    form = LinkAnswerForm(request.POST)
+    if form.is_valid():
+        accept = form.cleaned_data["decision"] == "accept"
+        try:
+            services.replica_link_answer(
+                actor=request.user, link_request=link, accept=accept, note=form.cleaned_data["note"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("The request was accepted: the innovation is now the project's replica.")
+                if accept
+                else _("The request was declined."),
+            )
+    else:
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect("replication:link_requests")
+
+
+# --- agencies joining a programme ------------------------------------------------------------
+
+
+def joinable_agencies(user: Any, programme: Programme) -> QuerySet[Agency]:
+    """Agencies this person may join to the programme (as their innovation admin)."""
+    joined = services.scope_agency_ids(programme)
+    return agency_policy.filter(
+        in_own_roles(as_actor(user)), "administer", Agency.objects.order_by("name")
+    ).exclude(pk__in=joined)
+
+
+@login_required
+@require_POST
+def programme_join(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _programme(slug)
+    agency = joinable_agencies(request.user, programme).filter(
+        pk=id_param(request.POST.get("agency"))
+    ).first()
+    if agency is None:
+        messages.error(request, _("Choose an agency you are the innovation admin of."))
+    else:
+        services.programme_join(actor=request.user, programme=programme, agency=agency)
+        messages.success(
+            request,
+            _("“%(agency)s” joined the programme: its units may now be targets.")
+            % {"agency": agency},
+        )
+    return redirect(reverse("replication:programme", args=[slug]) + "#participants")
+
+
+@login_required
+@require_POST
+def programme_leave(request: HttpRequest, slug: str, agency_id: int) -> HttpResponse:
+    programme = _programme(slug)
+    agency = get_object_or_404(Agency, pk=agency_id)
+    try:
+        removed = services.programme_leave(actor=request.user, programme=programme, agency=agency)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("“%(agency)s” left the programme; %(n)s of its units are no longer targets.")
+            % {"agency": agency, "n": removed},
+        )
+    return redirect(reverse("replication:programme", args=[slug]) + "#participants")
