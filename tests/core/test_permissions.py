@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+
 from lumbung.core.policies import can, registered, require
 from lumbung.organisations.models import Unit
 

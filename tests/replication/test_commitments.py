@@ -15,8 +15,8 @@ from lumbung.core.actors import SYSTEM
 from lumbung.notifications.models import Notification
 from lumbung.organisations.models import Role
 from lumbung.replication import selectors, services
-from lumbung.replication.services import commitments as commitment_services
 from lumbung.replication.models import Commitment, CommitmentReminder
+from lumbung.replication.services import commitments as commitment_services
 
 from ..factories import UnitFactory, UserFactory, grant
 from .conftest import concurrency_supported

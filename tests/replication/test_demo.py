@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from lumbung.core.policies import can
 
 from lumbung.catalog.models import Innovation
+from lumbung.core.policies import can
 from lumbung.organisations.models import User
 from lumbung.replication import selectors
 from lumbung.replication.demo import (

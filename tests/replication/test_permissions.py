@@ -13,8 +13,8 @@ import json
 import pytest
 from django.test import Client
 from django.urls import reverse
-from lumbung.core.policies import can
 
+from lumbung.core.policies import can
 from lumbung.replication import selectors
 from lumbung.replication.models import DocumentKind, Stage
 

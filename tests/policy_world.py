@@ -1,0 +1,205 @@
+"""A world with one record of every kind the policies judge, in two agencies — built through the
+services, as users would — for the policy tests (matrix, agreement, regression)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from lumbung.api import services as token_services
+from lumbung.core.actors import SYSTEM
+from lumbung.events import services as event_services
+from lumbung.notifications.services import notify
+from lumbung.organisations.models import Role
+from lumbung.replication import services as rep_services
+from lumbung.replication.models import DocumentKind
+
+from .factories import AgencyFactory, InnovationFactory, PartnerFactory, UnitFactory, UserFactory
+from .factories import grant as grant_role
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def build_policy_world(w: SimpleNamespace | object) -> object:
+    """Extend the ``world`` fixture (two agencies, people per role, drafts and published
+    innovations) with replication, events, tokens and notifications."""
+    w.child_unit = UnitFactory(agency=w.agency, parent=w.unit, name="Seksi Layanan Kartini")
+    w.child_draft = InnovationFactory(unit=w.child_unit, name="Draf Seksi")
+    w.panrb = AgencyFactory(name="Kementerian PANRB", slug="kemenpanrb", kind="ministry")
+    w.panrb_unit = UnitFactory(agency=w.panrb, name="Deputi Pelayanan Publik")
+    w.agency_facilitator = UserFactory(username="panrb_facilitator")
+    grant_role(w.agency_facilitator, Role.FACILITATOR, unit=w.panrb_unit)
+    w.named_facilitator = UserFactory(username="named_facilitator")
+    w.manager = UserFactory(username="named_manager")
+    w.pm = UserFactory(username="agency_programme_manager")
+    grant_role(w.pm, Role.PROGRAMME_MANAGER, agency=w.agency)
+    w.other_pm = UserFactory(username="other_programme_manager")
+    grant_role(w.other_pm, Role.PROGRAMME_MANAGER, agency=w.other_agency)
+    w.partner = PartnerFactory(name="PT Mitra", slug="pt-mitra")
+
+    # a programme of the agency, joined by the other agency, facilitated by PANRB
+    w.programme = rep_services.programme_create(
+        actor=w.pm,
+        agency=w.agency,
+        name="Program Replikasi",
+        sources=[w.published],
+        start_date=dt.date(2024, 1, 1),
+        coverage_target=3,
+        facilitator_agency=w.panrb,
+        facilitators=[w.named_facilitator],
+        managers=[w.manager],
+    )
+    rep_services.programme_join(actor=w.other_admin, programme=w.programme, agency=w.other_agency)
+    rep_services.programme_targets_add(
+        actor=w.pm, programme=w.programme, units=[w.sibling_unit, w.other_unit]
+    )
+    # a programme of the other agency, with no facilitator and nobody joined
+    w.other_programme = rep_services.programme_create(
+        actor=w.other_pm,
+        agency=w.other_agency,
+        name="Program Kota",
+        sources=[w.other_published],
+        start_date=dt.date(2024, 1, 1),
+        coverage_target=1,
+    )
+    w.project = rep_services.project_start(
+        actor=w.other_officer,
+        source=w.published,
+        adopting_unit=w.other_unit,
+        declared_form="adaptation",
+        programme=w.programme,
+    )
+    w.loose_project = rep_services.project_start(
+        actor=w.sibling_officer,
+        source=w.other_published,
+        adopting_unit=w.sibling_unit,
+        declared_form="adoption",
+    )
+    rep_services.project_document_add(
+        actor=w.other_officer,
+        project=w.project,
+        kind=DocumentKind.COMMITMENT,
+        title="Komitmen",
+        upload=SimpleUploadedFile("k.pdf", PDF, content_type="application/pdf"),
+    )
+    w.session = rep_services.session_create(
+        actor=w.named_facilitator,
+        date=timezone.localdate(),
+        mode="visit",
+        project=w.project,
+        actions=[{"description": "Rencana aksi", "due_date": timezone.localdate()}],
+    )
+    w.programme_session = rep_services.session_create(
+        actor=w.manager, date=timezone.localdate(), mode="online", programme=w.programme
+    )
+    w.project_commitment = w.session.commitments.get()
+    w.programme_commitment = rep_services.commitment_create(
+        actor=w.manager,
+        owner_unit=w.sibling_unit,
+        description="Menyiapkan tim",
+        due_date=timezone.localdate(),
+        programme=w.programme,
+    )
+    w.unit_commitment = rep_services.commitment_create(
+        actor=w.other_officer,
+        owner_unit=w.other_unit,
+        description="Komitmen sendiri",
+        due_date=timezone.localdate(),
+    )
+    w.other_own = InnovationFactory(unit=w.other_unit, name="Inovasi Kota Sudah Ada")
+    w.link_request = rep_services.replica_link_request(
+        actor=w.other_officer, project=w.project, innovation=w.other_own
+    )
+
+    # events: one of the programme, hosted by the unit; one of the other agency, unpublished
+    start = timezone.now() + dt.timedelta(days=7)
+    w.event = event_services.event_create(
+        actor=w.officer,
+        host_unit=w.unit,
+        title="Pembelajaran Replikasi",
+        summary="Unit tuan rumah memperagakan inovasinya.",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=3),
+        showcased=[w.published],
+        programme=w.programme,
+        venue="Aula",
+        facilitators=[w.named_facilitator],
+    )
+    event_services.invitations_add(
+        actor=w.officer,
+        event=w.event,
+        units=[w.sibling_unit, w.other_unit],
+        partners=[w.partner],
+    )
+    event_services.event_publish(actor=w.officer, event=w.event)
+    w.other_event = event_services.event_create(
+        actor=w.other_officer,
+        host_unit=w.other_unit,
+        title="Acara Kota",
+        starts_at=start,
+        showcased=[w.other_published],
+        venue="Balai Kota",
+    )
+    event_services.invitations_add(actor=w.other_officer, event=w.other_event, units=[w.unit])
+    inv = w.event.invitations.get(unit=w.other_unit)
+    w.registration = event_services.registrations_create(
+        actor=w.other_officer,
+        event=w.event,
+        invitation=inv,
+        attendees=[{"name": "Ibu Sari", "accessibility_needs": "Juru bahasa isyarat"}],
+    )[0]
+    w.partner_registration = event_services.registrations_create(
+        actor=w.officer,
+        event=w.event,
+        invitation=w.event.invitations.get(partner=w.partner),
+        attendees=[{"name": "Pak Budi"}],
+    )[0]
+    w.intent = event_services.intent_record(
+        actor=w.sibling_officer,
+        event=w.event,
+        unit=w.sibling_unit,
+        innovation=w.published,
+        decision="adapt",
+        due_date=timezone.localdate() + dt.timedelta(days=30),
+    )
+    w.token, _key = token_services.token_create(actor=w.officer, user=w.officer, name="skrip")
+    w.other_token, _key = token_services.token_create(
+        actor=w.other_officer, user=w.other_officer, name="skrip"
+    )
+    notify(user=w.officer, text="Halo", url="", kind="test")
+    notify(user=w.other_officer, text="Halo", url="", kind="test")
+    return w
+
+
+#: Everyone the policy tests ask about, by attribute of the world ("anonymous" and "system" too).
+PEOPLE = [
+    "officer",
+    "sibling_officer",
+    "other_officer",
+    "admin",
+    "other_admin",
+    "viewer",
+    "judge",
+    "pm",
+    "other_pm",
+    "manager",
+    "agency_facilitator",
+    "named_facilitator",
+    "platform_admin",
+    "nobody",
+    "anonymous",
+    "system",
+]
+
+
+def person(w: object, name: str) -> object:
+    from django.contrib.auth.models import AnonymousUser
+
+    if name == "anonymous":
+        return AnonymousUser()
+    if name == "system":
+        return SYSTEM
+    return getattr(w, name)
