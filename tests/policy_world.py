@@ -9,8 +9,8 @@ from types import SimpleNamespace
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from lumbung.api import services as token_services
 from lumbung.core.actors import SYSTEM
+from lumbung.core.http import tokens as token_services
 from lumbung.events import services as event_services
 from lumbung.notifications.services import notify
 from lumbung.organisations.models import Role

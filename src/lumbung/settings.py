@@ -74,7 +74,8 @@ INSTALLED_APPS = [
     "lumbung.replication",
     "lumbung.search",
     "lumbung.events",
-    "lumbung.api",
+    "lumbung.core.http",
+    "lumbung.platform",
     "lumbung.web",
 ]
 
@@ -91,7 +92,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
-ROOT_URLCONF = "lumbung.urls"
+ROOT_URLCONF = "lumbung.platform.urls"
 WSGI_APPLICATION = "lumbung.wsgi.application"
 
 TEMPLATES = [

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from lumbung.api import services as token_services
+from lumbung.core.http import tokens as token_services
 
 BASE = "/api/v1"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"

@@ -11,9 +11,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from lumbung.api import services
-from lumbung.api.models import ApiToken
 from lumbung.catalog.models import Innovation
+from lumbung.core.http import tokens as services
+from lumbung.core.http.models import ApiToken
 
 from .conftest import BASE, ApiClient, assert_error
 

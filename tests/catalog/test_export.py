@@ -13,8 +13,8 @@ from lumbung.catalog import importing
 from lumbung.catalog.exporting import COLUMNS, export_innovations
 from lumbung.catalog.importing import import_innovations
 from lumbung.catalog.models import Award, Innovation
-from lumbung.core.demo import DEMO_INNOVATIONS
 from lumbung.organisations.models import Agency, Unit
+from lumbung.platform.demo import DEMO_INNOVATIONS
 
 from ..factories import InnovationFactory
 

@@ -22,9 +22,9 @@ from lumbung.catalog.importing import (
     resolve_unit_name,
 )
 from lumbung.catalog.models import Award, Innovation
-from lumbung.core.demo import DEMO_INNOVATIONS
 from lumbung.core.models import AuditEntry
 from lumbung.organisations.models import Agency, Unit
+from lumbung.platform.demo import DEMO_INNOVATIONS
 
 pytestmark = pytest.mark.django_db
 

@@ -10,13 +10,13 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from lumbung.platform.management.commands import serve as serve_module
 from openpyxl import load_workbook
 
 from lumbung.catalog.models import Innovation
-from lumbung.core.demo import DEMO_INNOVATIONS
-from lumbung.core.management.commands import serve as serve_module
 from lumbung.core.models import AuditEntry
 from lumbung.organisations.models import Agency, User
+from lumbung.platform.demo import DEMO_INNOVATIONS
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +120,7 @@ def test_export_command_to_stdout_and_all(world):
 
 
 def test_export_interrupted_leaves_no_file(imported, tmp_path, monkeypatch):
-    from lumbung.core.management.commands import export as export_module
+    from lumbung.catalog.management.commands import export as export_module
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt

@@ -8,11 +8,11 @@ import datetime as dt
 import pytest
 from django.test import Client
 
-from lumbung.core.demo import load_demo
 from lumbung.events.demo import BARIS_TITLE, SWP_TITLE, WIB, load_events_demo
 from lumbung.events.models import Event, Intent, Registration
 from lumbung.events.models import Testimonial as EventTestimonial
 from lumbung.events.selectors import event_report
+from lumbung.platform.demo import load_demo
 from lumbung.replication.demo import load_replication_demo
 from lumbung.replication.models import Commitment, ReplicationProject
 

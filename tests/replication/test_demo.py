@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def demo(tmp_path, settings):
     """The core demo without the other loaders, then the replication demo."""
-    from lumbung.core.demo import load_demo
+    from lumbung.platform.demo import load_demo
 
     settings.LUMBUNG_DEMO_LOADERS = []
     load_demo(accounts_file=tmp_path / "accounts.json")
@@ -29,7 +29,7 @@ def demo(tmp_path, settings):
 
 
 def test_the_core_demo_runs_the_replication_loader(tmp_path, settings):
-    from lumbung.core.demo import load_demo
+    from lumbung.platform.demo import load_demo
 
     assert "lumbung.replication.demo.load_replication_demo" in settings.LUMBUNG_DEMO_LOADERS
     settings.LUMBUNG_DEMO_LOADERS = ["lumbung.replication.demo.load_replication_demo"]

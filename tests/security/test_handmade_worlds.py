@@ -223,8 +223,8 @@ def test_a_foreign_officer_changes_nothing(handmade):
         ("patch", api, {"summary": "diubah orang lain"}),
         ("post", api + "/awards", {"level": "top_99", "year": 2023}),
         ("post", api + "/status", {"status": "stopped", "reason": "dihentikan"}),
-        ("patch", "/api/v1/projects/%d" % handmade.project.pk, {"team": "orang lain"}),
-        ("patch", "/api/v1/commitments/%d" % handmade.commitment.pk, {"status": "done"}),
+        ("patch", f"/api/v1/projects/{handmade.project.pk}", {"team": "orang lain"}),
+        ("patch", f"/api/v1/commitments/{handmade.commitment.pk}", {"status": "done"}),
     ):
         response = getattr(c, method)(path, json.dumps(body), content_type="application/json")
         assert response.status_code in (403, 404), (method, path, response.status_code)

@@ -128,7 +128,7 @@ def test_profile_without_memberships(client, world, login):
     assert "You have no role" in client.get("/akun/profil/").content.decode()
 
 
-@pytest.mark.skipif(token_services() is None, reason="lumbung.api.services has no tokens")
+@pytest.mark.skipif(token_services() is None, reason="lumbung.core.http.tokens has no tokens")
 def test_api_tokens_are_made_shown_once_and_revoked(client, world, login):
     login(world.officer)
     response = client.post("/akun/token/", {"token-name": "skrip impor"})
@@ -146,7 +146,7 @@ def test_api_tokens_are_made_shown_once_and_revoked(client, world, login):
     assert token.revoked_at is not None
 
 
-@pytest.mark.skipif(token_services() is None, reason="lumbung.api.services has no tokens")
+@pytest.mark.skipif(token_services() is None, reason="lumbung.core.http.tokens has no tokens")
 def test_api_token_needs_a_name_and_others_tokens_cannot_be_revoked(client, world, login):
     login(world.officer)
     response = client.post("/akun/token/", {"token-name": ""})

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
-from lumbung.api.auth import READ_AUTH, current_user, optional_auth_openapi
-from lumbung.api.errors import error_responses
-from lumbung.api.schemas import PageParams, page_of, paginate
+from lumbung.core.http.auth import READ_AUTH, current_user, optional_auth_openapi
+from lumbung.core.http.errors import error_responses
+from lumbung.core.http.schemas import PageParams, page_of, paginate
 from lumbung.core.policies import can
 from lumbung.organisations.models import Unit
 

@@ -11,8 +11,8 @@ from django.urls import reverse
 from ninja import Field, Schema
 from pydantic import BeforeValidator, ConfigDict, create_model
 
-from lumbung.api.auth import current_user
-from lumbung.api.schemas import MAX_ID, Id, RegionRef, text
+from lumbung.core.http.auth import current_user
+from lumbung.core.http.schemas import MAX_ID, Id, RegionRef, text
 from lumbung.core.policies import can
 
 from .models import Award, Evidence, Innovation

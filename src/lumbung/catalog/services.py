@@ -160,7 +160,9 @@ def innovation_create_unchecked(
 
 
 @transaction.atomic
-def innovation_update(*, actor: ActorLike, innovation: Innovation, data: Mapping[str, Any]) -> Innovation:
+def innovation_update(
+    *, actor: ActorLike, innovation: Innovation, data: Mapping[str, Any]
+) -> Innovation:
     innovation = Innovation.objects.select_for_update().get(pk=innovation.pk)
     require(actor, "innovation.change", innovation)
     before = audit.snapshot(innovation, AUDITED_FIELDS)

@@ -28,8 +28,8 @@ class Grants:
     ``agencies[role]``: agencies where the person holds ``role`` for the whole agency.
     ``units[role]``: units where the person holds ``role`` — each membership's unit and every unit
     below it *within the same agency*.
-    ``anywhere[role]``: agencies where the person holds ``role`` at all (agency-wide or in one of its
-    units): a facilitator in a deputy's office acts for that agency's programmes.
+    ``anywhere[role]``: agencies where the person holds ``role`` at all (agency-wide or in one of
+    its units): a facilitator in a deputy's office acts for that agency's programmes.
     """
 
     agencies: Mapping[str, frozenset[int]] = field(default_factory=dict)

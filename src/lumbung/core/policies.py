@@ -282,7 +282,7 @@ def all_of(*conditions: Condition) -> Condition:
     return And.of(*conditions)
 
 
-def Some(relation: str, condition: Condition) -> Condition:  # noqa: N802 (reads like a condition)
+def Some(relation: str, condition: Condition) -> Condition:
     """At least one row of the to-many ``relation`` satisfies ``condition``."""
     return NEVER if condition is NEVER else SomeRow(relation, condition)
 
@@ -411,10 +411,10 @@ __all__ = [
     "ALWAYS",
     "NEVER",
     "Actor",
-    "Some",
     "Attr",
     "Condition",
     "Policy",
+    "Some",
     "action",
     "all_of",
     "any_of",

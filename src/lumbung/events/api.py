@@ -16,10 +16,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
-from lumbung.api.auth import READ_AUTH, current_user, optional_auth_openapi
-from lumbung.api.errors import error_responses
-from lumbung.api.schemas import PageParams, page_of, paginate
 from lumbung.catalog.models import Innovation
+from lumbung.core.http.auth import READ_AUTH, current_user, optional_auth_openapi
+from lumbung.core.http.errors import error_responses
+from lumbung.core.http.schemas import PageParams, page_of, paginate
 from lumbung.core.policies import can, require
 from lumbung.organisations.models import Agency, Partner, Unit, User
 from lumbung.replication.models import Programme

@@ -1,6 +1,6 @@
 """Events demo: the two learning events of DOMAIN.md.
 
-Call :func:`load_events_demo` after the core demo (:mod:`lumbung.core.demo`) and the replication
+Call :func:`load_events_demo` after the core demo (:mod:`lumbung.platform.demo`) and the replication
 demo (:mod:`lumbung.replication.demo`): it finds units, partners, innovations, the programme and
 the demo accounts by name. It is idempotent (an event found by its host, title and date is left
 as it is) and runs in one transaction.

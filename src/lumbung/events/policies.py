@@ -127,7 +127,9 @@ class IntentPolicy(Policy[Intent]):
 
     @action("view")
     def view(self, actor: Actor) -> Condition:
-        return events.view_internal(actor).via("event") | unit_policy.read_internal(actor).via("unit")
+        return events.view_internal(actor).via("event") | unit_policy.read_internal(actor).via(
+            "unit"
+        )
 
 
 class RecordIntentPolicy(Policy[Unit]):

@@ -8,8 +8,8 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from lumbung.api.schemas import Id
-from lumbung.api.schemas import text as Text
+from lumbung.core.http.schemas import Id
+from lumbung.core.http.schemas import text as Text
 from lumbung.organisations.models import Unit
 
 from .models import Intent

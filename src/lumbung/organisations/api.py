@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
-from lumbung.api.auth import READ_AUTH, WRITE_AUTH, current_user, optional_auth_openapi
-from lumbung.api.errors import error_responses
-from lumbung.api.schemas import (
+from lumbung.core.http.auth import READ_AUTH, WRITE_AUTH, current_user, optional_auth_openapi
+from lumbung.core.http.errors import error_responses
+from lumbung.core.http.schemas import (
     MAX_ID,
     PageParams,
     RegionRef,

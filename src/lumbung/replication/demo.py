@@ -1,7 +1,7 @@
 """Replication demo: the 2024 sheltered-workshop programme of DOMAIN.md.
 
 Call :func:`load_replication_demo` after the organisation and catalog demo
-(:mod:`lumbung.core.demo`): it finds agencies, units, innovations and the demo accounts by name.
+(:mod:`lumbung.platform.demo`): it finds agencies, units, innovations and the demo accounts by name.
 It is idempotent (a second call finds the programme and changes nothing) and runs in one
 transaction.
 

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from lumbung.api.schemas import Id, text
+from lumbung.core.http.schemas import Id, text
 from lumbung.organisations.models import Unit
 
 from .models import (

@@ -9,10 +9,10 @@ from django.http import Http404, HttpRequest
 from django.urls import NoReverseMatch, reverse
 from ninja import Field, Query, Router, Schema
 
-from lumbung.api.auth import READ_AUTH
-from lumbung.api.errors import error_responses
 from lumbung.catalog.models import Innovation
 from lumbung.catalog.selectors import CatalogFilters, visible_q
+from lumbung.core.http.auth import READ_AUTH
+from lumbung.core.http.errors import error_responses
 
 from . import selectors
 from .selectors import MAX_PAGE_SIZE, MAX_PROBLEM_CHARS, MAX_QUERY_CHARS

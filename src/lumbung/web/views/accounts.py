@@ -21,9 +21,9 @@ from ..forms import TokenForm
 
 
 def token_services() -> ModuleType | None:
-    """``lumbung.api.services`` when it offers token_create and token_revoke, else None."""
+    """``lumbung.core.http.tokens`` when it offers token_create and token_revoke, else None."""
     try:
-        module = importlib.import_module("lumbung.api.services")
+        module = importlib.import_module("lumbung.core.http.tokens")
     except ImportError:
         return None
     if hasattr(module, "token_create") and hasattr(module, "token_revoke"):

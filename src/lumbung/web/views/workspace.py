@@ -1,9 +1,9 @@
 """The workspace: a person's innovations, creating and editing them, evidence, awards, status,
 submitting for review, and the agency admins' review queue.
 
-Every write calls ``catalog.services``; every view asks the policies (``lumbung.core.policies``). A record the
-person may not read internally answers 404 (its existence is not disclosed); a record they may
-read but not change answers 403.
+Every write calls ``catalog.services``; every view asks the policies (``lumbung.core.policies``).
+A record the person may not read internally answers 404 (its existence is not disclosed); a
+record they may read but not change answers 403.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import gettext as _
 
-from lumbung.core.management.commands._console import progress_bar
+from lumbung.core.console import progress_bar
 from lumbung.search import semantic
 from lumbung.search.indexing import rebuild
 

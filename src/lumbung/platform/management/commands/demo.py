@@ -15,9 +15,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 from rich.table import Table
 
-from lumbung.core.demo import DemoResult, load_demo
+from lumbung.core.console import console_for, progress_bar
+from lumbung.platform.demo import DemoResult, load_demo
 
-from ._console import console_for, progress_bar
 from .serve import add_server_arguments, serve, site_url
 
 

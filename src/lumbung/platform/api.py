@@ -16,11 +16,10 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router, Swagger
 
 from lumbung.catalog.api import router as catalog_router
+from lumbung.core.http import errors
+from lumbung.core.http.auth import READ_AUTH, WRITE_AUTH
 from lumbung.organisations.api import router as organisations_router
 from lumbung.search.api import router as search_router
-
-from . import errors
-from .auth import READ_AUTH, WRITE_AUTH
 
 
 class LumbungAPI(NinjaAPI):

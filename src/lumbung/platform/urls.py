@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from lumbung.api.api import api
+from lumbung.platform.api import api
 
 urlpatterns = [
     path("admin/", admin.site.urls),

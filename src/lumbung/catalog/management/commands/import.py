@@ -11,8 +11,7 @@ from django.utils.translation import ngettext
 
 from lumbung.catalog.importing import import_innovations
 from lumbung.core.actors import SYSTEM
-
-from ._console import progress_bar
+from lumbung.core.console import progress_bar
 
 
 class Command(BaseCommand):

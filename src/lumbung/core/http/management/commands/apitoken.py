@@ -13,9 +13,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from lumbung.api import services
-from lumbung.api.models import ApiToken
 from lumbung.core.actors import SYSTEM
+from lumbung.core.http import tokens as services
+from lumbung.core.http.models import ApiToken
 
 
 class Command(BaseCommand):

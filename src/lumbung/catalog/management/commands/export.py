@@ -12,8 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from lumbung.catalog.exporting import FORMATS, export_innovations
-
-from ._console import progress_bar
+from lumbung.core.console import progress_bar
 
 
 class Command(BaseCommand):
