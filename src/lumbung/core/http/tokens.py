@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,9 +15,11 @@ from django.utils.translation import gettext as _
 from lumbung.core import audit
 from lumbung.core.actors import ActorLike
 from lumbung.core.policies import require
-from lumbung.organisations.models import User
 
 from .models import ApiToken
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractUser as User
 
 KEY_PREFIX = "lmb_"
 #: visible characters kept in clear to tell keys apart ("lmb_" plus eight)
