@@ -107,3 +107,32 @@ def test_a_small_screen_has_no_sideways_scroll(new_tab, rep, live_server):  # no
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 1, (path, overflow)
+
+
+def test_an_agency_admin_answers_a_replica_request_by_keyboard(new_tab, rep, live_server):  # noqa: F811
+    """The request page and the programme's participants section are clean; the admin of the
+    innovation's agency accepts with the keyboard alone, and the lineage is written."""
+    from lumbung.replication import services
+    from lumbung.replication.models import ReplicaLinkRequest
+    from tests.factories import InnovationFactory
+
+    existing = InnovationFactory(unit=rep.other_unit, name="Kafe Barista Kota Contoh")
+    services.replica_link_request(actor=rep.other_officer, project=rep.project, innovation=existing)
+    page = new_tab(language="en")
+    sign_in(page, live_server.url, rep.other_admin)
+    page.goto(f"/replikasi/program/{rep.programme.slug}/")
+    _clean(page, "programme page with participants")
+    assert page.locator("#participants").get_by_text(rep.other_agency.name).is_visible()
+    page.goto("/replikasi/permintaan-replika/")
+    _clean(page, "replica requests page")
+    accept = page.get_by_label("Accept")
+    accept.focus()
+    page.keyboard.press("Space")
+    assert accept.is_checked()
+    page.get_by_role("button", name="Send the answer").focus()
+    page.keyboard.press("Enter")
+    page.get_by_text("The request was accepted").wait_for()
+    _clean(page, "replica requests page after the answer")
+    existing.refresh_from_db()
+    assert existing.source_id == rep.source.pk
+    assert ReplicaLinkRequest.objects.get().status == "accepted"
