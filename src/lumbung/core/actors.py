@@ -15,10 +15,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypeAlias
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractUser, AnonymousUser
+if TYPE_CHECKING:  # types only: at run time core never imports the apps above it
+    from django.contrib.auth.models import AnonymousUser
 
-    User: TypeAlias = AbstractUser
+    from lumbung.organisations.models import User
 
 
 @dataclass(frozen=True)

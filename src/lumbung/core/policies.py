@@ -40,6 +40,7 @@ from django.utils.translation import gettext_lazy as _
 from .actors import Actor, ActorLike, as_actor
 
 M = TypeVar("M", bound=models.Model)
+P = TypeVar("P", bound="Policy[Any]")
 
 _MISSING = object()
 
@@ -361,7 +362,7 @@ class Policy(Generic[M]):
 _POLICIES: dict[str, Policy[Any]] = {}
 
 
-def register(policy: Policy[M]) -> Policy[M]:
+def register(policy: P) -> P:
     if policy.name in _POLICIES and _POLICIES[policy.name] is not policy:
         raise ValueError(f"policy {policy.name!r} registered twice")
     _POLICIES[policy.name] = policy

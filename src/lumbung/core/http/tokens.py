@@ -18,8 +18,8 @@ from lumbung.core.policies import require
 
 from .models import ApiToken
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractUser as User
+if TYPE_CHECKING:  # types only: at run time core never imports the apps above it
+    from lumbung.organisations.models import User
 
 KEY_PREFIX = "lmb_"
 #: visible characters kept in clear to tell keys apart ("lmb_" plus eight)
