@@ -163,3 +163,14 @@ def test_a_programme_target_of_another_agency_needs_its_consent(pworld):
         .participants.filter(agency=pworld.other_agency)
         .exists()
     )
+
+
+def test_a_new_record_is_judged_without_touching_the_database_it_is_not_in(pworld):
+    """Creation is checked on the unsaved record: relations it cannot have yet never match."""
+    from lumbung.core.policies import can
+    from lumbung.events.models import Event
+
+    new = Event(host_unit=pworld.other_unit, host_agency_id=pworld.other_agency.pk)
+    assert can(pworld.other_officer, "event.create", new)
+    assert not can(pworld.officer, "event.create", new)
+    assert not can(pworld.named_facilitator, "event.view", new)  # named on no saved event

@@ -169,8 +169,8 @@ class SomeRow(Condition):
 
     def evaluate(self, obj: Any) -> bool:
         holder = _get(obj, self.relation.rsplit("__", 1)[0]) if "__" in self.relation else obj
-        if holder is _MISSING:
-            return False
+        if holder is _MISSING or getattr(holder, "pk", None) is None:
+            return False  # nothing related yet (an unsaved record): no related row can match
         manager = getattr(holder, self.relation.rsplit("__", 1)[-1], None)
         if manager is None:
             return False
