@@ -1,7 +1,8 @@
 """Forms for the catalog's pages: the public filter form and the workspace's editing forms.
 
 The forms parse and check what a person typed; every write goes through ``catalog.services``,
-whose ``ValidationError``s are mapped back onto the form with :func:`add_service_errors`.
+whose ``ValidationError``s are mapped back onto the form with
+:func:`lumbung.core.pages.add_service_errors`.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -23,20 +23,6 @@ from .selectors import SORTS
 from .services import PROFILE_FIELDS
 
 FIRST_AWARD_YEAR = 2014
-
-
-def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: field messages on their fields (when the
-    form has them), everything else at the top of the form."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            messages = [m for e in errors for m in e.messages]
-            if name in form.fields:
-                form.add_error(name, messages)
-            else:
-                form.add_error(None, messages)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _years() -> list[tuple[str, str]]:

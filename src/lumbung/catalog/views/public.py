@@ -10,14 +10,13 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
-from lumbung.catalog import selectors
-from lumbung.catalog.downloads import evidence_response
-from lumbung.catalog.forms import CatalogFilterForm
-from lumbung.catalog.models import Evidence, Innovation
+from lumbung.core.pages import paginate
 from lumbung.core.policies import can
-from lumbung.search.selectors import similar_innovations
 
-from .common import paginate
+from .. import resemblance, selectors
+from ..downloads import evidence_response
+from ..forms import CatalogFilterForm
+from ..models import Evidence, Innovation
 
 #: Human names of the audit history's actions.
 ACTION_LABELS = {
@@ -143,7 +142,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
     }
     htmx = getattr(request, "htmx", None)
     partial = bool(htmx) and not htmx.history_restore_request
-    template = "web/catalog/_catalog.html" if partial else "web/catalog/list.html"
+    template = "catalog/_catalog.html" if partial else "catalog/list.html"
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request",))
     return response
@@ -181,14 +180,14 @@ def innovation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "history": history,
         "can_change": can(request.user, "innovation.change", innovation),
         "can_review": can(request.user, "innovation.review", innovation),
-        "similar": similar_innovations(innovation, request.user, limit=5),
+        "similar": resemblance.similar_to(innovation, user=request.user, limit=5),
         "awards": list(innovation.awards.all()),
         "evidence": list(innovation.evidence.all()),
         "team": list(innovation.team.all()),
         "status_changes": list(innovation.status_changes.all()),
         "sdgs": list(innovation.sdgs.all()),
     }
-    return render(request, "web/catalog/detail.html", context)
+    return render(request, "catalog/detail.html", context)
 
 
 def evidence_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
