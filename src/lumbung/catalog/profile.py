@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-Label = str | Promise
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise as Label
 
 
 class Display(StrEnum):
