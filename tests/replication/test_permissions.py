@@ -164,7 +164,7 @@ def test_the_public_sees_programme_coverage_but_nothing_private(rep, client):
     ):
         assert private not in body, private
     # the replica is a draft: no link to it for the public
-    assert reverse("web:innovation", args=[rep.project.replica.slug]) not in body
+    assert reverse("catalog:innovation", args=[rep.project.replica.slug]) not in body
 
     api = client.get(f"/api/v1/programmes/{rep.programme.slug}").json()
     assert api["coverage"]["current"] == 1
@@ -183,7 +183,7 @@ def test_the_public_sees_programme_coverage_but_nothing_private(rep, client):
     replica.publication_state = "published"
     replica.save()
     body = client.get(reverse("replication:programme", args=[rep.programme.slug])).content.decode()
-    assert reverse("web:innovation", args=[replica.slug]) in body
+    assert reverse("catalog:innovation", args=[replica.slug]) in body
 
 
 def test_the_programme_page_shows_internals_to_its_people(rep):

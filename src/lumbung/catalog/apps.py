@@ -8,4 +8,18 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Innovation catalog")
 
     def ready(self) -> None:
-        from . import policies  # noqa: F401  (registers the policies)
+        from lumbung.organisations import holdings
+
+        from . import (
+            policies,  # noqa: F401  (registers the policies)
+            selectors,
+        )
+
+        # the agency and unit pages count and list the published innovations
+        holdings.register(
+            holdings.Holdings(
+                count_for_agencies=selectors.agencies_with_published_count,
+                count_for_units=selectors.units_with_published_count,
+                published=selectors.published_of,
+            )
+        )

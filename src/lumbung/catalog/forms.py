@@ -1,7 +1,8 @@
 """Forms for the catalog's pages: the public filter form and the workspace's editing forms.
 
 The forms parse and check what a person typed; every write goes through ``catalog.services``,
-whose ``ValidationError``s are mapped back onto the form with :func:`add_service_errors`.
+whose ``ValidationError``s are mapped back onto the form with
+:func:`lumbung.core.pages.add_service_errors`.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -18,25 +18,12 @@ from django.utils.translation import gettext_lazy as _
 from lumbung.organisations.models import Agency, Region, Unit
 from lumbung.organisations.selectors import in_tree_order
 
+from . import profile
 from .models import SDG, Award, Evidence, Innovation, Sector
 from .selectors import SORTS
 from .services import PROFILE_FIELDS
 
 FIRST_AWARD_YEAR = 2014
-
-
-def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: field messages on their fields (when the
-    form has them), everything else at the top of the form."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            messages = [m for e in errors for m in e.messages]
-            if name in form.fields:
-                form.add_error(name, messages)
-            else:
-                form.add_error(None, messages)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _years() -> list[tuple[str, str]]:
@@ -129,52 +116,15 @@ _TEXTAREA = {"rows": 5}
 
 
 class InnovationProfileForm(forms.ModelForm):
-    """Every section of an innovation's profile; English versions sit beside the Indonesian."""
-
-    #: (legend, field names) for the fieldsets of the edit page, following the national
-    #: competition's sections. Each field's ``<name>_en`` companion is shown with it.
-    SECTIONS: tuple[tuple[Any, tuple[str, ...]], ...] = (
-        (
-            _("Name and identity"),
-            (
-                "name",
-                "acronym",
-                "acronym_expansion",
-                "start_date",
-                "start_year",
-                "sector",
-                "government_affair",
-                "stage",
-                "video_url",
-            ),
-        ),
-        (_("Summary"), ("summary",)),
-        (_("Background, problem and target group"), ("problem", "target_group", "target_measure")),
-        (_("Novelty and added value"), ("novelty",)),
-        (_("Implementation"), ("implementation",)),
-        (
-            _("Significance: before and after"),
-            ("significance", "impact_before", "impact_after", "impact_measurement"),
-        ),
-        (
-            _("Adaptability: what must stay and what may change"),
-            ("adaptability", "core_components", "adaptable_parts"),
-        ),
-        (_("Resources"), ("resources", "budget_idr", "staff_count")),
-        (
-            _("Sustainability"),
-            ("sustainability_institutional", "sustainability_managerial", "sustainability_social"),
-        ),
-        (_("Sustainable Development Goals"), ("sdgs",)),
-        (_("Sources"), ("source_urls",)),
-    )
+    """Every section of an innovation's profile (see :mod:`.profile`); English versions sit beside
+    the Indonesian."""
 
     video_url = forms.URLField(
         label=capfirst(Innovation._meta.get_field("video_url").verbose_name),
         required=False,
         max_length=200,
         assume_scheme="https",
-        help_text=_("A public address of a video about the innovation."),
+        help_text=profile.FIELDS["video_url"].help_text,
     )
 
     class Meta:
@@ -187,20 +137,7 @@ class InnovationProfileForm(forms.ModelForm):
             "impact_after": forms.Textarea(attrs={"rows": 2}),
             "source_urls": forms.Textarea(attrs={"rows": 3}),
         }
-        help_texts = {
-            "acronym_expansion": _("What the acronym stands for."),
-            "start_date": _("When the innovation started running."),
-            "start_year": _("Only if the exact start date is not known."),
-            "target_measure": _("A target that can be measured, e.g. a number of people served."),
-            "impact_before": _("The situation before the innovation, with figures."),
-            "impact_after": _("The situation after the innovation, with the same figures."),
-            "core_components": _(
-                "One per line: what must not change for the innovation to work elsewhere."
-            ),
-            "adaptable_parts": _("One per line: what a replicating unit may adjust."),
-            "budget_idr": _("Whole Rupiah, without dots or commas."),
-            "sdgs": _("Choose the goals the innovation contributes to."),
-        }
+        help_texts = profile.HELP_TEXTS
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -216,19 +153,19 @@ class InnovationProfileForm(forms.ModelForm):
 
     def sections(self) -> list[dict[str, Any]]:
         """The fieldsets for the template: each with rows of (field, English field or None)."""
-        out = []
-        for legend, names in self.SECTIONS:
-            rows = []
-            for name in names:
-                english = f"{name}_en"
-                rows.append(
+        return [
+            {
+                "legend": section.legend,
+                "rows": [
                     {
-                        "field": self[name],
-                        "english": self[english] if english in self.fields else None,
+                        "field": self[field.name],
+                        "english": self[f"{field.name}_en"] if field.translated else None,
                     }
-                )
-            out.append({"legend": legend, "rows": rows})
-        return out
+                    for field in section.fields
+                ],
+            }
+            for section in profile.SECTIONS
+        ]
 
     def service_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data.get(name) for name in (*PROFILE_FIELDS, "sdgs")}
@@ -251,7 +188,7 @@ class InnovationCreateForm(forms.Form):
         label=_("Acronym expansion"),
         max_length=300,
         required=False,
-        help_text=_("What the acronym stands for."),
+        help_text=profile.FIELDS["acronym_expansion"].help_text,
     )
     sector = forms.ModelChoiceField(
         label=_("Sector"), queryset=Sector.objects.all(), required=False, empty_label=_("(none)")

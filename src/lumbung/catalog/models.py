@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from lumbung.organisations.models import Agency, Unit
 
+from . import profile
+
 
 class Sector(models.Model):
     """A public-service sector / government affair (configuration, seeded by a migration)."""
@@ -73,26 +75,9 @@ class Innovation(models.Model):
         ADAPTATION = "adaptation", _("adaptation (adaptasi)")
         MODIFICATION = "modification", _("modification (modifikasi)")
 
-    #: Text sections that may carry an English version beside the Indonesian one.
-    TRANSLATED_FIELDS = (
-        "name",
-        "acronym_expansion",
-        "summary",
-        "problem",
-        "target_group",
-        "target_measure",
-        "novelty",
-        "implementation",
-        "significance",
-        "impact_measurement",
-        "adaptability",
-        "resources",
-        "sustainability_institutional",
-        "sustainability_managerial",
-        "sustainability_social",
-        "core_components",
-        "adaptable_parts",
-    )
+    #: Text sections that may carry an English version beside the Indonesian one (declared in
+    #: :mod:`.profile`).
+    TRANSLATED_FIELDS = profile.TRANSLATED_FIELDS
 
     agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, related_name="innovations", verbose_name=_("agency")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from lumbung.core.actors import Actor
+from lumbung.core.actors import Actor, ActorLike, as_actor
 from lumbung.core.policies import Attr, Condition, Policy, action, register
+from lumbung.organisations.models import Role
 from lumbung.organisations.policies import administers_agency, manages_unit, reads_unit
 
 from .models import Evidence, Innovation
@@ -61,3 +62,10 @@ class EvidencePolicy(Policy[Evidence]):
 
 innovations = register(InnovationPolicy())
 evidence = register(EvidencePolicy())
+
+
+def may_review_somewhere(who: ActorLike) -> bool:
+    """Whether the review queue is worth linking for this person (the queue itself and every
+    decision check the innovation policy per innovation)."""
+    actor = as_actor(who)
+    return actor.is_platform_admin or bool(actor.agencies(Role.AGENCY_ADMIN))

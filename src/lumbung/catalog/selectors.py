@@ -13,7 +13,6 @@ from lumbung.core.actors import ActorLike, as_actor, in_own_roles
 from lumbung.core.models import AuditEntry
 from lumbung.core.params import MAX_ID, bounded_int
 from lumbung.organisations.models import Agency, Unit
-from lumbung.organisations.selectors import in_tree_order
 
 from .models import Award, Innovation
 from .policies import innovations as policy
@@ -211,23 +210,19 @@ def innovation_history(innovation: Innovation) -> QuerySet[AuditEntry]:
     return audit.history(innovation)
 
 
-def agencies_with_counts() -> QuerySet[Agency]:
-    return (
-        Agency.objects.select_related("region")
-        .annotate(
-            unit_count=Count("units", distinct=True),
-            published_count=Count(
-                "innovations",
-                filter=Q(innovations__publication_state=Innovation.State.PUBLISHED),
-                distinct=True,
-            ),
+def agencies_with_published_count(agencies: QuerySet[Agency]) -> QuerySet[Agency]:
+    """The agencies, each with its number of published innovations (``published_count``)."""
+    return agencies.annotate(
+        published_count=Count(
+            "innovations",
+            filter=Q(innovations__publication_state=Innovation.State.PUBLISHED),
+            distinct=True,
         )
-        .order_by("name")
     )
 
 
-def units_with_counts(agency: Agency) -> QuerySet[Unit]:
-    """The agency's units depth first, each with its number of published innovations."""
+def units_with_published_count(units: QuerySet[Unit]) -> QuerySet[Unit]:
+    """The units, each with its number of published innovations (``published_count``)."""
     published = (
         Innovation.objects.filter(unit=OuterRef("pk"), publication_state=Innovation.State.PUBLISHED)
         .order_by()
@@ -235,9 +230,11 @@ def units_with_counts(agency: Agency) -> QuerySet[Unit]:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    return in_tree_order(
-        Unit.objects.filter(agency=agency)
-        .select_related("region")
-        .annotate(published_count=Coalesce(Subquery(published), 0)),
-        agency=agency,
+    return units.annotate(published_count=Coalesce(Subquery(published), 0))
+
+
+def published_of(agency: Agency, unit: Unit | None = None) -> QuerySet[Innovation]:
+    """The published innovations of an agency, or of one of its units (only that unit's own)."""
+    return published_innovations(
+        CatalogFilters(agency=agency.slug, unit=unit.pk if unit is not None else None)
     )

@@ -21,58 +21,14 @@ from lumbung.core.policies import require
 from lumbung.organisations.models import Unit
 from lumbung.organisations.services import unique_slug
 
-from . import hooks
+from . import hooks, profile
 from .models import SDG, Award, Evidence, Innovation, Sector, StatusChange, TeamMember
 from .validators import ALLOWED_TYPES, validate_evidence_file
 
-#: Fields of the profile that the create and update services accept.
-PROFILE_FIELDS: tuple[str, ...] = (
-    "name",
-    "name_en",
-    "acronym",
-    "acronym_expansion",
-    "acronym_expansion_en",
-    "start_date",
-    "start_year",
-    "sector",
-    "government_affair",
-    "video_url",
-    "summary",
-    "summary_en",
-    "problem",
-    "problem_en",
-    "target_group",
-    "target_group_en",
-    "target_measure",
-    "target_measure_en",
-    "novelty",
-    "novelty_en",
-    "implementation",
-    "implementation_en",
-    "significance",
-    "significance_en",
-    "impact_before",
-    "impact_after",
-    "impact_measurement",
-    "impact_measurement_en",
-    "adaptability",
-    "adaptability_en",
-    "resources",
-    "resources_en",
-    "budget_idr",
-    "staff_count",
-    "sustainability_institutional",
-    "sustainability_institutional_en",
-    "sustainability_managerial",
-    "sustainability_managerial_en",
-    "sustainability_social",
-    "sustainability_social_en",
-    "core_components",
-    "core_components_en",
-    "adaptable_parts",
-    "adaptable_parts_en",
-    "source_urls",
-    "stage",
+#: Fields of the profile that the create and update services accept, in the model's order (as the
+#: API's schemas and the audit history list them); the SDGs, a many-to-many relation, go apart.
+PROFILE_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in Innovation._meta.concrete_fields if f.name in profile.FIELD_NAMES
 )
 _TEXT_FIELDS = (models.CharField, models.TextField)
 AUDITED_FIELDS: tuple[str, ...] = (

@@ -9,7 +9,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from lumbung.catalog.forms import add_service_errors
 from lumbung.catalog.models import Innovation
 from lumbung.organisations.models import Agency, Partner, Unit
 from lumbung.organisations.selectors import in_tree_order
@@ -17,8 +16,6 @@ from lumbung.replication.forms import PeopleField, UnitChoiceField, find_innovat
 from lumbung.replication.models import Programme
 
 from .models import Event, Intent, Invitation, Material
-
-__all__ = ["add_service_errors"]
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

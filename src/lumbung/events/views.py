@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,6 +23,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lumbung.catalog.models import Innovation
+from lumbung.core.pages import add_service_errors, paginate
 from lumbung.core.params import id_param
 from lumbung.core.policies import can, require
 from lumbung.organisations.models import Agency, Partner, Unit
@@ -37,7 +37,6 @@ from .forms import (
     RegistrationForm,
     TestimonialForm,
     UnitPickForm,
-    add_service_errors,
 )
 from .models import Event, Intent, Invitation, Material, Registration, Testimonial
 
@@ -75,7 +74,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     if when not in ("upcoming", "past"):
         when = ""
     qs = selectors.published_events(when)
-    page = Paginator(qs, PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, qs, PER_PAGE)
     user = request.user
     return render(
         request,

@@ -5,23 +5,26 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lumbung.core.pages import paginate
+
 from . import selectors, services
 from .models import Notification
+
+PER_PAGE = 25
 
 
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
     unread_only = request.GET.get("unread") == "1"
-    page = Paginator(
-        selectors.notifications_for(request.user, unread_only=unread_only), 25
-    ).get_page(request.GET.get("page"))
+    page = paginate(
+        request, selectors.notifications_for(request.user, unread_only=unread_only), PER_PAGE
+    )
     return render(
         request,
         "notifications/list.html",

@@ -12,5 +12,7 @@ urlpatterns = [
     path("replikasi/", include("lumbung.replication.urls")),
     path("notifikasi/", include("lumbung.notifications.urls")),
     path("acara/", include("lumbung.events.urls")),  # lumbung.events: learning events
-    path("", include("lumbung.web.urls")),
+    path("instansi/", include("lumbung.organisations.urls")),  # agencies and units
+    path("", include("lumbung.catalog.urls")),  # inovasi/, ruang-kerja/, tinjauan/
+    path("", include("lumbung.web.urls")),  # last: home and accounts
 ]

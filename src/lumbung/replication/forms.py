@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from lumbung.catalog.forms import add_service_errors
 from lumbung.catalog.models import Innovation
 from lumbung.organisations.models import Agency, Unit, User
 from lumbung.organisations.selectors import in_tree_order
@@ -26,8 +25,6 @@ from .models import (
     Programme,
     ReplicationProject,
 )
-
-__all__ = ["add_service_errors"]
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from lumbung.catalog.models import Innovation
 from lumbung.core import audit
 from lumbung.core.actors import as_actor, in_own_roles
+from lumbung.core.pages import add_service_errors, paginate
 from lumbung.core.params import id_param
 from lumbung.core.policies import can, require
 from lumbung.organisations.models import Agency, Unit
@@ -47,7 +48,6 @@ from .forms import (
     SessionForm,
     TargetsForm,
     TransitionForm,
-    add_service_errors,
 )
 from .models import (
     AdaptationRecord,
@@ -68,12 +68,6 @@ def _data(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
 
 
-def _page(request: HttpRequest, items: Any) -> Any:
-    from django.core.paginator import Paginator
-
-    return Paginator(items, PER_PAGE).get_page(request.GET.get("page"))
-
-
 # --- programmes (public) --------------------------------------------------------------------
 
 
@@ -82,7 +76,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
         request,
         "replication/programme_list.html",
         {
-            "page": _page(request, selectors.programme_list()),
+            "page": paginate(request, selectors.programme_list(), PER_PAGE),
             "can_create": request.user.is_authenticated
             and _programme_agencies(request.user).exists(),
         },
@@ -315,7 +309,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
         request,
         "replication/workspace.html",
         {
-            "page": _page(request, selectors.visible_projects(user, stage=stage)),
+            "page": paginate(request, selectors.visible_projects(user, stage=stage), PER_PAGE),
             "stage": stage,
             "stages": Stage.choices,
             "overdue": list(selectors.overdue_for_followers(user)[:50]),
@@ -775,7 +769,7 @@ def commitment_list(request: HttpRequest) -> HttpResponse:
         request,
         "replication/commitment_list.html",
         {
-            "page": _page(request, qs),
+            "page": paginate(request, qs, PER_PAGE),
             "status": status,
             "overdue": overdue,
             "statuses": [
@@ -842,7 +836,7 @@ def link_requests(request: HttpRequest) -> HttpResponse:
         "replication/link_requests.html",
         {
             "to_answer": list(selectors.link_requests_to_answer(user)[:100]),
-            "page": _page(request, selectors.link_requests_for(user)),
+            "page": paginate(request, selectors.link_requests_for(user), PER_PAGE),
             "answer_form": LinkAnswerForm(),
         },
     )

@@ -38,7 +38,7 @@ def _text(value: str) -> str:
 
 def _url(innovation: Innovation) -> str:
     try:
-        return reverse("web:innovation", args=[innovation.slug])
+        return reverse("catalog:innovation", args=[innovation.slug])
     except NoReverseMatch:
         return ""
 

@@ -8,9 +8,9 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self) -> None:
-        from lumbung.catalog import hooks
+        from lumbung.catalog import hooks, resemblance
 
-        from . import indexing, semantic
+        from . import indexing, selectors, semantic
 
         # keep the index in step with every catalog write, inside the write's transaction
         hooks.on_innovation_changed(indexing.index_innovation)
@@ -19,3 +19,7 @@ class SearchConfig(AppConfig):
         hooks.on_innovation_changed(semantic.index_innovation)
         hooks.on_innovation_deleted(semantic.remove_innovation)
         hooks.on_bulk_end(semantic.flush_pending)
+        # the catalog's pages: similar innovations, and duplicates of a new one
+        resemblance.register(
+            similar=selectors.similar_innovations, duplicates=selectors.find_duplicates
+        )

@@ -18,23 +18,16 @@ from .analysis import ANALYZER_VERSION, fold, get_analyzer
 from .backends import get_backend
 from .models import FIELD_GROUPS, SearchDocument, SearchTerm
 
-#: Which profile fields feed which weighted group (English versions go with their field).
+#: The profile's text sections (those with an English version, see ``lumbung.catalog.profile``)
+#: in the model's order.
+TEXT_FIELDS: tuple[str, ...] = tuple(
+    f.name for f in Innovation._meta.concrete_fields if f.name in Innovation.TRANSLATED_FIELDS
+)
+#: Which profile fields feed which weighted group (English versions go with their field): the
+#: body takes every text section that is not in the name or the summary.
 NAME_FIELDS = ("name", "name_en", "acronym", "acronym_expansion", "acronym_expansion_en")
 SUMMARY_FIELDS = ("summary", "problem", "target_group")
-BODY_FIELDS = (
-    "target_measure",
-    "novelty",
-    "implementation",
-    "significance",
-    "impact_measurement",
-    "adaptability",
-    "resources",
-    "sustainability_institutional",
-    "sustainability_managerial",
-    "sustainability_social",
-    "core_components",
-    "adaptable_parts",
-)
+BODY_FIELDS = tuple(f for f in TEXT_FIELDS if f not in NAME_FIELDS and f not in SUMMARY_FIELDS)
 BODY_PLAIN_FIELDS = ("impact_before", "impact_after", "government_affair")
 
 _PAREN_RE = re.compile(r"^(?P<outer>.+?)\s*\((?P<inner>[^()]{2,200})\)\s*$")

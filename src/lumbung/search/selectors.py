@@ -27,7 +27,7 @@ from lumbung.organisations.models import Agency
 from . import semantic
 from .analysis import Alternative, Concept, QueryPlan, fold, get_analyzer
 from .backends import get_backend
-from .indexing import build_document
+from .indexing import TEXT_FIELDS, build_document
 from .models import FIELD_GROUPS, SearchDocument
 from .ranking import DocTerms, Scored, idf, rank
 from .snippets import best_snippet, highlight
@@ -41,26 +41,8 @@ MAX_WINDOW = 1000
 #: without facets, the total is counted up to this (shown as "at least …")
 TOTAL_CAP = 1000
 
-#: Profile sections, in the order a reader meets them (for snippets and "where it matched").
-SECTIONS: tuple[str, ...] = (
-    "name",
-    "acronym_expansion",
-    "summary",
-    "problem",
-    "target_group",
-    "target_measure",
-    "novelty",
-    "implementation",
-    "significance",
-    "impact_measurement",
-    "adaptability",
-    "resources",
-    "sustainability_institutional",
-    "sustainability_managerial",
-    "sustainability_social",
-    "core_components",
-    "adaptable_parts",
-)
+#: Profile sections with text, in the model's order (for snippets and "where it matched").
+SECTIONS: tuple[str, ...] = TEXT_FIELDS
 SNIPPET_SECTIONS = tuple(s for s in SECTIONS if s not in {"name", "acronym_expansion"})
 
 UNIT_SIZES: dict[str, tuple[Any, int | None]] = {

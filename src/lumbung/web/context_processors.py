@@ -8,16 +8,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from lumbung.core.actors import as_actor
+from lumbung.catalog.policies import may_review_somewhere
 from lumbung.notifications.selectors import unread_count
-from lumbung.organisations.models import Role
-
-
-def may_review_somewhere(user: Any) -> bool:
-    """Whether the review queue is worth linking for this person (the queue itself and every
-    decision check the innovation policy per innovation)."""
-    actor = as_actor(user)
-    return actor.is_platform_admin or bool(actor.agencies(Role.AGENCY_ADMIN))
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -25,16 +17,16 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     signed_in = bool(user is not None and user.is_authenticated)
     items: list[tuple[str, Any]] = [
         (reverse("web:home"), _("Home")),
-        (reverse("web:catalog"), _("Innovation catalog")),
-        (reverse("web:agencies"), _("Agencies")),
+        (reverse("catalog:catalog"), _("Innovation catalog")),
+        (reverse("organisations:agencies"), _("Agencies")),
         (reverse("replication:programmes"), _("Replication")),
         (reverse("events:list"), _("Learning events")),
     ]
     if signed_in:
-        items.append((reverse("web:dashboard"), _("Workspace")))
+        items.append((reverse("catalog:dashboard"), _("Workspace")))
         items.append((reverse("replication:workspace"), _("My replication")))
         if may_review_somewhere(user):
-            items.append((reverse("web:review_queue"), _("Review")))
+            items.append((reverse("catalog:review_queue"), _("Review")))
         if user.is_staff:  # type: ignore[union-attr]
             items.append((reverse("admin:index"), _("Admin")))
     path = request.path

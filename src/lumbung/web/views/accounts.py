@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lumbung.catalog.forms import add_service_errors
+from lumbung.core.pages import add_service_errors
 from lumbung.organisations.selectors import memberships_of
 
 from ..forms import TokenForm

@@ -10,14 +10,14 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
-from lumbung.catalog import selectors
-from lumbung.catalog.downloads import evidence_response
-from lumbung.catalog.forms import CatalogFilterForm
-from lumbung.catalog.models import Evidence, Innovation
+from lumbung.core.pages import paginate
 from lumbung.core.policies import can
-from lumbung.search.selectors import similar_innovations
 
-from .common import paginate
+from .. import profile, resemblance, selectors
+from ..downloads import evidence_response
+from ..forms import CatalogFilterForm
+from ..models import Evidence, Innovation
+from ..profile import Display
 
 #: Human names of the audit history's actions.
 ACTION_LABELS = {
@@ -42,41 +42,6 @@ CHANGE_LABELS = {
     "sdgs": _("SDGs"),
 }
 
-#: The profile's text sections: (anchor, heading, [(field, sub-heading or None)], extra part).
-TEXT_SECTIONS = (
-    ("summary", _("Summary"), (("summary", None),), ""),
-    (
-        "problem",
-        _("Background and problem"),
-        (
-            ("problem", None),
-            ("target_group", _("Target group")),
-            ("target_measure", _("Measurable target")),
-        ),
-        "",
-    ),
-    ("novelty", _("Novelty and added value"), (("novelty", None),), ""),
-    ("implementation", _("Implementation"), (("implementation", None),), ""),
-    (
-        "significance",
-        _("Significance"),
-        (("significance", None), ("impact_measurement", _("How the impact was measured"))),
-        "before_after",
-    ),
-    ("adaptability", _("Adaptability"), (("adaptability", None),), "components"),
-    ("resources", _("Resources"), (("resources", None),), "resources"),
-    (
-        "sustainability",
-        _("Sustainability"),
-        (
-            ("sustainability_institutional", _("Institutional")),
-            ("sustainability_managerial", _("Managerial")),
-            ("sustainability_social", _("Social")),
-        ),
-        "",
-    ),
-)
-
 
 def _field_label(name: str) -> str:
     if name in CHANGE_LABELS:
@@ -88,30 +53,25 @@ def _field_label(name: str) -> str:
 
 
 def _sections(innovation: Innovation) -> list[dict[str, Any]]:
-    extras = {
-        "before_after": bool(innovation.impact_before or innovation.impact_after),
-        "components": bool(
-            innovation.localized("core_components") or innovation.localized("adaptable_parts")
-        ),
-        "resources": innovation.budget_idr is not None or innovation.staff_count is not None,
-    }
+    """The profile's sections that have something to show, each with its fields by display: its
+    texts, then its lists, then its figures (with their values)."""
     out = []
-    for anchor, title, parts, extra in TEXT_SECTIONS:
-        blocks = [
-            {"field": field, "title": sub}
-            for field, sub in parts
-            if innovation.localized(field).strip()
+    for section in profile.PAGE_SECTIONS:
+        texts = [
+            f
+            for f in section.fields
+            if f.display is Display.TEXT and innovation.localized(f.name).strip()
         ]
-        has_extra = extras.get(extra, False)
-        if blocks or has_extra:
-            out.append(
-                {
-                    "anchor": anchor,
-                    "title": title,
-                    "blocks": blocks,
-                    "extra": extra if has_extra else "",
-                }
-            )
+        lists = [
+            f for f in section.fields if f.display is Display.LINES and innovation.localized(f.name)
+        ]
+        figures = [
+            {"field": f, "value": getattr(innovation, f.name)}
+            for f in section.fields
+            if f.is_figure and getattr(innovation, f.name) not in (None, "")
+        ]
+        if texts or lists or figures:
+            out.append({"section": section, "texts": texts, "lists": lists, "figures": figures})
     return out
 
 
@@ -143,7 +103,7 @@ def catalog(request: HttpRequest) -> HttpResponse:
     }
     htmx = getattr(request, "htmx", None)
     partial = bool(htmx) and not htmx.history_restore_request
-    template = "web/catalog/_catalog.html" if partial else "web/catalog/list.html"
+    template = "catalog/_catalog.html" if partial else "catalog/list.html"
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request",))
     return response
@@ -181,14 +141,14 @@ def innovation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "history": history,
         "can_change": can(request.user, "innovation.change", innovation),
         "can_review": can(request.user, "innovation.review", innovation),
-        "similar": similar_innovations(innovation, request.user, limit=5),
+        "similar": resemblance.similar_to(innovation, user=request.user, limit=5),
         "awards": list(innovation.awards.all()),
         "evidence": list(innovation.evidence.all()),
         "team": list(innovation.team.all()),
         "status_changes": list(innovation.status_changes.all()),
         "sdgs": list(innovation.sdgs.all()),
     }
-    return render(request, "web/catalog/detail.html", context)
+    return render(request, "catalog/detail.html", context)
 
 
 def evidence_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:

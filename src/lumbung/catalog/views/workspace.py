@@ -1,5 +1,5 @@
 """The workspace: a person's innovations, creating and editing them, evidence, awards, status,
-submitting for review, and the agency admins' review queue.
+submitting for review and deleting a draft.
 
 Every write calls ``catalog.services``; every view asks the policies (``lumbung.core.policies``).
 A record the person may not read internally answers 404 (its existence is not disclosed); a
@@ -8,6 +8,7 @@ record they may read but not change answers 403.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import messages
@@ -21,29 +22,25 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from lumbung.catalog import selectors, services
-from lumbung.catalog.forms import (
+from lumbung.core.actors import as_actor, in_own_roles
+from lumbung.core.pages import add_service_errors, paginate
+from lumbung.core.policies import can, require
+from lumbung.organisations.models import Unit
+from lumbung.organisations.policies import units as unit_policy
+
+from .. import resemblance, selectors, services
+from ..forms import (
     AwardForm,
     EvidenceForm,
     InnovationCreateForm,
     InnovationProfileForm,
-    ReturnForm,
     StatusForm,
     TeamFormSet,
-    add_service_errors,
 )
-from lumbung.catalog.models import Award, Evidence, Innovation
-from lumbung.core.actors import as_actor, in_own_roles
-from lumbung.core.policies import can, require
-from lumbung.organisations.models import Unit
-from lumbung.organisations.policies import units as unit_policy
-from lumbung.search.selectors import find_duplicates
-
-from ..context_processors import may_review_somewhere
-from .common import paginate
+from ..models import Award, Evidence, Innovation
+from ..policies import may_review_somewhere
 
 WORKSPACE_PER_PAGE = 25
-REVIEW_PER_PAGE = 25
 
 
 def creatable_units(user: Any) -> QuerySet[Unit]:
@@ -52,9 +49,11 @@ def creatable_units(user: Any) -> QuerySet[Unit]:
     return unit_policy.filter(in_own_roles(as_actor(user)), "manage", Unit.objects.all())
 
 
-def _innovation(request: HttpRequest, slug: str, action: str | None = None) -> Innovation:
-    """The innovation for a workspace page: 404 unless the person may read it internally,
-    403 unless they may do ``action``."""
+def workspace_innovation(
+    request: HttpRequest, slug: str, action: str | None = None
+) -> Innovation:
+    """The innovation for a workspace or review page: 404 unless the person may read it
+    internally, 403 unless they may do ``action``."""
     innovation = get_object_or_404(
         Innovation.objects.select_related("agency", "unit", "sector"), slug=slug
     )
@@ -74,7 +73,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "web/workspace/dashboard.html",
+        "catalog/workspace/dashboard.html",
         {"page": page, "can_create": units.exists(), "waiting": waiting},
     )
 
@@ -86,11 +85,11 @@ def innovation_new(request: HttpRequest) -> HttpResponse:
     if not units.exists():
         raise PermissionDenied(_("You are not an innovation officer or admin of any unit."))
     form = InnovationCreateForm(request.POST or None, units=units)
-    duplicates: list[Any] = []
+    duplicates: Sequence[resemblance.Resemblance] = []
     if request.method == "POST" and form.is_valid():
         unit = form.cleaned_data["unit"]
         if not request.POST.get("not_a_duplicate"):
-            duplicates = find_duplicates(
+            duplicates = resemblance.duplicates_of(
                 form.cleaned_data["name"],
                 summary=form.cleaned_data.get("summary", ""),
                 user=request.user,
@@ -98,7 +97,7 @@ def innovation_new(request: HttpRequest) -> HttpResponse:
         if duplicates:
             return render(
                 request,
-                "web/workspace/new.html",
+                "catalog/workspace/new.html",
                 {"form": form, "duplicates": duplicates},
                 status=200,
             )
@@ -112,9 +111,9 @@ def innovation_new(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request, _("The innovation was created as a draft. Now complete its profile.")
             )
-            return redirect("web:innovation_edit", slug=innovation.slug)
+            return redirect("catalog:innovation_edit", slug=innovation.slug)
     status = 400 if request.method == "POST" else 200
-    return render(request, "web/workspace/new.html", {"form": form}, status=status)
+    return render(request, "catalog/workspace/new.html", {"form": form}, status=status)
 
 
 def _team_initial(innovation: Innovation) -> list[dict[str, str]]:
@@ -124,7 +123,7 @@ def _team_initial(innovation: Innovation) -> list[dict[str, str]]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def innovation_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    innovation = _innovation(request, slug, "innovation.change")
+    innovation = workspace_innovation(request, slug, "innovation.change")
     if request.method == "POST":
         form = InnovationProfileForm(request.POST, instance=innovation)
         team = TeamFormSet(request.POST, prefix="team")
@@ -140,7 +139,7 @@ def innovation_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 add_service_errors(form, exc)
             else:
                 messages.success(request, _("The profile was saved."))
-                return redirect("web:innovation_manage", slug=innovation.slug)
+                return redirect("catalog:innovation_manage", slug=innovation.slug)
         status = 400
     else:
         form = InnovationProfileForm(instance=innovation)
@@ -150,7 +149,7 @@ def innovation_edit(request: HttpRequest, slug: str) -> HttpResponse:
     innovation.refresh_from_db(fields=["name", "name_en"])
     return render(
         request,
-        "web/workspace/edit.html",
+        "catalog/workspace/edit.html",
         {"innovation": innovation, "form": form, "team": team},
         status=status,
     )
@@ -176,15 +175,15 @@ def _manage_context(request: HttpRequest, innovation: Innovation, **forms: Any) 
 
 @login_required
 def innovation_manage(request: HttpRequest, slug: str) -> HttpResponse:
-    innovation = _innovation(request, slug)
-    return render(request, "web/workspace/manage.html", _manage_context(request, innovation))
+    innovation = workspace_innovation(request, slug)
+    return render(request, "catalog/workspace/manage.html", _manage_context(request, innovation))
 
 
 def _manage_error(request: HttpRequest, innovation: Innovation, **forms: Any) -> HttpResponse:
     messages.error(request, _("Nothing was saved: please correct the errors shown below."))
     return render(
         request,
-        "web/workspace/manage.html",
+        "catalog/workspace/manage.html",
         _manage_context(request, innovation, **forms),
         status=400,
     )
@@ -193,7 +192,7 @@ def _manage_error(request: HttpRequest, innovation: Innovation, **forms: Any) ->
 @login_required
 @require_POST
 def evidence_add(request: HttpRequest, slug: str) -> HttpResponse:
-    innovation = _innovation(request, slug, "innovation.change")
+    innovation = workspace_innovation(request, slug, "innovation.change")
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -208,24 +207,24 @@ def evidence_add(request: HttpRequest, slug: str) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The evidence was uploaded."))
-            return redirect(reverse("web:innovation_manage", args=[slug]) + "#evidence")
+            return redirect(reverse("catalog:innovation_manage", args=[slug]) + "#evidence")
     return _manage_error(request, innovation, evidence_form=form)
 
 
 @login_required
 @require_POST
 def evidence_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    innovation = _innovation(request, slug, "innovation.change")
+    innovation = workspace_innovation(request, slug, "innovation.change")
     evidence = get_object_or_404(Evidence, pk=pk, innovation=innovation)
     services.evidence_remove(actor=request.user, evidence=evidence)
     messages.success(request, _("The evidence “%(title)s” was removed.") % {"title": evidence})
-    return redirect(reverse("web:innovation_manage", args=[slug]) + "#evidence")
+    return redirect(reverse("catalog:innovation_manage", args=[slug]) + "#evidence")
 
 
 @login_required
 @require_POST
 def award_add(request: HttpRequest, slug: str) -> HttpResponse:
-    innovation = _innovation(request, slug, "innovation.change")
+    innovation = workspace_innovation(request, slug, "innovation.change")
     form = AwardForm(request.POST)
     if form.is_valid():
         try:
@@ -234,26 +233,26 @@ def award_add(request: HttpRequest, slug: str) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The award was added."))
-            return redirect(reverse("web:innovation_manage", args=[slug]) + "#awards")
+            return redirect(reverse("catalog:innovation_manage", args=[slug]) + "#awards")
     return _manage_error(request, innovation, award_form=form)
 
 
 @login_required
 @require_POST
 def award_remove(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    innovation = _innovation(request, slug, "innovation.change")
+    innovation = workspace_innovation(request, slug, "innovation.change")
     award = get_object_or_404(
         Award.objects.select_related("innovation"), pk=pk, innovation=innovation
     )
     services.award_remove(actor=request.user, award=award)
     messages.success(request, _("The award was removed."))
-    return redirect(reverse("web:innovation_manage", args=[slug]) + "#awards")
+    return redirect(reverse("catalog:innovation_manage", args=[slug]) + "#awards")
 
 
 @login_required
 @require_POST
 def status_change(request: HttpRequest, slug: str) -> HttpResponse:
-    innovation = _innovation(request, slug, "innovation.change")
+    innovation = workspace_innovation(request, slug, "innovation.change")
     form = StatusForm(request.POST)
     if form.is_valid():
         try:
@@ -264,14 +263,14 @@ def status_change(request: HttpRequest, slug: str) -> HttpResponse:
             add_service_errors(form, exc)
         else:
             messages.success(request, _("The status was changed."))
-            return redirect(reverse("web:innovation_manage", args=[slug]) + "#status")
+            return redirect(reverse("catalog:innovation_manage", args=[slug]) + "#status")
     return _manage_error(request, innovation, status_form=form)
 
 
 @login_required
 @require_POST
 def innovation_submit(request: HttpRequest, slug: str) -> HttpResponse:
-    innovation = _innovation(request, slug, "innovation.change")
+    innovation = workspace_innovation(request, slug, "innovation.change")
     try:
         services.innovation_submit(actor=request.user, innovation=innovation)
     except ValidationError as exc:
@@ -279,13 +278,13 @@ def innovation_submit(request: HttpRequest, slug: str) -> HttpResponse:
     messages.success(
         request, _("The innovation was submitted. Your agency's innovation admin will review it.")
     )
-    return redirect("web:innovation_manage", slug=slug)
+    return redirect("catalog:innovation_manage", slug=slug)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def innovation_delete(request: HttpRequest, slug: str) -> HttpResponse:
-    innovation = _innovation(request, slug, "innovation.change")
+    innovation = workspace_innovation(request, slug, "innovation.change")
     errors: list[str] = []
     if request.method == "POST":
         try:
@@ -294,76 +293,10 @@ def innovation_delete(request: HttpRequest, slug: str) -> HttpResponse:
             errors = exc.messages
         else:
             messages.success(request, _("The draft “%(name)s” was deleted.") % {"name": innovation})
-            return redirect("web:dashboard")
+            return redirect("catalog:dashboard")
     return render(
         request,
-        "web/workspace/delete.html",
+        "catalog/workspace/delete.html",
         {"innovation": innovation, "errors": errors},
         status=400 if errors else 200,
     )
-
-
-# --- review -----------------------------------------------------------------------------------
-
-
-@login_required
-def review_queue(request: HttpRequest) -> HttpResponse:
-    if not may_review_somewhere(request.user):
-        raise PermissionDenied(_("Only agency innovation admins review innovations."))
-    page = paginate(request, selectors.review_queue(request.user), REVIEW_PER_PAGE)
-    return render(request, "web/workspace/review_queue.html", {"page": page})
-
-
-def _review_page(
-    request: HttpRequest, innovation: Innovation, form: ReturnForm | None = None, errors=()
-) -> HttpResponse:
-    return render(
-        request,
-        "web/workspace/review.html",
-        {
-            "innovation": innovation,
-            "form": form or ReturnForm(),
-            "publish_errors": list(errors),
-            "sdgs": list(innovation.sdgs.all()),
-            "evidence": list(innovation.evidence.all()),
-        },
-        status=400 if (errors or (form is not None and form.errors)) else 200,
-    )
-
-
-@login_required
-def review_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    innovation = _innovation(request, slug, "innovation.review")
-    return _review_page(request, innovation)
-
-
-@login_required
-@require_POST
-def review_publish(request: HttpRequest, slug: str) -> HttpResponse:
-    innovation = _innovation(request, slug, "innovation.review")
-    try:
-        services.innovation_publish(actor=request.user, innovation=innovation)
-    except ValidationError as exc:
-        return _review_page(request, innovation, errors=exc.messages)
-    messages.success(request, _("“%(name)s” is published.") % {"name": innovation})
-    return redirect("web:review_queue")
-
-
-@login_required
-@require_POST
-def review_return(request: HttpRequest, slug: str) -> HttpResponse:
-    innovation = _innovation(request, slug, "innovation.review")
-    form = ReturnForm(request.POST)
-    if form.is_valid():
-        try:
-            services.innovation_return(
-                actor=request.user, innovation=innovation, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request, _("“%(name)s” was returned to its unit.") % {"name": innovation}
-            )
-            return redirect("web:review_queue")
-    return _review_page(request, innovation, form=form)

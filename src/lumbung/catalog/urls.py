@@ -1,0 +1,54 @@
+"""The catalog's pages, mounted at the site's root: their paths start with ``inovasi/`` (the
+public catalog), ``ruang-kerja/`` (the workspace) and ``tinjauan/`` (the review)."""
+
+from django.urls import path
+
+from .views import public, review, workspace
+
+app_name = "catalog"
+
+urlpatterns = [
+    # public catalog
+    path("inovasi/", public.catalog, name="catalog"),
+    path("inovasi/<slug:slug>/", public.innovation_detail, name="innovation"),
+    path(
+        "inovasi/<slug:slug>/bukti/<int:pk>/",
+        public.evidence_download,
+        name="evidence_download",
+    ),
+    # workspace
+    path("ruang-kerja/", workspace.dashboard, name="dashboard"),
+    path("ruang-kerja/inovasi/baru/", workspace.innovation_new, name="innovation_new"),
+    path("ruang-kerja/inovasi/<slug:slug>/", workspace.innovation_manage, name="innovation_manage"),
+    path(
+        "ruang-kerja/inovasi/<slug:slug>/ubah/", workspace.innovation_edit, name="innovation_edit"
+    ),
+    path("ruang-kerja/inovasi/<slug:slug>/bukti/", workspace.evidence_add, name="evidence_add"),
+    path(
+        "ruang-kerja/inovasi/<slug:slug>/bukti/<int:pk>/hapus/",
+        workspace.evidence_remove,
+        name="evidence_remove",
+    ),
+    path("ruang-kerja/inovasi/<slug:slug>/penghargaan/", workspace.award_add, name="award_add"),
+    path(
+        "ruang-kerja/inovasi/<slug:slug>/penghargaan/<int:pk>/hapus/",
+        workspace.award_remove,
+        name="award_remove",
+    ),
+    path("ruang-kerja/inovasi/<slug:slug>/status/", workspace.status_change, name="status_change"),
+    path(
+        "ruang-kerja/inovasi/<slug:slug>/ajukan/",
+        workspace.innovation_submit,
+        name="innovation_submit",
+    ),
+    path(
+        "ruang-kerja/inovasi/<slug:slug>/hapus/",
+        workspace.innovation_delete,
+        name="innovation_delete",
+    ),
+    # review
+    path("tinjauan/", review.review_queue, name="review_queue"),
+    path("tinjauan/<slug:slug>/", review.review_detail, name="review"),
+    path("tinjauan/<slug:slug>/terbitkan/", review.review_publish, name="review_publish"),
+    path("tinjauan/<slug:slug>/kembalikan/", review.review_return, name="review_return"),
+]

@@ -1,0 +1,33 @@
+"""Helpers every app's pages share: a page of a long list, a service's errors shown on a form.
+
+Each app owns its pages (views, URLs, templates); what they have in common lives here, at the
+bottom layer, so that any app may use it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest
+
+
+def paginate(request: HttpRequest, items: Any, per_page: int) -> Page:
+    """The requested page; a bad or too large page number gives the first or last page."""
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Put a service's ValidationError on the form: field messages on their fields (when the
+    form has them), everything else at the top of the form."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            messages = [m for e in errors for m in e.messages]
+            if name in form.fields:
+                form.add_error(name, messages)
+            else:
+                form.add_error(None, messages)
+    else:
+        form.add_error(None, exc.messages)
