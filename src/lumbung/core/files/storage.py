@@ -9,6 +9,8 @@ Django has no "on rollback" hook. :func:`store_upload` registers an on-commit ca
 rolls back. A finaliser attached to that callback removes the file when it is dropped unrun while
 the transaction is open or being rolled back. If it is dropped after the commit (Django skips the
 remaining callbacks when one raises), the file is left alone: a committed row keeps its file.
+(CPython finalises the dropped callback at once, during the rollback; the file is therefore gone
+when the ``atomic`` block has been left.)
 """
 
 from __future__ import annotations
