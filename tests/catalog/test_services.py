@@ -11,7 +11,6 @@ from django.db import transaction
 
 from lumbung.catalog import services
 from lumbung.catalog.models import Evidence, Innovation
-from lumbung.catalog.validators import sniff_content_type
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -170,13 +169,6 @@ def test_evidence_by_other_unit_is_refused(world):
             title="x",
             upload=SimpleUploadedFile("a.pdf", PDF),
         )
-
-
-def test_sniff_content_type():
-    assert sniff_content_type(PDF) == "application/pdf"
-    assert sniff_content_type(b"\xff\xd8\xff\xe0") == "image/jpeg"
-    assert sniff_content_type(b"RIFF\x00\x00\x00\x00WEBPVP8 ") == "image/webp"
-    assert sniff_content_type(b"<html>") is None
 
 
 def test_awards_validate_level_and_year(world):

@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from lumbung.core.files.models import StoredUpload, upload_field
 from lumbung.organisations.models import Agency, Unit
 
 from . import profile
@@ -280,7 +281,9 @@ def evidence_path(instance: Evidence, filename: str) -> str:
     return f"evidence/{instance.innovation_id}/{filename}"
 
 
-class Evidence(models.Model):
+class Evidence(StoredUpload):
+    """A file showing the innovation is real: statements, decrees, regulations, photos."""
+
     class Kind(models.TextChoices):
         IMPLEMENTATION = "implementation", _("statement of implementation")
         TEAM_DECREE = "team_decree", _("decree naming the team")
@@ -294,26 +297,12 @@ class Evidence(models.Model):
 
     innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="evidence")
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), upload_to=evidence_path, max_length=255)
-    content_type = models.CharField(_("file type"), max_length=64)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    file = upload_field(evidence_path)
 
     class Meta:
         verbose_name = _("evidence")
         verbose_name_plural = _("evidence")
         ordering = ["kind", "id"]
-
-    def __str__(self) -> str:
-        return self.title
-
-    @property
-    def is_image(self) -> bool:
-        return self.content_type.startswith("image/")
 
 
 class Award(models.Model):

@@ -4,8 +4,6 @@ audit entry written."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -17,13 +15,13 @@ from django.utils.translation import gettext as _
 
 from lumbung.core import audit
 from lumbung.core.actors import ActorLike, user_of
+from lumbung.core.files.storage import delete_stored, store_upload, uploaded_stem
 from lumbung.core.policies import require
 from lumbung.organisations.models import Unit
 from lumbung.organisations.services import unique_slug
 
 from . import hooks, profile
 from .models import SDG, Award, Evidence, Innovation, Sector, StatusChange, TeamMember
-from .validators import ALLOWED_TYPES, validate_evidence_file
 
 #: Fields of the profile that the create and update services accept, in the model's order (as the
 #: API's schemas and the audit history list them); the SDGs, a many-to-many relation, go apart.
@@ -262,38 +260,24 @@ def evidence_add(
     title: str,
     upload: UploadedFile,
 ) -> Evidence:
+    """Attach a file; its type is sniffed from its content (the file goes if this rolls back)."""
     require(actor, "innovation.change", innovation)
     if kind not in Evidence.Kind.values:
         raise ValidationError({"kind": _("Unknown kind of evidence.")})
-    title = (title or "").strip() or os.path.splitext(os.path.basename(upload.name or ""))[0]
+    title = (title or "").strip() or uploaded_stem(upload)
     if not title:
         raise ValidationError({"title": _("The title is required.")})
-    try:
-        content_type = validate_evidence_file(upload)
-    except ValidationError as exc:
-        raise ValidationError({"file": exc.messages}) from exc
-    # the stored name comes from the real type, never from the uploaded name
-    upload.name = f"{uuid.uuid4().hex}.{ALLOWED_TYPES[content_type]}"
     evidence = Evidence(
-        innovation=innovation,
-        kind=kind,
-        title=title[:200],
-        content_type=content_type,
-        size=upload.size or 0,
-        uploaded_by=user_of(actor),
+        innovation=innovation, kind=kind, title=title[:200], uploaded_by=user_of(actor)
     )
-    evidence.file.save(upload.name, upload, save=False)
-    try:
-        evidence.save()
-        audit.record(
-            actor=actor,
-            obj=innovation,
-            action="evidence.add",
-            changes={"evidence": [None, evidence.title]},
-        )
-    except Exception:
-        evidence.file.delete(save=False)
-        raise
+    store_upload(evidence, upload)
+    evidence.save()
+    audit.record(
+        actor=actor,
+        obj=innovation,
+        action="evidence.add",
+        changes={"evidence": [None, evidence.title]},
+    )
     return evidence
 
 
@@ -306,10 +290,8 @@ def evidence_remove(*, actor: ActorLike, evidence: Evidence) -> None:
         action="evidence.remove",
         changes={"evidence": [evidence.title, None]},
     )
-    stored = evidence.file.name
-    storage = evidence.file.storage
+    delete_stored(evidence)
     evidence.delete()
-    transaction.on_commit(lambda: storage.delete(stored))
 
 
 @transaction.atomic
@@ -402,7 +384,6 @@ def innovation_delete(*, actor: ActorLike, innovation: Innovation) -> None:
         changes={"name": [innovation.name, None]},
     )
     hooks.innovation_deleted(innovation)
-    files = [e.file.name for e in innovation.evidence.all()]
-    storage = Evidence._meta.get_field("file").storage
+    for evidence in innovation.evidence.all():
+        delete_stored(evidence)
     innovation.delete()
-    transaction.on_commit(lambda: [storage.delete(name) for name in files])

@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from lumbung.catalog.models import Innovation
+from lumbung.core.files.models import StoredUpload, upload_field
 from lumbung.organisations.models import Agency, Partner, Region, Unit
 from lumbung.replication.models import Commitment, Programme, ReplicationProject
 
@@ -305,7 +306,7 @@ def material_path(instance: Material, filename: str) -> str:
     return f"events/{instance.event_id}/{filename}"
 
 
-class Material(models.Model):
+class Material(StoredUpload):
     """A file of the event: slides, a photo, the agenda, a handout. Type sniffed from content."""
 
     class Kind(models.TextChoices):
@@ -316,37 +317,23 @@ class Material(models.Model):
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="materials")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=200)
     description = models.CharField(
         _("description"),
         max_length=300,
         blank=True,
         help_text=_("For a photo: what it shows (read out to people who cannot see it)."),
     )
-    file = models.FileField(_("file"), upload_to=material_path, max_length=255)
-    content_type = models.CharField(_("file type"), max_length=64)
-    size = models.PositiveIntegerField(_("size (bytes)"))
+    file = upload_field(material_path)
     is_public = models.BooleanField(
         _("show on the public page"),
         default=False,
         help_text=_("Photos must not show attendees who did not agree to it."),
     )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("material")
         verbose_name_plural = _("materials")
         ordering = ["kind", "id"]
-
-    def __str__(self) -> str:
-        return self.title
-
-    @property
-    def is_image(self) -> bool:
-        return self.content_type.startswith("image/")
 
 
 class Intent(models.Model):

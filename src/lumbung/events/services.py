@@ -11,8 +11,6 @@ nothing stays.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,9 +25,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from lumbung.catalog.models import Innovation
-from lumbung.catalog.validators import ALLOWED_TYPES, validate_evidence_file
 from lumbung.core import audit
 from lumbung.core.actors import ActorLike, user_of
+from lumbung.core.files.storage import delete_stored, store_upload
 from lumbung.core.policies import can, require
 from lumbung.organisations.models import Agency, Partner, Region, Unit, User
 from lumbung.organisations.selectors import units_under
@@ -735,40 +733,27 @@ def material_add(
     title = _text(title, max_length=200)
     if not title:
         raise ValidationError({"title": _("The title is required.")})
-    try:
-        content_type = validate_evidence_file(upload)
-    except ValidationError as exc:
-        raise ValidationError({"file": exc.messages}) from None
-    description = _text(description, max_length=300)
-    if is_public and content_type.startswith("image/") and not description:
-        raise ValidationError(
-            {"description": _("Describe what the photo shows before it goes on the public page.")}
-        )
-    # a stored name we choose: the uploaded name is not trusted
-    stem = os.path.splitext(os.path.basename(upload.name or ""))[0][:40] or "file"
-    upload.name = f"{uuid.uuid4().hex[:12]}-{stem}.{ALLOWED_TYPES[content_type]}"
     material = Material(
         event=event,
         kind=kind,
         title=title,
-        description=description,
-        content_type=content_type,
-        size=upload.size or 0,
+        description=_text(description, max_length=300),
         is_public=bool(is_public),
         uploaded_by=user_of(actor),
     )
-    material.file.save(upload.name, upload, save=False)
-    try:
-        material.save()
-        audit.record(
-            actor=actor,
-            obj=event,
-            action="event.material_add",
-            changes={"materials": [None, title]},
+    store_upload(material, upload)
+    if material.is_public and material.is_image and not material.description:
+        # raised after the file is written: the rollback takes it away again
+        raise ValidationError(
+            {"description": _("Describe what the photo shows before it goes on the public page.")}
         )
-    except Exception:
-        material.file.delete(save=False)
-        raise
+    material.save()
+    audit.record(
+        actor=actor,
+        obj=event,
+        action="event.material_add",
+        changes={"materials": [None, title]},
+    )
     return material
 
 
@@ -777,12 +762,11 @@ def material_remove(*, actor: ActorLike, material: Material) -> None:
     event = material.event
     require(actor, "event.manage", event)
     title = material.title
-    storage, name = material.file.storage, material.file.name
+    delete_stored(material)
     material.delete()
     audit.record(
         actor=actor, obj=event, action="event.material_remove", changes={"materials": [title, None]}
     )
-    transaction.on_commit(lambda: storage.delete(name) if name else None)
 
 
 # --- intents: commitments and projects in one step ------------------------------------------

@@ -17,12 +17,12 @@ from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lumbung.catalog.models import Innovation
+from lumbung.core.files.responses import file_response
 from lumbung.core.pages import add_service_errors, paginate
 from lumbung.core.params import id_param
 from lumbung.core.policies import can, require
@@ -140,24 +140,12 @@ def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
-def material_download(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+def material_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     event = _event(request, slug)
     material = get_object_or_404(Material, pk=pk, event=event)
     if not material.is_public and not can(request.user, "event.view_internal", event):
         raise Http404
-    try:
-        handle = material.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    ext = material.file.name.rsplit(".", 1)[-1]
-    response = FileResponse(
-        handle,
-        content_type=material.content_type,
-        as_attachment=not material.is_image,
-        filename=f"{slugify(material.title) or 'file'}.{ext}",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(material)
 
 
 class NewsFeed(Feed):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lumbung.catalog.models import Innovation
+from lumbung.core.files.models import StoredUpload, upload_field
 from lumbung.organisations.models import Agency, Unit
 
 Form = Innovation.Form
@@ -246,29 +247,19 @@ def document_path(instance: ProjectDocument, filename: str) -> str:
     return f"replication/{instance.project_id}/{filename}"
 
 
-class ProjectDocument(models.Model):
+class ProjectDocument(StoredUpload):
     """Evidence for a project's gates (commitment, action plan, evaluation report, decree …)."""
 
     project = models.ForeignKey(
         ReplicationProject, on_delete=models.CASCADE, related_name="documents"
     )
     kind = models.CharField(_("kind"), max_length=32, choices=DocumentKind.choices)
-    title = models.CharField(_("title"), max_length=200)
-    file = models.FileField(_("file"), upload_to=document_path, max_length=255)
-    content_type = models.CharField(_("file type"), max_length=64)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    file = upload_field(document_path)
 
     class Meta:
         verbose_name = _("project document")
         verbose_name_plural = _("project documents")
         ordering = ["kind", "id"]
-
-    def __str__(self) -> str:
-        return self.title
 
 
 class Transition(models.Model):

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from lumbung.catalog.models import Innovation
 from lumbung.core import audit
 from lumbung.core.actors import as_actor, in_own_roles
+from lumbung.core.files.responses import file_response
 from lumbung.core.pages import add_service_errors, paginate
 from lumbung.core.params import id_param
 from lumbung.core.policies import can, require
@@ -544,19 +545,7 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
 def document_download(request: HttpRequest, pk: int, doc_id: int) -> FileResponse:
     project = _project(request, pk)
     document = get_object_or_404(ProjectDocument, pk=doc_id, project=project)
-    try:
-        handle = document.file.open("rb")
-    except OSError as exc:
-        raise Http404 from exc
-    extension = document.file.name.rsplit(".", 1)[-1]
-    response = FileResponse(
-        handle,
-        content_type=document.content_type,
-        as_attachment=not document.content_type.startswith("image/"),
-        filename=f"{document.kind}-{document.pk}.{extension}",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(document, download_name=f"{document.kind}-{document.pk}")
 
 
 @login_required

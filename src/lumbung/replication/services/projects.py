@@ -14,8 +14,6 @@ that the agency's admins accept or decline (:func:`replica_link_answer`).
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -29,9 +27,9 @@ from django.utils.translation import gettext as _
 from lumbung.catalog import hooks as catalog_hooks
 from lumbung.catalog import services as catalog_services
 from lumbung.catalog.models import Innovation
-from lumbung.catalog.validators import ALLOWED_TYPES, validate_evidence_file
 from lumbung.core import audit
 from lumbung.core.actors import ActorLike, user_of
+from lumbung.core.files.storage import delete_stored, store_upload, uploaded_stem
 from lumbung.core.policies import can, require
 from lumbung.notifications.services import notify
 from lumbung.organisations.models import Agency, Unit
@@ -256,35 +254,20 @@ def project_document_add(
         raise ValidationError({"kind": _("Unknown kind of document.")})
     if upload is None:
         raise ValidationError({"file": _("Choose a file to upload.")})
-    title = clean_text(title) or os.path.splitext(os.path.basename(upload.name or ""))[0]
+    title = clean_text(title) or uploaded_stem(upload)
     if not title:
         raise ValidationError({"title": _("The title is required.")})
-    try:
-        content_type = validate_evidence_file(upload)
-    except ValidationError as exc:
-        raise ValidationError({"file": exc.messages}) from exc
-    upload.name = f"{uuid.uuid4().hex}.{ALLOWED_TYPES[content_type]}"
     document = ProjectDocument(
-        project=project,
-        kind=kind,
-        title=title[:200],
-        content_type=content_type,
-        size=upload.size or 0,
-        uploaded_by=user_of(actor),
+        project=project, kind=kind, title=title[:200], uploaded_by=user_of(actor)
     )
-    document.file.save(upload.name, upload, save=False)
-    stored, storage = document.file.name, document.file.storage
-    try:
-        document.save()
-        audit.record(
-            actor=actor,
-            obj=project,
-            action="project.document_add",
-            changes={"documents": [None, f"{document.get_kind_display()}: {document.title}"]},
-        )
-    except Exception:
-        storage.delete(stored)
-        raise
+    store_upload(document, upload)
+    document.save()
+    audit.record(
+        actor=actor,
+        obj=project,
+        action="project.document_add",
+        changes={"documents": [None, f"{document.get_kind_display()}: {document.title}"]},
+    )
     return document
 
 
@@ -297,9 +280,8 @@ def project_document_remove(*, actor: ActorLike, document: ProjectDocument) -> N
         action="project.document_remove",
         changes={"documents": [f"{document.get_kind_display()}: {document.title}", None]},
     )
-    stored, storage = document.file.name, document.file.storage
+    delete_stored(document)
     document.delete()
-    transaction.on_commit(lambda: storage.delete(stored))
 
 
 def _replica_data(project: ReplicationProject) -> dict[str, Any]:
