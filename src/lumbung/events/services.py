@@ -292,7 +292,7 @@ def event_update(*, actor: ActorLike, event: Event, data: Mapping[str, Any]) -> 
     event.save()
     if "showcased" in data:
         showcased = list(dict.fromkeys(data["showcased"] or []))
-        _check_showcased(actor, showcased, True)
+        _check_showcased(actor, showcased)
         used = set(event.intents.values_list("innovation_id", flat=True))
         dropped = used - {i.pk for i in showcased}
         if dropped:
