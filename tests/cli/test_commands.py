@@ -10,13 +10,13 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from lumbung.platform.management.commands import serve as serve_module
 from openpyxl import load_workbook
 
 from lumbung.catalog.models import Innovation
 from lumbung.core.models import AuditEntry
 from lumbung.organisations.models import Agency, User
 from lumbung.platform.demo import DEMO_INNOVATIONS
+from lumbung.platform.management.commands import serve as serve_module
 
 pytestmark = pytest.mark.django_db
 

@@ -10,13 +10,13 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db import connections
-from lumbung.platform.management.commands import serve as serve_module
 
 from lumbung import cli
 from lumbung.catalog.models import Award, Innovation, StatusChange
 from lumbung.core.models import AuditEntry
 from lumbung.organisations.models import Agency, Membership, Partner, Region, Role, Unit, User
 from lumbung.platform.demo import ACCOUNTS, ACCOUNTS_FILE_NAME, load_demo
+from lumbung.platform.management.commands import serve as serve_module
 
 pytestmark = pytest.mark.django_db
 
