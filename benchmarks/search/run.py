@@ -194,7 +194,7 @@ def phase_relevance(args: argparse.Namespace) -> None:
     from lumbung.search import selectors
 
     path = demo_csv()
-    import_innovations(str(path), check_permission=False, publish=True)
+    import_innovations(str(path), publish=True)
     with open(path, encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     queries = json.loads(RELEVANCE.read_text())["queries"]

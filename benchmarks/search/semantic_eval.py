@@ -83,7 +83,7 @@ def main() -> None:
 
         # --- the catalog, embedded by the import (one batch at the end) ---------------------
         started = time.perf_counter()
-        report = import_innovations(str(demo_csv()), check_permission=False, publish=True)
+        report = import_innovations(str(demo_csv()), publish=True)
         import_s = time.perf_counter() - started
         n_docs = Innovation.objects.count()
         n_vectors = SemanticVector.objects.count()
