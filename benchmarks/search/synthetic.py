@@ -92,7 +92,7 @@ def generate(
     batch: int = 5000,
     progress: Callable[[int, int], None] | None = None,
 ) -> None:
-    from django.db import connection, transaction
+    from django.db import transaction
     from django.utils import timezone
 
     from lumbung.catalog.models import Award, Innovation
@@ -131,12 +131,6 @@ def generate(
                 for j in range(5)
             ]
         )
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE organisations_unit SET path = '/' || CAST(id AS TEXT) || '/'"
-                if connection.vendor == "sqlite"
-                else "UPDATE organisations_unit SET path = '/' || id::text || '/'"
-            )
     now = timezone.now()
     region_names = dict(regions)
     done = 0

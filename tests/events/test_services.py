@@ -127,6 +127,33 @@ def test_publishing_needs_a_summary_and_is_audited(ev):
         services.event_publish(actor=ev.sibling_officer, event=ev.event)
 
 
+def test_the_showcased_innovations_can_be_changed(ev):
+    """Regression: changing them raised a TypeError (the edit page and PATCH answered 500)."""
+    second = InnovationFactory(unit=ev.unit, name="Inovasi Kedua", publication_state="published")
+    services.event_update(
+        actor=ev.officer, event=ev.event, data={"showcased": [ev.published, second]}
+    )
+    assert set(ev.event.showcased.all()) == {ev.published, second}
+    entry = AuditEntry.objects.filter(action="event.update", object_id=str(ev.event.pk)).get()
+    after = sorted([str(ev.published), str(second)])
+    assert entry.changes["showcased"] == [[str(ev.published)], after]
+    with pytest.raises(ValidationError) as exc:  # not one she may not see
+        services.event_update(
+            actor=ev.officer, event=ev.event, data={"showcased": [ev.other_draft]}
+        )
+    assert "showcased" in exc.value.message_dict
+    services.intent_record(
+        actor=ev.sibling_officer,
+        event=ev.event,
+        unit=ev.sibling_unit,
+        innovation=second,
+        decision="not_now",
+    )
+    with pytest.raises(ValidationError) as exc:  # units recorded intents for it
+        services.event_update(actor=ev.officer, event=ev.event, data={"showcased": [ev.published]})
+    assert "showcased" in exc.value.message_dict
+
+
 def test_capacity_cannot_drop_below_the_registered(ev):
     register(ev.event, ev.inv_sibling, "A", "B", "C")
     with pytest.raises(ValidationError) as exc:

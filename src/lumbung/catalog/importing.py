@@ -528,194 +528,364 @@ _STAGES = {
 }
 
 
-def _year(text: str, column: str, line: int, problems: list[Problem], this_year: int) -> int | None:
-    if not text:
-        return None
-    try:
-        value = int(text.strip())
-    except ValueError:
-        problems.append(Problem(line, _("“%(value)s” is not a year.") % {"value": text}, column))
-        return None
-    if not 1900 <= value <= this_year:
-        problems.append(
-            Problem(
-                line,
+@dataclass
+class _Row:
+    """One row being checked: its cells, what has been read from them so far, and the problems
+    found. The column parsers (:data:`_COLUMN_PARSERS`) fill it in, one after the other."""
+
+    line: int
+    cells: Mapping[str, str]
+    ctx: _Context
+    problems: list[Problem] = field(default_factory=list)
+    agency_kind: str = ""
+    region_name: str = ""
+    sector: str = ""
+    start_year: int | None = None
+    award_year: int | None = None
+    urls: list[str] = field(default_factory=list)
+    stage: str = ""
+    sdgs: list[int] = field(default_factory=list)
+
+    def get(self, column: str) -> str:
+        """The cell's text on one line (white space collapsed)."""
+        return " ".join((self.cells.get(column) or "").split())
+
+    def text(self, column: str) -> str:
+        """The cell's text as written (a long text keeps its line breaks)."""
+        return (self.cells.get(column) or "").strip()
+
+    def problem(self, message: str, column: str = "") -> None:
+        self.problems.append(Problem(self.line, message, column))
+
+    def year(self, column: str) -> int | None:
+        """The column's year, or None when it is empty or not a year (a problem then)."""
+        text = self.get(column)
+        if not text:
+            return None
+        try:
+            value = int(text.strip())
+        except ValueError:
+            self.problem(_("“%(value)s” is not a year.") % {"value": text}, column)
+            return None
+        if not 1900 <= value <= self.ctx.this_year:
+            self.problem(
                 _("The year %(value)d is not between 1900 and %(now)d.")
-                % {"value": value, "now": this_year},
+                % {"value": value, "now": self.ctx.this_year},
                 column,
             )
+            return None
+        return value
+
+
+# --- the column parsers: each reads its column(s) into the row, or reports what is wrong --------
+def _require_name_and_agency(row: _Row) -> None:
+    if not row.get("name"):
+        row.problem(_("The name is missing."), "name")
+    if not row.get("agency"):
+        row.problem(_("The agency is missing."), "agency")
+
+
+#: The longest text of a column, and how its text is read (on one line, or as written).
+_MAX_LENGTHS: tuple[tuple[str, int, Callable[[_Row, str], str]], ...] = (
+    ("agency", MAX_AGENCY, _Row.get),
+    ("unit", MAX_UNIT, _Row.get),
+    ("award", MAX_AWARD, _Row.get),
+    ("problem", MAX_TEXT, _Row.text),
+    ("solution", MAX_TEXT, _Row.text),
+    ("source_url", MAX_TEXT, _Row.get),
+)
+
+
+def _check_lengths(row: _Row) -> None:
+    for column, limit, read in _MAX_LENGTHS:
+        length = len(read(row, column))
+        if length > limit:
+            row.problem(
+                _("The text is too long (%(length)d characters, at most %(limit)d).")
+                % {"length": length, "limit": limit},
+                column,
+            )
+
+
+def _read_agency(row: _Row) -> None:
+    """An existing agency, or the kind (and region) of a new one, guessed from its name."""
+    name = row.get("agency")
+    if not name or name.casefold() in row.ctx.agencies:
+        return
+    guess = guess_agency_kind(name)
+    if guess is None:
+        row.problem(
+            _(
+                "Unknown agency “%(name)s”, and its type cannot be told from the name "
+                "(start it with Kementerian, Badan, Lembaga, Pemerintah Provinsi, "
+                "Pemerintah Kabupaten or Pemerintah Kota), or create the agency first."
+            )
+            % {"name": name},
+            "agency",
         )
-        return None
-    return value
+    else:
+        row.agency_kind, row.region_name = guess
 
 
-def _parse_row(line: int, rec: Mapping[str, str], ctx: _Context) -> ParsedRow | list[Problem]:
-    problems: list[Problem] = []
+def _read_sector(row: _Row) -> None:
+    text = row.get("sector")
+    if not text:
+        return
+    row.sector = row.ctx.sectors.get(_norm(text), "")
+    if not row.sector:
+        row.problem(
+            _("Unknown sector “%(value)s”. Known sectors: %(known)s.")
+            % {"value": text, "known": ", ".join(sorted(set(row.ctx.sectors.values())))},
+            "sector",
+        )
 
-    def get(column: str) -> str:
-        return " ".join((rec.get(column) or "").split())
 
-    name, agency_name = get("name"), get("agency")
-    problem_text = (rec.get("problem") or "").strip()
-    solution = (rec.get("solution") or "").strip()
+def _label_year(award_label: str) -> int | None:
+    """The year an award's label names (``Top 99 2021``), if any."""
+    match = re.search(r"\b(19|20)\d{2}\b", award_label)
+    return int(match.group(0)) if match else None
 
-    if not name:
-        problems.append(Problem(line, _("The name is missing."), "name"))
-    if not agency_name:
-        problems.append(Problem(line, _("The agency is missing."), "agency"))
-    for col, value, limit in (
-        ("agency", agency_name, MAX_AGENCY),
-        ("unit", get("unit"), MAX_UNIT),
-        ("award", get("award"), MAX_AWARD),
-        ("problem", problem_text, MAX_TEXT),
-        ("solution", solution, MAX_TEXT),
-        ("source_url", get("source_url"), MAX_TEXT),
-    ):
-        if len(value) > limit:
-            problems.append(
-                Problem(
-                    line,
-                    _("The text is too long (%(length)d characters, at most %(limit)d).")
-                    % {"length": len(value), "limit": limit},
-                    col,
-                )
-            )
 
-    # agency: an existing one, or a kind (and region) guessed from its name
-    kind, region_name = "", ""
-    if agency_name and agency_name.casefold() not in ctx.agencies:
-        guess = guess_agency_kind(agency_name)
-        if guess is None:
-            problems.append(
-                Problem(
-                    line,
-                    _(
-                        "Unknown agency “%(name)s”, and its type cannot be told from the name "
-                        "(start it with Kementerian, Badan, Lembaga, Pemerintah Provinsi, "
-                        "Pemerintah Kabupaten or Pemerintah Kota), or create the agency first."
-                    )
-                    % {"name": agency_name},
-                    "agency",
-                )
-            )
-        else:
-            kind, region_name = guess
-
-    unit_name = resolve_unit_name(get("unit"), ctx.unit_aliases.get(agency_name.casefold()))
-    unit_name = unit_name or GENERAL_UNIT_NAME
-
-    sector_text = get("sector")
-    sector = ""
-    if sector_text:
-        sector = ctx.sectors.get(_norm(sector_text), "")
-        if not sector:
-            problems.append(
-                Problem(
-                    line,
-                    _("Unknown sector “%(value)s”. Known sectors: %(known)s.")
-                    % {"value": sector_text, "known": ", ".join(sorted(set(ctx.sectors.values())))},
-                    "sector",
-                )
-            )
-
-    year = _year(get("year"), "year", line, problems, ctx.this_year)
-    award_label = get("award")
-    level = award_level(award_label)
-    label_year_match = re.search(r"\b(19|20)\d{2}\b", award_label)
-    label_year = int(label_year_match.group(0)) if label_year_match else None
-    if ctx.has_start_year:
-        start_year = _year(get("start_year"), "start_year", line, problems, ctx.this_year)
-        if start_year is None and not get("start_year") and not award_label:
-            start_year = year
-    elif award_label:
+def _start_year(row: _Row, year: int | None, label_year: int | None) -> int | None:
+    award_label = row.get("award")
+    if row.ctx.has_start_year:
+        start_year = row.year("start_year")
+        if start_year is None and not row.get("start_year") and not award_label:
+            return year
+        return start_year
+    if award_label:
         # the year of an award row is the award's; a different year in the label wins and the
         # column's year is then the start year
-        start_year = year if (label_year and year and year != label_year) else None
-    else:
-        start_year = year
-    award_year = (label_year or year) if award_label else None
-    if award_year is not None and not 2000 <= award_year <= ctx.this_year:
-        problems.append(
-            Problem(
-                line,
-                _("The award year %(value)d is not between 2000 and %(now)d.")
-                % {"value": award_year, "now": ctx.this_year},
-                "year",
-            )
+        return year if (label_year and year and year != label_year) else None
+    return year
+
+
+def _read_years(row: _Row) -> None:
+    """The start year and, on an award row, the award's year."""
+    year = row.year("year")
+    award_label = row.get("award")
+    label_year = _label_year(award_label)
+    row.start_year = _start_year(row, year, label_year)
+    row.award_year = (label_year or year) if award_label else None
+    if row.award_year is not None and not 2000 <= row.award_year <= row.ctx.this_year:
+        row.problem(
+            _("The award year %(value)d is not between 2000 and %(now)d.")
+            % {"value": row.award_year, "now": row.ctx.this_year},
+            "year",
         )
 
-    raw_urls = (rec.get("source_url") or "").strip()
-    urls = [u.strip() for u in re.split(r"\s+;\s+|\s*[\r\n]+\s*", raw_urls) if u.strip()]
-    for url in urls:
+
+def _read_source_urls(row: _Row) -> None:
+    parts = re.split(r"\s+;\s+|\s*[\r\n]+\s*", row.text("source_url"))
+    row.urls = [u.strip() for u in parts if u.strip()]
+    for url in row.urls:
         try:
             _url(url)
         except ValidationError:
-            problems.append(
-                Problem(line, _("“%(value)s” is not a web address.") % {"value": url}, "source_url")
-            )
+            row.problem(_("“%(value)s” is not a web address.") % {"value": url}, "source_url")
 
-    stage = ""
-    if get("stage"):
-        stage = _STAGES.get(_norm(get("stage")).split(" ")[0], "")
-        if not stage:
-            problems.append(
-                Problem(line, _("Unknown stage “%(value)s”.") % {"value": get("stage")}, "stage")
-            )
-    sdgs: list[int] = []
-    for part in re.split(r"[;,\s]+", get("sdgs")):
+
+def _read_stage(row: _Row) -> None:
+    text = row.get("stage")
+    if not text:
+        return
+    row.stage = _STAGES.get(_norm(text).split(" ")[0], "")
+    if not row.stage:
+        row.problem(_("Unknown stage “%(value)s”.") % {"value": text}, "stage")
+
+
+def _read_sdgs(row: _Row) -> None:
+    for part in re.split(r"[;,\s]+", row.get("sdgs")):
         if not part:
             continue
-        if not part.isdigit() or not 1 <= int(part) <= 17:
-            problems.append(
-                Problem(line, _("SDGs are numbered 1 to 17 (got “%(value)s”).") % {"value": part})
-            )
+        if part.isdigit() and 1 <= int(part) <= 17:
+            row.sdgs.append(int(part))
         else:
-            sdgs.append(int(part))
+            row.problem(_("SDGs are numbered 1 to 17 (got “%(value)s”).") % {"value": part})
 
-    acronym = get("acronym") or _short_name(name)
+
+#: A row's cells are read by these, in this order (the order its problems are reported in).
+_COLUMN_PARSERS: tuple[Callable[[_Row], None], ...] = (
+    _require_name_and_agency,
+    _check_lengths,
+    _read_agency,
+    _read_sector,
+    _read_years,
+    _read_source_urls,
+    _read_stage,
+    _read_sdgs,
+)
+
+
+def _innovation_data(row: _Row) -> dict[str, Any]:
+    """The innovation's fields, as the catalog services take them."""
+    name, solution = row.get("name"), row.text("solution")
     data: dict[str, Any] = {
         "name": name,
-        "acronym": acronym,
-        "acronym_expansion": get("acronym_expansion"),
-        "sector": sector or None,
-        "start_year": start_year,
-        "problem": problem_text,
+        "acronym": row.get("acronym") or _short_name(name),
+        "acronym_expansion": row.get("acronym_expansion"),
+        "sector": row.sector or None,
+        "start_year": row.start_year,
+        "problem": row.text("problem"),
         "summary": solution,
         "implementation": solution,
-        "source_urls": "\n".join(urls),
+        "source_urls": "\n".join(row.urls),
     }
-    if stage:
-        data["stage"] = stage
-    if sdgs:
-        data["sdgs"] = sorted(set(sdgs))
+    if row.stage:
+        data["stage"] = row.stage
+    if row.sdgs:
+        data["sdgs"] = sorted(set(row.sdgs))
+    return data
 
-    # everything else the model itself checks (lengths, choices …), without touching the database
-    if name and not problems:
-        candidate = Innovation(**{k: v for k, v in data.items() if k not in {"sector", "sdgs"}})
-        try:
-            candidate.full_clean(
-                exclude=["slug", "agency", "unit", "created_by", "sdgs", "sector", "source"],
-                validate_unique=False,
-                validate_constraints=False,
-            )
-        except ValidationError as exc:
-            for col, messages in exc.message_dict.items():
-                for message in messages:
-                    problems.append(Problem(line, message, col))
 
-    if problems:
-        return problems
+def _check_model(row: _Row, data: dict[str, Any]) -> None:
+    """Everything else the model itself checks (lengths, choices …), without the database."""
+    candidate = Innovation(**{k: v for k, v in data.items() if k not in {"sector", "sdgs"}})
+    try:
+        candidate.full_clean(
+            exclude=["slug", "agency", "unit", "created_by", "sdgs", "sector", "source"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    except ValidationError as exc:
+        for column, messages in exc.message_dict.items():
+            for message in messages:
+                row.problem(message, column)
+
+
+def _parse_row(line: int, rec: Mapping[str, str], ctx: _Context) -> ParsedRow | list[Problem]:
+    row = _Row(line, rec, ctx)
+    for parse in _COLUMN_PARSERS:
+        parse(row)
+    data = _innovation_data(row)
+    if data["name"] and not row.problems:
+        _check_model(row, data)
+    if row.problems:
+        return row.problems
+    agency, award_label = row.get("agency"), row.get("award")
+    unit = resolve_unit_name(row.get("unit"), ctx.unit_aliases.get(agency.casefold()))
     return ParsedRow(
         line=line,
-        agency=agency_name,
-        agency_kind=kind,
-        region_name=region_name,
-        unit=unit_name,
+        agency=agency,
+        agency_kind=row.agency_kind,
+        region_name=row.region_name,
+        unit=unit or GENERAL_UNIT_NAME,
         data=data,
-        award_level=level,
+        award_level=award_level(award_label),
         award_label=award_label,
-        award_year=award_year,
+        award_year=row.award_year,
     )
+
+
+# --- checking the file ----------------------------------------------------------------------------
+def _column_mismatch(columns: list[str]) -> str:
+    """Why the header's columns cannot be imported ("" when they can)."""
+    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+    duplicated = sorted({c for c in columns if c and columns.count(c) > 1})
+    if not (missing or duplicated):
+        return ""
+    message = _("The columns do not match: expected at least %(expected)s.") % {
+        "expected": ", ".join(REQUIRED_COLUMNS)
+    }
+    if missing:
+        message += " " + _("Missing: %(missing)s.") % {"missing": ", ".join(missing)}
+    if duplicated:
+        message += " " + _("Repeated: %(repeated)s.") % {"repeated": ", ".join(duplicated)}
+    return message
+
+
+def _header(
+    rows: list[tuple[int, list[str]]], report: ImportReport
+) -> tuple[int, list[str]] | None:
+    """The header row's index and its column names, or None (a problem then) when the file has
+    no header or its columns do not match."""
+    header_index = next(
+        (i for i, (_n, cells) in enumerate(rows) if any(c.strip() for c in cells)), None
+    )
+    if header_index is None:
+        report.problems.append(Problem(None, _("The file has no header row."), row=False))
+        return None
+    header_line, header_cells = rows[header_index]
+    columns = [_column_name(c) for c in header_cells]
+    while columns and not columns[-1]:
+        columns.pop()
+    mismatch = _column_mismatch(columns)
+    if mismatch:
+        report.problems.append(Problem(header_line, mismatch, row=False))
+        return None
+    known = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS)
+    ignored = [c for c in columns if c and c not in known]
+    if ignored:
+        report.notices.append(
+            _("These columns are not imported: %(columns)s.") % {"columns": ", ".join(ignored)}
+        )
+    return header_index, columns
+
+
+def _context(columns: list[str], unit_aliases: Mapping[str, Mapping[str, str]] | None) -> _Context:
+    return _Context(
+        sectors=sector_lookup(),
+        agencies={a.name.casefold(): a for a in Agency.objects.all()},
+        unit_aliases={
+            agency.casefold(): {k.casefold(): v for k, v in names.items()}
+            for agency, names in (unit_aliases or {}).items()
+        },
+        has_start_year="start_year" in columns,
+    )
+
+
+@dataclass
+class _RowChecker:
+    """Checks the data rows one by one, into the report and the rows to write."""
+
+    report: ImportReport
+    columns: list[str]
+    ctx: _Context
+    csv_file: bool
+    parsed: list[ParsedRow] = field(default_factory=list)
+    seen: dict[tuple[str, str, str], int] = field(default_factory=dict)
+    neutralised_lines: list[int] = field(default_factory=list)
+
+    def check(self, line: int, cells: list[str]) -> None:
+        columns = self.columns
+        if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns) :]):
+            self.report.problems.append(
+                Problem(
+                    line,
+                    _("The row has %(cells)d cells but the header only %(columns)d columns.")
+                    % {"cells": len(cells), "columns": len(columns)},
+                )
+            )
+            return
+        record = dict(zip(columns, cells, strict=False))
+        if self.csv_file:
+            record, neutralised = spreadsheet_text(record)
+            if neutralised:
+                self.neutralised_lines.append(line)
+        result = _parse_row(line, record, self.ctx)
+        if isinstance(result, list):
+            self.report.problems.extend(result)
+        elif result.key in self.seen:
+            self.report.problems.append(
+                Problem(
+                    line,
+                    _("The same innovation (agency, unit and name) is already on line %(line)d.")
+                    % {"line": self.seen[result.key]},
+                )
+            )
+        else:
+            self.seen[result.key] = line
+            self.parsed.append(result)
+
+    def neutralised_notice(self) -> str:
+        lines = self.neutralised_lines
+        return ngettext(
+            "Line %(lines)s: text starting with =, + or @ (a spreadsheet formula) is "
+            "imported with a single quote (') before it, so that it stays text.",
+            "Lines %(lines)s: text starting with =, + or @ (a spreadsheet formula) is "
+            "imported with a single quote (') before it, so that it stays text.",
+            len(lines),
+        ) % {"lines": ", ".join(str(n) for n in lines[:20]) + (", …" if len(lines) > 20 else "")}
 
 
 def check_rows(
@@ -733,100 +903,21 @@ def check_rows(
     except ImportFileError as exc:
         report.problems.append(Problem(None, str(exc), row=False))
         return report, []
-    header_index = next(
-        (i for i, (_n, cells) in enumerate(rows) if any(c.strip() for c in cells)), None
-    )
-    if header_index is None:
-        report.problems.append(Problem(None, _("The file has no header row."), row=False))
+    header = _header(rows, report)
+    if header is None:
         return report, []
-    header_line, header_cells = rows[header_index]
-    columns = [_column_name(c) for c in header_cells]
-    while columns and not columns[-1]:
-        columns.pop()
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-    duplicated = sorted({c for c in columns if c and columns.count(c) > 1})
-    if missing or duplicated:
-        message = _("The columns do not match: expected at least %(expected)s.") % {
-            "expected": ", ".join(REQUIRED_COLUMNS)
-        }
-        if missing:
-            message += " " + _("Missing: %(missing)s.") % {"missing": ", ".join(missing)}
-        if duplicated:
-            message += " " + _("Repeated: %(repeated)s.") % {"repeated": ", ".join(duplicated)}
-        report.problems.append(Problem(header_line, message, row=False))
-        return report, []
-    known = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS)
-    ignored = [c for c in columns if c and c not in known]
-    if ignored:
-        report.notices.append(
-            _("These columns are not imported: %(columns)s.") % {"columns": ", ".join(ignored)}
-        )
-
-    ctx = _Context(
-        sectors=sector_lookup(),
-        agencies={a.name.casefold(): a for a in Agency.objects.all()},
-        unit_aliases={
-            agency.casefold(): {k.casefold(): v for k, v in names.items()}
-            for agency, names in (unit_aliases or {}).items()
-        },
-        has_start_year="start_year" in columns,
-    )
+    header_index, columns = header
+    checker = _RowChecker(report, columns, _context(columns, unit_aliases), not _is_xlsx(content))
     data_rows = [(n, c) for n, c in rows[header_index + 1 :] if any(x.strip() for x in c)]
     report.rows = len(data_rows)
-    parsed: list[ParsedRow] = []
-    seen: dict[tuple[str, str, str], int] = {}
-    neutralised_lines: list[int] = []
-    csv_file = not _is_xlsx(content)
     for done, (line, cells) in enumerate(data_rows, start=1):
-        if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns) :]):
-            report.problems.append(
-                Problem(
-                    line,
-                    _("The row has %(cells)d cells but the header only %(columns)d columns.")
-                    % {"cells": len(cells), "columns": len(columns)},
-                )
-            )
-        else:
-            record = dict(zip(columns, cells, strict=False))
-            if csv_file:
-                record, neutralised = spreadsheet_text(record)
-                if neutralised:
-                    neutralised_lines.append(line)
-            result = _parse_row(line, record, ctx)
-            if isinstance(result, list):
-                report.problems.extend(result)
-            elif result.key in seen:
-                report.problems.append(
-                    Problem(
-                        line,
-                        _(
-                            "The same innovation (agency, unit and name) is already on "
-                            "line %(line)d."
-                        )
-                        % {"line": seen[result.key]},
-                    )
-                )
-            else:
-                seen[result.key] = line
-                parsed.append(result)
+        checker.check(line, cells)
         if progress:
             progress("check", done, len(data_rows))
-    if neutralised_lines:
-        report.notices.append(
-            ngettext(
-                "Line %(lines)s: text starting with =, + or @ (a spreadsheet formula) is "
-                "imported with a single quote (') before it, so that it stays text.",
-                "Lines %(lines)s: text starting with =, + or @ (a spreadsheet formula) is "
-                "imported with a single quote (') before it, so that it stays text.",
-                len(neutralised_lines),
-            )
-            % {
-                "lines": ", ".join(str(n) for n in neutralised_lines[:20])
-                + (", …" if len(neutralised_lines) > 20 else "")
-            }
-        )
-    report.valid = len(parsed)
-    return report, parsed
+    if checker.neutralised_lines:
+        report.notices.append(checker.neutralised_notice())
+    report.valid = len(checker.parsed)
+    return report, checker.parsed
 
 
 # --- writing ------------------------------------------------------------------------------------

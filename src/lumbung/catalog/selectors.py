@@ -82,30 +82,56 @@ def _base() -> QuerySet[Innovation]:
     )
 
 
+def _with_words(qs: QuerySet[Innovation], text: str) -> QuerySet[Innovation]:
+    """Every word (the first ten) in a name, acronym, summary or problem."""
+    for word in text.split()[:10]:
+        qs = qs.filter(
+            Q(name__icontains=word)
+            | Q(acronym__icontains=word)
+            | Q(acronym_expansion__icontains=word)
+            | Q(summary__icontains=word)
+            | Q(problem__icontains=word)
+            | Q(name_en__icontains=word)
+            | Q(summary_en__icontains=word)
+        )
+    return qs
+
+
+def _in_region(qs: QuerySet[Innovation], code: str) -> QuerySet[Innovation]:
+    """In the region or under it: the unit's region, else (a unit without one) the agency's."""
+    return qs.filter(
+        Q(unit__region__code=code)
+        | Q(unit__region__code__startswith=f"{code}.")
+        | Q(unit__region__isnull=True, agency__region__code=code)
+        | Q(unit__region__isnull=True, agency__region__code__startswith=f"{code}.")
+    )
+
+
+def _with_award(qs: QuerySet[Innovation], level: str, year: int | None) -> QuerySet[Innovation]:
+    """An award of this level and/or year."""
+    awards = Award.objects.filter(innovation=OuterRef("pk"))
+    if level:
+        awards = awards.filter(level=level)
+    if year:
+        awards = awards.filter(year=year)
+    return qs.filter(Exists(awards))
+
+
+def _with_sdg(qs: QuerySet[Innovation], sdg: int) -> QuerySet[Innovation]:
+    return qs.filter(
+        Exists(Innovation.sdgs.through.objects.filter(innovation_id=OuterRef("pk"), sdg_id=sdg))
+    )
+
+
 def apply_filters(qs: QuerySet[Innovation], filters: CatalogFilters) -> QuerySet[Innovation]:
     if filters.q:
-        for word in filters.q.split()[:10]:
-            qs = qs.filter(
-                Q(name__icontains=word)
-                | Q(acronym__icontains=word)
-                | Q(acronym_expansion__icontains=word)
-                | Q(summary__icontains=word)
-                | Q(problem__icontains=word)
-                | Q(name_en__icontains=word)
-                | Q(summary_en__icontains=word)
-            )
+        qs = _with_words(qs, filters.q)
     if filters.agency:
         qs = qs.filter(agency__slug=filters.agency)
     if filters.unit:
         qs = qs.filter(unit_id=filters.unit)
     if filters.region:
-        code = filters.region
-        qs = qs.filter(
-            Q(unit__region__code=code)
-            | Q(unit__region__code__startswith=f"{code}.")
-            | Q(unit__region__isnull=True, agency__region__code=code)
-            | Q(unit__region__isnull=True, agency__region__code__startswith=f"{code}.")
-        )
+        qs = _in_region(qs, filters.region)
     if filters.sector:
         qs = qs.filter(sector_id=filters.sector)
     if filters.stage:
@@ -113,20 +139,9 @@ def apply_filters(qs: QuerySet[Innovation], filters: CatalogFilters) -> QuerySet
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.award or filters.award_year:
-        awards = Award.objects.filter(innovation=OuterRef("pk"))
-        if filters.award:
-            awards = awards.filter(level=filters.award)
-        if filters.award_year:
-            awards = awards.filter(year=filters.award_year)
-        qs = qs.filter(Exists(awards))
+        qs = _with_award(qs, filters.award, filters.award_year)
     if filters.sdg:
-        qs = qs.filter(
-            Exists(
-                Innovation.sdgs.through.objects.filter(
-                    innovation_id=OuterRef("pk"), sdg_id=filters.sdg
-                )
-            )
-        )
+        qs = _with_sdg(qs, filters.sdg)
     return qs.order_by(*SORTS.get(filters.sort, SORTS["name"]))
 
 

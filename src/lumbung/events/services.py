@@ -248,63 +248,80 @@ def event_create(
     return event
 
 
+def _event_state(event: Event) -> dict[str, Any]:
+    """What the audit entry of a change compares: the audited fields and the showcased."""
+    return {
+        **audit.snapshot(event, EVENT_AUDITED),
+        "showcased": sorted(str(i) for i in event.showcased.all()),
+    }
+
+
+def _cleaned(name: str, value: Any) -> Any:
+    """An :data:`EDITABLE` field's new value, as stored."""
+    if name in ("starts_at", "ends_at"):
+        return _as_datetime(value, name)
+    if name in ("title", "title_en", "venue"):
+        return _text(value, max_length=300 if name == "venue" else 200)
+    if name in ("summary", "summary_en", "agenda", "online_url"):
+        return _text(value)
+    if name == "capacity":
+        return None if value in (None, "") else int(value)
+    return value
+
+
+def _check_capacity(event: Event) -> None:
+    """The capacity is not below the places already taken."""
+    if event.capacity is None:
+        return
+    taken = event.registrations.filter(status=Registration.Status.REGISTERED).count()
+    if event.capacity < taken:
+        raise ValidationError(
+            {
+                "capacity": _(
+                    "%(taken)s people are registered already; the capacity cannot be lower."
+                )
+                % {"taken": taken}
+            }
+        )
+
+
+def _set_showcased(
+    actor: ActorLike, event: Event, innovations: Iterable[Innovation] | None
+) -> None:
+    """Showcase these innovations instead; none that units recorded intents for may go."""
+    showcased = list(dict.fromkeys(innovations or []))
+    _check_showcased(actor, showcased)
+    used = set(event.intents.values_list("innovation_id", flat=True))
+    dropped = used - {i.pk for i in showcased}
+    if dropped:
+        raise ValidationError(
+            {"showcased": _("Units have recorded intents for an innovation you removed.")}
+        )
+    event.showcased.set(showcased)
+
+
 @transaction.atomic
 def event_update(*, actor: ActorLike, event: Event, data: Mapping[str, Any]) -> Event:
     """Change an event: any of :data:`EDITABLE`, plus ``showcased`` and ``facilitators``."""
     require(actor, "event.manage", event)
     event = _lock(event)
-    before = {
-        **audit.snapshot(event, EVENT_AUDITED),
-        "showcased": sorted(str(i) for i in event.showcased.all()),
-    }
+    before = _event_state(event)
     unknown = set(data) - set(EDITABLE) - {"showcased", "facilitators"}
     if unknown:
         raise ValidationError(_("Unknown fields: %(names)s.") % {"names": ", ".join(unknown)})
     for name in EDITABLE:
-        if name not in data:
-            continue
-        value = data[name]
-        if name in ("starts_at", "ends_at"):
-            value = _as_datetime(value, name)
-        elif name in ("title", "title_en", "venue"):
-            value = _text(value, max_length=300 if name == "venue" else 200)
-        elif name in ("summary", "summary_en", "agenda", "online_url"):
-            value = _text(value)
-        elif name == "capacity":
-            value = None if value in (None, "") else int(value)
-        setattr(event, name, value)
+        if name in data:
+            setattr(event, name, _cleaned(name, data[name]))
     _validate(event)
-    if event.capacity is not None:
-        taken = event.registrations.filter(status=Registration.Status.REGISTERED).count()
-        if event.capacity < taken:
-            raise ValidationError(
-                {
-                    "capacity": _(
-                        "%(taken)s people are registered already; the capacity cannot be lower."
-                    )
-                    % {"taken": taken}
-                }
-            )
+    _check_capacity(event)
     if event.is_published and not event.summary.strip():
         raise ValidationError({"summary": _("A published event needs a summary.")})
     event.save()
     if "showcased" in data:
-        showcased = list(dict.fromkeys(data["showcased"] or []))
-        _check_showcased(actor, showcased, True)
-        used = set(event.intents.values_list("innovation_id", flat=True))
-        dropped = used - {i.pk for i in showcased}
-        if dropped:
-            raise ValidationError(
-                {"showcased": _("Units have recorded intents for an innovation you removed.")}
-            )
-        event.showcased.set(showcased)
+        _set_showcased(actor, event, data["showcased"])
     if "facilitators" in data:
         event.facilitators.set(_users(data["facilitators"]))
-    after = {
-        **audit.snapshot(event, EVENT_AUDITED),
-        "showcased": sorted(str(i) for i in event.showcased.all()),
-    }
-    changes = audit.diff(before, after)
+    changes = audit.diff(before, _event_state(event))
     if changes:
         audit.record(actor=actor, obj=event, action="event.update", changes=changes)
     return event

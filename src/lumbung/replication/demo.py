@@ -194,23 +194,52 @@ def _directorate_general(source: Innovation) -> Unit:
     return dg
 
 
-@transaction.atomic
-def load_replication_demo() -> ReplicationDemoResult:
-    kemensos = _agency("Kementerian Sosial", "Kemensos")
-    panrb = _agency(
-        "Kementerian Pendayagunaan Aparatur Negara dan Reformasi Birokrasi", "KemenPANRB"
-    )
-    existing = Programme.objects.filter(name=PROGRAMME_NAME).first()
-    if existing is not None:
-        return ReplicationDemoResult(existing, False, list(existing.projects.all()))
+PANGUDI_LUHUR = "Sentra Terpadu Pangudi Luhur Bekasi"
+HANDAYANI = "Sentra Handayani Jakarta"
+SOEHARSO = "Sentra Terpadu Prof. Dr. Soeharso Surakarta"
+BUDI_LUHUR = "Sentra Budi Luhur Banjarbaru"
 
-    source = _find_source(kemensos)
-    _ensure_core_components(source)
+#: The other sentra's projects (example data): unit, declared form, start, stages reached.
+OTHER_PROJECTS: list[tuple[str, str, dt.date, list[tuple[str, dt.date]]]] = [
+    (
+        PANGUDI_LUHUR,
+        Innovation.Form.ADOPTION,
+        dt.date(2024, 3, 7),
+        [(Stage.PLANNING, dt.date(2024, 4, 15)), (Stage.IMPLEMENTATION, dt.date(2024, 7, 1))],
+    ),
+    (
+        HANDAYANI,
+        Innovation.Form.MODIFICATION,
+        dt.date(2024, 3, 7),
+        [(Stage.PLANNING, dt.date(2024, 5, 10))],
+    ),
+    (SOEHARSO, Innovation.Form.ADAPTATION, dt.date(2024, 3, 8), []),
+    (BUDI_LUHUR, Innovation.Form.ADOPTION, dt.date(2024, 3, 8), []),
+]
+
+#: Commitments of units that have no project yet (example data): unit, what, due date, done.
+COMMITMENTS_WITHOUT_PROJECT = [
+    ("Sentra Abiyoso Cimahi", "Menyusun kajian kesesuaian SWP (contoh)", "2024-05-31", True),
+    (
+        "Sentra Phala Martha Sukabumi",
+        "Kunjungan belajar ke Temanggung (contoh)",
+        "2024-06-30",
+        False,
+    ),
+]
+
+
+def _create_programme(
+    kemensos: Agency,
+    panrb: Agency,
+    source: Innovation,
+    manager: User | None,
+    facilitator: User | None,
+) -> Programme:
+    """The programme, targeting every other sentra under the source's directorate-general."""
     dg = _directorate_general(source)
-    manager = _user("demo-programme-manager")
-    facilitator = _user("demo-facilitator")
     targets = units_under(dg, kinds=[Unit.Kind.SENTRA]).exclude(pk=source.unit_id)
-    programme = services.programme_create(
+    return services.programme_create(
         actor=manager,
         agency=kemensos,
         name=PROGRAMME_NAME,
@@ -230,52 +259,11 @@ def load_replication_demo() -> ReplicationDemoResult:
         targets=list(targets),
         is_example=True,
     )
-    actor = facilitator or manager
-    projects = []
 
-    # 1. Sentra Dharma Guna Bengkulu: the real replica (its innovation exists in the demo CSV)
-    dharma_unit = _unit(kemensos, DHARMA_GUNA_UNIT)
-    replica = Innovation.objects.filter(unit=dharma_unit, name=DHARMA_GUNA_REPLICA).first()
-    if dharma_unit is None or replica is None:
-        raise ReplicationDemoError(f"{DHARMA_GUNA_REPLICA!r} of {DHARMA_GUNA_UNIT!r} not found")
-    dharma = _start(
-        programme,
-        source,
-        dharma_unit,
-        Innovation.Form.ADAPTATION,
-        dt.date(2024, 1, 15),
-        actor,
-        team="Tim replikasi Sentra Dharma Guna (contoh)",
-    )
-    services.replica_link_request(actor=SYSTEM, project=dharma, innovation=replica)
-    _advance(
-        dharma,
-        [
-            (Stage.PLANNING, dt.date(2024, 2, 20)),
-            (Stage.IMPLEMENTATION, dt.date(2024, 4, 1)),
-            (Stage.EVALUATION, dt.date(2024, 8, 1)),
-            (Stage.INSTITUTIONALISED, dt.date(2024, 10, 1)),
-        ],
-        actor,
-    )
-    components = source.lines("core_components")
-    services.component_statuses_set(
-        actor=actor,
-        project=dharma,
-        statuses={
-            components[0]: {
-                "outcome": "adapted",
-                "note": "Dijalankan di sentra sebagai terapi vokasional/okupasi (contoh).",
-            },
-            components[1]: {"outcome": "adapted", "note": "Dikelola petugas sentra (contoh)."},
-            components[2]: "kept",
-            components[3]: "kept",
-            components[4]: "kept",
-        }
-        if len(components) >= 5
-        else {},
-    )
-    for data in (
+
+def _dharma_guna_adaptations(components: list[str]) -> list[dict[str, Any]]:
+    """How Sentra Dharma Guna adapted SWP (the first two are real, DOMAIN.md)."""
+    return [
         {
             "when": "planning",
             "planned": "planned",
@@ -314,11 +302,31 @@ def load_replication_demo() -> ReplicationDemoResult:
             "description": "Kegiatan dipadukan dengan jadwal terapi di sentra (contoh).",
             "rationale": "Data contoh.",
         },
-    ):
-        services.adaptation_add(actor=actor, project=dharma, data=data)
+    ]
+
+
+def _dharma_guna_components(components: list[str]) -> dict[str, Any]:
+    """What became of SWP's core components at Sentra Dharma Guna (none when the source names
+    fewer than five)."""
+    if len(components) < 5:
+        return {}
+    return {
+        components[0]: {
+            "outcome": "adapted",
+            "note": "Dijalankan di sentra sebagai terapi vokasional/okupasi (contoh).",
+        },
+        components[1]: {"outcome": "adapted", "note": "Dikelola petugas sentra (contoh)."},
+        components[2]: "kept",
+        components[3]: "kept",
+        components[4]: "kept",
+    }
+
+
+def _dharma_guna_session(project: ReplicationProject, unit: Unit, actor: Any) -> None:
+    """One facilitation session, its commitment done."""
     session = services.session_create(
         actor=actor,
-        project=dharma,
+        project=project,
         date=dt.date(2024, 3, 20),
         mode="online",
         participants="Tim replikasi sentra, fasilitator (contoh)",
@@ -326,7 +334,7 @@ def load_replication_demo() -> ReplicationDemoResult:
         problems="Bahan baku pewarna alami belum tersedia tetap (contoh).",
         actions=[
             {
-                "owner_unit": dharma_unit,
+                "owner_unit": unit,
                 "description": "Menetapkan pemasok bahan eco print (contoh)",
                 "due_date": dt.date(2024, 4, 15),
             }
@@ -334,78 +342,96 @@ def load_replication_demo() -> ReplicationDemoResult:
     )
     for commitment in session.commitments.all():
         _finish(commitment)
-    projects.append(dharma)
 
-    # 2.–5. other sentra at different stages (example data)
-    plan = [
-        (
-            "Sentra Terpadu Pangudi Luhur Bekasi",
-            Innovation.Form.ADOPTION,
-            dt.date(2024, 3, 7),
-            [(Stage.PLANNING, dt.date(2024, 4, 15)), (Stage.IMPLEMENTATION, dt.date(2024, 7, 1))],
-        ),
-        (
-            "Sentra Handayani Jakarta",
-            Innovation.Form.MODIFICATION,
-            dt.date(2024, 3, 7),
-            [(Stage.PLANNING, dt.date(2024, 5, 10))],
-        ),
-        (
-            "Sentra Terpadu Prof. Dr. Soeharso Surakarta",
-            Innovation.Form.ADAPTATION,
-            dt.date(2024, 3, 8),
-            [],
-        ),
-        ("Sentra Budi Luhur Banjarbaru", Innovation.Form.ADOPTION, dt.date(2024, 3, 8), []),
-    ]
-    by_name: dict[str, ReplicationProject] = {}
-    for name, form, start, steps in plan:
+
+def _dharma_guna(
+    programme: Programme, source: Innovation, kemensos: Agency, actor: Any
+) -> ReplicationProject:
+    """Sentra Dharma Guna Bengkulu: the real replica (its innovation exists in the demo CSV),
+    institutionalised, with its adaptations and a session."""
+    unit = _unit(kemensos, DHARMA_GUNA_UNIT)
+    replica = Innovation.objects.filter(unit=unit, name=DHARMA_GUNA_REPLICA).first()
+    if unit is None or replica is None:
+        raise ReplicationDemoError(f"{DHARMA_GUNA_REPLICA!r} of {DHARMA_GUNA_UNIT!r} not found")
+    project = _start(
+        programme,
+        source,
+        unit,
+        Innovation.Form.ADAPTATION,
+        dt.date(2024, 1, 15),
+        actor,
+        team="Tim replikasi Sentra Dharma Guna (contoh)",
+    )
+    services.replica_link_request(actor=SYSTEM, project=project, innovation=replica)
+    _advance(
+        project,
+        [
+            (Stage.PLANNING, dt.date(2024, 2, 20)),
+            (Stage.IMPLEMENTATION, dt.date(2024, 4, 1)),
+            (Stage.EVALUATION, dt.date(2024, 8, 1)),
+            (Stage.INSTITUTIONALISED, dt.date(2024, 10, 1)),
+        ],
+        actor,
+    )
+    components = source.lines("core_components")
+    services.component_statuses_set(
+        actor=actor, project=project, statuses=_dharma_guna_components(components)
+    )
+    for data in _dharma_guna_adaptations(components):
+        services.adaptation_add(actor=actor, project=project, data=data)
+    _dharma_guna_session(project, unit, actor)
+    return project
+
+
+def _other_projects(
+    programme: Programme, source: Innovation, kemensos: Agency, actor: Any
+) -> dict[str, ReplicationProject]:
+    """The other sentra's projects (:data:`OTHER_PROJECTS`) by unit name; a sentra missing
+    from the demo is left out."""
+    projects: dict[str, ReplicationProject] = {}
+    for name, form, start, steps in OTHER_PROJECTS:
         unit = _unit(kemensos, name)
         if unit is None:
             continue
         project = _start(programme, source, unit, form, start, actor)
         _advance(project, steps, actor)
-        by_name[name] = project
-        projects.append(project)
+        projects[name] = project
+    return projects
 
-    pangudi = by_name.get("Sentra Terpadu Pangudi Luhur Bekasi")
-    if pangudi is not None:
-        pangudi.refresh_from_db()
-        if pangudi.replica_id:
-            Innovation.objects.filter(pk=pangudi.replica_id).update(is_example=True)
-        if len(components) >= 2:
-            # an "adoption" that adapted a core component: the page asks for a decision
-            services.component_statuses_set(
-                actor=actor,
-                project=pangudi,
-                statuses={
-                    components[0]: "kept",
-                    components[1]: {
-                        "outcome": "adapted",
-                        "note": "Dikelola bersama pekerja sosial sentra (contoh).",
-                    },
-                },
-            )
-    budi = by_name.get("Sentra Budi Luhur Banjarbaru")
-    if budi is not None:
-        _move(
-            budi,
-            Stage.STOPPED,
-            dt.date(2024, 6, 1),
-            actor,
-            note="Ditunda: belum ada kelompok swadaya masyarakat mitra (contoh).",
-        )
 
-    # commitments of units that have no project yet, and one programme session
-    for name, text, due, done in (
-        ("Sentra Abiyoso Cimahi", "Menyusun kajian kesesuaian SWP (contoh)", "2024-05-31", True),
-        (
-            "Sentra Phala Martha Sukabumi",
-            "Kunjungan belajar ke Temanggung (contoh)",
-            "2024-06-30",
-            False,
-        ),
-    ):
+def _pangudi_luhur_adapts(project: ReplicationProject, source: Innovation, actor: Any) -> None:
+    """An "adoption" that adapted a core component: the page asks for a decision."""
+    project.refresh_from_db()
+    if project.replica_id:
+        Innovation.objects.filter(pk=project.replica_id).update(is_example=True)
+    components = source.lines("core_components")
+    if len(components) < 2:
+        return
+    services.component_statuses_set(
+        actor=actor,
+        project=project,
+        statuses={
+            components[0]: "kept",
+            components[1]: {
+                "outcome": "adapted",
+                "note": "Dikelola bersama pekerja sosial sentra (contoh).",
+            },
+        },
+    )
+
+
+def _budi_luhur_stops(project: ReplicationProject, actor: Any) -> None:
+    _move(
+        project,
+        Stage.STOPPED,
+        dt.date(2024, 6, 1),
+        actor,
+        note="Ditunda: belum ada kelompok swadaya masyarakat mitra (contoh).",
+    )
+
+
+def _commitments_without_project(programme: Programme, kemensos: Agency, actor: Any) -> None:
+    for name, text, due, done in COMMITMENTS_WITHOUT_PROJECT:
         unit = _unit(kemensos, name)
         if unit is None:
             continue
@@ -420,9 +446,14 @@ def load_replication_demo() -> ReplicationDemoResult:
         )
         if done:
             _finish(commitment)
-    handayani = by_name.get("Sentra Handayani Jakarta")
-    soeharso = by_name.get("Sentra Terpadu Prof. Dr. Soeharso Surakarta")
+
+
+def _programme_session(
+    programme: Programme, projects: dict[str, ReplicationProject], actor: Any
+) -> None:
+    """One programme session, with actions for the sentra still planning."""
     actions = []
+    handayani = projects.get(HANDAYANI)
     if handayani is not None:
         actions.append(
             {
@@ -431,6 +462,7 @@ def load_replication_demo() -> ReplicationDemoResult:
                 "due_date": dt.date(2024, 7, 31),
             }
         )
+    soeharso = projects.get(SOEHARSO)
     if soeharso is not None:
         actions.append(
             {
@@ -448,8 +480,34 @@ def load_replication_demo() -> ReplicationDemoResult:
         notes="Rapat koordinasi daring tindak lanjut pembelajaran replikasi (contoh).",
         actions=actions,
     )
+
+
+@transaction.atomic
+def load_replication_demo() -> ReplicationDemoResult:
+    kemensos = _agency("Kementerian Sosial", "Kemensos")
+    panrb = _agency(
+        "Kementerian Pendayagunaan Aparatur Negara dan Reformasi Birokrasi", "KemenPANRB"
+    )
+    existing = Programme.objects.filter(name=PROGRAMME_NAME).first()
+    if existing is not None:
+        return ReplicationDemoResult(existing, False, list(existing.projects.all()))
+
+    source = _find_source(kemensos)
+    _ensure_core_components(source)
+    manager = _user("demo-programme-manager")
+    facilitator = _user("demo-facilitator")
+    programme = _create_programme(kemensos, panrb, source, manager, facilitator)
+    actor = facilitator or manager
+    dharma = _dharma_guna(programme, source, kemensos, actor)
+    others = _other_projects(programme, source, kemensos, actor)
+    if PANGUDI_LUHUR in others:
+        _pangudi_luhur_adapts(others[PANGUDI_LUHUR], source, actor)
+    if BUDI_LUHUR in others:
+        _budi_luhur_stops(others[BUDI_LUHUR], actor)
+    _commitments_without_project(programme, kemensos, actor)
+    _programme_session(programme, others, actor)
     Commitment.objects.filter(programme=programme).update(is_example=True)
-    return ReplicationDemoResult(programme, True, projects)
+    return ReplicationDemoResult(programme, True, [dharma, *others.values()])
 
 
 def _finish(commitment: Commitment) -> None:

@@ -72,12 +72,40 @@ def iter_words(text: str) -> Iterator[Word]:
             yield Word(match.start(), match.end(), parts)
 
 
+def _query_words(text: str) -> tuple[list[tuple[str, str]], dict[int, str]]:
+    """A query's words as (folded word, label word), and the joined form of each hyphenated or
+    camel-case word by the index of its last part."""
+    words: list[tuple[str, str]] = []
+    joined_after: dict[int, str] = {}
+    for word in iter_words(text):
+        for part in word.parts:
+            words.append((part, part))
+        if len(word.parts) > 1 and len(set(word.parts)) > 1:
+            joined_after[len(words) - 1] = "".join(word.parts)
+    return words, joined_after
+
+
 def _read_lines(name: str) -> Iterator[str]:
     path = DATA_DIR / name
     for line in path.read_text(encoding="utf-8").splitlines():
         line = _COMMENT_RE.sub("", line).strip()
         if line:
             yield line
+
+
+def _words_of(*names: str) -> frozenset[str]:
+    """The words of data files (several a line allowed)."""
+    return frozenset(w for name in names for line in _read_lines(name) for w in line.split())
+
+
+def _stem_overrides() -> dict[str, str]:
+    """``stem_overrides.tsv``: a word and its stem, tab-separated."""
+    overrides: dict[str, str] = {}
+    for line in _read_lines("stem_overrides.tsv"):
+        word, _, stem = line.partition("\t")
+        if word and stem:
+            overrides[fold(word.strip())] = stem.strip()
+    return overrides
 
 
 @dataclass(frozen=True)
@@ -147,48 +175,58 @@ class Analyzer:
     def __init__(self) -> None:
         self._stemmer = Stemmer.Stemmer("indonesian")
         self._en_stemmer = Stemmer.Stemmer("english")
-        self.stopwords: frozenset[str] = frozenset(
-            w
-            for f in ("stopwords_id.txt", "stopwords_en.txt")
-            for line in _read_lines(f)
-            for w in line.split()
-        )
-        self.query_stopwords: frozenset[str] = frozenset(
-            w for line in _read_lines("query_stopwords.txt") for w in line.split()
-        )
-        self.overrides: dict[str, str] = {}
-        for line in _read_lines("stem_overrides.tsv"):
-            word, _, stem = line.partition("\t")
-            if word and stem:
-                self.overrides[fold(word.strip())] = stem.strip()
+        self.stopwords: frozenset[str] = _words_of("stopwords_id.txt", "stopwords_en.txt")
+        self.query_stopwords: frozenset[str] = _words_of("query_stopwords.txt")
+        self.overrides: dict[str, str] = _stem_overrides()
         self._stem_cache: dict[str, str] = {}
         self._word_cache: dict[str, tuple[tuple[str, ...], str | None]] = {}
         # synonyms: single-term replacement, and phrase rules that add terms
         self.single_map: dict[str, str] = {}
         self.phrase_rules: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
         self.acronyms: dict[str, list[tuple[str, ...]]] = {}
+        self._load_synonyms()
+        self._resolve_synonym_chains()
+        self._load_acronyms()
+        self._rules_by_first: dict[str, list[tuple[tuple[str, ...], list[tuple[str, ...]]]]] = {}
+        for phrase, adds in sorted(self.phrase_rules.items(), key=lambda kv: -len(kv[0])):
+            self._rules_by_first.setdefault(phrase[0], []).append((phrase, adds))
+        self._rule_firsts = frozenset(self._rules_by_first)
+        # English glossary: keys are English-stemmed word tuples
+        self.glossary: dict[tuple[str, ...], list[str]] = {}
+        self._load_glossary()
+        self.glossary_max = max((len(k) for k in self.glossary), default=1)
+
+    # --- loading the data ----------------------------------------------------------------------
+    def _load_synonyms(self) -> None:
+        """``synonyms.txt``: each line a canonical form, then its synonyms, comma-separated."""
         for line in _read_lines("synonyms.txt"):
             members = [m.strip() for m in line.split(",") if m.strip()]
             if len(members) < 2:
                 continue
             canonical = self.base_terms(members[0])
-            if not canonical:
-                continue
-            for member in members[1:]:
-                terms = self.base_terms(member)
-                if not terms or tuple(terms) == tuple(canonical):
-                    continue
-                if len(terms) == 1 and len(canonical) == 1:
-                    self.single_map[terms[0]] = canonical[0]
-                else:
-                    self._add_rule(tuple(terms), tuple(canonical))
-        # resolve chains (a → b, b → c) once
+            if canonical:
+                for member in members[1:]:
+                    self._add_synonym(self.base_terms(member), canonical)
+
+    def _add_synonym(self, terms: list[str], canonical: list[str]) -> None:
+        if not terms or tuple(terms) == tuple(canonical):
+            return
+        if len(terms) == 1 and len(canonical) == 1:
+            self.single_map[terms[0]] = canonical[0]
+        else:
+            self._add_rule(tuple(terms), tuple(canonical))
+
+    def _resolve_synonym_chains(self) -> None:
+        """Resolve chains (a → b, b → c) once."""
         for key, value in list(self.single_map.items()):
             seen = {key}
             while value in self.single_map and value not in seen:
                 seen.add(value)
                 value = self.single_map[value]
             self.single_map[key] = value
+
+    def _load_acronyms(self) -> None:
+        """``acronyms.txt``: ``ACRONYM = expansion | another expansion``, both ways."""
         for line in _read_lines("acronyms.txt"):
             acronym, _, expansions = line.partition("=")
             acronym_terms = self.base_terms(acronym)
@@ -202,23 +240,21 @@ class Analyzer:
                 self.acronyms.setdefault(key, []).append(exp)
                 self._add_rule(exp, (key,))
                 self._add_rule((key,), exp)
-        self._rules_by_first: dict[str, list[tuple[tuple[str, ...], list[tuple[str, ...]]]]] = {}
-        for phrase, adds in sorted(self.phrase_rules.items(), key=lambda kv: -len(kv[0])):
-            self._rules_by_first.setdefault(phrase[0], []).append((phrase, adds))
-        self._rule_firsts = frozenset(self._rules_by_first)
-        # English glossary: keys are English-stemmed word tuples
-        self.glossary: dict[tuple[str, ...], list[str]] = {}
+
+    def _load_glossary(self) -> None:
+        """``glossary_en.txt``: ``english, other english = indonesian; other indonesian``."""
         for line in _read_lines("glossary_en.txt"):
             english, _, indonesian = line.partition("=")
             targets = [t.strip() for t in indonesian.split(";") if t.strip()]
+            if not targets:
+                continue
             for key in english.split(","):
                 words = tuple(self._en(w) for w in self._folded_words(key))
-                if words and targets:
-                    self.glossary.setdefault(words, [])
-                    for t in targets:
-                        if t not in self.glossary[words]:
-                            self.glossary[words].append(t)
-        self.glossary_max = max((len(k) for k in self.glossary), default=1)
+                if words:
+                    entry = self.glossary.setdefault(words, [])
+                    for target in targets:
+                        if target not in entry:
+                            entry.append(target)
 
     # --- building blocks ---------------------------------------------------------------------
     def _add_rule(self, phrase: tuple[str, ...], adds: tuple[str, ...]) -> None:
@@ -339,60 +375,68 @@ class Analyzer:
         alternatives; typo corrections are added later by the searcher (they need the index's
         vocabulary)."""
         text = (text or "")[:4000]
-        words: list[tuple[str, str]] = []  # (folded word, label word)
-        joined_after: dict[int, str] = {}
-        for word in iter_words(text):
-            for part in word.parts:
-                words.append((part, part))
-            if len(word.parts) > 1 and len(set(word.parts)) > 1:
-                joined_after[len(words) - 1] = "".join(word.parts)
+        words, joined_after = _query_words(text)
         concepts: list[Concept] = []
-        i = 0
         pending: list[tuple[str, str, int]] = []  # (term, label, index in words)
-
-        def flush() -> None:
-            self._concepts_from_terms(pending, concepts)
-            pending.clear()
-
+        i = 0
         while i < len(words) and len(concepts) + len(pending) < max_concepts * 2:
-            # English glossary, longest match first (stop words inside keys count)
-            hit = None
-            for k in range(min(self.glossary_max, len(words) - i), 0, -1):
-                key = tuple(self._en(w) for w, _ in words[i : i + k])
-                if key in self.glossary and not (
-                    k == 1 and (words[i][0] in self.stopwords or len(words[i][0]) < 2)
-                ):
-                    hit = (k, self.glossary[key])
-                    break
+            hit = self._glossary_hit(words, i)
             if hit:
-                flush()
+                # the words so far become concepts; the English words one concept of their own
+                self._concepts_from_terms(pending, concepts)
+                pending.clear()
                 k, targets = hit
-                label = " ".join(lbl for _, lbl in words[i : i + k])
-                concept = Concept(label)
-                for target in targets:
-                    tterms = [self.single_map.get(t, t) for t in self.base_terms(target)]
-                    concept.add(tterms, 1.0, "english")
-                    if len(tterms) > 1:  # "akta kelahiran", "kartu keluarga" → their acronym
-                        for add in self.phrase_rules.get(tuple(tterms), []):
-                            concept.add(add, 1.0, "english")
-                english = [self.term(w) for w, _ in words[i : i + k]]
-                concept.add([t for t in english if t], 0.8, "term")
-                concepts.append(concept)
+                concepts.append(self._english_concept(words[i : i + k], targets))
                 i += k
-                continue
-            folded, label = words[i]
-            if folded not in self.query_stopwords:
-                t = self.term(folded)
-                if t:
-                    pending.append((t, label, i))
-            if i in joined_after:
-                jt = self.term(joined_after[i])
-                if jt and pending:
-                    # "siks-ng" → also the joined form, as an alternative of its last part
-                    pending.append((jt, joined_after[i], -1))
-            i += 1
-        flush()
+            else:
+                self._pend_word(words, i, joined_after.get(i, ""), pending)
+                i += 1
+        self._concepts_from_terms(pending, concepts)
         return QueryPlan(text=text, concepts=concepts[:max_concepts])
+
+    def _glossary_hit(self, words: list[tuple[str, str]], i: int) -> tuple[int, list[str]] | None:
+        """The English glossary entry starting at word ``i`` (how many words it takes, and its
+        Indonesian terms), longest match first; stop words inside keys count."""
+        for k in range(min(self.glossary_max, len(words) - i), 0, -1):
+            key = tuple(self._en(w) for w, _ in words[i : i + k])
+            if key in self.glossary and not (
+                k == 1 and (words[i][0] in self.stopwords or len(words[i][0]) < 2)
+            ):
+                return k, self.glossary[key]
+        return None
+
+    def _english_concept(self, span: list[tuple[str, str]], targets: list[str]) -> Concept:
+        """The concept of English words: their Indonesian terms, and the words themselves."""
+        concept = Concept(" ".join(lbl for _, lbl in span))
+        for target in targets:
+            tterms = [self.single_map.get(t, t) for t in self.base_terms(target)]
+            concept.add(tterms, 1.0, "english")
+            if len(tterms) > 1:  # "akta kelahiran", "kartu keluarga" → their acronym
+                for add in self.phrase_rules.get(tuple(tterms), []):
+                    concept.add(add, 1.0, "english")
+        english = [self.term(w) for w, _ in span]
+        concept.add([t for t in english if t], 0.8, "term")
+        return concept
+
+    def _pend_word(
+        self,
+        words: list[tuple[str, str]],
+        i: int,
+        joined: str,
+        pending: list[tuple[str, str, int]],
+    ) -> None:
+        """Word ``i``'s term (unless it is a query stop word) waits to become part of a concept,
+        with the joined form of a hyphenated word (``joined``) ending there."""
+        folded, label = words[i]
+        if folded not in self.query_stopwords:
+            t = self.term(folded)
+            if t:
+                pending.append((t, label, i))
+        if joined:
+            jt = self.term(joined)
+            if jt and pending:
+                # "siks-ng" → also the joined form, as an alternative of its last part
+                pending.append((jt, joined, -1))
 
     def _concepts_from_terms(
         self, pending: list[tuple[str, str, int]], concepts: list[Concept]

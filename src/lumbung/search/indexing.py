@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from lumbung.catalog.models import Award, Innovation
 
 from . import stats
-from .analysis import ANALYZER_VERSION, fold, get_analyzer
+from .analysis import ANALYZER_VERSION, Analyzer, fold, get_analyzer
 from .backends import get_backend
 from .models import FIELD_GROUPS, SearchDocument, SearchTerm
 
@@ -170,6 +170,73 @@ def _source(innovation: Innovation) -> tuple[dict[str, Any], list[tuple[str, str
     return values, awards
 
 
+#: the texts around an innovation (agency, unit, region, sector), as ``values()`` names
+_META_SOURCE = (
+    "agency__name",
+    "agency__short_name",
+    "unit__name",
+    "unit__short_name",
+    "unit__region__name",
+    "agency__region__name",
+    "sector__name",
+    "sector__name_en",
+)
+
+
+def _meta_texts(values: dict[str, Any], awards: Iterable[tuple[str, str, str]]) -> list[str]:
+    """The texts of the meta group: the innovation's context and its awards."""
+    texts = [values.get(k) or "" for k in _META_SOURCE]
+    for competition, label, level in awards:
+        texts += [competition or "", label or "", (level or "").replace("_", " ")]
+    return [text for text in texts if text]
+
+
+class _Analysis:
+    """The analysis of one document's texts. The same text in two sections (e.g. an imported
+    "solution" fills summary and implementation) is analysed once."""
+
+    def __init__(self, analyzer: Analyzer) -> None:
+        self.analyzer = analyzer
+        self.seen: dict[str, list[str]] = {}
+
+    def __call__(self, text: str) -> list[str]:
+        terms = self.seen.get(text)
+        if terms is None:
+            terms = self.seen[text] = self.analyzer.analyze(text)
+        return terms
+
+    def fields(self, values: dict[str, Any], names: Iterable[str]) -> list[str]:
+        """The terms of these fields, one after the other."""
+        terms: list[str] = []
+        for name in names:
+            value = values.get(name)
+            if value:
+                terms += self(value)
+        return terms
+
+    def shared(self, text: str, cache: dict[str, list[str]] | None) -> list[str]:
+        """Through ``cache`` as well, when given: shared by the documents of a reindex, where
+        the same agencies, units and awards come back again and again."""
+        if cache is None:
+            return self(text)
+        cached = cache.get(text)
+        if cached is None:
+            cached = self(text)
+            if len(cache) < 200_000:
+                cache[text] = cached
+        return cached
+
+
+def _acronym_keys(analyzer: Analyzer, acronym: str, expansion: str) -> tuple[str, str]:
+    """The learned acronym as a term, and its expansion's terms (both "" without an acronym)."""
+    acronym_key = ""
+    if acronym:
+        folded = "".join(ch for ch in fold(acronym) if ch.isalnum())
+        acronym_key = (analyzer.term(folded) or "") if folded else ""
+    expansion_key = " ".join(analyzer.base_terms(expansion))[:255] if acronym_key else ""
+    return acronym_key[:64], expansion_key
+
+
 def build_from_values(
     values: dict[str, Any],
     awards: Iterable[tuple[str, str, str]] = (),
@@ -177,68 +244,22 @@ def build_from_values(
 ) -> BuiltDocument:
     """Analyse an innovation's texts (a ``values()`` row) into the four weighted groups."""
     analyzer = get_analyzer()
-    seen: dict[str, list[str]] = {}
-
-    def analyze(text: str) -> list[str]:
-        # the same text in two sections (e.g. an imported "solution" fills summary and
-        # implementation) is analysed once
-        terms = seen.get(text)
-        if terms is None:
-            terms = seen[text] = analyzer.analyze(text)
-        return terms
-
-    def group(fields: Iterable[str]) -> list[str]:
-        terms: list[str] = []
-        for f in fields:
-            value = values.get(f)
-            if value:
-                terms += analyze(value)
-        return terms
-
-    meta_texts = [
-        values.get(k) or ""
-        for k in (
-            "agency__name",
-            "agency__short_name",
-            "unit__name",
-            "unit__short_name",
-            "unit__region__name",
-            "agency__region__name",
-            "sector__name",
-            "sector__name_en",
-        )
-    ]
-    for competition, label, level in awards:
-        meta_texts += [competition or "", label or "", (level or "").replace("_", " ")]
+    analysis = _Analysis(analyzer)
     meta: list[str] = []
-    for text in meta_texts:
-        if not text:
-            continue
-        if meta_cache is None:
-            meta += analyze(text)
-            continue
-        cached = meta_cache.get(text)
-        if cached is None:
-            cached = analyze(text)
-            if len(meta_cache) < 200_000:
-                meta_cache[text] = cached
-        meta += cached
+    for text in _meta_texts(values, awards):
+        meta += analysis.shared(text, meta_cache)
     acronym, expansion = learned_acronym(_Values(values))  # type: ignore[arg-type]
-    name = group(_NAME_SOURCE)
+    name = analysis.fields(values, _NAME_SOURCE)
     if acronym and expansion and acronym.lower() not in (values.get("name") or "").lower():
-        name += analyze(acronym)
+        name += analysis(acronym)
     fields = {
         "name": name,
-        "summary": group(_SUMMARY_SOURCE),
-        "body": group(_BODY_SOURCE),
+        "summary": analysis.fields(values, _SUMMARY_SOURCE),
+        "body": analysis.fields(values, _BODY_SOURCE),
         "meta": meta,
     }
-    acronym_key = ""
-    if acronym:
-        folded = "".join(ch for ch in fold(acronym) if ch.isalnum())
-        acronym_key = (analyzer.term(folded) or "") if folded else ""
-    expansion_key = " ".join(analyzer.base_terms(expansion))[:255] if acronym_key else ""
-    return BuiltDocument(fields=fields, acronym=acronym_key[:64], expansion=expansion_key)
+    acronym_key, expansion_key = _acronym_keys(analyzer, acronym, expansion)
+    return BuiltDocument(fields=fields, acronym=acronym_key, expansion=expansion_key)
 
 
 def build_document(innovation: Innovation) -> BuiltDocument:

@@ -569,6 +569,115 @@ def _visible_replicas(ids: Sequence[int], user: Any) -> list[tuple[int, str]]:
     )
 
 
+@dataclass
+class _MatchContext:
+    """The reader's context (sector, region, agency type, unit size): it nudges the ranking of
+    the candidates, with the reasons why kept for the hits."""
+
+    sector: str
+    region: str
+    agency_kind: str
+    size_limit: int | None
+    user: Any
+    reasons: dict[int, list[str]] = field(default_factory=dict)
+
+    def _region_fit(self, where: str | None) -> tuple[float, list[str]]:
+        if not (self.region and where):
+            return 1.0, []
+        if where == self.region:
+            return 1.15, [_("same region")]
+        if _province(where) == _province(self.region):
+            return 1.1, [_("same province")]
+        return 1.0, []
+
+    def fit(self, row: Mapping[str, Any]) -> tuple[float, list[str]]:
+        """How much a candidate (a ``values()`` row) fits the context, and why."""
+        factor = 1.0
+        reasons: list[str] = []
+        if self.sector and row["sector_id"] == self.sector:
+            factor *= 1.25
+            reasons.append(_("same sector"))
+        region_factor, region_reasons = self._region_fit(
+            row["unit__region_id"] or row["agency__region_id"]
+        )
+        if region_reasons:
+            factor *= region_factor
+            reasons += region_reasons
+        if self.agency_kind and row["agency__kind"] == self.agency_kind:
+            factor *= 1.1
+            reasons.append(_("same type of agency"))
+        if self.size_limit is not None and row["staff_count"]:
+            if row["staff_count"] <= self.size_limit:
+                factor *= 1.05
+                reasons.append(_("runs with a team your size"))
+            else:
+                factor *= 0.9
+        return factor, reasons
+
+    def boosts(self, candidates: Sequence[tuple[int, float]]) -> dict[int, float]:
+        """The candidates' score factors: the context's fit and the evidence (awards, replicas,
+        still running)."""
+        ids = [pk for pk, _ in candidates]
+        rows = Innovation.objects.filter(pk__in=ids).values(
+            "pk",
+            "sector_id",
+            "status",
+            "staff_count",
+            "agency__kind",
+            "unit__region_id",
+            "agency__region_id",
+        )
+        awards = Counter(
+            dict(
+                Award.objects.filter(innovation_id__in=ids)
+                .values("innovation_id")
+                .annotate(n=Count("pk"))
+                .values_list("innovation_id", "n")
+            )
+        )
+        replicas = Counter(source_id for source_id, _status in _visible_replicas(ids, self.user))
+        out = {}
+        for row in rows:
+            pk = row["pk"]
+            factor, reasons = self.fit(row)
+            self.reasons[pk] = reasons
+            factor *= 1 + 0.04 * min(awards.get(pk, 0), 3)
+            factor *= 1 + 0.04 * min(replicas.get(pk, 0), 5)
+            if row["status"] == Innovation.Status.STOPPED:
+                factor *= 0.8
+            out[pk] = factor
+        return out
+
+
+def _evidence(innovation: Innovation, year: int) -> Evidence:
+    awards = list(innovation.awards.all())
+    start = innovation.start_year or (innovation.start_date.year if innovation.start_date else None)
+    return Evidence(
+        awards=[str(a) for a in awards],
+        award_count=len(awards),
+        years_running=(year - start) if start and start <= year else None,
+        continuing=innovation.status == Innovation.Status.CONTINUING,
+    )
+
+
+def _replication_record(
+    innovation: Innovation, replicas: Counter[str], user: Any
+) -> ReplicationRecord:
+    """Its replicas (by status), and the innovation it replicates when ``user`` may see it."""
+    source = innovation.source if innovation.source_id else None
+    if (
+        source is not None
+        and not Innovation.objects.filter(Q(pk=source.pk) & visible_q(user)).exists()
+    ):
+        source = None
+    return ReplicationRecord(
+        replicas=sum(replicas.values()),
+        continuing=replicas.get(Innovation.Status.CONTINUING, 0),
+        stopped=replicas.get(Innovation.Status.STOPPED, 0),
+        is_replica_of=source,
+    )
+
+
 def match_innovations(
     problem: str,
     *,
@@ -588,64 +697,10 @@ def match_innovations(
     if not plan:
         return MatchResults(problem=problem or "", hits=[], concepts=[], searched=False)
     qs = visible_base(user)
-    size_limit = UNIT_SIZES.get(unit_size, (None, None))[1]
-
-    facts: dict[int, dict[str, Any]] = {}
-
-    def boosts(candidates: Sequence[tuple[int, float]]) -> dict[int, float]:
-        ids = [pk for pk, _ in candidates]
-        rows = Innovation.objects.filter(pk__in=ids).values(
-            "pk",
-            "sector_id",
-            "status",
-            "staff_count",
-            "agency__kind",
-            "unit__region_id",
-            "agency__region_id",
-        )
-        awards = Counter(
-            dict(
-                Award.objects.filter(innovation_id__in=ids)
-                .values("innovation_id")
-                .annotate(n=Count("pk"))
-                .values_list("innovation_id", "n")
-            )
-        )
-        replicas = Counter(source_id for source_id, _status in _visible_replicas(ids, user))
-        out = {}
-        for row in rows:
-            pk = row["pk"]
-            factor = 1.0
-            context = []
-            if sector and row["sector_id"] == sector:
-                factor *= 1.25
-                context.append(_("same sector"))
-            where = row["unit__region_id"] or row["agency__region_id"]
-            if region and where:
-                if where == region:
-                    factor *= 1.15
-                    context.append(_("same region"))
-                elif _province(where) == _province(region):
-                    factor *= 1.1
-                    context.append(_("same province"))
-            if agency_kind and row["agency__kind"] == agency_kind:
-                factor *= 1.1
-                context.append(_("same type of agency"))
-            if size_limit is not None and row["staff_count"]:
-                if row["staff_count"] <= size_limit:
-                    factor *= 1.05
-                    context.append(_("runs with a team your size"))
-                else:
-                    factor *= 0.9
-            factor *= 1 + 0.04 * min(awards.get(pk, 0), 3)
-            factor *= 1 + 0.04 * min(replicas.get(pk, 0), 5)
-            if row["status"] == Innovation.Status.STOPPED:
-                factor *= 0.8
-            out[pk] = factor
-            facts[pk] = {"context": context}
-        return out
-
-    ranked = _retrieve(prepared, qs, max(RERANK_WINDOW, limit), boosts).ranked
+    context = _MatchContext(
+        sector, region, agency_kind, UNIT_SIZES.get(unit_size, (None, None))[1], user
+    )
+    ranked = _retrieve(prepared, qs, max(RERANK_WINDOW, limit), context.boosts).ranked
     top = _fused(problem, qs, ranked)[:limit]
     ids = [pk for pk, _, _ in top]
     innovations = _load_innovations(ids)
@@ -659,17 +714,8 @@ def match_innovations(
         innovation = innovations.get(pk)
         if innovation is None:
             continue
-        awards = list(innovation.awards.all())
-        start = innovation.start_year or (
-            innovation.start_date.year if innovation.start_date else None
-        )
-        stats_for = replica_stats.get(pk, Counter())
-        source = innovation.source if innovation.source_id else None
-        if (
-            source is not None
-            and not Innovation.objects.filter(Q(pk=source.pk) & visible_q(user)).exists()
-        ):
-            source = None
+        evidence = _evidence(innovation, year)
+        replication = _replication_record(innovation, replica_stats.get(pk, Counter()), user)
         hits.append(
             MatchHit(
                 innovation=innovation,
@@ -680,19 +726,9 @@ def match_innovations(
                 if scored
                 else [],
                 coverage=round(scored.coverage, 3) if scored else 0.0,
-                evidence=Evidence(
-                    awards=[str(a) for a in awards],
-                    award_count=len(awards),
-                    years_running=(year - start) if start and start <= year else None,
-                    continuing=innovation.status == Innovation.Status.CONTINUING,
-                ),
-                replication=ReplicationRecord(
-                    replicas=sum(stats_for.values()),
-                    continuing=stats_for.get(Innovation.Status.CONTINUING, 0),
-                    stopped=stats_for.get(Innovation.Status.STOPPED, 0),
-                    is_replica_of=source,
-                ),
-                context=facts.get(pk, {}).get("context", [])
+                evidence=evidence,
+                replication=replication,
+                context=context.reasons.get(pk, [])
                 if scored
                 else [_("close in meaning to your problem")],
             )

@@ -16,7 +16,7 @@ common error types.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import (
@@ -30,7 +30,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -73,57 +73,80 @@ def error_response(
 # --- messages for pydantic's error types ------------------------------------------------------
 
 
+#: messages of the error types that take nothing from the error's context
+_MESSAGES: dict[str, Any] = {
+    "missing": gettext_lazy("This field is required."),
+    "extra_forbidden": gettext_lazy("Unknown field."),
+    **dict.fromkeys(("string_type", "string_sub_type"), gettext_lazy("Enter text.")),
+    "string_too_short": gettext_lazy("This field cannot be blank."),
+    "string_pattern_mismatch": gettext_lazy("Enter a valid value."),
+    **dict.fromkeys(
+        ("int_parsing", "int_type", "int_from_float", "int_parsing_size"),
+        gettext_lazy("Enter a whole number."),
+    ),
+    **dict.fromkeys(("bool_parsing", "bool_type"), gettext_lazy("Enter true or false.")),
+    **dict.fromkeys(("list_type", "tuple_type", "set_type"), gettext_lazy("Enter a list.")),
+    **dict.fromkeys(
+        ("model_type", "model_attributes_type", "dict_type"), gettext_lazy("Send a JSON object.")
+    ),
+    **dict.fromkeys(("url_parsing", "url_scheme", "url_type"), gettext_lazy("Enter a valid URL.")),
+}
+
+
+def _too_many_characters(ctx: dict[str, Any]) -> str:
+    n = ctx.get("max_length", 0)
+    return ngettext(
+        "Ensure this value has at most %(n)d character.",
+        "Ensure this value has at most %(n)d characters.",
+        n,
+    ) % {"n": n}
+
+
+def _too_many_items(ctx: dict[str, Any]) -> str:
+    n = ctx.get("max_length", 0)
+    return ngettext(
+        "Ensure this list has at most %(n)d item.",
+        "Ensure this list has at most %(n)d items.",
+        n,
+    ) % {"n": n}
+
+
+def _too_small(ctx: dict[str, Any]) -> str:
+    return _("Ensure this value is at least %(limit)s.") % {"limit": ctx.get("ge", ctx.get("gt"))}
+
+
+def _too_large(ctx: dict[str, Any]) -> str:
+    return _("Ensure this value is at most %(limit)s.") % {"limit": ctx.get("le", ctx.get("lt"))}
+
+
+def _not_a_choice(ctx: dict[str, Any]) -> str:
+    return _("Select a valid choice: %(choices)s.") % {"choices": ctx.get("expected", "")}
+
+
+#: messages of the error types that tell a limit or the choices (from the error's context)
+_FORMATTERS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "string_too_long": _too_many_characters,
+    "too_long": _too_many_items,
+    "greater_than_equal": _too_small,
+    "greater_than": _too_small,
+    "less_than_equal": _too_large,
+    "less_than": _too_large,
+    "literal_error": _not_a_choice,
+    "enum": _not_a_choice,
+}
+
+
 def _pydantic_message(error: dict[str, Any]) -> str:
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
-    if kind == "missing":
-        return _("This field is required.")
-    if kind == "extra_forbidden":
-        return _("Unknown field.")
-    if kind in {"string_type", "string_sub_type"}:
-        return _("Enter text.")
-    if kind == "string_too_long":
-        n = ctx.get("max_length", 0)
-        return ngettext(
-            "Ensure this value has at most %(n)d character.",
-            "Ensure this value has at most %(n)d characters.",
-            n,
-        ) % {"n": n}
-    if kind == "string_too_short":
-        return _("This field cannot be blank.")
-    if kind == "string_pattern_mismatch":
-        return _("Enter a valid value.")
-    if kind in {"int_parsing", "int_type", "int_from_float", "int_parsing_size"}:
-        return _("Enter a whole number.")
-    if kind in {"greater_than_equal", "greater_than"}:
-        return _("Ensure this value is at least %(limit)s.") % {
-            "limit": ctx.get("ge", ctx.get("gt"))
-        }
-    if kind in {"less_than_equal", "less_than"}:
-        return _("Ensure this value is at most %(limit)s.") % {
-            "limit": ctx.get("le", ctx.get("lt"))
-        }
-    if kind in {"literal_error", "enum"}:
-        return _("Select a valid choice: %(choices)s.") % {"choices": ctx.get("expected", "")}
+    if kind in _MESSAGES:
+        return str(_MESSAGES[kind])
+    if kind in _FORMATTERS:
+        return _FORMATTERS[kind](ctx)
     if kind.startswith("date_"):
         return _("Enter a valid date (YYYY-MM-DD).")
-    if kind in {"bool_parsing", "bool_type"}:
-        return _("Enter true or false.")
-    if kind in {"list_type", "tuple_type", "set_type"}:
-        return _("Enter a list.")
-    if kind == "too_long":
-        n = ctx.get("max_length", 0)
-        return ngettext(
-            "Ensure this list has at most %(n)d item.",
-            "Ensure this list has at most %(n)d items.",
-            n,
-        ) % {"n": n}
-    if kind in {"model_type", "model_attributes_type", "dict_type"}:
-        return _("Send a JSON object.")
     if kind == "value_error" and "error" in ctx:
-        return str(ctx["error"])
-    if kind in {"url_parsing", "url_scheme", "url_type"}:
-        return _("Enter a valid URL.")
+        return str(ctx["error"])  # a validator's own message
     return str(error.get("msg") or _("This value is not valid."))
 
 
@@ -149,55 +172,78 @@ def _not_valid(errors: list[tuple[str | None, str]]) -> str:
     return _("The data sent is not valid.")
 
 
-def install(api: NinjaAPI, *, body_params: Iterable[str] = ("payload",)) -> None:
-    """Register the handlers on ``api`` (replacing ninja's defaults)."""
-    body_names = set(body_params)
+def _http_error_message(exc: HttpError) -> str:
+    """Ours instead of ninja's English texts."""
+    status, message = exc.status_code, str(exc)
+    if isinstance(exc, AuthenticationError) and message == "Unauthorized":
+        return _("Authentication is required: sign in or send an API token.")
+    if status == 400 and message.startswith("Cannot parse request body"):
+        return _("The request body is not valid JSON.")
+    if status == 403 and message in {"Forbidden", "CSRF check Failed"}:
+        return _("You are not allowed to do this.")
+    if status == 429:
+        return _("Too many requests; try again later.")
+    return message
 
-    def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+
+def _django_errors(exc: DjangoValidationError) -> list[tuple[str | None, str]]:
+    """A ``ValidationError``'s messages, field by field (None: not about one field)."""
+    if not hasattr(exc, "error_dict"):
+        return [(None, str(m)) for m in exc.messages]
+    return [
+        (None if field == NON_FIELD_ERRORS else field, str(m))
+        for field, messages in exc.message_dict.items()
+        for m in messages
+    ]
+
+
+class _Handlers:
+    """The API's exception handlers: each answers in the one error format."""
+
+    def __init__(self, api: NinjaAPI, body_names: set[str]) -> None:
+        self.api = api
+        self.body_names = body_names
+
+    def respond(
+        self,
+        request: HttpRequest,
+        status: int,
+        detail: Any,
+        errors: Iterable[tuple[str | None, Any]] = (),
+    ) -> HttpResponse:
+        return error_response(self.api, request, status, detail, errors)
+
+    def schema_error(self, request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         raw = list(exc.errors)
         if any((e.get("loc") or ("",))[0] == "path" for e in raw):
-            return error_response(api, request, 404, _("Not found."))  # a bad id or slug
-        errors = [(_field_name(e.get("loc", ()), body_names), _pydantic_message(e)) for e in raw]
-        return error_response(api, request, 422, _not_valid(errors), errors)
+            return self.respond(request, 404, _("Not found."))  # a bad id or slug
+        errors = [
+            (_field_name(e.get("loc", ()), self.body_names), _pydantic_message(e)) for e in raw
+        ]
+        return self.respond(request, 422, _not_valid(errors), errors)
 
-    def on_django_validation_error(
-        request: HttpRequest, exc: DjangoValidationError
+    def django_validation_error(
+        self, request: HttpRequest, exc: DjangoValidationError
     ) -> HttpResponse:
-        errors: list[tuple[str | None, str]] = []
-        if hasattr(exc, "error_dict"):
-            for field, messages in exc.message_dict.items():
-                name = None if field == NON_FIELD_ERRORS else field
-                errors.extend((name, str(m)) for m in messages)
-        else:
-            errors.extend((None, str(m)) for m in exc.messages)
-        return error_response(api, request, 422, _not_valid(errors), errors)
+        errors = _django_errors(exc)
+        return self.respond(request, 422, _not_valid(errors), errors)
 
-    def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-        status = exc.status_code
-        message = str(exc)
-        if isinstance(exc, AuthenticationError) and message == "Unauthorized":
-            message = _("Authentication is required: sign in or send an API token.")
-        elif status == 400 and message.startswith("Cannot parse request body"):
-            message = _("The request body is not valid JSON.")
-        elif status == 403 and message in {"Forbidden", "CSRF check Failed"}:
-            message = _("You are not allowed to do this.")
-        elif status == 429:
-            message = _("Too many requests; try again later.")
-        return error_response(api, request, status, message)
+    def http_error(self, request: HttpRequest, exc: HttpError) -> HttpResponse:
+        return self.respond(request, exc.status_code, _http_error_message(exc))
 
-    def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-        return error_response(api, request, 403, str(exc) or _("You are not allowed to do this."))
+    def permission_denied(self, request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return self.respond(request, 403, str(exc) or _("You are not allowed to do this."))
 
-    def on_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
-        return error_response(api, request, 404, _("Not found."))
+    def not_found(self, request: HttpRequest, exc: Exception) -> HttpResponse:
+        return self.respond(request, 404, _("Not found."))
 
-    def on_too_big(request: HttpRequest, exc: Exception) -> HttpResponse:
-        return error_response(api, request, 413, _("The request is too large."))
+    def too_big(self, request: HttpRequest, exc: Exception) -> HttpResponse:
+        return self.respond(request, 413, _("The request is too large."))
 
-    def on_bad_request(request: HttpRequest, exc: Exception) -> HttpResponse:
-        return error_response(api, request, 400, _("The request could not be read."))
+    def bad_request(self, request: HttpRequest, exc: Exception) -> HttpResponse:
+        return self.respond(request, 400, _("The request could not be read."))
 
-    def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    def unexpected(self, request: HttpRequest, exc: Exception) -> HttpResponse:
         # a bug, not bad input: logged like Django's own 500s (so error mails still go out)
         logger.error(
             "Internal Server Error: %s",
@@ -205,16 +251,25 @@ def install(api: NinjaAPI, *, body_params: Iterable[str] = ("payload",)) -> None
             exc_info=exc,
             extra={"status_code": 500, "request": request},
         )
-        return error_response(api, request, 500, _("Something went wrong on the server."))
+        return self.respond(request, 500, _("Something went wrong on the server."))
 
-    api.add_exception_handler(NinjaValidationError, on_schema_error)
-    api.add_exception_handler(DjangoValidationError, on_django_validation_error)
-    api.add_exception_handler(HttpError, on_http_error)
-    api.add_exception_handler(PermissionDenied, on_permission_denied)
-    api.add_exception_handler(Http404, on_not_found)
-    api.add_exception_handler(ObjectDoesNotExist, on_not_found)
-    api.add_exception_handler(RequestDataTooBig, on_too_big)
-    api.add_exception_handler(SuspiciousOperation, on_bad_request)
-    api.add_exception_handler(MultiPartParserError, on_bad_request)
-    api.add_exception_handler(UnreadablePostError, on_bad_request)
-    api.add_exception_handler(Exception, on_unexpected)
+    def by_exception(self) -> list[tuple[type[Exception], Callable[..., HttpResponse]]]:
+        return [
+            (NinjaValidationError, self.schema_error),
+            (DjangoValidationError, self.django_validation_error),
+            (HttpError, self.http_error),
+            (PermissionDenied, self.permission_denied),
+            (Http404, self.not_found),
+            (ObjectDoesNotExist, self.not_found),
+            (RequestDataTooBig, self.too_big),
+            (SuspiciousOperation, self.bad_request),
+            (MultiPartParserError, self.bad_request),
+            (UnreadablePostError, self.bad_request),
+            (Exception, self.unexpected),
+        ]
+
+
+def install(api: NinjaAPI, *, body_params: Iterable[str] = ("payload",)) -> None:
+    """Register the handlers on ``api`` (replacing ninja's defaults)."""
+    for exc_class, handler in _Handlers(api, set(body_params)).by_exception():
+        api.add_exception_handler(exc_class, handler)

@@ -112,13 +112,9 @@ def programme_create(
     return programme
 
 
-@transaction.atomic
-def programme_update(
-    *, actor: ActorLike, programme: Programme, data: Mapping[str, Any]
-) -> Programme:
-    programme = Programme.objects.select_for_update().get(pk=programme.pk)
-    require(actor, "programme.change", programme)
-    allowed = {
+#: what programme_update may change
+PROGRAMME_EDITABLE = frozenset(
+    {
         "name",
         "description",
         "start_date",
@@ -129,39 +125,66 @@ def programme_update(
         "facilitators",
         "managers",
     }
-    unknown = set(data) - allowed
-    if unknown:
-        raise ValidationError({n: _("This field cannot be set here.") for n in sorted(unknown)})
-    before = audit.snapshot(programme, PROGRAMME_AUDITED)
-    before_sources = names_of(programme.sources.all())
+)
+
+
+def _set_fields(programme: Programme, data: Mapping[str, Any]) -> None:
+    """The programme's own fields given in ``data`` (not saved)."""
     for name in ("name", "description"):
         if name in data:
             setattr(programme, name, clean_text(data[name]))
     for name in ("start_date", "end_date"):
         if name in data:
             setattr(programme, name, as_date(data[name], name) if data[name] else None)
-    if "coverage_target" in data:
-        programme.coverage_target = data["coverage_target"]
-    if "facilitator_agency" in data:
-        programme.facilitator_agency = data["facilitator_agency"]
+    for name in ("coverage_target", "facilitator_agency"):
+        if name in data:
+            setattr(programme, name, data[name])
+
+
+def _set_sources(
+    programme: Programme, sources: Sequence[Innovation], before: list[str]
+) -> dict[str, Any]:
+    """Replace the source innovations; the audit change, if they changed."""
+    sources = _check_sources(sources)
+    programme.sources.set(sources)
+    after = names_of(sources)
+    return {"sources": [before, after]} if after != before else {}
+
+
+def _set_people(programme: Programme, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Replace the facilitators and/or managers given in ``data``; the audit changes."""
+    changes: dict[str, Any] = {}
+    for name in ("facilitators", "managers"):
+        if name in data:
+            people = getattr(programme, name)
+            old = names_of(people.all())
+            people.set(users_from(data[name]))
+            new = names_of(people.all())
+            if old != new:
+                changes[name] = [old, new]
+    return changes
+
+
+@transaction.atomic
+def programme_update(
+    *, actor: ActorLike, programme: Programme, data: Mapping[str, Any]
+) -> Programme:
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    require(actor, "programme.change", programme)
+    unknown = set(data) - PROGRAMME_EDITABLE
+    if unknown:
+        raise ValidationError({n: _("This field cannot be set here.") for n in sorted(unknown)})
+    before = audit.snapshot(programme, PROGRAMME_AUDITED)
+    before_sources = names_of(programme.sources.all())
+    _set_fields(programme, data)
     if programme.start_date is None:
         raise ValidationError({"start_date": _("The start date is required.")})
     _validate_programme(programme)
     programme.save()
     changes = audit.diff(before, audit.snapshot(programme, PROGRAMME_AUDITED))
     if "sources" in data:
-        sources = _check_sources(data["sources"])
-        programme.sources.set(sources)
-        if names_of(sources) != before_sources:
-            changes["sources"] = [before_sources, names_of(sources)]
-    for name in ("facilitators", "managers"):
-        if name in data:
-            manager = getattr(programme, name)
-            old = names_of(manager.all())
-            manager.set(users_from(data[name]))
-            new = names_of(manager.all())
-            if old != new:
-                changes[name] = [old, new]
+        changes.update(_set_sources(programme, data["sources"], before_sources))
+    changes.update(_set_people(programme, data))
     if changes:
         audit.record(actor=actor, obj=programme, action="programme.update", changes=changes)
     return programme
