@@ -409,11 +409,15 @@ def test_file_response_headers():
     assert response["Content-Type"] == "image/jpeg"  # the sniffed type, not the name's
     assert response["Content-Disposition"] == 'inline; filename="foto-kegiatan.jpg"'
     assert response["Cache-Control"] == PUBLIC_CACHE == "public, max-age=3600"
-    response.close()
+    # not response.close(): that ends a "request", which on PostgreSQL closes the connection
+    # inside the test's transaction (and so drops what was to be kept on commit)
+    response.file_to_stream.close()
 
     response = file_response(photo, download_name="lampiran 2", inline=False)
     assert response["Content-Disposition"] == 'attachment; filename="lampiran-2.jpg"'
-    response.close()
+    # not response.close(): that ends a "request", which on PostgreSQL closes the connection
+    # inside the test's transaction (and so drops what was to be kept on commit)
+    response.file_to_stream.close()
 
 
 @pytest.mark.django_db
@@ -422,7 +426,9 @@ def test_file_response_falls_back_on_the_model_name_and_refuses_missing_files():
     store_upload(evidence, _upload(PNG, name="a.png"))
     response = file_response(evidence)
     assert response["Content-Disposition"] == 'inline; filename="evidence.png"'
-    response.close()
+    # not response.close(): that ends a "request", which on PostgreSQL closes the connection
+    # inside the test's transaction (and so drops what was to be kept on commit)
+    response.file_to_stream.close()
     default_storage.delete(evidence.file.name)
     with pytest.raises(Http404):
         file_response(evidence)

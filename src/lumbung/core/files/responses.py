@@ -30,8 +30,10 @@ def file_response(
     says otherwise. ``public`` files may be cached for an hour; the others are never stored.
     Every response is sandboxed and must not be sniffed. Raises Http404 if the file is missing.
     """
-    try:
-        handle = upload.file.open("rb")
+    try:  # from the storage, never the upload object a request may still hold
+        if not upload.file.name:
+            raise ValueError("no file was stored")
+        handle = upload.file.storage.open(upload.file.name, "rb")
     except (OSError, ValueError) as exc:  # gone from the storage, or never written
         raise Http404 from exc
     stem = slugify(upload.title if download_name is None else download_name)

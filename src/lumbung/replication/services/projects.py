@@ -443,7 +443,7 @@ def replica_link_answer(
     """The innovation's agency accepts (the innovation becomes the project's replica, with its
     lineage) or declines a request."""
     link_request = (
-        ReplicaLinkRequest.objects.select_for_update()
+        ReplicaLinkRequest.objects.select_for_update(of=("self",))
         .select_related("innovation", "project", "requested_by")
         .get(pk=link_request.pk)
     )
