@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
@@ -9,6 +11,10 @@ from lumbung.core.files.models import StoredUpload, upload_field
 from lumbung.organisations.models import Agency, Unit
 
 from . import profile
+
+if TYPE_CHECKING:
+    from django.db.models.expressions import Combinable
+    from django_stubs_ext import StrOrPromise
 
 
 class Sector(models.Model):
@@ -45,7 +51,8 @@ class SDG(models.Model):
         return f"{self.number}. {label}"
 
 
-def _text(label: str) -> models.TextField:
+def _text(label: StrOrPromise) -> models.TextField[str | Combinable, str]:
+    """An optional profile text."""
     return models.TextField(label, blank=True)
 
 
