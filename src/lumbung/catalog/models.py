@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -241,6 +242,15 @@ class Innovation(models.Model):
 
     def lines(self, field: str) -> list[str]:
         return [line.strip(" -•\t") for line in self.localized(field).splitlines() if line.strip()]
+
+
+def innovation_field(name: str) -> models.Field[Any, Any]:
+    """The innovation's own field ``name`` (``_meta.get_field`` also finds the relations other
+    models hold to innovations, which have no verbose name)."""
+    field = Innovation._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise FieldDoesNotExist(f"Innovation.{name} is a relation from another model")
+    return field
 
 
 class StatusChange(models.Model):
