@@ -11,6 +11,7 @@ from django.urls import reverse
 from ninja import Field, Schema
 from pydantic import BeforeValidator, ConfigDict, create_model
 
+from lumbung.core.actors import ActorLike
 from lumbung.core.http.auth import current_user
 from lumbung.core.http.schemas import MAX_ID, Id, RegionRef, text
 from lumbung.core.policies import can
@@ -208,7 +209,8 @@ class SourceRef(Schema):
     name_en: str
 
 
-def _user(context: Any) -> Any:
+def _user(context: dict[str, Any] | None) -> ActorLike:
+    """The caller of the request a schema is resolved for (nobody without a request)."""
     request = (context or {}).get("request")
     return current_user(request) if request is not None else None
 
