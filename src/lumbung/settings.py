@@ -130,7 +130,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "lumbung.sqlite3",
+            "NAME": str(DATA_DIR / "lumbung.sqlite3"),
             "OPTIONS": dict(SQLITE_OPTIONS),
         }
     }

@@ -1,5 +1,8 @@
+from __future__ import annotations
+
 from django.contrib import admin
 from django.db import models
+from django.http import HttpRequest
 
 from .models import SDG, Award, Evidence, Innovation, Sector, StatusChange, TeamMember
 
@@ -36,7 +39,9 @@ class EvidenceInline(admin.TabularInline):
     extra = 0
     can_delete = True
 
-    def has_add_permission(self, request, obj=None):  # uploads go through the checked service
+    def has_add_permission(  # uploads go through the checked service
+        self, request: HttpRequest, obj: Innovation | None = None
+    ) -> bool:
         return False
 
 
@@ -79,7 +84,7 @@ class EvidenceAdmin(admin.ModelAdmin):
     raw_id_fields = ("innovation", "uploaded_by")
     readonly_fields = ("file", "content_type", "size", "uploaded_by", "uploaded_at")
 
-    def has_add_permission(self, request):  # uploads go through the checked service
+    def has_add_permission(self, request: HttpRequest) -> bool:  # uploads go through the service
         return False
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Form, Query, Router, Status
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from lumbung.core.http.auth import READ_AUTH, current_user, optional_auth_openapi
@@ -56,6 +56,11 @@ def _visible(request: HttpRequest, slug: str) -> Innovation:
     if innovation is None or not can(current_user(request), "innovation.view", innovation):
         raise Http404
     return innovation
+
+
+def _given(payload: Schema) -> dict[str, Any]:
+    """The fields the client sent (a field left out is not changed)."""
+    return payload.dict(exclude_unset=True)
 
 
 def _detail(slug: str) -> Innovation:
@@ -134,7 +139,7 @@ def evidence_list(request: HttpRequest, slug: str, page: Query[PageParams]) -> d
     url_name="evidence_file",
     **_read(),
 )
-def evidence_file(request: HttpRequest, slug: str, evidence_id: int) -> HttpResponse:
+def evidence_file(request: HttpRequest, slug: str, evidence_id: int) -> FileResponse:
     """The evidence file itself (drafts' files only for those who may see the draft)."""
     innovation = _visible(request, slug)
     evidence = innovation.evidence.filter(pk=evidence_id).first()
@@ -150,7 +155,7 @@ def evidence_file(request: HttpRequest, slug: str, evidence_id: int) -> HttpResp
 @router.post("/innovations", response={201: InnovationOut, **WRITE_ERRORS})
 def innovation_create(request: HttpRequest, payload: InnovationCreateIn) -> Status:  # type: ignore[valid-type]
     """Create a draft in a unit (``unit`` is the unit's id; see /units)."""
-    data = payload.dict(exclude_unset=True)
+    data = _given(payload)
     unit = Unit.objects.select_related("agency").filter(pk=data.pop("unit")).first()
     if unit is None:
         raise ValidationError({"unit": _("Unknown unit.")})
@@ -167,7 +172,7 @@ def innovation_update(
     """Change profile fields; fields left out stay as they are (``sdgs`` replaces the list)."""
     innovation = _visible(request, slug)
     services.innovation_update(
-        actor=current_user(request), innovation=innovation, data=payload.dict(exclude_unset=True)
+        actor=current_user(request), innovation=innovation, data=_given(payload)
     )
     return _detail(slug)
 

@@ -7,7 +7,8 @@ whose ``ValidationError``s are mapped back onto the form with
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import QuerySet
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from lumbung.core.pages import form_field
 from lumbung.organisations.models import Agency, Region, Unit
 from lumbung.organisations.selectors import in_tree_order
 
@@ -22,6 +24,9 @@ from . import profile
 from .models import SDG, Award, Evidence, Innovation, Sector
 from .selectors import SORTS
 from .services import PROFILE_FIELDS
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 FIRST_AWARD_YEAR = 2014
 
@@ -63,12 +68,15 @@ class CatalogFilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("auto_id", "filter_%s")
         super().__init__(*args, **kwargs)
-        anything = [("", _("Any"))]
+        anything: list[tuple[str, StrOrPromise]] = [("", _("Any"))]
+
+        def offer(name: str, options: Iterable[tuple[str, StrOrPromise]]) -> None:
+            form_field(self, name, forms.ChoiceField).choices = [*anything, *options]
+
         self.fields["q"].widget.input_type = "search"
-        agencies = list(Agency.objects.order_by("name").values_list("slug", "name"))
-        self.fields["agency"].choices = anything + agencies
+        offer("agency", Agency.objects.order_by("name").values_list("slug", "name"))
         chosen_agency = str(self.initial.get("agency") or "").strip()
-        units: list[tuple[Any, str]] = []
+        units: list[tuple[str, str]] = []
         if chosen_agency:
             units = [
                 (str(pk), name)
@@ -77,7 +85,7 @@ class CatalogFilterForm(forms.Form):
                     agency=Agency.objects.filter(slug=chosen_agency).first(),
                 ).values_list("pk", "name")
             ]
-        self.fields["unit"].choices = anything + units
+        offer("unit", units)
         if not units:
             self.fields["unit"].help_text = _("Choose an agency first to list its units.")
         regions = list(
@@ -90,14 +98,16 @@ class CatalogFilterForm(forms.Form):
             extra = Region.objects.filter(code=chosen_region).values_list("code", "name").first()
             if extra:
                 regions.append(extra)
-        self.fields["region"].choices = anything + regions
-        self.fields["sector"].choices = anything + [(s.code, str(s)) for s in Sector.objects.all()]
-        self.fields["stage"].choices = anything + list(Innovation.Stage.choices)
-        self.fields["award"].choices = anything + list(Award.Level.choices)
-        self.fields["award_year"].choices = anything + _years()
-        self.fields["sdg"].choices = anything + [(str(s.number), str(s)) for s in SDG.objects.all()]
-        self.fields["status"].choices = anything + list(Innovation.Status.choices)
-        self.fields["sort"].choices = [(key, self.SORT_LABELS.get(key, key)) for key in SORTS]
+        offer("region", regions)
+        offer("sector", [(s.code, str(s)) for s in Sector.objects.all()])
+        offer("stage", Innovation.Stage.choices)
+        offer("award", Award.Level.choices)
+        offer("award_year", _years())
+        offer("sdg", [(str(s.number), str(s)) for s in SDG.objects.all()])
+        offer("status", Innovation.Status.choices)
+        form_field(self, "sort", forms.ChoiceField).choices = [
+            (key, self.SORT_LABELS.get(key, key)) for key in SORTS
+        ]
 
     def primary_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.PRIMARY]
@@ -141,9 +151,10 @@ class InnovationProfileForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["sector"].queryset = Sector.objects.all()
-        self.fields["sdgs"].queryset = SDG.objects.all()
-        self.fields["sector"].empty_label = _("(none)")
+        sector = form_field(self, "sector", forms.ModelChoiceField)
+        sector.queryset = Sector.objects.all()
+        sector.empty_label = _("(none)")
+        form_field(self, "sdgs", forms.ModelMultipleChoiceField).queryset = SDG.objects.all()
         for name, field in self.fields.items():
             if isinstance(field.widget, forms.Textarea) and "rows" not in field.widget.attrs:
                 field.widget.attrs.update(_TEXTAREA)
@@ -202,10 +213,11 @@ class InnovationCreateForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         choices = (units if units is not None else Unit.objects.none()).select_related("agency")
-        self.fields["unit"].queryset = choices.order_by("agency__name", "name")
+        unit = form_field(self, "unit", UnitChoiceField)
+        unit.queryset = choices.order_by("agency__name", "name")
         only = list(choices.values_list("pk", flat=True)[:2])
         if len(only) == 1:
-            self.fields["unit"].initial = only[0]
+            unit.initial = only[0]
 
     def service_data(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k != "unit"}
@@ -216,7 +228,8 @@ class TeamMemberForm(forms.Form):
     role_title = forms.CharField(label=_("Role in the team"), max_length=150, required=False)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("role_title") and not (data.get("name") or "").strip():
             self.add_error("name", _("Give the member's name, or clear the role."))
         return data
@@ -263,7 +276,7 @@ class AwardForm(forms.Form):
         kwargs.setdefault("prefix", "award")
         super().__init__(*args, **kwargs)
         this_year = timezone.localdate().year
-        self.fields["year"].choices = [("", _("(unknown)"))] + [
+        form_field(self, "year", forms.TypedChoiceField).choices = [("", _("(unknown)"))] + [
             (str(y), str(y)) for y in range(this_year, 1999, -1)
         ]
 

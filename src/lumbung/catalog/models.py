@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +12,10 @@ from lumbung.core.files.models import StoredUpload, upload_field
 from lumbung.organisations.models import Agency, Unit
 
 from . import profile
+
+if TYPE_CHECKING:
+    from django.db.models.expressions import Combinable
+    from django_stubs_ext import StrOrPromise
 
 
 class Sector(models.Model):
@@ -45,7 +52,8 @@ class SDG(models.Model):
         return f"{self.number}. {label}"
 
 
-def _text(label: str) -> models.TextField:
+def _text(label: StrOrPromise) -> models.TextField[str | Combinable, str]:
+    """An optional profile text."""
     return models.TextField(label, blank=True)
 
 
@@ -234,6 +242,15 @@ class Innovation(models.Model):
 
     def lines(self, field: str) -> list[str]:
         return [line.strip(" -•\t") for line in self.localized(field).splitlines() if line.strip()]
+
+
+def innovation_field(name: str) -> models.Field[Any, Any]:
+    """The innovation's own field ``name`` (``_meta.get_field`` also finds the relations other
+    models hold to innovations, which have no verbose name)."""
+    field = Innovation._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise FieldDoesNotExist(f"Innovation.{name} is a relation from another model")
+    return field
 
 
 class StatusChange(models.Model):

@@ -9,7 +9,9 @@ listeners in :mod:`lumbung.catalog.hooks`. Until a finder is registered, nothing
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Protocol
+
+from lumbung.core.actors import ActorLike
 
 from .models import Innovation
 
@@ -26,13 +28,14 @@ class Resemblance(Protocol):
 
 class SimilarFinder(Protocol):
     def __call__(
-        self, innovation: Innovation, user: Any = None, limit: int = 5
+        self, innovation: Innovation, user: ActorLike = None, limit: int = 5
     ) -> Sequence[Resemblance]: ...
 
 
 class DuplicateFinder(Protocol):
-    def __call__(self, name: str, summary: str = "", *, user: Any = None) -> Sequence[Resemblance]:
-        ...
+    def __call__(
+        self, name: str, summary: str = "", *, user: ActorLike = None
+    ) -> Sequence[Resemblance]: ...
 
 
 _similar: SimilarFinder | None = None
@@ -45,11 +48,11 @@ def register(*, similar: SimilarFinder, duplicates: DuplicateFinder) -> None:
     _similar, _duplicates = similar, duplicates
 
 
-def similar_to(innovation: Innovation, *, user: Any, limit: int) -> Sequence[Resemblance]:
+def similar_to(innovation: Innovation, *, user: ActorLike, limit: int) -> Sequence[Resemblance]:
     """Up to ``limit`` innovations like this one that ``user`` may see, closest first."""
     return _similar(innovation, user, limit) if _similar is not None else []
 
 
-def duplicates_of(name: str, *, summary: str, user: Any) -> Sequence[Resemblance]:
+def duplicates_of(name: str, *, summary: str, user: ActorLike) -> Sequence[Resemblance]:
     """Innovations ``user`` may see that closely resemble one about to be created."""
     return _duplicates(name, summary, user=user) if _duplicates is not None else []

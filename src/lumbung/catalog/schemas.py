@@ -11,11 +11,12 @@ from django.urls import reverse
 from ninja import Field, Schema
 from pydantic import BeforeValidator, ConfigDict, create_model
 
+from lumbung.core.actors import ActorLike
 from lumbung.core.http.auth import current_user
 from lumbung.core.http.schemas import MAX_ID, Id, RegionRef, text
 from lumbung.core.policies import can
 
-from .models import Award, Evidence, Innovation
+from .models import Award, Evidence, Innovation, innovation_field
 from .selectors import SORTS
 from .services import PROFILE_FIELDS
 
@@ -24,7 +25,7 @@ TEXT_MAX = 20_000
 
 
 def _choices(values: list[str], *, blank: bool = False) -> Any:
-    return Literal[(("",) if blank else ()) + tuple(values)]  # type: ignore[valid-type]
+    return Literal[(("",) if blank else ()) + tuple(values)]
 
 
 def _blank_to_none(value: Any) -> Any:
@@ -50,7 +51,7 @@ SdgNumber = Annotated[int, Field(ge=1, le=17)]
 
 def _profile_field(name: str) -> tuple[Any, Any]:
     """The input type of one profile field, derived from the model so the two stay in step."""
-    field = Innovation._meta.get_field(name)
+    field = innovation_field(name)
     description = str(field.verbose_name)
     if name == "sector":
         return (text(40) | None, Field(None, description=f"{description} (code, see /sectors)"))
@@ -70,8 +71,9 @@ def _profile_field(name: str) -> tuple[Any, Any]:
     raise TypeError(f"no API type for profile field {name!r}")  # pragma: no cover
 
 
-_PROFILE = {name: _profile_field(name) for name in PROFILE_FIELDS}
-_SDGS = (
+#: pydantic field definitions, ``(type, Field(...))`` by name: ``create_model``'s keyword arguments
+_PROFILE: dict[str, Any] = {name: _profile_field(name) for name in PROFILE_FIELDS}
+_SDGS: tuple[Any, Any] = (
     list[SdgNumber] | None,
     Field(None, max_length=17, description="SDG numbers (1–17); replaces the current list"),
 )
@@ -207,7 +209,8 @@ class SourceRef(Schema):
     name_en: str
 
 
-def _user(context: Any) -> Any:
+def _user(context: dict[str, Any] | None) -> ActorLike:
+    """The caller of the request a schema is resolved for (nobody without a request)."""
     request = (context or {}).get("request")
     return current_user(request) if request is not None else None
 
@@ -339,9 +342,13 @@ class _InnovationDetailBase(InnovationListOut):
         return [r for r in obj.replicas.all() if can(user, "innovation.view", r)]
 
 
+_DETAIL_FIELDS: dict[str, Any] = {
+    name: (str, ...) for name in _DETAIL_TEXT if name not in _InnovationDetailBase.model_fields
+}
+
 #: the whole profile (both languages) with team, evidence, awards, status history and lineage
 InnovationOut: type[Schema] = create_model(
     "InnovationOut",
     __base__=_InnovationDetailBase,
-    **{name: (str, ...) for name in _DETAIL_TEXT if name not in _InnovationDetailBase.model_fields},
+    **_DETAIL_FIELDS,
 )

@@ -157,7 +157,7 @@ def visible_q(actor: ActorLike) -> Q:
 
 
 def visible_innovations(
-    user: Any, filters: CatalogFilters | None = None, *, state: str = ""
+    user: ActorLike, filters: CatalogFilters | None = None, *, state: str = ""
 ) -> QuerySet[Innovation]:
     qs = _base().filter(visible_q(user))
     if state:

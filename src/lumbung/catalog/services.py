@@ -21,7 +21,16 @@ from lumbung.organisations.models import Unit
 from lumbung.organisations.services import unique_slug
 
 from . import hooks, profile
-from .models import SDG, Award, Evidence, Innovation, Sector, StatusChange, TeamMember
+from .models import (
+    SDG,
+    Award,
+    Evidence,
+    Innovation,
+    Sector,
+    StatusChange,
+    TeamMember,
+    innovation_field,
+)
 
 #: Fields of the profile that the create and update services accept, in the model's order (as the
 #: API's schemas and the audit history list them); the SDGs, a many-to-many relation, go apart.
@@ -168,7 +177,7 @@ def innovation_submit(*, actor: ActorLike, innovation: Innovation) -> Innovation
         raise ValidationError(_("Only drafts and returned innovations can be submitted."))
     require(actor, "innovation.submit", innovation)
     missing = [
-        str(Innovation._meta.get_field(f).verbose_name)
+        str(innovation_field(f).verbose_name)
         for f in ("summary", "problem", "implementation")
         if not getattr(innovation, f).strip()
     ]

@@ -101,14 +101,14 @@ def as_actor(who: ActorLike) -> Actor:
     or the anonymous actor for ``None`` and signed-out visitors. Inactive people are anonymous."""
     if isinstance(who, Actor):
         return who
-    if who is None or not getattr(who, "is_authenticated", False):
+    if who is None or not who.is_authenticated:
         return ANONYMOUS
-    if not getattr(who, "is_active", True):
+    user = who  # signed in: a person (an AnonymousUser is never authenticated)
+    if not user.is_active:
         return ANONYMOUS
-    cached = getattr(who, _CACHE_ATTR, None)
+    cached = getattr(user, _CACHE_ATTR, None)
     if isinstance(cached, Actor):
         return cached
-    user: User = who  # type: ignore[assignment]
     grants = _loader(user) if _loader is not None else NO_GRANTS
     actor = Actor(
         user=user,
@@ -130,9 +130,9 @@ def user_of(who: ActorLike) -> User | None:
     """The person behind an actor, for ``created_by`` fields and the audit history."""
     if isinstance(who, Actor):
         return who.user
-    if who is None or not getattr(who, "is_authenticated", False):
+    if who is None or not who.is_authenticated:
         return None
-    return who  # type: ignore[return-value]
+    return who
 
 
 def in_own_roles(actor: Actor) -> Actor:

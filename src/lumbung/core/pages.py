@@ -1,4 +1,5 @@
-"""Helpers every app's pages share: a page of a long list, a service's errors shown on a form.
+"""Helpers every app's pages share: a page of a long list, a service's errors shown on a form, a
+form's field as the kind of field it is.
 
 Each app owns its pages (views, URLs, templates); what they have in common lives here, at the
 bottom layer, so that any app may use it.
@@ -6,17 +7,29 @@ bottom layer, so that any app may use it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
 
+F = TypeVar("F", bound=forms.Field)
+
 
 def paginate(request: HttpRequest, items: Any, per_page: int) -> Page:
     """The requested page; a bad or too large page number gives the first or last page."""
     return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def form_field(form: forms.BaseForm, name: str, kind: type[F]) -> F:
+    """The form's field ``name`` as the kind of field it is (a ``ChoiceField`` whose choices are
+    set per request, a ``ModelChoiceField`` whose queryset is narrowed): ``form.fields`` only
+    knows it is *a* field."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{type(form).__name__}.{name} is not a {kind.__name__}")
+    return field
 
 
 def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:

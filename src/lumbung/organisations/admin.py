@@ -63,7 +63,7 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("username", "display_name", "email", "is_staff", "is_superuser", "is_active")
     search_fields = ("username", "display_name", "email", "first_name", "last_name")
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (_("Lumbung"), {"fields": ("display_name", "preferred_language")}),
     )
     inlines = (MembershipInline,)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, ClassVar
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -124,6 +126,11 @@ class Unit(TreeNode):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TreeQuerySet.as_manager()
+    if TYPE_CHECKING:
+        # django-tree-queries has no type hints, so the manager above is opaque to the type
+        # checker; what it is for the relations that reach units (``agency.units``,
+        # ``region.units``): a manager of units.
+        _default_manager: ClassVar[models.Manager[Unit]]
 
     class Meta:
         verbose_name = _("unit")
@@ -275,5 +282,7 @@ class Membership(models.Model):
 
         if self.role in UNIT_ROLES and not self.unit_id:
             raise ValidationError({"unit": _("This role needs a unit.")})
-        if self.unit_id and self.agency_id and self.unit.agency_id != self.agency_id:
-            raise ValidationError({"unit": _("The unit must belong to the chosen agency.")})
+        if self.unit_id and self.agency_id:
+            unit = self.unit  # set: a unit id always loads its unit (or raises)
+            if unit is not None and unit.agency_id != self.agency_id:
+                raise ValidationError({"unit": _("The unit must belong to the chosen agency.")})

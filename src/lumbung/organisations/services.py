@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -16,10 +16,12 @@ from lumbung.core.policies import require
 from .models import Agency, Membership, Partner, Region, Role, Unit, User
 
 
-def unique_slug(model: type, base: str, *, max_length: int = 200, **scope: Any) -> str:
+def unique_slug(
+    model: type[models.Model], base: str, *, max_length: int = 200, **scope: Any
+) -> str:
     root = (slugify(base) or "item")[: max_length - 6].strip("-") or "item"
     slug, n = root, 2
-    while model.objects.filter(slug=slug, **scope).exists():
+    while model._default_manager.filter(slug=slug, **scope).exists():
         slug = f"{root}-{n}"
         n += 1
     return slug

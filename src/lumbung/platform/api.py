@@ -12,6 +12,7 @@ from functools import wraps
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import URLPattern
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router, Swagger
 
@@ -29,7 +30,8 @@ class LumbungAPI(NinjaAPI):
     def urls(self) -> tuple[list[Any], str, str]:
         patterns, app_name, namespace = super().urls
         for pattern in patterns:
-            pattern.callback = self._json_405(pattern.callback)
+            if isinstance(pattern, URLPattern):  # a view (an included list has no callback)
+                pattern.callback = self._json_405(pattern.callback)
         return patterns, app_name, namespace
 
     def _json_405(self, view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

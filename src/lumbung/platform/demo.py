@@ -18,7 +18,7 @@ import csv
 import json
 import os
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -149,7 +149,9 @@ def _ensure_regions(created: dict[str, int]) -> None:
         created["regions"] += 1
 
 
-def _walk_units(specs: Iterable[dict[str, Any]], parent_key: str | None = None):
+def _walk_units(
+    specs: Iterable[dict[str, Any]], parent_key: str | None = None
+) -> Iterator[tuple[dict[str, Any], str | None]]:
     for spec in specs:
         yield spec, parent_key
         yield from _walk_units(spec.get("children", []), spec.get("key") or spec["name"])

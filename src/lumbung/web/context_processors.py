@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -11,10 +11,16 @@ from django.utils.translation import gettext_lazy as _
 from lumbung.catalog.policies import may_review_somewhere
 from lumbung.notifications.selectors import unread_count
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from lumbung.organisations.models import User
+
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    user = getattr(request, "user", None)
-    signed_in = bool(user is not None and user.is_authenticated)
+    # no user on a request that did not pass the authentication middleware (e.g. an early error)
+    user: User | AnonymousUser | None = getattr(request, "user", None)
+    person = user if user is not None and user.is_authenticated else None
     items: list[tuple[str, Any]] = [
         (reverse("web:home"), _("Home")),
         (reverse("catalog:catalog"), _("Innovation catalog")),
@@ -22,12 +28,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         (reverse("replication:programmes"), _("Replication")),
         (reverse("events:list"), _("Learning events")),
     ]
-    if signed_in:
+    if person is not None:
         items.append((reverse("catalog:dashboard"), _("Workspace")))
         items.append((reverse("replication:workspace"), _("My replication")))
-        if may_review_somewhere(user):
+        if may_review_somewhere(person):
             items.append((reverse("catalog:review_queue"), _("Review")))
-        if user.is_staff:  # type: ignore[union-attr]
+        if person.is_staff:
             items.append((reverse("admin:index"), _("Admin")))
     path = request.path
     nav = []
@@ -40,7 +46,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             current = ""
         nav.append({"url": url, "label": label, "current": current})
     return {
-        "unread_notifications": unread_count(user) if signed_in else 0,
+        "unread_notifications": unread_count(person) if person is not None else 0,
         "nav_items": nav,
         "site_search_q": (
             request.GET.get("q", "")[:200]

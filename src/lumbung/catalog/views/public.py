@@ -16,7 +16,7 @@ from lumbung.core.policies import can
 from .. import profile, resemblance, selectors
 from ..downloads import evidence_response
 from ..forms import CatalogFilterForm
-from ..models import Evidence, Innovation
+from ..models import Evidence, Innovation, innovation_field
 from ..profile import Display
 
 #: Human names of the audit history's actions.
@@ -47,7 +47,7 @@ def _field_label(name: str) -> str:
     if name in CHANGE_LABELS:
         return str(CHANGE_LABELS[name])
     try:
-        return str(Innovation._meta.get_field(name).verbose_name)
+        return str(innovation_field(name).verbose_name)
     except Exception:
         return name
 
@@ -101,8 +101,8 @@ def catalog(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "filtered": not filters.is_empty(),
     }
-    htmx = getattr(request, "htmx", None)
-    partial = bool(htmx) and not htmx.history_restore_request
+    htmx = getattr(request, "htmx", None)  # django-htmx's HtmxDetails, set by its middleware
+    partial = htmx is not None and bool(htmx) and not htmx.history_restore_request
     template = "catalog/_catalog.html" if partial else "catalog/list.html"
     response = render(request, template, context)
     patch_vary_headers(response, ("HX-Request",))

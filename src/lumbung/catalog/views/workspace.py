@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from lumbung.core.actors import as_actor, in_own_roles
+from lumbung.core.actors import ActorLike, as_actor, in_own_roles
 from lumbung.core.pages import add_service_errors, paginate
 from lumbung.core.policies import can, require
 from lumbung.organisations.models import Unit
@@ -43,7 +43,7 @@ from ..policies import may_review_somewhere
 WORKSPACE_PER_PAGE = 25
 
 
-def creatable_units(user: Any) -> QuerySet[Unit]:
+def creatable_units(user: ActorLike) -> QuerySet[Unit]:
     """Units in which this person may create innovations (the unit policy's ``manage``; a
     platform admin's own memberships only, not the whole platform)."""
     return unit_policy.filter(in_own_roles(as_actor(user)), "manage", Unit.objects.all())

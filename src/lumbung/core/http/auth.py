@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -22,20 +22,23 @@ from ninja.utils import check_csrf
 
 from .tokens import token_user
 
+if TYPE_CHECKING:  # types only: at run time core never imports the apps above it
+    from lumbung.organisations.models import User
+
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
 class TokenAuth(HttpBearer):
     """``Authorization: Bearer <key>``; keys are made with ``lumbung apitoken USERNAME``."""
 
-    def __call__(self, request: HttpRequest) -> Any | None:
+    def __call__(self, request: HttpRequest) -> User | None:
         value = request.headers.get(self.header) or ""
         scheme, _sep, key = value.strip().partition(" ")
         if scheme.lower() != "bearer":
             return None
         return self.authenticate(request, key.strip())
 
-    def authenticate(self, request: HttpRequest, token: str) -> Any | None:
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
         user = token_user(token)
         if user is None:
             raise AuthenticationError(401, _("The API token is not valid or has been revoked."))
@@ -51,7 +54,7 @@ class SessionAuth(APIKeyCookie):
     def __init__(self) -> None:
         super().__init__(csrf=True)
 
-    def __call__(self, request: HttpRequest) -> Any | None:
+    def __call__(self, request: HttpRequest) -> User | None:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return None  # nobody signed in: not a CSRF matter, the caller gets 401 (or anonymous)
@@ -59,7 +62,7 @@ class SessionAuth(APIKeyCookie):
             raise HttpError(403, _("CSRF check failed: send the X-CSRFToken header."))
         return user
 
-    def authenticate(self, request: HttpRequest, key: str | None) -> Any | None:
+    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
         return self(request)  # pragma: no cover  (__call__ does the work)
 
 
@@ -82,7 +85,7 @@ def optional_auth_openapi() -> dict[str, Any]:
     return {"security": [{}]}
 
 
-def current_user(request: HttpRequest) -> Any:
+def current_user(request: HttpRequest) -> User | AnonymousUser:
     """The person behind the request (AnonymousUser when nobody)."""
     auth = getattr(request, "auth", None)
     if auth is not None and getattr(auth, "is_authenticated", False):

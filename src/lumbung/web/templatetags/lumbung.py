@@ -79,7 +79,7 @@ def _describedby(field: BoundField) -> str:
 @register.filter
 def a11y(field: BoundField) -> SafeString:
     """Render a field's widget tied to its help text and errors (aria-describedby, aria-invalid)."""
-    attrs: dict[str, str] = {}
+    attrs: dict[str, str | bool] = {}
     describedby = _describedby(field)
     if describedby:
         attrs["aria-describedby"] = describedby

@@ -4,20 +4,24 @@ from __future__ import annotations
 
 import importlib
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lumbung.core.pages import add_service_errors
+from lumbung.organisations.models import User
 from lumbung.organisations.selectors import memberships_of
 
 from ..forms import TokenForm
+
+if TYPE_CHECKING:
+    from lumbung.core.http.models import ApiToken
 
 
 def token_services() -> ModuleType | None:
@@ -31,19 +35,32 @@ def token_services() -> ModuleType | None:
     return None
 
 
-def _tokens(user: Any) -> list[Any]:
+def _person(request: HttpRequest) -> User:
+    """The signed-in person (every page here is behind ``login_required``)."""
+    user = request.user
+    if not user.is_authenticated:
+        raise PermissionDenied
+    return user
+
+
+def _tokens(user: User) -> list[ApiToken]:
     manager = getattr(user, "api_tokens", None)
     return list(manager.all()) if manager is not None else []
 
 
 def _profile(
-    request: HttpRequest, *, token_form: TokenForm | None = None, new_key: str = "", status=200
+    request: HttpRequest,
+    *,
+    token_form: TokenForm | None = None,
+    new_key: str = "",
+    status: int = 200,
 ) -> HttpResponse:
+    user = _person(request)
     tokens_available = token_services() is not None
     context: dict[str, Any] = {
-        "memberships": list(memberships_of(request.user)),
+        "memberships": list(memberships_of(user)),
         "tokens_available": tokens_available,
-        "tokens": _tokens(request.user) if tokens_available else [],
+        "tokens": _tokens(user) if tokens_available else [],
         "token_form": token_form or TokenForm(),
         "new_key": new_key,
     }
@@ -83,7 +100,7 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     module = token_services()
     if module is None:
         raise Http404
-    token = next((t for t in _tokens(request.user) if t.pk == pk), None)
+    token = next((t for t in _tokens(_person(request)) if t.pk == pk), None)
     if token is None:
         raise Http404
     try:

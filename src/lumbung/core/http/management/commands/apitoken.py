@@ -6,7 +6,7 @@ tokens, or revokes one by its prefix.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -16,6 +16,9 @@ from django.utils import timezone
 from lumbung.core.actors import SYSTEM
 from lumbung.core.http import tokens as services
 from lumbung.core.http.models import ApiToken
+
+if TYPE_CHECKING:  # types only: at run time core never imports the apps above it
+    from lumbung.organisations.models import User
 
 
 class Command(BaseCommand):
@@ -29,8 +32,7 @@ class Command(BaseCommand):
         group.add_argument("--revoke", metavar="PREFIX", help="revoke the token with this prefix")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        User = get_user_model()
-        user = User.objects.filter(username=options["username"]).first()
+        user = get_user_model().objects.filter(username=options["username"]).first()
         if user is None:
             raise CommandError(f"No person with the user name {options['username']!r}.")
         if options["list"]:
@@ -40,7 +42,7 @@ class Command(BaseCommand):
         else:
             self._create(user, options["name"])
 
-    def _create(self, user: Any, name: str) -> None:
+    def _create(self, user: User, name: str) -> None:
         name = name.strip() or f"token {timezone.localtime():%Y-%m-%d %H:%M}"
         try:
             token, key = services.token_create(
@@ -55,7 +57,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(key)
 
-    def _list(self, user: Any) -> None:
+    def _list(self, user: User) -> None:
         tokens = ApiToken.objects.filter(user=user)
         if not tokens:
             self.stdout.write("No tokens.")
@@ -66,7 +68,7 @@ class Command(BaseCommand):
                 f"{t.prefix}…  {t.name}  made {t.created_at:%Y-%m-%d}  used {used}  {state}"
             )
 
-    def _revoke(self, user: Any, prefix: str) -> None:
+    def _revoke(self, user: User, prefix: str) -> None:
         prefix = prefix.rstrip("…. ")
         matches = list(ApiToken.objects.filter(user=user, prefix__startswith=prefix[:16]))
         matches = [t for t in matches if t.prefix.startswith(prefix) or prefix.startswith(t.prefix)]
