@@ -134,7 +134,7 @@ def _list_out(event: Event) -> dict[str, Any]:
         "online_url": event.online_url,
         "host_unit": _ref(event.host_unit),
         "host_agency": _ref(event.host_agency),
-        "programme": event.programme.slug if event.programme_id else None,
+        "programme": event.programme.slug if event.programme is not None else None,
         "publication_state": event.publication_state,
         "url": reverse("events:detail", args=[event.slug]),
     }
@@ -217,9 +217,9 @@ def _intent_out(i: Intent) -> dict[str, Any]:
         "due_date": i.due_date,
         "note": i.note,
         "commitment": i.commitment_id,
-        "commitment_status": i.commitment.status if i.commitment_id else None,
+        "commitment_status": i.commitment.status if i.commitment is not None else None,
         "project": i.project_id,
-        "project_stage": i.project.stage if i.project_id else None,
+        "project_stage": i.project.stage if i.project is not None else None,
     }
 
 
@@ -391,14 +391,13 @@ def registration_create(request: HttpRequest, slug: str, payload: RegistrationIn
     """Register people of an invited unit (by ``invitation`` or ``unit``). All or nothing:
     over the capacity nobody is registered (422 with the places left)."""
     event = _event(request, slug)
-    if (payload.invitation is None) == (payload.unit is None):
-        raise ValidationError({"invitation": _("Give either the invitation or the unit.")})
     qs = event.invitations.select_related("unit", "partner")
-    invitation = (
-        qs.filter(pk=payload.invitation).first()
-        if payload.invitation is not None
-        else qs.filter(unit_id=payload.unit).first()
-    )
+    if payload.invitation is not None and payload.unit is None:
+        invitation = qs.filter(pk=payload.invitation).first()
+    elif payload.unit is not None and payload.invitation is None:
+        invitation = qs.filter(unit_id=payload.unit).first()
+    else:
+        raise ValidationError({"invitation": _("Give either the invitation or the unit.")})
     if invitation is None:
         raise ValidationError({"invitation": _("This unit or partner is not invited.")})
     created = services.registrations_create(

@@ -274,7 +274,7 @@ def _swp_event(kemensos: Agency, panrb: Agency, facilitator: User | None) -> Eve
     came = {i.pk for i in unit_invites[:22]} | {i.pk for i in partner_invites}
     _register_and_attend(event, per, came, start)
 
-    partners = {p.name: p for p in (i.partner for i in partner_invites)}
+    partners = {p.name: p for p in (i.partner for i in partner_invites) if p is not None}
     for speaker, group, partner_name, text, text_en in (
         (
             "Pendamping kelompok (contoh)",

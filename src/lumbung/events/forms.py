@@ -135,9 +135,9 @@ class EventForm(forms.Form):
             ids = {i.pk for i in innovations} | {i.pk for i in event.showcased.all()}
             innovations = Innovation.objects.filter(pk__in=ids)
             del self.fields["host_unit"]  # the host does not change
-        field_of(self, "showcased", forms.ModelChoiceField).queryset = innovations.select_related("unit", "agency").order_by(
-            "name"
-        )
+        field_of(self, "showcased", forms.ModelChoiceField).queryset = innovations.select_related(
+            "unit", "agency"
+        ).order_by("name")
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -205,7 +205,9 @@ class InvitationsForm(forms.Form):
         units = in_tree_order(Unit.objects.filter(agency=agency), agency=agency)
         field_of(self, "under", forms.ModelChoiceField).queryset = units
         field_of(self, "units", forms.ModelChoiceField).queryset = units
-        field_of(self, "partners", forms.ModelChoiceField).queryset = Partner.objects.order_by("name")
+        field_of(self, "partners", forms.ModelChoiceField).queryset = Partner.objects.order_by(
+            "name"
+        )
 
     def clean(self) -> dict[str, Any]:
         super().clean()

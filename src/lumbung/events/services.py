@@ -933,10 +933,11 @@ def intents_record(
         seen.add(item.innovation.pk)
     programme_sources: set[int] = set()
     # an intent joins the event's programme only for a unit of an agency in its scope
-    if event.programme_id is not None and unit.agency_id in replication_services.scope_agency_ids(
-        event.programme
+    programme = event.programme
+    if programme is not None and unit.agency_id in replication_services.scope_agency_ids(
+        programme
     ):
-        programme_sources = set(event.programme.sources.values_list("pk", flat=True))
+        programme_sources = set(programme.sources.values_list("pk", flat=True))
     recorded = []
     for item in parsed:
         try:

@@ -261,9 +261,9 @@ class ProjectStartForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.programme = programme
-        field_of(self, "adopting_unit", forms.ModelChoiceField).queryset = units.select_related("agency").order_by(
-            "agency__name", "name"
-        )
+        field_of(self, "adopting_unit", forms.ModelChoiceField).queryset = units.select_related(
+            "agency"
+        ).order_by("agency__name", "name")
         if programme is not None:
             choices = [(s.slug, s.name) for s in programme.sources.all()]
             self.fields["source"] = forms.ChoiceField(

@@ -161,8 +161,8 @@ def _source(innovation: Innovation) -> tuple[dict[str, Any], list[tuple[str, str
         agency__short_name=agency.short_name,
         unit__name=unit.name,
         unit__short_name=unit.short_name,
-        unit__region__name=unit.region.name if unit.region_id else "",
-        agency__region__name=agency.region.name if agency.region_id else "",
+        unit__region__name=unit.region.name if unit.region is not None else "",
+        agency__region__name=agency.region.name if agency.region is not None else "",
         sector__name=sector.name if sector else "",
         sector__name_en=sector.name_en if sector else "",
     )
