@@ -335,13 +335,12 @@ def _ensure_replica(project: ReplicationProject, actor: ActorLike) -> Innovation
     """Create the replica in the catalog (as an innovation of the adopting unit) and set its
     lineage. The caller has checked ``project.change``, which covers the adopting unit's new
     draft: the unit started the project, or is a target of the programme it runs in."""
-    if project.replica_id is None:
+    replica = project.replica
+    if replica is None:
         replica = catalog_services.innovation_create_unchecked(
             actor=actor, unit=project.adopting_unit, data=_replica_data(project)
         )
         project.replica = replica
-    else:
-        replica = project.replica
     _set_lineage(replica, project, actor)
     return replica
 
