@@ -108,8 +108,8 @@ def _as_date(value: Any, field_name: str) -> dt.date:
         raise ValidationError({field_name: _("Enter a valid date.")}) from None
 
 
-def _users(values: Iterable[Any] | None) -> list[User]:
-    ids = sorted({int(getattr(v, "pk", v)) for v in values or []})
+def _users(values: Iterable[User | int] | None) -> list[User]:
+    ids = sorted({int(v.pk) if isinstance(v, User) else int(v) for v in values or []})
     users = list(User.objects.filter(pk__in=ids, is_active=True))
     if len(users) != len(ids):
         raise ValidationError({"facilitators": _("Unknown person.")})
@@ -179,7 +179,7 @@ def event_create(
     online_url: str = "",
     capacity: int | None = None,
     facilitator_agency: Agency | None = None,
-    facilitators: Iterable[Any] = (),
+    facilitators: Iterable[User | int] = (),
     is_example: bool = False,
 ) -> Event:
     """Create a draft event hosted by ``host_unit``: by the unit's own people, or — within a
