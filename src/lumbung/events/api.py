@@ -8,7 +8,7 @@ same permissions as the pages. Errors: ``{"detail": ..., "errors": [...]}`` (``l
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
@@ -70,6 +70,10 @@ def _event(request: HttpRequest, slug: str) -> Event:
     return event
 
 
+@overload
+def _unit(pk: int, field: str) -> Unit: ...
+@overload
+def _unit(pk: None, field: str) -> None: ...
 def _unit(pk: int | None, field: str) -> Unit | None:
     if pk is None:
         return None
@@ -79,6 +83,10 @@ def _unit(pk: int | None, field: str) -> Unit | None:
     return unit
 
 
+@overload
+def _agency(pk: int, field: str) -> Agency: ...
+@overload
+def _agency(pk: None, field: str) -> None: ...
 def _agency(pk: int | None, field: str) -> Agency | None:
     if pk is None:
         return None
@@ -254,10 +262,10 @@ def event_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
 @router.post("/events", response={201: EventOut, **WRITE_ERRORS})
 def event_create(request: HttpRequest, payload: EventIn) -> Status:
     data = payload.dict()
-    host = _unit(data["host_unit"], "host_unit")
+    host = _unit(payload.host_unit, "host_unit")
     event = services.event_create(
         actor=current_user(request),
-        host_unit=host,  # type: ignore[arg-type]
+        host_unit=host,
         title=data["title"],
         title_en=data["title_en"],
         summary=data["summary"],
@@ -576,7 +584,7 @@ def intents_record(request: HttpRequest, slug: str, payload: IntentsIn) -> Statu
     recorded = services.intents_record(
         actor=current_user(request),
         event=event,
-        unit=unit,  # type: ignore[arg-type]
+        unit=unit,
         items=items,
     )
     fresh = selectors.intents(event).filter(pk__in=[i.pk for i in recorded])

@@ -151,7 +151,7 @@ def material_download(request: HttpRequest, slug: str, pk: int) -> FileResponse:
     return file_response(material)
 
 
-class NewsFeed(Feed[Event, None]):
+class NewsFeed(Feed):
     """Published events as news items (RSS), newest first."""
 
     title = gettext_lazy("Lumbung: learning events")
