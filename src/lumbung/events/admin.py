@@ -2,6 +2,7 @@
 the pages and services (permissions, capacity, audit)."""
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import Event, Intent, Invitation, Material, Registration, Testimonial
 
@@ -27,7 +28,9 @@ class MaterialInline(admin.TabularInline):
     readonly_fields = ("content_type", "size")
     extra = 0
 
-    def has_add_permission(self, request, obj=None):  # uploads go through the checked service
+    def has_add_permission(  # uploads go through the checked service
+        self, request: HttpRequest, obj: Event | None = None
+    ) -> bool:
         return False
 
 

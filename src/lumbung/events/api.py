@@ -8,7 +8,7 @@ same permissions as the pages. Errors: ``{"detail": ..., "errors": [...]}`` (``l
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, overload
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
@@ -70,6 +70,10 @@ def _event(request: HttpRequest, slug: str) -> Event:
     return event
 
 
+@overload
+def _unit(pk: int, field: str) -> Unit: ...
+@overload
+def _unit(pk: None, field: str) -> None: ...
 def _unit(pk: int | None, field: str) -> Unit | None:
     if pk is None:
         return None
@@ -79,6 +83,10 @@ def _unit(pk: int | None, field: str) -> Unit | None:
     return unit
 
 
+@overload
+def _agency(pk: int, field: str) -> Agency: ...
+@overload
+def _agency(pk: None, field: str) -> None: ...
 def _agency(pk: int | None, field: str) -> Agency | None:
     if pk is None:
         return None
@@ -134,7 +142,7 @@ def _list_out(event: Event) -> dict[str, Any]:
         "online_url": event.online_url,
         "host_unit": _ref(event.host_unit),
         "host_agency": _ref(event.host_agency),
-        "programme": event.programme.slug if event.programme_id else None,
+        "programme": event.programme.slug if event.programme is not None else None,
         "publication_state": event.publication_state,
         "url": reverse("events:detail", args=[event.slug]),
     }
@@ -217,9 +225,9 @@ def _intent_out(i: Intent) -> dict[str, Any]:
         "due_date": i.due_date,
         "note": i.note,
         "commitment": i.commitment_id,
-        "commitment_status": i.commitment.status if i.commitment_id else None,
+        "commitment_status": i.commitment.status if i.commitment is not None else None,
         "project": i.project_id,
-        "project_stage": i.project.stage if i.project_id else None,
+        "project_stage": i.project.stage if i.project is not None else None,
     }
 
 
@@ -254,10 +262,10 @@ def event_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
 @router.post("/events", response={201: EventOut, **WRITE_ERRORS})
 def event_create(request: HttpRequest, payload: EventIn) -> Status:
     data = payload.dict()
-    host = _unit(data["host_unit"], "host_unit")
+    host = _unit(payload.host_unit, "host_unit")
     event = services.event_create(
         actor=current_user(request),
-        host_unit=host,  # type: ignore[arg-type]
+        host_unit=host,
         title=data["title"],
         title_en=data["title_en"],
         summary=data["summary"],
@@ -391,14 +399,13 @@ def registration_create(request: HttpRequest, slug: str, payload: RegistrationIn
     """Register people of an invited unit (by ``invitation`` or ``unit``). All or nothing:
     over the capacity nobody is registered (422 with the places left)."""
     event = _event(request, slug)
-    if (payload.invitation is None) == (payload.unit is None):
-        raise ValidationError({"invitation": _("Give either the invitation or the unit.")})
     qs = event.invitations.select_related("unit", "partner")
-    invitation = (
-        qs.filter(pk=payload.invitation).first()
-        if payload.invitation is not None
-        else qs.filter(unit_id=payload.unit).first()
-    )
+    if payload.invitation is not None and payload.unit is None:
+        invitation = qs.filter(pk=payload.invitation).first()
+    elif payload.unit is not None and payload.invitation is None:
+        invitation = qs.filter(unit_id=payload.unit).first()
+    else:
+        raise ValidationError({"invitation": _("Give either the invitation or the unit.")})
     if invitation is None:
         raise ValidationError({"invitation": _("This unit or partner is not invited.")})
     created = services.registrations_create(
@@ -577,7 +584,7 @@ def intents_record(request: HttpRequest, slug: str, payload: IntentsIn) -> Statu
     recorded = services.intents_record(
         actor=current_user(request),
         event=event,
-        unit=unit,  # type: ignore[arg-type]
+        unit=unit,
         items=items,
     )
     fresh = selectors.intents(event).filter(pk__in=[i.pk for i in recorded])

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -25,7 +24,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from lumbung.catalog.models import Innovation
-from lumbung.core.actors import SYSTEM
+from lumbung.core.actors import SYSTEM, ActorLike
 from lumbung.organisations.models import Agency, Partner, Unit, User
 from lumbung.replication.models import Programme, ReplicationProject, Transition
 
@@ -179,7 +178,7 @@ def _intents(
     kemensos: Agency,
     innovation: Innovation,
     plan: list[tuple[str, str, dt.date | None, bool, str]],
-    actor: Any,
+    actor: ActorLike,
 ) -> None:
     before = set(ReplicationProject.objects.values_list("pk", flat=True))
     for unit_name, decision, due, start_project, note in plan:
@@ -274,7 +273,7 @@ def _swp_event(kemensos: Agency, panrb: Agency, facilitator: User | None) -> Eve
     came = {i.pk for i in unit_invites[:22]} | {i.pk for i in partner_invites}
     _register_and_attend(event, per, came, start)
 
-    partners = {p.name: p for p in (i.partner for i in partner_invites)}
+    partners = {p.name: p for p in (i.partner for i in partner_invites) if p is not None}
     for speaker, group, partner_name, text, text_en in (
         (
             "Pendamping kelompok (contoh)",

@@ -60,7 +60,7 @@ def report_xlsx(report: Report) -> bytes:
         [_("Date"), local_start.date()],
         [_("Host unit"), event.host_unit.name],
         [_("Place"), event.venue or event.online_url],
-        [_("Programme"), event.programme.name if event.programme_id else ""],
+        [_("Programme"), event.programme.name if event.programme is not None else ""],
         [_("Capacity"), event.capacity if event.capacity is not None else _("no limit")],
         [_("Invited units"), report.invited_units],
         [_("Invited partners"), report.invited_partners],
@@ -129,10 +129,10 @@ def report_xlsx(report: Report) -> bytes:
                 i.innovation.name,
                 i.get_decision_display(),
                 i.due_date,
-                i.commitment.description if i.commitment_id else "",
-                i.commitment.get_status_display() if i.commitment_id else "",
-                i.project.pk if i.project_id else "",
-                i.project.get_stage_display() if i.project_id else "",
+                i.commitment.description if i.commitment is not None else "",
+                i.commitment.get_status_display() if i.commitment is not None else "",
+                i.project.pk if i.project is not None else "",
+                i.project.get_stage_display() if i.project is not None else "",
             ]
             for i in report.intents
         ],

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from lumbung.catalog.models import Innovation
 from lumbung.organisations.models import Agency, Partner, Unit
 from lumbung.organisations.selectors import in_tree_order
-from lumbung.replication.forms import PeopleField, UnitChoiceField, find_innovation
+from lumbung.replication.forms import PeopleField, UnitChoiceField, field_of, find_innovation
 from lumbung.replication.models import Programme
 
 from .models import Event, Intent, Invitation, Material
@@ -129,18 +129,19 @@ class EventForm(forms.Form):
             )
         super().__init__(*args, **kwargs)
         self.event = event
-        self.fields["host_unit"].queryset = hosts
-        self.fields["programme"].queryset = programmes
+        field_of(self, "host_unit", forms.ModelChoiceField).queryset = hosts
+        field_of(self, "programme", forms.ModelChoiceField).queryset = programmes
         if event is not None:
             ids = {i.pk for i in innovations} | {i.pk for i in event.showcased.all()}
             innovations = Innovation.objects.filter(pk__in=ids)
             del self.fields["host_unit"]  # the host does not change
-        self.fields["showcased"].queryset = innovations.select_related("unit", "agency").order_by(
-            "name"
-        )
+        field_of(self, "showcased", forms.ModelChoiceField).queryset = innovations.select_related(
+            "unit", "agency"
+        ).order_by("name")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         chosen = list(data.get("showcased") or [])
         unknown = []
         for line in (data.get("other_showcased") or "").splitlines():
@@ -202,12 +203,15 @@ class InvitationsForm(forms.Form):
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         units = in_tree_order(Unit.objects.filter(agency=agency), agency=agency)
-        self.fields["under"].queryset = units
-        self.fields["units"].queryset = units
-        self.fields["partners"].queryset = Partner.objects.order_by("name")
+        field_of(self, "under", forms.ModelChoiceField).queryset = units
+        field_of(self, "units", forms.ModelChoiceField).queryset = units
+        field_of(self, "partners", forms.ModelChoiceField).queryset = Partner.objects.order_by(
+            "name"
+        )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if (
             not self.errors
             and not data.get("under")
@@ -244,7 +248,7 @@ class RegistrationForm(forms.Form):
 
     def __init__(self, *args: Any, invitations: list[Invitation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["invitation"].queryset = Invitation.objects.filter(
+        field_of(self, "invitation", forms.ModelChoiceField).queryset = Invitation.objects.filter(
             pk__in=[i.pk for i in invitations]
         ).select_related("unit", "partner")
 
@@ -272,7 +276,7 @@ class TestimonialForm(forms.Form):
 
     def __init__(self, *args: Any, partners: QuerySet[Partner], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["partner"].queryset = partners
+        field_of(self, "partner", forms.ModelChoiceField).queryset = partners
 
 
 class MaterialForm(forms.Form):
@@ -325,13 +329,17 @@ class IntentForm(forms.Form):
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args: Any, innovation: Innovation, locked: Intent | None, **kwargs: Any):
-        super().__init__(*args, prefix=f"i{innovation.pk}", **kwargs)
+    def __init__(
+        self, *args: Any, innovation: Innovation, locked: Intent | None, **kwargs: Any
+    ) -> None:
+        kwargs["prefix"] = f"i{innovation.pk}"
+        super().__init__(*args, **kwargs)
         self.innovation = innovation
         self.locked = locked  # an intent with a commitment: shown, not editable
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         decision = data.get("decision")
         needs_date = decision and decision != Intent.Decision.NOT_NOW
         if needs_date and not data.get("due_date") and "due_date" not in self.errors:
@@ -348,7 +356,7 @@ class UnitPickForm(forms.Form):
 
     def __init__(self, *args: Any, units: list[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = (
+        field_of(self, "unit", forms.ModelChoiceField).queryset = (
             Unit.objects.filter(pk__in=[u.pk for u in units])
             .select_related("agency")
             .order_by("name")

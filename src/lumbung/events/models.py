@@ -191,11 +191,15 @@ class Invitation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return str(self.invitee)
+        return str(self.unit if self.unit_id else self.partner)
 
     @property
     def invitee(self) -> Unit | Partner:
-        return self.unit if self.unit_id else self.partner  # type: ignore[return-value]
+        """The invited unit or partner: an invitation has exactly one (a check constraint)."""
+        invitee = self.unit if self.unit_id else self.partner
+        if invitee is None:
+            raise ValueError(f"Invitation {self.pk} has neither a unit nor a partner.")
+        return invitee
 
 
 class Registration(models.Model):
@@ -347,7 +351,7 @@ class Intent(models.Model):
         NOT_NOW = "not_now", _("not now")
 
     #: decision -> the replication project's declared form
-    FORMS = {
+    FORMS: dict[str, Innovation.Form] = {
         Decision.ADOPT: Innovation.Form.ADOPTION,
         Decision.ADAPT: Innovation.Form.ADAPTATION,
         Decision.MODIFY: Innovation.Form.MODIFICATION,

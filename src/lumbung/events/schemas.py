@@ -18,7 +18,7 @@ TEXT_MAX = 20_000
 
 
 def _choices(values: list[str]) -> Any:
-    return Literal[tuple(values)]  # type: ignore[valid-type]
+    return Literal[tuple(values)]
 
 
 DecisionName = _choices(Intent.Decision.values)

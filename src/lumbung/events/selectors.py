@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from lumbung.catalog.models import Innovation
 from lumbung.core.actors import ActorLike, as_actor, in_own_roles
-from lumbung.organisations.models import Unit
+from lumbung.organisations.models import Partner, Unit
 from lumbung.organisations.policies import units as unit_policy
 from lumbung.replication.models import Commitment, Programme, ProgrammeParticipant
 
@@ -19,6 +19,9 @@ from .models import Event, Intent, Invitation, Material, Registration, Testimoni
 from .policies import events as event_policy
 from .policies import invitations as invitation_policy
 from .policies import record_intent as record_intent_policy
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 def _base() -> QuerySet[Event]:
@@ -72,7 +75,14 @@ def my_events(actor: ActorLike, when: str = "") -> QuerySet[Event]:
     return by_time(event_policy.filter(in_own_roles(as_actor(actor)), "involved", _base()), when)
 
 
-def invitations(event: Event) -> QuerySet[Invitation]:
+class InvitationCounts(TypedDict):
+    """What :func:`invitations` counts on each invitation."""
+
+    registered: int
+    attended: int
+
+
+def invitations(event: Event) -> QuerySet[WithAnnotations[Invitation, InvitationCounts]]:
     return (
         event.invitations.select_related("unit", "unit__agency", "partner")
         .annotate(
@@ -91,9 +101,11 @@ def invitations(event: Event) -> QuerySet[Invitation]:
     )
 
 
-def invited_partners(event: Event) -> list[Any]:
+def invited_partners(event: Event) -> list[Partner]:
     return [
-        i.partner for i in event.invitations.filter(partner__isnull=False).select_related("partner")
+        i.partner
+        for i in event.invitations.filter(partner__isnull=False).select_related("partner")
+        if i.partner is not None
     ]
 
 
@@ -244,28 +256,28 @@ def event_report(event: Event) -> Report:
     rows: dict[int, ReportRow] = {}
     by_unit: dict[int, ReportRow] = {}
     for inv in invitations(event):
-        if inv.unit_id:
+        if inv.unit is not None:
             row = ReportRow(inv, inv.unit.name, "unit", inv.unit.agency.name)
-            by_unit[inv.unit_id] = row
+            by_unit[inv.unit.pk] = row
         else:
-            row = ReportRow(inv, inv.partner.name, "partner", "")
-        row.registered = inv.registered  # type: ignore[attr-defined]
-        row.attended = inv.attended  # type: ignore[attr-defined]
+            row = ReportRow(inv, inv.invitee.name, "partner", "")
+        row.registered = inv.registered
+        row.attended = inv.attended
         rows[inv.pk] = row
     all_intents = list(intents(event))
     for intent in all_intents:
-        row = by_unit.get(intent.unit_id)
-        if row is None:
+        unit_row = by_unit.get(intent.unit_id)
+        if unit_row is None:
             continue
-        row.decisions[intent.decision] += 1
-        if intent.commitment_id:
-            row.commitments += 1
-            if intent.commitment.status in Commitment.OPEN_STATUSES:
-                row.open_commitments += 1
+        unit_row.decisions[intent.decision] += 1
+        if intent.commitment is not None:
+            unit_row.commitments += 1
+            if intent.commitment.is_open:
+                unit_row.open_commitments += 1
             elif intent.commitment.status == Commitment.Status.DONE:
-                row.done_commitments += 1
+                unit_row.done_commitments += 1
         if intent.project_id:
-            row.projects += 1
+            unit_row.projects += 1
     needs = (
         event.registrations.filter(status=Registration.Status.REGISTERED)
         .exclude(accessibility_needs="")

@@ -108,8 +108,8 @@ def _as_date(value: Any, field_name: str) -> dt.date:
         raise ValidationError({field_name: _("Enter a valid date.")}) from None
 
 
-def _users(values: Iterable[Any] | None) -> list[User]:
-    ids = sorted({int(getattr(v, "pk", v)) for v in values or []})
+def _users(values: Iterable[User | int] | None) -> list[User]:
+    ids = sorted({int(v.pk) if isinstance(v, User) else int(v) for v in values or []})
     users = list(User.objects.filter(pk__in=ids, is_active=True))
     if len(users) != len(ids):
         raise ValidationError({"facilitators": _("Unknown person.")})
@@ -179,7 +179,7 @@ def event_create(
     online_url: str = "",
     capacity: int | None = None,
     facilitator_agency: Agency | None = None,
-    facilitators: Iterable[Any] = (),
+    facilitators: Iterable[User | int] = (),
     is_example: bool = False,
 ) -> Event:
     """Create a draft event hosted by ``host_unit``: by the unit's own people, or — within a
@@ -933,10 +933,11 @@ def intents_record(
         seen.add(item.innovation.pk)
     programme_sources: set[int] = set()
     # an intent joins the event's programme only for a unit of an agency in its scope
-    if event.programme_id is not None and unit.agency_id in replication_services.scope_agency_ids(
-        event.programme
+    programme = event.programme
+    if programme is not None and unit.agency_id in replication_services.scope_agency_ids(
+        programme
     ):
-        programme_sources = set(event.programme.sources.values_list("pk", flat=True))
+        programme_sources = set(programme.sources.values_list("pk", flat=True))
     recorded = []
     for item in parsed:
         try:

@@ -7,13 +7,14 @@ Every write calls ``events.services``; views only parse forms and render.
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from collections.abc import Iterable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,11 +23,13 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lumbung.catalog.models import Innovation
+from lumbung.core.actors import ActorLike
 from lumbung.core.files.responses import file_response
 from lumbung.core.pages import add_service_errors, paginate
 from lumbung.core.params import id_param
 from lumbung.core.policies import can, require
 from lumbung.organisations.models import Agency, Partner, Unit
+from lumbung.replication.models import Programme
 
 from . import exports, selectors, services
 from .forms import (
@@ -61,7 +64,7 @@ def _service_error_message(exc: ValidationError) -> str:
 # --- public ---------------------------------------------------------------------------------
 
 
-def _with_manage_flag(user: Any, events: Any) -> list[Event]:
+def _with_manage_flag(user: ActorLike, events: Iterable[Event]) -> list[Event]:
     result = list(events)
     for event in result:
         event.can_manage = can(user, "event.manage", event)  # type: ignore[attr-defined]
@@ -157,7 +160,7 @@ class NewsFeed(Feed):
     def link(self) -> str:
         return reverse("events:list")
 
-    def items(self) -> Any:
+    def items(self) -> QuerySet[Event]:
         return selectors.published_events().order_by("-published_at", "-pk")[:30]
 
     def item_title(self, item: Event) -> str:
@@ -169,14 +172,14 @@ class NewsFeed(Feed):
     def item_link(self, item: Event) -> str:
         return reverse("events:detail", args=[item.slug])
 
-    def item_pubdate(self, item: Event) -> Any:
+    def item_pubdate(self, item: Event) -> dt.datetime | None:
         return item.published_at
 
 
 # --- create and edit ------------------------------------------------------------------------
 
 
-def _innovation_choices(user: Any, hosts: Any) -> Any:
+def _innovation_choices(user: ActorLike, hosts: QuerySet[Unit]) -> QuerySet[Innovation]:
     ids = list(
         Innovation.objects.filter(
             publication_state=Innovation.State.PUBLISHED, unit__in=hosts
@@ -285,9 +288,7 @@ def event_edit(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "events/event_form.html", {"form": form, "event": event}, status=status)
 
 
-def _programmes_with(user: Any, event: Event) -> Any:
-    from lumbung.replication.models import Programme
-
+def _programmes_with(user: ActorLike, event: Event) -> QuerySet[Programme]:
     hosts = Unit.objects.filter(pk=event.host_unit_id)
     ids = set(selectors.programmes_for_events(user, hosts).values_list("pk", flat=True))
     if event.programme_id:

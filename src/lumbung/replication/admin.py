@@ -2,6 +2,7 @@
 (the services check gates, conflicts and permissions), so the stage fields are read-only here."""
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from .models import (
     AdaptationRecord,
@@ -37,7 +38,9 @@ class TransitionInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(
+        self, request: HttpRequest, obj: ReplicationProject | None = None
+    ) -> bool:
         return False
 
 

@@ -9,9 +9,10 @@ client saw; if the project moved meanwhile the answer is 409 with the current st
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, overload
 
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.http import Http404, HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from lumbung.catalog.models import Innovation
+from lumbung.core.actors import ActorLike
 from lumbung.core.http.auth import READ_AUTH, current_user, optional_auth_openapi
 from lumbung.core.http.errors import error_responses
 from lumbung.core.http.schemas import PageParams, page_of, paginate
@@ -34,6 +36,7 @@ from .models import (
     ProjectDocument,
     ReplicaLinkRequest,
     ReplicationProject,
+    Transition,
 )
 from .schemas import (
     AdaptationIn,
@@ -105,6 +108,10 @@ def _commitment(request: HttpRequest, pk: int) -> Commitment:
     return commitment
 
 
+@overload
+def _unit(pk: int, field: str) -> Unit: ...
+@overload
+def _unit(pk: None, field: str) -> None: ...
 def _unit(pk: int | None, field: str) -> Unit | None:
     if pk is None:
         return None
@@ -114,6 +121,10 @@ def _unit(pk: int | None, field: str) -> Unit | None:
     return unit
 
 
+@overload
+def _agency(pk: int, field: str) -> Agency: ...
+@overload
+def _agency(pk: None, field: str) -> None: ...
 def _agency(pk: int | None, field: str) -> Agency | None:
     if pk is None:
         return None
@@ -121,6 +132,14 @@ def _agency(pk: int | None, field: str) -> Agency | None:
     if agency is None:
         raise ValidationError({field: _("Unknown agency.")})
     return agency
+
+
+def _written_commitment(pk: int) -> Commitment:
+    """A commitment just written, read again with what its output shows."""
+    commitment = selectors.commitment_detail(pk)
+    if commitment is None:
+        raise Http404
+    return commitment
 
 
 def _innovations(request: HttpRequest, slugs: list[str], field: str) -> list[Innovation]:
@@ -147,11 +166,11 @@ def _people(ids: list[int] | None, field: str) -> list[User] | None:
 # --- output ----------------------------------------------------------------------------------
 
 
-def _ref(obj: Any) -> dict[str, Any] | None:
+def _ref(obj: Model | None) -> dict[str, Any] | None:
     return None if obj is None else {"id": obj.pk, "name": str(obj)}
 
 
-def _innovation_ref(innovation: Innovation | None, user: Any) -> dict[str, Any] | None:
+def _innovation_ref(innovation: Innovation | None, user: ActorLike) -> dict[str, Any] | None:
     if innovation is None or not can(user, "innovation.view", innovation):
         return None
     return {"slug": innovation.slug, "name": innovation.name, "generation": innovation.generation}
@@ -180,7 +199,7 @@ def _programme_out(request: HttpRequest, programme: Programme) -> dict[str, Any]
     units = []
     for row in rows:
         replica = row.project.replica if row.project else None
-        item = {
+        item: dict[str, Any] = {
             "unit": _ref(row.unit),
             "agency": _ref(row.unit.agency),
             "state": row.state,
@@ -232,14 +251,14 @@ def _document_out(document: ProjectDocument) -> dict[str, Any]:
     }
 
 
-def _project_list_out(project: ReplicationProject, user: Any) -> dict[str, Any]:
+def _project_list_out(project: ReplicationProject, user: ActorLike) -> dict[str, Any]:
     return {
         "id": project.pk,
         "source": _innovation_ref(project.source, user)
         or {"slug": "", "name": str(project.source), "generation": project.source.generation},
         "adopting_unit": _ref(project.adopting_unit),
         "adopting_agency": _ref(project.adopting_agency),
-        "programme": project.programme.slug if project.programme_id else None,
+        "programme": project.programme.slug if project.programme is not None else None,
         "declared_form": project.declared_form,
         "stage": project.stage,
         "version": project.version,
@@ -296,7 +315,7 @@ def _project_out(request: HttpRequest, pk: int) -> dict[str, Any]:
     return out
 
 
-def _transition_out(t: Any) -> dict[str, Any]:
+def _transition_out(t: Transition) -> dict[str, Any]:
     return {
         "from_stage": t.from_stage,
         "to_stage": t.to_stage,
@@ -316,7 +335,7 @@ def _commitment_out(c: Commitment) -> dict[str, Any]:
         "status_note": c.status_note,
         "overdue": c.is_overdue,
         "project": c.project_id,
-        "programme": c.programme.slug if c.programme_id else None,
+        "programme": c.programme.slug if c.programme is not None else None,
         "session": c.session_id,
         "origin": c.origin,
         "origin_ref": c.origin_ref,
@@ -331,7 +350,7 @@ def _session_out(s: FacilitationSession) -> dict[str, Any]:
     return {
         "id": s.pk,
         "project": s.project_id,
-        "programme": s.programme.slug if s.programme_id else None,
+        "programme": s.programme.slug if s.programme is not None else None,
         "date": s.date,
         "mode": s.mode,
         "participants": s.participants,
@@ -370,11 +389,11 @@ def programme_detail(request: HttpRequest, slug: str) -> dict[str, Any]:
 @router.post("/programmes", response={201: ProgrammeOut, **WRITE_ERRORS})
 def programme_create(request: HttpRequest, payload: ProgrammeIn) -> Status:
     data = payload.dict()
-    agency = _agency(data["agency"], "agency")
+    agency = _agency(payload.agency, "agency")
     targets = [_unit(pk, "targets") for pk in dict.fromkeys(data["targets"])]
     programme = services.programme_create(
         actor=current_user(request),
-        agency=agency,  # type: ignore[arg-type]
+        agency=agency,
         name=data["name"],
         description=data["description"],
         sources=_innovations(request, data["sources"], "sources"),
@@ -519,7 +538,7 @@ def project_create(request: HttpRequest, payload: ProjectIn) -> Status:
     project = services.project_start(
         actor=user,
         source=source,
-        adopting_unit=_unit(data["adopting_unit"], "adopting_unit"),  # type: ignore[arg-type]
+        adopting_unit=_unit(payload.adopting_unit, "adopting_unit"),
         declared_form=data["declared_form"],
         programme=programme,
         team=data["team"],
@@ -563,7 +582,9 @@ def project_transitions(request: HttpRequest, pk: int) -> list[dict[str, Any]]:
     "/projects/{int:pk}/transitions",
     response={200: ProjectOut, **error_responses(401, 403, 404, 409, 422)},
 )
-def project_transition(request: HttpRequest, pk: int, payload: TransitionIn) -> Any:
+def project_transition(
+    request: HttpRequest, pk: int, payload: TransitionIn
+) -> Status | dict[str, Any]:
     """Move the project. Name the version (or stage) you saw: 409 if it moved meanwhile, 422
     with the missing documents when a gate is not met."""
     project = _project(request, pk)
@@ -637,7 +658,9 @@ def project_document_remove(request: HttpRequest, pk: int, doc_id: int) -> Statu
     "/projects/{int:pk}/replica",
     response={200: ProjectOut, 202: LinkRequestOut, **WRITE_ERRORS},
 )
-def project_link_replica(request: HttpRequest, pk: int, payload: ReplicaLinkIn) -> Any:
+def project_link_replica(
+    request: HttpRequest, pk: int, payload: ReplicaLinkIn
+) -> Status | dict[str, Any]:
     """Record an innovation the adopting unit already has as the project's replica.
 
     It rewrites that innovation's lineage, so its agency decides: when the caller is that
@@ -653,7 +676,7 @@ def project_link_replica(request: HttpRequest, pk: int, payload: ReplicaLinkIn) 
     return Status(202, _link_request_out(link, current_user(request)))
 
 
-def _link_request_out(link: ReplicaLinkRequest, user: Any) -> dict[str, Any]:
+def _link_request_out(link: ReplicaLinkRequest, user: ActorLike) -> dict[str, Any]:
     project = link.project
     return {
         "id": link.pk,
@@ -892,13 +915,13 @@ def commitment_create(request: HttpRequest, payload: CommitmentIn) -> Status:
             raise ValidationError({"programme": _("Unknown programme.")})
     commitment = services.commitment_create(
         actor=user,
-        owner_unit=_unit(payload.owner_unit, "owner_unit"),  # type: ignore[arg-type]
+        owner_unit=_unit(payload.owner_unit, "owner_unit"),
         description=payload.description,
         due_date=payload.due_date,
         project=project,
         programme=programme,
     )
-    return Status(201, _commitment_out(selectors.commitment_detail(commitment.pk)))  # type: ignore[arg-type]
+    return Status(201, _commitment_out(_written_commitment(commitment.pk)))
 
 
 @router.patch("/commitments/{int:pk}", response={200: CommitmentOut, **WRITE_ERRORS})
@@ -912,4 +935,4 @@ def commitment_update(request: HttpRequest, pk: int, payload: CommitmentUpdateIn
         description=payload.description,
         note=payload.note,
     )
-    return _commitment_out(selectors.commitment_detail(pk))  # type: ignore[arg-type]
+    return _commitment_out(_written_commitment(pk))

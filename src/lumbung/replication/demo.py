@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from lumbung.catalog.models import Innovation
 from lumbung.core import audit
-from lumbung.core.actors import SYSTEM
+from lumbung.core.actors import SYSTEM, ActorLike
 from lumbung.organisations.models import Agency, Unit, User
 from lumbung.organisations.selectors import units_under
 
@@ -101,15 +101,15 @@ def _doc(project: ReplicationProject, kind: str, title: str) -> None:
 
 
 def _move(
-    project: ReplicationProject, stage: str, day: dt.date, actor: Any, note: str = ""
+    project: ReplicationProject, stage: str, day: dt.date, actor: ActorLike, note: str = ""
 ) -> None:
     project.refresh_from_db()
     services.project_transition(
         actor=actor, project=project, to_stage=stage, note=note
     )
     when = _tz_datetime(day)
-    last = Transition.objects.filter(project=project).order_by("-id").first()
-    Transition.objects.filter(pk=last.pk).update(created_at=when)  # type: ignore[union-attr]
+    last = Transition.objects.filter(project=project).latest("id")
+    Transition.objects.filter(pk=last.pk).update(created_at=when)
     ReplicationProject.objects.filter(pk=project.pk).update(stage_since=when)
 
 
@@ -119,7 +119,7 @@ def _start(
     unit: Unit,
     form: str,
     day: dt.date,
-    actor: Any,
+    actor: ActorLike,
     team: str = "",
 ) -> ReplicationProject:
     project = services.project_start(
@@ -136,7 +136,7 @@ def _start(
     return project
 
 
-GATE_DOCS = {
+GATE_DOCS: dict[str, list[tuple[str, str]]] = {
     Stage.PLANNING: [(DocumentKind.COMMITMENT, "Komitmen replikasi bertanda tangan")],
     Stage.IMPLEMENTATION: [(DocumentKind.ACTION_PLAN, "Rencana aksi replikasi")],
     Stage.EVALUATION: [],
@@ -147,7 +147,9 @@ GATE_DOCS = {
 }
 
 
-def _advance(project: ReplicationProject, steps: list[tuple[str, dt.date]], actor: Any) -> None:
+def _advance(
+    project: ReplicationProject, steps: list[tuple[str, dt.date]], actor: ActorLike
+) -> None:
     for stage, day in steps:
         for kind, title in GATE_DOCS[stage]:
             _doc(project, kind, title)
@@ -322,7 +324,7 @@ def _dharma_guna_components(components: list[str]) -> dict[str, Any]:
     }
 
 
-def _dharma_guna_session(project: ReplicationProject, unit: Unit, actor: Any) -> None:
+def _dharma_guna_session(project: ReplicationProject, unit: Unit, actor: ActorLike) -> None:
     """One facilitation session, its commitment done."""
     session = services.session_create(
         actor=actor,
@@ -345,7 +347,7 @@ def _dharma_guna_session(project: ReplicationProject, unit: Unit, actor: Any) ->
 
 
 def _dharma_guna(
-    programme: Programme, source: Innovation, kemensos: Agency, actor: Any
+    programme: Programme, source: Innovation, kemensos: Agency, actor: ActorLike
 ) -> ReplicationProject:
     """Sentra Dharma Guna Bengkulu: the real replica (its innovation exists in the demo CSV),
     institutionalised, with its adaptations and a session."""
@@ -384,7 +386,7 @@ def _dharma_guna(
 
 
 def _other_projects(
-    programme: Programme, source: Innovation, kemensos: Agency, actor: Any
+    programme: Programme, source: Innovation, kemensos: Agency, actor: ActorLike
 ) -> dict[str, ReplicationProject]:
     """The other sentra's projects (:data:`OTHER_PROJECTS`) by unit name; a sentra missing
     from the demo is left out."""
@@ -399,7 +401,9 @@ def _other_projects(
     return projects
 
 
-def _pangudi_luhur_adapts(project: ReplicationProject, source: Innovation, actor: Any) -> None:
+def _pangudi_luhur_adapts(
+    project: ReplicationProject, source: Innovation, actor: ActorLike
+) -> None:
     """An "adoption" that adapted a core component: the page asks for a decision."""
     project.refresh_from_db()
     if project.replica_id:
@@ -420,7 +424,7 @@ def _pangudi_luhur_adapts(project: ReplicationProject, source: Innovation, actor
     )
 
 
-def _budi_luhur_stops(project: ReplicationProject, actor: Any) -> None:
+def _budi_luhur_stops(project: ReplicationProject, actor: ActorLike) -> None:
     _move(
         project,
         Stage.STOPPED,
@@ -430,7 +434,7 @@ def _budi_luhur_stops(project: ReplicationProject, actor: Any) -> None:
     )
 
 
-def _commitments_without_project(programme: Programme, kemensos: Agency, actor: Any) -> None:
+def _commitments_without_project(programme: Programme, kemensos: Agency, actor: ActorLike) -> None:
     for name, text, due, done in COMMITMENTS_WITHOUT_PROJECT:
         unit = _unit(kemensos, name)
         if unit is None:
@@ -449,7 +453,7 @@ def _commitments_without_project(programme: Programme, kemensos: Agency, actor: 
 
 
 def _programme_session(
-    programme: Programme, projects: dict[str, ReplicationProject], actor: Any
+    programme: Programme, projects: dict[str, ReplicationProject], actor: ActorLike
 ) -> None:
     """One programme session, with actions for the sentra still planning."""
     actions = []

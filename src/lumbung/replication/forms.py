@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -29,6 +29,16 @@ from .models import (
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
+_F = TypeVar("_F", bound=forms.Field)
+
+
+def field_of(form: forms.BaseForm, name: str, kind: type[_F]) -> _F:
+    """The form's own copy of its field ``name``, typed as the ``kind`` it is declared as."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{name} is a {type(field).__name__}, not a {kind.__name__}")
+    return field
+
 
 class UnitChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Unit) -> str:
@@ -50,7 +60,7 @@ class PeopleField(forms.CharField):
         kwargs.setdefault("help_text", _("User names or e-mail addresses, one per line."))
         super().__init__(**kwargs)
 
-    def clean(self, value: Any) -> list[User]:  # type: ignore[override]
+    def clean(self, value: Any) -> list[User]:
         text = super().clean(value)
         names = [n.strip() for n in re.split(r"[\n,;]+", text or "") if n.strip()]
         people, unknown = [], []
@@ -140,9 +150,9 @@ class ProgrammeForm(forms.Form):
                 },
             )
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = agencies
+        field_of(self, "agency", forms.ModelChoiceField).queryset = agencies
         current = programme.sources.all() if programme else Innovation.objects.none()
-        self.fields["sources"].queryset = (
+        field_of(self, "sources", forms.ModelChoiceField).queryset = (
             Innovation.objects.filter(Q(pk__in=sources.values("pk")) | Q(pk__in=current))
             .select_related("unit")
             .order_by("name")
@@ -151,7 +161,8 @@ class ProgrammeForm(forms.Form):
             del self.fields["agency"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         chosen = list(data.get("sources") or [])
         unknown = []
         for line in (data.get("other_sources") or "").splitlines():
@@ -198,11 +209,12 @@ class TargetsForm(forms.Form):
         that joined it)."""
         super().__init__(*args, **kwargs)
         units = in_tree_order(units.select_related("agency"))
-        self.fields["under"].queryset = units
-        self.fields["units"].queryset = units
+        field_of(self, "under", forms.ModelChoiceField).queryset = units
+        field_of(self, "units", forms.ModelChoiceField).queryset = units
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("under") and not data.get("units") and not self.errors:
             raise ValidationError(_("Choose a unit to add all units under it, or pick units."))
         return data
@@ -249,9 +261,9 @@ class ProjectStartForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.programme = programme
-        self.fields["adopting_unit"].queryset = units.select_related("agency").order_by(
-            "agency__name", "name"
-        )
+        field_of(self, "adopting_unit", forms.ModelChoiceField).queryset = units.select_related(
+            "agency"
+        ).order_by("agency__name", "name")
         if programme is not None:
             choices = [(s.slug, s.name) for s in programme.sources.all()]
             self.fields["source"] = forms.ChoiceField(
@@ -306,7 +318,7 @@ class TransitionForm(forms.Form):
 
     def __init__(self, *args: Any, targets: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_stage"].choices = targets
+        field_of(self, "to_stage", forms.ChoiceField).choices = targets
 
 
 class DocumentForm(forms.Form):
@@ -382,7 +394,7 @@ class AdaptationForm(forms.Form):
 
     def __init__(self, *args: Any, components: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["component"].choices = [
+        field_of(self, "component", forms.ChoiceField).choices = [
             ("", _("none (the adaptable parts only)")),
             *[(c, c) for c in components],
         ]
@@ -416,7 +428,7 @@ class ReplicaLinkForm(forms.Form):
 
     def __init__(self, *args: Any, project: ReplicationProject, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["innovation"].queryset = (
+        field_of(self, "innovation", forms.ModelChoiceField).queryset = (
             Innovation.objects.filter(unit=project.adopting_unit)
             .filter(Q(source__isnull=True) | Q(source=project.source))
             .order_by("name")
@@ -443,10 +455,11 @@ class ActionForm(forms.Form):
     def __init__(self, *args: Any, units: QuerySet[Unit] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if units is not None:
-            self.fields["owner_unit"].queryset = units
+            field_of(self, "owner_unit", forms.ModelChoiceField).queryset = units
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("description") and not data.get("due_date") and not self.errors:
             self.add_error("due_date", _("The due date is required."))
         return data
@@ -462,7 +475,7 @@ class CommitmentForm(forms.Form):
 
     def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner_unit"].queryset = units
+        field_of(self, "owner_unit", forms.ModelChoiceField).queryset = units
 
 
 class CommitmentUpdateForm(forms.Form):

@@ -26,7 +26,7 @@ TEXT_MAX = 20_000
 
 
 def _choices(values: list[str]) -> Any:
-    return Literal[tuple(values)]  # type: ignore[valid-type]
+    return Literal[tuple(values)]
 
 
 StageName = _choices(Stage.values)
@@ -150,7 +150,7 @@ class ProgrammeOut(ProgrammeListOut):
 class ProjectIn(_Strict):
     source: text(220) = Field(..., description="The source innovation's slug.")  # type: ignore[valid-type]
     adopting_unit: Id
-    declared_form: FormName
+    declared_form: FormName  # type: ignore[valid-type]
     programme: text(220) | None = Field(None, description="The programme's slug.")  # type: ignore[valid-type]
     team: text(TEXT_MAX) = ""  # type: ignore[valid-type]
     notes: text(TEXT_MAX) = ""  # type: ignore[valid-type]
@@ -161,18 +161,18 @@ class ProjectIn(_Strict):
 class ProjectUpdateIn(_Strict):
     team: text(TEXT_MAX) | None = None  # type: ignore[valid-type]
     notes: text(TEXT_MAX) | None = None  # type: ignore[valid-type]
-    declared_form: FormName | None = None
+    declared_form: FormName | None = None  # type: ignore[valid-type]
     facilitator_agency: Id | None = None
     facilitators: list[Id] | None = Field(None, max_length=100)
 
 
 class TransitionIn(_Strict):
-    to_stage: StageName
+    to_stage: StageName  # type: ignore[valid-type]
     note: text(TEXT_MAX) = ""  # type: ignore[valid-type]
     expected_version: int | None = Field(
         None, ge=1, description="The project's version you saw (from GET); or expected_stage."
     )
-    expected_stage: StageName | None = Field(None, description="The stage you saw.")
+    expected_stage: StageName | None = Field(None, description="The stage you saw.")  # type: ignore[valid-type]
 
 
 class TransitionOut(Schema):
@@ -184,7 +184,7 @@ class TransitionOut(Schema):
 
 
 class DocumentIn(Schema):
-    kind: DocumentKindName
+    kind: DocumentKindName  # type: ignore[valid-type]
     title: text(200) = ""  # type: ignore[valid-type]
 
 
@@ -264,7 +264,7 @@ class ReplicaLinkIn(_Strict):
 
 class ComponentStatusIn(_Strict):
     component: text(300)  # type: ignore[valid-type]
-    outcome: _choices([*CoreComponentStatus.Outcome.values, ""])
+    outcome: _choices([*CoreComponentStatus.Outcome.values, ""])  # type: ignore[valid-type]
     note: text(TEXT_MAX) = ""  # type: ignore[valid-type]
 
 
@@ -274,13 +274,13 @@ class ComponentsIn(_Strict):
 
 class AdaptationIn(_Strict):
     date: dt.date | None = None
-    when: _choices(AdaptationRecord.When.values)
-    planned: _choices(AdaptationRecord.Planned.values)
-    decided_by: _choices(AdaptationRecord.DecidedBy.values)
-    what: _choices(AdaptationRecord.What.values)
-    nature: _choices(AdaptationRecord.Nature.values)
-    fidelity: _choices(AdaptationRecord.Fidelity.values)
-    reasons: list[_choices(AdaptationRecord.Reason.values)] = Field([], max_length=4)
+    when: _choices(AdaptationRecord.When.values)  # type: ignore[valid-type]
+    planned: _choices(AdaptationRecord.Planned.values)  # type: ignore[valid-type]
+    decided_by: _choices(AdaptationRecord.DecidedBy.values)  # type: ignore[valid-type]
+    what: _choices(AdaptationRecord.What.values)  # type: ignore[valid-type]
+    nature: _choices(AdaptationRecord.Nature.values)  # type: ignore[valid-type]
+    fidelity: _choices(AdaptationRecord.Fidelity.values)  # type: ignore[valid-type]
+    reasons: list[_choices(AdaptationRecord.Reason.values)] = Field([], max_length=4)  # type: ignore[valid-type]
     component: text(300) = ""  # type: ignore[valid-type]
     description: text(TEXT_MAX) = Field(..., min_length=1)  # type: ignore[valid-type]
     rationale: text(TEXT_MAX) = ""  # type: ignore[valid-type]
@@ -303,8 +303,8 @@ class AdaptationOut(Schema):
 
 
 class FormDecisionIn(_Strict):
-    decision: _choices(FormDecision.Decision.values)
-    to_form: FormName | None = None
+    decision: _choices(FormDecision.Decision.values)  # type: ignore[valid-type]
+    to_form: FormName | None = None  # type: ignore[valid-type]
     note: text(TEXT_MAX) = ""  # type: ignore[valid-type]
 
 
@@ -333,7 +333,7 @@ class ActionIn(_Strict):
 
 class SessionIn(_Strict):
     date: dt.date
-    mode: SessionMode
+    mode: SessionMode  # type: ignore[valid-type]
     participants: text(TEXT_MAX) = ""  # type: ignore[valid-type]
     notes: text(TEXT_MAX) = ""  # type: ignore[valid-type]
     problems: text(TEXT_MAX) = ""  # type: ignore[valid-type]
@@ -381,14 +381,14 @@ class CommitmentIn(_Strict):
 
 
 class CommitmentUpdateIn(_Strict):
-    status: CommitmentStatus | None = None
+    status: CommitmentStatus | None = None  # type: ignore[valid-type]
     due_date: dt.date | None = None
     description: text(TEXT_MAX) | None = Field(None, min_length=1)  # type: ignore[valid-type]
     note: text(TEXT_MAX) = ""  # type: ignore[valid-type]
 
 
 class CommitmentFilters(Schema):
-    status: _choices([*Commitment.Status.values, "open", ""]) = ""
+    status: _choices([*Commitment.Status.values, "open", ""]) = ""  # type: ignore[valid-type]
     overdue: bool = False
     project: int | None = Field(None, ge=1)
     programme: text(220) = ""  # type: ignore[valid-type]
@@ -396,7 +396,7 @@ class CommitmentFilters(Schema):
 
 
 class ProjectFilters(Schema):
-    stage: _choices([*Stage.values, ""]) = ""
+    stage: _choices([*Stage.values, ""]) = ""  # type: ignore[valid-type]
     programme: text(220) = ""  # type: ignore[valid-type]
 
 

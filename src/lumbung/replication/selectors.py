@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -254,7 +255,7 @@ def form_check(
 def fidelity_summary(project: ReplicationProject) -> FidelitySummary:
     components = core_components(project)
     statuses = {s.component: s for s in project.component_statuses.all()}
-    rows = []
+    rows: list[dict[str, Any]] = []
     for component in components:
         status = statuses.get(component)
         rows.append(
@@ -310,6 +311,15 @@ UNIT_STATE_LABELS = dict(UNIT_STATES)
 _RANK = {code: i for i, (code, _label) in enumerate(UNIT_STATES)}
 
 
+#: The unit state of a project in the other stages (evaluation depends on its documents).
+_STAGE_STATES: dict[str, str] = {
+    Stage.IMPLEMENTATION: "implementing",
+    Stage.PLANNING: "planning",
+    Stage.PREPARATION: "preparing",
+    Stage.STOPPED: "stopped",
+}
+
+
 def project_unit_state(project: ReplicationProject, kinds: set[str] | None = None) -> str:
     stage = project.stage
     if stage == Stage.INSTITUTIONALISED:
@@ -317,12 +327,7 @@ def project_unit_state(project: ReplicationProject, kinds: set[str] | None = Non
     if stage == Stage.EVALUATION:
         kinds = document_kinds(project) if kinds is None else kinds
         return "evaluated" if DocumentKind.EVALUATION_REPORT in kinds else "implementing"
-    return {
-        Stage.IMPLEMENTATION: "implementing",
-        Stage.PLANNING: "planning",
-        Stage.PREPARATION: "preparing",
-        Stage.STOPPED: "stopped",
-    }[stage]
+    return _STAGE_STATES[stage]
 
 
 def programme_list() -> QuerySet[Programme]:
@@ -398,11 +403,11 @@ def programme_unit_states(programme: Programme) -> list[UnitRow]:
     }
     rows = []
     for unit in units:
-        state, project = best.get(unit.pk, ("not_started", None))
-        c = counts.get(unit.pk, {})
+        state, unit_project = best.get(unit.pk, ("not_started", None))
+        c: Mapping[str, Any] = counts.get(unit.pk, {})
         if state == "not_started" and c.get("live", 0):
             state = "committed"
-        rows.append(UnitRow(unit, state, project, c.get("open", 0), c.get("overdue", 0)))
+        rows.append(UnitRow(unit, state, unit_project, c.get("open", 0), c.get("overdue", 0)))
     rows.sort(key=lambda r: (_RANK[r.state], r.unit.name))
     return rows
 

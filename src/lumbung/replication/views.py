@@ -14,7 +14,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.forms import BaseForm
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from lumbung.catalog.models import Innovation
 from lumbung.core import audit
-from lumbung.core.actors import as_actor, in_own_roles
+from lumbung.core.actors import ActorLike, as_actor, in_own_roles
 from lumbung.core.files.responses import file_response
 from lumbung.core.pages import add_service_errors, paginate
 from lumbung.core.params import id_param
@@ -64,7 +65,7 @@ from .policies import project_start as project_start_policy
 PER_PAGE = 25
 
 
-def _data(request: HttpRequest) -> Any:
+def _data(request: HttpRequest) -> QueryDict | None:
     """The posted data for a bound form (even when empty), or None on GET."""
     return request.POST if request.method == "POST" else None
 
@@ -126,12 +127,12 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "replication/programme_detail.html", context)
 
 
-def _programme_agencies(user: Any) -> Any:
+def _programme_agencies(user: ActorLike) -> QuerySet[Agency]:
     """Agencies for which this person may start a programme."""
     return agency_policy.filter(user, "create_programme", Agency.objects.order_by("name"))
 
 
-def _candidate_sources(user: Any) -> Any:
+def _candidate_sources(user: ActorLike) -> QuerySet[Innovation]:
     """Innovations offered as checkboxes: the published ones of those agencies."""
     return Innovation.objects.filter(
         publication_state=Innovation.State.PUBLISHED,
@@ -325,7 +326,7 @@ def workspace(request: HttpRequest) -> HttpResponse:
     )
 
 
-def startable_units(user: Any, programme: Programme | None) -> QuerySet[Unit]:
+def startable_units(user: ActorLike, programme: Programme | None) -> QuerySet[Unit]:
     """Units for which this person may start a project (the policy decides)."""
     return project_start_policy.filter(user, "for_unit", Unit.objects.all(), programme=programme)
 
@@ -388,13 +389,13 @@ def _project(request: HttpRequest, pk: int, action: str | None = None) -> Replic
     return project
 
 
-def _project_units(project: ReplicationProject) -> Any:
+def _project_units(project: ReplicationProject) -> QuerySet[Unit]:
     ids = {project.adopting_unit_id, project.source.unit_id}
     return Unit.objects.filter(pk__in=ids).select_related("agency")
 
 
 def _project_context(
-    request: HttpRequest, project: ReplicationProject, **forms: Any
+    request: HttpRequest, project: ReplicationProject, **forms: BaseForm
 ) -> dict[str, Any]:
     user = request.user
     may_change = can(user, "project.change", project)
@@ -444,16 +445,23 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _project_error(
-    request: HttpRequest, project: ReplicationProject, status: int = 400, **forms: Any
+    request: HttpRequest, project: ReplicationProject, status: int = 400, **forms: BaseForm
 ) -> HttpResponse:
     messages.error(request, _("Nothing was saved: please correct the errors shown below."))
-    project = selectors.project_detail(project.pk)  # type: ignore[assignment]
     return render(
         request,
         "replication/project_detail.html",
-        _project_context(request, project, **forms),
+        _project_context(request, _fresh(project), **forms),
         status=status,
     )
+
+
+def _fresh(project: ReplicationProject) -> ReplicationProject:
+    """The project read again, as the page shows it (after a write, or a failed one)."""
+    fresh = selectors.project_detail(project.pk)
+    if fresh is None:
+        raise Http404
+    return fresh
 
 
 def _back(project: ReplicationProject, anchor: str) -> HttpResponse:
@@ -500,11 +508,10 @@ def project_transition(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except services.TransitionConflict as exc:
             messages.error(request, exc.message)
-            fresh = selectors.project_detail(project.pk)
             return render(
                 request,
                 "replication/project_detail.html",
-                _project_context(request, fresh),  # type: ignore[arg-type]
+                _project_context(request, _fresh(project)),
                 status=409,
             )
         except ValidationError as exc:
@@ -705,7 +712,7 @@ def project_session(request: HttpRequest, pk: int) -> HttpResponse:
 def _session_page(
     request: HttpRequest,
     *,
-    units: Any,
+    units: QuerySet[Unit],
     project: ReplicationProject | None = None,
     programme: Programme | None = None,
 ) -> HttpResponse:
@@ -732,7 +739,9 @@ def _session_page(
             messages.success(request, _("The session was logged."))
             if project is not None:
                 return _back(project, "#sessions")
-            return redirect(reverse("replication:programme", args=[programme.slug]) + "#sessions")  # type: ignore[union-attr]
+            if programme is None:  # the service refuses a session of neither
+                raise ValueError("A session belongs to a project or a programme.")
+            return redirect(reverse("replication:programme", args=[programme.slug]) + "#sessions")
     status = 400 if request.method == "POST" else 200
     return render(
         request,
@@ -861,7 +870,7 @@ def link_request_answer(request: HttpRequest, pk: int) -> HttpResponse:
 # --- agencies joining a programme ------------------------------------------------------------
 
 
-def joinable_agencies(user: Any, programme: Programme) -> QuerySet[Agency]:
+def joinable_agencies(user: ActorLike, programme: Programme) -> QuerySet[Agency]:
     """Agencies this person may join to the programme (as their innovation admin)."""
     joined = services.scope_agency_ids(programme)
     return agency_policy.filter(
@@ -873,9 +882,12 @@ def joinable_agencies(user: Any, programme: Programme) -> QuerySet[Agency]:
 @require_POST
 def programme_join(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _programme(slug)
-    agency = joinable_agencies(request.user, programme).filter(
-        pk=id_param(request.POST.get("agency"))
-    ).first()
+    agency_id = id_param(request.POST.get("agency"))
+    agency = (
+        joinable_agencies(request.user, programme).filter(pk=agency_id).first()
+        if agency_id is not None
+        else None
+    )
     if agency is None:
         messages.error(request, _("Choose an agency you are the innovation admin of."))
     else:

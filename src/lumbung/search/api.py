@@ -11,6 +11,7 @@ from ninja import Field, Query, Router, Schema
 
 from lumbung.catalog.models import Innovation
 from lumbung.catalog.selectors import CatalogFilters, visible_q
+from lumbung.core.actors import ActorLike
 from lumbung.core.http.auth import READ_AUTH
 from lumbung.core.http.errors import error_responses
 
@@ -24,7 +25,7 @@ router = Router(tags=["search"], auth=READ_AUTH)
 OPTIONAL_AUTH_OPENAPI: dict[str, Any] = {"security": [{}]}
 
 
-def _user(request: HttpRequest) -> Any:
+def _user(request: HttpRequest) -> ActorLike:
     auth = getattr(request, "auth", None)
     if auth is not None and getattr(auth, "is_authenticated", False):
         return auth

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -39,10 +41,13 @@ class MatchForm(forms.Form):
         choices=[("", _("Not given")), *((k, label) for k, (label, _n) in UNIT_SIZES.items())],
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         provinces = Region.objects.filter(level=Region.Level.PROVINCE).order_by("name")
-        self.fields["region"].choices = [
+        region = self.fields["region"]
+        if not isinstance(region, forms.ChoiceField):
+            raise TypeError("region is not a ChoiceField")
+        region.choices = [
             ("", _("Any province")),
             *((r.code, r.name) for r in provinces),
         ]

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import connection, transaction
 
@@ -66,7 +66,20 @@ def _initials_window(acronym: str, text: str) -> str:
     return best
 
 
-def learned_acronym(innovation: Innovation) -> tuple[str, str]:
+class Naming(Protocol):
+    """What :func:`learned_acronym` reads: an innovation, or its row of ``values()``."""
+
+    @property
+    def name(self) -> str | None: ...
+
+    @property
+    def acronym(self) -> str | None: ...
+
+    @property
+    def acronym_expansion(self) -> str | None: ...
+
+
+def learned_acronym(innovation: Naming) -> tuple[str, str]:
     """The innovation's acronym and what it stands for, from its fields or its name
     ("Sheltered Workshop Peduli (SWP)", "BASABA" + "Bapak Sayang Bayi")."""
     acronym = (innovation.acronym or "").strip()
@@ -146,11 +159,17 @@ SOURCE_FIELDS = (
 )
 
 
+@dataclass(frozen=True)
 class _Values:
-    """Attribute access over a ``values()`` row (what :func:`learned_acronym` reads)."""
+    """The names in a ``values()`` row, as :func:`learned_acronym` reads them."""
 
-    def __init__(self, values: dict[str, Any]) -> None:
-        self.__dict__.update(values)
+    name: str | None
+    acronym: str | None
+    acronym_expansion: str | None
+
+    @classmethod
+    def of(cls, values: Mapping[str, Any]) -> _Values:
+        return cls(values["name"], values["acronym"], values["acronym_expansion"])
 
 
 def _source(innovation: Innovation) -> tuple[dict[str, Any], list[tuple[str, str, str]]]:
@@ -161,8 +180,8 @@ def _source(innovation: Innovation) -> tuple[dict[str, Any], list[tuple[str, str
         agency__short_name=agency.short_name,
         unit__name=unit.name,
         unit__short_name=unit.short_name,
-        unit__region__name=unit.region.name if unit.region_id else "",
-        agency__region__name=agency.region.name if agency.region_id else "",
+        unit__region__name=unit.region.name if unit.region is not None else "",
+        agency__region__name=agency.region.name if agency.region is not None else "",
         sector__name=sector.name if sector else "",
         sector__name_en=sector.name_en if sector else "",
     )
@@ -248,7 +267,7 @@ def build_from_values(
     meta: list[str] = []
     for text in _meta_texts(values, awards):
         meta += analysis.shared(text, meta_cache)
-    acronym, expansion = learned_acronym(_Values(values))  # type: ignore[arg-type]
+    acronym, expansion = learned_acronym(_Values.of(values))
     name = analysis.fields(values, _NAME_SOURCE)
     if acronym and expansion and acronym.lower() not in (values.get("name") or "").lower():
         name += analysis(acronym)

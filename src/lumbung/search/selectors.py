@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Field, Q, QuerySet
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from lumbung.catalog.models import Award, Innovation, Sector
 from lumbung.catalog.selectors import CatalogFilters, apply_filters, visible_q
+from lumbung.core.actors import ActorLike
 from lumbung.organisations.models import Agency
 
 from . import semantic
@@ -217,7 +218,7 @@ def _add_typo_corrections(plan: QueryPlan, dfs: dict[str, int]) -> dict[str, str
 
 
 # --- shared machinery ----------------------------------------------------------------------------
-def visible_base(user: Any, filters: CatalogFilters | None = None) -> QuerySet[Innovation]:
+def visible_base(user: ActorLike, filters: CatalogFilters | None = None) -> QuerySet[Innovation]:
     """The innovations this person may see, narrowed by the catalog's filters (not its text
     filter: the search replaces it)."""
     qs = Innovation.objects.filter(visible_q(user))
@@ -276,7 +277,7 @@ def _retrieve(
     prepared: PreparedQuery,
     qs: QuerySet[Innovation],
     window: int,
-    boosts: Any = None,
+    boosts: Callable[[Sequence[tuple[int, float]]], Mapping[int, float]] | None = None,
 ) -> Retrieved:
     backend = get_backend()
     plan = prepared.plan
@@ -355,7 +356,10 @@ def _name_html(innovation: Innovation, terms: set[str]) -> SafeString:
 
 
 def _section_label(name: str) -> str:
-    return str(Innovation._meta.get_field(name).verbose_name)
+    section = Innovation._meta.get_field(name)
+    if not isinstance(section, Field):  # a section is a column of the innovation
+        raise TypeError(f"{name} is not a field of the innovation")
+    return str(section.verbose_name)
 
 
 def matched_sections(
@@ -418,12 +422,10 @@ def compute_facets(
         a["pk"]: a
         for a in Agency.objects.filter(pk__in=list(agency_counts)).values("pk", "slug", "name")
     }
+    #: (slug, name, count) of the ten agencies with the most matches
     agencies = sorted(
-        (
-            {"agency__slug": a["slug"], "agency__name": a["name"], "n": agency_counts[pk]}
-            for pk, a in agency_rows.items()
-        ),
-        key=lambda row: (-row["n"], row["agency__name"]),
+        ((a["slug"], a["name"], agency_counts[pk]) for pk, a in agency_rows.items()),
+        key=lambda row: (-row[2], row[1]),
     )[:10]
     stage_labels = dict(Innovation.Stage.choices)
     status_labels = dict(Innovation.Status.choices)
@@ -442,13 +444,8 @@ def compute_facets(
         "status": values(statuses, status_labels, filters.status),
         "award": values(awards, award_labels, filters.award),
         "agency": [
-            FacetValue(
-                value=row["agency__slug"],
-                label=row["agency__name"],
-                count=row["n"],
-                selected=row["agency__slug"] == filters.agency,
-            )
-            for row in agencies
+            FacetValue(value=slug, label=name, count=n, selected=slug == filters.agency)
+            for slug, name, n in agencies
         ],
     }
 
@@ -466,7 +463,7 @@ FACET_LABELS = {
 def search_innovations(
     query: str,
     filters: CatalogFilters | None = None,
-    user: Any = None,
+    user: ActorLike = None,
     page: int = 1,
     page_size: int = 20,
     *,
@@ -554,7 +551,7 @@ def _province(code: str | None) -> str:
     return (code or "").split(".")[0]
 
 
-def _visible_replicas(ids: Sequence[int], user: Any) -> list[tuple[int, str]]:
+def _visible_replicas(ids: Sequence[int], user: ActorLike) -> list[tuple[int, str]]:
     """(source id, status) of the replicas of ``ids`` that ``user`` may see. Two steps, so the
     database looks replicas up by their source (indexed) before checking visibility."""
     replica_ids = list(
@@ -578,7 +575,7 @@ class _MatchContext:
     region: str
     agency_kind: str
     size_limit: int | None
-    user: Any
+    user: ActorLike
     reasons: dict[int, list[str]] = field(default_factory=dict)
 
     def _region_fit(self, where: str | None) -> tuple[float, list[str]]:
@@ -661,7 +658,7 @@ def _evidence(innovation: Innovation, year: int) -> Evidence:
 
 
 def _replication_record(
-    innovation: Innovation, replicas: Counter[str], user: Any
+    innovation: Innovation, replicas: Counter[str], user: ActorLike
 ) -> ReplicationRecord:
     """Its replicas (by status), and the innovation it replicates when ``user`` may see it."""
     source = innovation.source if innovation.source_id else None
@@ -685,7 +682,7 @@ def match_innovations(
     region: str = "",
     agency_kind: str = "",
     unit_size: str = "",
-    user: Any = None,
+    user: ActorLike = None,
     limit: int = 10,
 ) -> MatchResults:
     """Innovations worth copying for a problem described in free text, with the reasons: which
@@ -763,7 +760,7 @@ def _profile_plan(
 
 
 def similar_innovations(
-    innovation: Innovation, user: Any = None, limit: int = 5
+    innovation: Innovation, user: ActorLike = None, limit: int = 5
 ) -> list[SearchHit]:
     """Innovations like this one (its most telling words from name, summary and problem)."""
     limit = min(max(1, int(limit or 5)), MAX_PAGE_SIZE)
@@ -771,7 +768,7 @@ def similar_innovations(
     if doc is None:
         built = build_document(innovation)
         doc = {g: " ".join(built.fields[g]) for g in FIELD_GROUPS}
-    weighted: Counter[str] = Counter()
+    weighted: defaultdict[str, float] = defaultdict(float)
     for group, weight in (("name", 2.0), ("summary", 1.0), ("body", 0.3)):
         for term in doc[group].split():
             weighted[term] += weight
@@ -825,7 +822,7 @@ def find_duplicates(
     problem: str = "",
     exclude: Innovation | int | None = None,
     *,
-    user: Any = None,
+    user: ActorLike = None,
     limit: int = 5,
     threshold: float = 0.35,
 ) -> list[DuplicateCandidate]:
@@ -840,7 +837,7 @@ def find_duplicates(
     )
     if not name_terms and not text_terms:
         return []
-    weighted: Counter[str] = Counter()
+    weighted: defaultdict[str, float] = defaultdict(float)
     for t in name_terms:
         weighted[t] += 2.0
     for t in text_terms:
@@ -852,7 +849,7 @@ def find_duplicates(
     if not plan:
         return []
     qs = visible_base(user)
-    exclude_pk = getattr(exclude, "pk", exclude)
+    exclude_pk = exclude.pk if isinstance(exclude, Innovation) else exclude
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
     prepared = PreparedQuery(plan, dfs, {})
@@ -872,7 +869,7 @@ def find_duplicates(
         innovation, doc = innovations.get(pk), docs.get(pk)
         if innovation is None or doc is None:
             continue
-        doc_weighted: Counter[str] = Counter()
+        doc_weighted: defaultdict[str, float] = defaultdict(float)
         for t in doc.lists["name"]:
             doc_weighted[t] += 2.0
         for t in doc.lists["summary"]:

@@ -41,18 +41,19 @@ def as_date(value: Any, field_name: str) -> dt.date:
         raise ValidationError({field_name: _("Enter a valid date.")}) from None
 
 
-def users_from(values: Iterable[Any] | None) -> list[User]:
+def users_from(values: Iterable[User | int] | None) -> list[User]:
+    """The active people named by ``values`` (people or their ids); an unknown one is refused."""
     if values is None:
         return []
-    ids = sorted({int(getattr(v, "pk", v)) for v in values})
+    ids = sorted({int(v.pk) if isinstance(v, User) else int(v) for v in values})
     users = list(User.objects.filter(pk__in=ids, is_active=True))
     if len(users) != len(ids):
         raise ValidationError(_("Unknown person."))
     return users
 
 
-def names_of(users: Iterable[Any]) -> list[str]:
-    return sorted(str(u) for u in users)
+def names_of(items: Iterable[object]) -> list[str]:
+    return sorted(str(i) for i in items)
 
 
 def check_form(form: str) -> str:

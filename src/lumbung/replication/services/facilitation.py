@@ -42,14 +42,17 @@ def session_create(
 ) -> FacilitationSession:
     """Log a facilitation session; each agreed action ({owner_unit, description, due_date})
     becomes a commitment of the project / programme, linked to the session."""
-    if project is None and programme is None:
-        raise ValidationError(_("A session belongs to a project or a programme."))
-    if project is not None and programme is None:
-        programme = project.programme
+    subject: ReplicationProject | Programme
     if project is not None:
+        subject = project
+        if programme is None:
+            programme = project.programme
         require(actor, "project.facilitate", project)
-    else:
+    elif programme is not None:
+        subject = programme
         require(actor, "programme.facilitate", programme)
+    else:
+        raise ValidationError(_("A session belongs to a project or a programme."))
     if mode not in FacilitationSession.Mode.values:
         raise ValidationError({"mode": _("Choose a visit, an online meeting or a workshop.")})
     date = as_date(date, "date")
@@ -92,7 +95,7 @@ def session_create(
             ) from exc
     audit.record(
         actor=actor,
-        obj=project or programme,
+        obj=subject,
         action="session.create",
         changes={"session": [None, str(session)]},
     )

@@ -18,7 +18,7 @@ from lumbung.catalog.models import Innovation
 from lumbung.core import audit
 from lumbung.core.actors import ActorLike, user_of
 from lumbung.core.policies import require
-from lumbung.organisations.models import Agency, Unit
+from lumbung.organisations.models import Agency, Unit, User
 from lumbung.organisations.selectors import units_under
 from lumbung.organisations.services import unique_slug
 
@@ -65,8 +65,8 @@ def programme_create(
     end_date: Any = None,
     description: str = "",
     facilitator_agency: Agency | None = None,
-    facilitators: Iterable[Any] = (),
-    managers: Iterable[Any] = (),
+    facilitators: Iterable[User | int] = (),
+    managers: Iterable[User | int] = (),
     targets: Iterable[Unit] = (),
     is_example: bool = False,
 ) -> Programme:

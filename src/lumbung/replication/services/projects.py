@@ -32,7 +32,7 @@ from lumbung.core.actors import ActorLike, user_of
 from lumbung.core.files.storage import delete_stored, store_upload, uploaded_stem
 from lumbung.core.policies import can, require
 from lumbung.notifications.services import notify
-from lumbung.organisations.models import Agency, Unit
+from lumbung.organisations.models import Agency, Unit, User
 from lumbung.organisations.selectors import agency_admins
 
 from .. import gates
@@ -76,7 +76,7 @@ def project_start(
     team: str = "",
     notes: str = "",
     facilitator_agency: Agency | None = None,
-    facilitators: Iterable[Any] | None = None,
+    facilitators: Iterable[User | int] | None = None,
     is_example: bool = False,
 ) -> ReplicationProject:
     """Start a replication project for ``adopting_unit`` — by the unit's own people, or by a
@@ -108,7 +108,7 @@ def project_start_unchecked(
     team: str = "",
     notes: str = "",
     facilitator_agency: Agency | None = None,
-    facilitators: Iterable[Any] | None = None,
+    facilitators: Iterable[User | int] | None = None,
     is_example: bool = False,
 ) -> ReplicationProject:
     """The work of :func:`project_start` without its permission check: a step of a service that
@@ -335,13 +335,12 @@ def _ensure_replica(project: ReplicationProject, actor: ActorLike) -> Innovation
     """Create the replica in the catalog (as an innovation of the adopting unit) and set its
     lineage. The caller has checked ``project.change``, which covers the adopting unit's new
     draft: the unit started the project, or is a target of the programme it runs in."""
-    if project.replica_id is None:
+    replica = project.replica
+    if replica is None:
         replica = catalog_services.innovation_create_unchecked(
             actor=actor, unit=project.adopting_unit, data=_replica_data(project)
         )
         project.replica = replica
-    else:
-        replica = project.replica
     _set_lineage(replica, project, actor)
     return replica
 
