@@ -41,6 +41,7 @@ test: $(VENV)/.installed-test
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/lumbung makemigrations --check --dry-run
 
 messages: $(VENV)/.installed-test

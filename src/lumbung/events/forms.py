@@ -10,9 +10,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from lumbung.catalog.models import Innovation
+from lumbung.core.pages import form_field
 from lumbung.organisations.models import Agency, Partner, Unit
 from lumbung.organisations.selectors import in_tree_order
-from lumbung.replication.forms import PeopleField, UnitChoiceField, field_of, find_innovation
+from lumbung.replication.forms import PeopleField, UnitChoiceField, find_innovation
 from lumbung.replication.models import Programme
 
 from .models import Event, Intent, Invitation, Material
@@ -129,13 +130,13 @@ class EventForm(forms.Form):
             )
         super().__init__(*args, **kwargs)
         self.event = event
-        field_of(self, "host_unit", forms.ModelChoiceField).queryset = hosts
-        field_of(self, "programme", forms.ModelChoiceField).queryset = programmes
+        form_field(self, "host_unit", forms.ModelChoiceField).queryset = hosts
+        form_field(self, "programme", forms.ModelChoiceField).queryset = programmes
         if event is not None:
             ids = {i.pk for i in innovations} | {i.pk for i in event.showcased.all()}
             innovations = Innovation.objects.filter(pk__in=ids)
             del self.fields["host_unit"]  # the host does not change
-        field_of(self, "showcased", forms.ModelChoiceField).queryset = innovations.select_related(
+        form_field(self, "showcased", forms.ModelChoiceField).queryset = innovations.select_related(
             "unit", "agency"
         ).order_by("name")
 
@@ -203,9 +204,9 @@ class InvitationsForm(forms.Form):
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         units = in_tree_order(Unit.objects.filter(agency=agency), agency=agency)
-        field_of(self, "under", forms.ModelChoiceField).queryset = units
-        field_of(self, "units", forms.ModelChoiceField).queryset = units
-        field_of(self, "partners", forms.ModelChoiceField).queryset = Partner.objects.order_by(
+        form_field(self, "under", forms.ModelChoiceField).queryset = units
+        form_field(self, "units", forms.ModelChoiceField).queryset = units
+        form_field(self, "partners", forms.ModelChoiceField).queryset = Partner.objects.order_by(
             "name"
         )
 
@@ -248,7 +249,7 @@ class RegistrationForm(forms.Form):
 
     def __init__(self, *args: Any, invitations: list[Invitation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field_of(self, "invitation", forms.ModelChoiceField).queryset = Invitation.objects.filter(
+        form_field(self, "invitation", forms.ModelChoiceField).queryset = Invitation.objects.filter(
             pk__in=[i.pk for i in invitations]
         ).select_related("unit", "partner")
 
@@ -276,7 +277,7 @@ class TestimonialForm(forms.Form):
 
     def __init__(self, *args: Any, partners: QuerySet[Partner], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field_of(self, "partner", forms.ModelChoiceField).queryset = partners
+        form_field(self, "partner", forms.ModelChoiceField).queryset = partners
 
 
 class MaterialForm(forms.Form):
@@ -356,7 +357,7 @@ class UnitPickForm(forms.Form):
 
     def __init__(self, *args: Any, units: list[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field_of(self, "unit", forms.ModelChoiceField).queryset = (
+        form_field(self, "unit", forms.ModelChoiceField).queryset = (
             Unit.objects.filter(pk__in=[u.pk for u in units])
             .select_related("agency")
             .order_by("name")

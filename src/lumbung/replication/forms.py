@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, TypeVar
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from lumbung.catalog.models import Innovation
+from lumbung.core.pages import form_field
 from lumbung.organisations.models import Agency, Unit, User
 from lumbung.organisations.selectors import in_tree_order
 
@@ -28,17 +29,6 @@ from .models import (
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-_F = TypeVar("_F", bound=forms.Field)
-
-
-def field_of(form: forms.BaseForm, name: str, kind: type[_F]) -> _F:
-    """The form's own copy of its field ``name``, typed as the ``kind`` it is declared as."""
-    field = form.fields[name]
-    if not isinstance(field, kind):
-        raise TypeError(f"{name} is a {type(field).__name__}, not a {kind.__name__}")
-    return field
-
 
 class UnitChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Unit) -> str:
@@ -150,9 +140,9 @@ class ProgrammeForm(forms.Form):
                 },
             )
         super().__init__(*args, **kwargs)
-        field_of(self, "agency", forms.ModelChoiceField).queryset = agencies
+        form_field(self, "agency", forms.ModelChoiceField).queryset = agencies
         current = programme.sources.all() if programme else Innovation.objects.none()
-        field_of(self, "sources", forms.ModelChoiceField).queryset = (
+        form_field(self, "sources", forms.ModelChoiceField).queryset = (
             Innovation.objects.filter(Q(pk__in=sources.values("pk")) | Q(pk__in=current))
             .select_related("unit")
             .order_by("name")
@@ -209,8 +199,8 @@ class TargetsForm(forms.Form):
         that joined it)."""
         super().__init__(*args, **kwargs)
         units = in_tree_order(units.select_related("agency"))
-        field_of(self, "under", forms.ModelChoiceField).queryset = units
-        field_of(self, "units", forms.ModelChoiceField).queryset = units
+        form_field(self, "under", forms.ModelChoiceField).queryset = units
+        form_field(self, "units", forms.ModelChoiceField).queryset = units
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -261,7 +251,7 @@ class ProjectStartForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.programme = programme
-        field_of(self, "adopting_unit", forms.ModelChoiceField).queryset = units.select_related(
+        form_field(self, "adopting_unit", forms.ModelChoiceField).queryset = units.select_related(
             "agency"
         ).order_by("agency__name", "name")
         if programme is not None:
@@ -318,7 +308,7 @@ class TransitionForm(forms.Form):
 
     def __init__(self, *args: Any, targets: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field_of(self, "to_stage", forms.ChoiceField).choices = targets
+        form_field(self, "to_stage", forms.ChoiceField).choices = targets
 
 
 class DocumentForm(forms.Form):
@@ -394,7 +384,7 @@ class AdaptationForm(forms.Form):
 
     def __init__(self, *args: Any, components: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field_of(self, "component", forms.ChoiceField).choices = [
+        form_field(self, "component", forms.ChoiceField).choices = [
             ("", _("none (the adaptable parts only)")),
             *[(c, c) for c in components],
         ]
@@ -428,7 +418,7 @@ class ReplicaLinkForm(forms.Form):
 
     def __init__(self, *args: Any, project: ReplicationProject, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field_of(self, "innovation", forms.ModelChoiceField).queryset = (
+        form_field(self, "innovation", forms.ModelChoiceField).queryset = (
             Innovation.objects.filter(unit=project.adopting_unit)
             .filter(Q(source__isnull=True) | Q(source=project.source))
             .order_by("name")
@@ -455,7 +445,7 @@ class ActionForm(forms.Form):
     def __init__(self, *args: Any, units: QuerySet[Unit] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if units is not None:
-            field_of(self, "owner_unit", forms.ModelChoiceField).queryset = units
+            form_field(self, "owner_unit", forms.ModelChoiceField).queryset = units
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -475,7 +465,7 @@ class CommitmentForm(forms.Form):
 
     def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field_of(self, "owner_unit", forms.ModelChoiceField).queryset = units
+        form_field(self, "owner_unit", forms.ModelChoiceField).queryset = units
 
 
 class CommitmentUpdateForm(forms.Form):
