@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from lumbung.core.actors import Actor
 from lumbung.core.policies import (
-    NEVER,
     Attr,
     Condition,
     Policy,
@@ -26,19 +25,13 @@ from lumbung.core.policies import (
     action,
     register,
 )
-from lumbung.organisations.models import Role, Unit
-from lumbung.organisations.policies import manages_unit, reads_unit
+from lumbung.organisations.models import Unit
+from lumbung.organisations.policies import facilitates, manages_unit, reads_unit
 from lumbung.organisations.policies import units as unit_policy
 from lumbung.replication.models import ProgrammeTarget
 from lumbung.replication.policies import programmes
 
 from .models import Event, Intent, Invitation, Registration
-
-
-def _named(actor: Actor, relation: str) -> Condition:
-    if actor.user_id is None:
-        return NEVER
-    return Some(relation, Attr("id").eq(actor.user_id))
 
 
 class EventPolicy(Policy[Event]):
@@ -49,9 +42,7 @@ class EventPolicy(Policy[Event]):
         return manages_unit(actor, unit="host_unit_id", agency="host_agency_id")
 
     def facilitator(self, actor: Actor) -> Condition:
-        return Attr("facilitator_agency_id").is_in(actor.anywhere(Role.FACILITATOR)) | _named(
-            actor, "facilitators"
-        )
+        return facilitates(actor)
 
     def runs_on_behalf(self, actor: Actor) -> Condition:
         """The event's facilitators and its programme's managers."""

@@ -9,7 +9,7 @@ agency fields; the catalog, replication and events policies call them with their
 from __future__ import annotations
 
 from lumbung.core.actors import Actor
-from lumbung.core.policies import ALWAYS, NEVER, Attr, Condition, Policy, action, register
+from lumbung.core.policies import ALWAYS, NEVER, Attr, Condition, Policy, Some, action, register
 
 from .models import Agency, Membership, Partner, Role, Unit
 
@@ -48,6 +48,22 @@ def administers_agency(actor: Actor, *, agency: str = "agency_id") -> Condition:
     if actor.is_platform_admin:
         return ALWAYS
     return Attr(agency).is_in(actor.agencies(Role.AGENCY_ADMIN))
+
+
+def named_in(actor: Actor, relation: str) -> Condition:
+    """The person is named in the many-to-many ``relation`` of the record (its managers, its
+    facilitators)."""
+    if actor.user_id is None:
+        return NEVER
+    return Some(relation, Attr("id").eq(actor.user_id))
+
+
+def facilitates(actor: Actor) -> Condition:
+    """The record's facilitators: the facilitators of its facilitating agency (held anywhere in
+    that agency), and the people named as its facilitators."""
+    return Attr("facilitator_agency_id").is_in(actor.anywhere(Role.FACILITATOR)) | named_in(
+        actor, "facilitators"
+    )
 
 
 def platform_only(actor: Actor) -> Condition:

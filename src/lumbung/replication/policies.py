@@ -21,14 +21,15 @@ from lumbung.core.policies import (
     Attr,
     Condition,
     Policy,
-    Some,
     action,
     register,
 )
 from lumbung.organisations.models import Role, Unit
 from lumbung.organisations.policies import (
     administers_agency,
+    facilitates,
     manages_unit,
+    named_in,
     reads_unit,
 )
 from lumbung.organisations.policies import units as unit_policy
@@ -41,13 +42,6 @@ from .models import (
     ReplicaLinkRequest,
     ReplicationProject,
 )
-
-
-def _named(actor: Actor, relation: str) -> Condition:
-    """The person is named in the many-to-many ``relation`` (managers, facilitators)."""
-    if actor.user_id is None:
-        return NEVER
-    return Some(relation, Attr("id").eq(actor.user_id))
 
 
 class ProgrammePolicy(Policy[Programme]):
@@ -64,9 +58,8 @@ class ProgrammePolicy(Policy[Programme]):
         """Act as the programme's manager: its agency's programme managers, the people named."""
         if actor.is_platform_admin:
             return ALWAYS
-        return Attr("agency_id").is_in(actor.anywhere(Role.PROGRAMME_MANAGER)) | _named(
-            actor, "managers"
-        )
+        managers = actor.anywhere(Role.PROGRAMME_MANAGER)
+        return Attr("agency_id").is_in(managers) | named_in(actor, "managers")
 
     @action("change")
     def change(self, actor: Actor) -> Condition:
@@ -85,9 +78,7 @@ class ProgrammePolicy(Policy[Programme]):
 
     def facilitator(self, actor: Actor) -> Condition:
         """The facilitating agency's facilitators and the facilitators named on it."""
-        return Attr("facilitator_agency_id").is_in(actor.anywhere(Role.FACILITATOR)) | _named(
-            actor, "facilitators"
-        )
+        return facilitates(actor)
 
 
 class ProjectPolicy(Policy[ReplicationProject]):
@@ -98,9 +89,7 @@ class ProjectPolicy(Policy[ReplicationProject]):
         return manages_unit(actor, unit="adopting_unit_id", agency="adopting_agency_id")
 
     def facilitator(self, actor: Actor) -> Condition:
-        return Attr("facilitator_agency_id").is_in(actor.anywhere(Role.FACILITATOR)) | _named(
-            actor, "facilitators"
-        )
+        return facilitates(actor)
 
     @action("change")
     def change(self, actor: Actor) -> Condition:
