@@ -216,3 +216,8 @@ LUMBUNG_DEMO_LOADERS = [
     "lumbung.replication.demo.load_replication_demo",
     "lumbung.events.demo.load_events_demo",
 ]
+
+# --- links in e-mails ----------------------------------------------------------------------------
+#: The address people reach Lumbung at, for links in e-mails sent outside a request (invitations,
+#: reminders). Set it in production: ``LUMBUNG_SITE_URL=https://lumbung.example.go.id``.
+LUMBUNG_SITE_URL = os.environ.get("LUMBUNG_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -30,6 +30,7 @@ EXPECTED_POLICIES = {
     "membership",
     "notification",
     "partner",
+    "person",
     "programme",
     "project",
     "project_start",

@@ -24,7 +24,7 @@ from lumbung.core.http.schemas import (
 )
 from lumbung.core.policies import can
 
-from . import selectors, services
+from . import people, selectors, services
 from .models import Agency, Membership, Partner, Region, Role, Unit, User
 
 router = Router(tags=["organisations"], auth=READ_AUTH)
@@ -367,3 +367,89 @@ def membership_delete(request: HttpRequest, membership_id: int) -> Status:
         raise Http404
     services.membership_revoke(actor=current_user(request), membership=membership)
     return Status(204, None)
+
+
+# --- people: invitations and deactivation ----------------------------------------------------
+
+
+class InvitationIn(_Strict):
+    email: text(254) = Field(..., min_length=3)  # type: ignore[valid-type]
+    agency: int = Field(..., ge=1, le=MAX_ID)
+    role: Literal[tuple(Role.values)]  # type: ignore[valid-type]
+    unit: int | None = Field(None, ge=1, le=MAX_ID)
+    display_name: text(150) = ""  # type: ignore[valid-type]
+
+
+class PersonOut(Schema):
+    id: int
+    username: str
+    display_name: str
+    email: str
+    is_active: bool
+    memberships: list[MembershipOut]
+
+    @staticmethod
+    def resolve_memberships(obj: User) -> list[Membership]:
+        return list(obj.memberships.select_related("user", "agency"))
+
+
+class InvitationOut(Schema):
+    person: PersonOut
+    created: bool
+
+
+class DeactivateIn(_Strict):
+    reason: text(2000) = Field(..., min_length=1)  # type: ignore[valid-type]
+
+
+class PeopleFilters(Schema):
+    agency: text(220) = ""  # type: ignore[valid-type]
+    q: text(100) = ""  # type: ignore[valid-type]
+
+
+def _person(request: HttpRequest, person_id: int) -> User:
+    person = User.objects.filter(pk=person_id).first() if 0 < person_id <= MAX_ID else None
+    if person is None or not can(current_user(request), "person.view", person):
+        raise Http404
+    return person
+
+
+@router.get("/people", response={200: page_of(PersonOut), **WRITE_ERRORS}, auth=WRITE_AUTH)
+def people_list(
+    request: HttpRequest, filters: Query[PeopleFilters], page: Query[PageParams]
+) -> dict[str, Any]:
+    """The people the caller may manage (their agencies' people), by user name."""
+    qs = selectors.people_for(current_user(request), agency_slug=filters.agency, q=filters.q)
+    return paginate(qs, page)
+
+
+@router.post("/people/invitations", response={201: InvitationOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
+def person_invite(request: HttpRequest, payload: InvitationIn) -> Status:
+    """Invite someone by e-mail with a role: a new account gets a link to choose its password."""
+    agency = _agency_by_id(payload.agency)
+    invitation = people.person_invite(
+        actor=current_user(request),
+        email=payload.email,
+        agency=agency,
+        role=payload.role,
+        unit=_unit_in(agency, payload.unit, "unit"),
+        display_name=payload.display_name,
+    )
+    return Status(201, {"person": invitation.user, "created": invitation.created})
+
+
+@router.post(
+    "/people/{int:person_id}/deactivate", response={200: PersonOut, **WRITE_ERRORS}, auth=WRITE_AUTH
+)
+def person_deactivate(request: HttpRequest, person_id: int, payload: DeactivateIn) -> User:
+    """Deactivate an account; it and its history are kept."""
+    return people.person_deactivate(
+        actor=current_user(request), user=_person(request, person_id), reason=payload.reason
+    )
+
+
+@router.post(
+    "/people/{int:person_id}/reactivate", response={200: PersonOut, **WRITE_ERRORS}, auth=WRITE_AUTH
+)
+def person_reactivate(request: HttpRequest, person_id: int) -> User:
+    return people.person_reactivate(actor=current_user(request), user=_person(request, person_id))

@@ -31,9 +31,7 @@ def grants_for(user: User) -> Grants:
             root_agency[unit_id] = agency_id
             anywhere.setdefault(role, set()).add(agency_id)
     below = descendants_by_root(root_agency)
-    units = {
-        role: set().union(*(below.get(r, {r}) for r in ids)) for role, ids in roots.items()
-    }
+    units = {role: set().union(*(below.get(r, {r}) for r in ids)) for role, ids in roots.items()}
     return Grants(
         agencies={k: frozenset(v) for k, v in agencies.items()},
         units={k: frozenset(v) for k, v in units.items()},

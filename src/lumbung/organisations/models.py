@@ -120,7 +120,8 @@ class Unit(TreeNode):
         verbose_name=_("region"),
     )
     is_example = models.BooleanField(
-        _("example data"), default=False,
+        _("example data"),
+        default=False,
         help_text=_("Marks records made up or not verified for the demo."),
     )
     created_at = models.DateTimeField(auto_now_add=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from lumbung.core.actors import Actor
 from lumbung.core.policies import ALWAYS, NEVER, Attr, Condition, Policy, Some, action, register
 
-from .models import Agency, Membership, Partner, Role, Unit
+from .models import Agency, Membership, Partner, Role, Unit, User
 
 #: Agency-wide roles whose holders read an agency's unpublished records.
 AGENCY_READ_ROLES = (Role.AGENCY_ADMIN, Role.VIEWER, Role.PROGRAMME_MANAGER)
@@ -152,6 +152,30 @@ class MembershipPolicy(Policy[Membership]):
         return administers_agency(actor)
 
 
+class PersonPolicy(Policy[User]):
+    """People (accounts): a person sees themself; an agency's innovation admins see and manage
+    the people who hold a role in it; platform admins everyone."""
+
+    model = User
+    name = "person"
+
+    def _of_my_agencies(self, actor: Actor) -> Condition:
+        if actor.is_platform_admin:
+            return ALWAYS
+        return Some("memberships", Attr("agency_id").is_in(actor.agencies(Role.AGENCY_ADMIN)))
+
+    @action("view")
+    def view(self, actor: Actor) -> Condition:
+        own = Attr("id").eq(actor.user_id) if actor.user_id else NEVER
+        return own | self._of_my_agencies(actor)
+
+    @action("deactivate")
+    def deactivate(self, actor: Actor) -> Condition:
+        """Deactivate or reactivate the account (the service also refuses a person who works for
+        another agency too, unless a platform admin asks)."""
+        return self._of_my_agencies(actor)
+
+
 class PartnerPolicy(Policy[Partner]):
     model = Partner
     name = "partner"
@@ -168,5 +192,5 @@ class PartnerPolicy(Policy[Partner]):
 agencies = register(AgencyPolicy())
 units = register(UnitPolicy())
 memberships = register(MembershipPolicy())
+people = register(PersonPolicy())
 partners = register(PartnerPolicy())
-

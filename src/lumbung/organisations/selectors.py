@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import models
 from django.db.models import QuerySet
 
+from lumbung.core.actors import ActorLike
+
 from .models import Agency, Membership, Partner, Region, Role, Unit, User
+from .policies import people as people_policy
 
 
 def agency_list(*, kind: str | None = None, region: str | None = None) -> QuerySet[Agency]:
@@ -83,3 +87,19 @@ def agency_admins(agency_id: int) -> QuerySet[User]:
         memberships__unit__isnull=True,
         memberships__role=Role.AGENCY_ADMIN,
     ).distinct()
+
+
+def people_for(actor: ActorLike, *, agency_slug: str = "", q: str = "") -> QuerySet[User]:
+    """The people this person may manage: those holding a role in their agencies (platform
+    admins: everyone), optionally of one agency and matching a name, user name or e-mail."""
+    qs = people_policy.filter(actor, "deactivate", User.objects.order_by("username"))
+    if agency_slug:
+        qs = qs.filter(pk__in=Membership.objects.filter(agency__slug=agency_slug).values("user_id"))
+    if q.strip():
+        words = q.strip()
+        qs = qs.filter(
+            models.Q(username__icontains=words)
+            | models.Q(display_name__icontains=words)
+            | models.Q(email__icontains=words)
+        )
+    return qs
