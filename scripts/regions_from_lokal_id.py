@@ -14,8 +14,9 @@ dependency of Lumbung: install it in a throwaway environment::
 The CSV has one row per region — ``code,name,level,parent`` — provinces first, then regencies and
 cities, each in code order. Names are written as the source writes them ("Kabupaten Blitar",
 "Kota Blitar", "Kota Administrasi Jakarta Selatan", "Daerah Istimewa Yogyakarta"), with spaces
-tidied. The level of a regency or city follows its name ("Kota …" is a city). After updating the
-data, add a migration that loads the file again, as ``organisations/0005_official_regions`` does.
+tidied and its one abbreviation spelled out (Kabupaten "Kep." Siau Tagulandang Biaro). The level
+of a regency or city follows its name ("Kota …" is a city). After updating the data, add a
+migration that loads the file again, as ``organisations/0005_official_regions`` does.
 """
 
 from __future__ import annotations
@@ -43,8 +44,12 @@ REGENCY_CODE = re.compile(r"(\d{2})\.(\d{2})")
 LEVELS = {"provinsi": "province", "kabupaten": "regency", "kota": "city"}
 
 
+#: Abbreviations in the source's names, spelled out as in the other names.
+ABBREVIATIONS = {"Kep.": "Kepulauan"}
+
+
 def _tidy(name: str) -> str:
-    return " ".join(name.split())
+    return " ".join(ABBREVIATIONS.get(word, word) for word in name.split())
 
 
 def regions() -> list[tuple[str, str, str, str]]:
@@ -106,8 +111,9 @@ shipped in the Python package [`{PACKAGE}`](https://pypi.org/project/{PACKAGE}/)
 [cahyadsn/wilayah](https://github.com/cahyadsn/wilayah). Both are under the MIT licence; their
 notices follow, as the licence requires. Lumbung does not depend on `{PACKAGE}` at run time.
 
-Columns: `code` (`33` a province, `33.23` a regency or city), `name` (as the source writes it),
-`level` (`province`, `regency`, `city`), `parent` (the province's code; empty for a province).
+Columns: `code` (`33` a province, `33.23` a regency or city), `name` (as the source writes it,
+its one abbreviation "Kep." spelled out), `level` (`province`, `regency`, `city`), `parent` (the
+province's code; empty for a province).
 Migrations load the file (`organisations/migrations/0002_regions.py` on a new database,
 `0005_official_regions.py` brings an older one up to date).
 

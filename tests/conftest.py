@@ -50,7 +50,7 @@ def _seeded_vocabularies(request):
     from django.apps import apps
 
     for module in (
-        "lumbung.organisations.migrations.0002_regions",
+        "lumbung.organisations.migrations.0005_official_regions",  # all regions, in bulk
         "lumbung.catalog.migrations.0003_vocabularies",
     ):
         importlib.import_module(module).load(apps, None)

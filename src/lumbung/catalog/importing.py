@@ -46,6 +46,7 @@ from lumbung.core.actors import SYSTEM, ActorLike
 from lumbung.core.csvsafe import QUOTE, unquote_cell
 from lumbung.organisations import services as org_services
 from lumbung.organisations.models import Agency, Region, Unit
+from lumbung.organisations.regions import RegionNames
 
 from . import hooks
 from . import services as catalog_services
@@ -928,15 +929,12 @@ class _Writer:
         self.report = report
         self.agencies: dict[str, Agency] = {}
         self.units: dict[tuple[int, str], Unit] = {}
-        self.regions: dict[str, Region] = {r.name.casefold(): r for r in Region.objects.all()}
+        # by name: "Kota Jakarta Selatan" is Kota Administrasi Jakarta Selatan, "DKI Jakarta"
+        # the province; a name two regions share (without Kabupaten/Kota) finds none
+        self.regions = RegionNames()
 
     def _region(self, name: str) -> Region | None:
-        if not name:
-            return None
-        region = self.regions.get(name.casefold())
-        if region is None and name.startswith("Kota "):
-            region = self.regions.get(f"kota administrasi {name[5:]}".casefold())
-        return region
+        return self.regions.get(name) if name else None
 
     def agency(self, row: ParsedRow) -> Agency:
         key = row.agency.casefold()

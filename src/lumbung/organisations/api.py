@@ -24,7 +24,7 @@ from lumbung.core.http.schemas import (
 )
 from lumbung.core.policies import can
 
-from . import people, selectors, services
+from . import people, regions, selectors, services
 from .models import Agency, Membership, Partner, Region, Role, Unit, User
 
 router = Router(tags=["organisations"], auth=READ_AUTH)
@@ -135,6 +135,11 @@ class PartnerFilters(Schema):
 class RegionFilters(Schema):
     level: RegionLevel = ""
     parent: text(13) = ""  # type: ignore[valid-type]
+    q: text(100) = Field(  # type: ignore[valid-type]
+        "",
+        description="A name, words of one or the start of a code (blitar, kab blitar, 35.05); "
+        "the best matches come first",
+    )
 
 
 # --- endpoints -------------------------------------------------------------------------------
@@ -228,10 +233,13 @@ def partner_detail(request: HttpRequest, slug: str) -> Partner:
 def region_list(
     request: HttpRequest, filters: Query[RegionFilters], page: Query[PageParams]
 ) -> dict[str, Any]:
-    """Regions with their Kemendagri codes; ``parent`` gives a province's regencies and cities."""
+    """Regions with their Kemendagri codes; ``parent`` gives a province's regencies and cities,
+    ``q`` searches names and codes."""
     qs = selectors.region_list(level=filters.level or None)
     if filters.parent.strip():
         qs = qs.filter(parent_id=filters.parent.strip())
+    if filters.q.strip():
+        return paginate(regions.search(filters.q, queryset=qs), page)
     return paginate(qs, page)
 
 
