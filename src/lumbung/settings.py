@@ -232,8 +232,16 @@ TASKS = {
 LUMBUNG_IMPORT_MAX_BYTES = int(os.environ.get("LUMBUNG_IMPORT_MAX_BYTES", 5 * 1024 * 1024))
 LUMBUNG_IMPORT_MAX_ROWS = int(os.environ.get("LUMBUNG_IMPORT_MAX_ROWS", 5_000))
 #: The cache through which a running import tells the pages its progress (see
-#: lumbung.core.imports.progress): the default cache, unless CACHES names another.
-LUMBUNG_IMPORT_PROGRESS_CACHE = os.environ.get("LUMBUNG_IMPORT_PROGRESS_CACHE", "default")
+#: lumbung.core.imports.progress): files in the data folder, which every process of this machine
+#: reads (the server's, a `lumbung db_worker`'s); the "default" cache is in one process's memory.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "imports": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache" / "imports"),
+    },
+}
+LUMBUNG_IMPORT_PROGRESS_CACHE = os.environ.get("LUMBUNG_IMPORT_PROGRESS_CACHE", "imports")
 
 # --- links in e-mails ----------------------------------------------------------------------------
 #: The address people reach Lumbung at, for links in e-mails sent outside a request (invitations,

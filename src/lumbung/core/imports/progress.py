@@ -2,11 +2,11 @@
 
 While an import writes, its rows are in one open transaction; on SQLite no other connection may
 write meanwhile (not even the job's own progress), and on every database what is written is seen
-only at the end. So the progress goes through Django's cache (``LUMBUNG_IMPORT_PROGRESS_CACHE``,
-the default cache unless set): the in-process worker of ``lumbung serve`` shares it with the pages
-(a process's memory); a worker in another process needs a cache both reach (e.g. Redis or
-memcached) — without one, its page shows the progress of checking (written to the row outside the
-transaction) and then the end.
+only at the end. So the progress goes through a Django cache (``LUMBUNG_IMPORT_PROGRESS_CACHE``: by
+default files in the data folder, which the server's processes and a ``lumbung db_worker`` of the
+same machine share). A worker on another machine needs a cache both reach (e.g. Redis or
+memcached, named in ``CACHES``); without one, the page shows the progress of checking (written to
+the job's row outside the transaction) and then the end.
 """
 
 from __future__ import annotations

@@ -46,7 +46,7 @@ class Command(BaseCommand):
             ) from None
         self._print(result, options["host"], options["port"])
         if not options["no_serve"]:
-            serve(self, options["host"], options["port"])
+            serve(self, options["host"], options["port"], worker=not options["no_worker"])
 
     def _print(self, result: DemoResult, host: str, port: int) -> None:
         if result.changed:
