@@ -117,7 +117,7 @@ def test_row_errors_are_in_indonesian_by_default(world, client, indonesian):
     assert client.login(username=world.admin.username, password=PASSWORD)
     upload(client, "units", UNITS_BAD)
     page = client.get(f"/impor/{last_job().pk}/").content.decode()
-    assert "Instansi belum diisi." in page
+    assert "Instansi tidak ada." in page
     assert "Kode wilayah “99.99” tidak dikenal" in page
     assert "Berkas tidak dapat diimpor; belum ada yang ditulis" in page
 
@@ -296,6 +296,22 @@ def test_an_interrupted_run_is_marked_failed(world):
     job.refresh_from_db()
     assert job.status == ImportJob.Status.FAILED
     assert "interrupted" in Outcome.from_dict(job.report).problems[0].message
+
+
+def test_the_page_of_an_import_whose_worker_is_gone_says_so(world, login):
+    job = ImportJob.objects.create(
+        kind="units",
+        status=ImportJob.Status.RUNNING,
+        filename="x.csv",
+        content=b"agency,name\n",
+        size=12,
+        language="en",
+        created_by=world.admin,
+        runner=f"{__import__('socket').gethostname()}:999999999",
+    )
+    page = login(world.admin).get(f"/impor/{job.pk}/").content.decode()
+    assert "The import failed; nothing was written" in page
+    assert "interrupted (the server stopped)" in page
 
 
 @pytest.mark.django_db(transaction=True)

@@ -608,12 +608,14 @@ def _write_units(
 ) -> None:
     created: dict[tuple[int, str], Unit] = {}
     total = len(report.units)
+    # the names as they are now, in the transaction: a unit written by someone else since the
+    # check is a duplicate all the same
+    existing = _units_by_name({u.agency.pk for u in report.units})
     for done, planned in enumerate(report.units, start=1):
         parent = planned.parent
         if planned.parent_line is not None:
             parent = created[(planned.agency.pk, _norm(planned.parent_name))]
-        if Unit.objects.filter(agency=planned.agency, name__iexact=planned.name).exists():
-            # written by someone else since the check
+        if (planned.agency.pk, _norm(planned.name)) in existing:
             report.problems.append(
                 Problem(
                     planned.line,

@@ -183,25 +183,30 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def fail_if_interrupted(job: ImportJob) -> bool:
+    """Mark ``job`` as failed when a worker of this machine left it running and is gone (its
+    process ended; its transaction, so everything it wrote, was rolled back). Answers whether it
+    was. A worker of another machine cannot be told from here: its jobs are left as they are."""
+    if job.status != ImportJob.Status.RUNNING:
+        return False
+    runner_host, _sep, pid = job.runner.rpartition(":")
+    if runner_host != socket.gethostname() or not pid.isdigit() or _alive(int(pid)):
+        return False
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        _finish(
+            job,
+            _failure(
+                _(
+                    "The import was interrupted (the server stopped); nothing was written. "
+                    "Upload the file again to import it."
+                )
+            ),
+        )
+    return True
+
+
 def fail_interrupted_jobs() -> int:
-    """Mark as failed the imports a worker of this machine left running when it stopped (its
-    process is gone; its transaction, so everything it wrote, was rolled back). Answers how many.
-    """
-    host = socket.gethostname()
-    count = 0
-    for job in ImportJob.objects.filter(status=ImportJob.Status.RUNNING):
-        runner_host, _sep, pid = job.runner.rpartition(":")
-        if runner_host != host or not pid.isdigit() or _alive(int(pid)):
-            continue
-        with translation.override(job.language or settings.LANGUAGE_CODE):
-            _finish(
-                job,
-                _failure(
-                    _(
-                        "The import was interrupted (the server stopped); nothing was written. "
-                        "Upload the file again to import it."
-                    )
-                ),
-            )
-        count += 1
-    return count
+    """:func:`fail_if_interrupted` for every running import (at a server's start). Answers how
+    many were."""
+    running = ImportJob.objects.filter(status=ImportJob.Status.RUNNING).defer("content")
+    return sum(1 for job in running if fail_if_interrupted(job))

@@ -63,6 +63,7 @@ def _job(request: HttpRequest, pk: int, *, with_content: bool = False) -> Import
     job = jobs.filter(pk=pk).first()
     if job is None or not can(request.user, "importjob.view", job):
         raise Http404
+    services.fail_if_interrupted(job)  # its worker of this machine is gone
     return job
 
 
