@@ -16,7 +16,7 @@ import logging
 import threading
 from dataclasses import dataclass
 
-from django.db import close_old_connections, connection
+from django.db import DatabaseError, close_old_connections, connection
 from django.utils.crypto import get_random_string
 
 logger = logging.getLogger(__name__)
@@ -60,7 +60,11 @@ def start_worker(*, interval: float = POLL_INTERVAL) -> WorkerThread | None:
 
     from lumbung.core.imports.services import fail_interrupted_jobs
 
-    interrupted = fail_interrupted_jobs()
+    try:
+        interrupted = fail_interrupted_jobs()
+    except DatabaseError:  # not migrated yet: the server says so; the loop will wait for it
+        logger.warning("The imports' table cannot be read; run `lumbung migrate`")
+        interrupted = 0
     if interrupted:
         logger.warning("%d interrupted imports were marked as failed", interrupted)
     close_old_connections()
