@@ -27,6 +27,10 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # no embeddings unless a test asks for them (tests/search/test_semantic.py turns them on)
     settings.LUMBUNG_SEMANTIC = "off"
+    # background tasks run at once, in the test (tests/web/test_imports.py runs the database
+    # queue and its worker too)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.LUMBUNG_IMPORT_PROGRESS_CACHE = "default"  # in memory, not the data folder's files
 
 
 def _uses_transactional_db(request) -> bool:

@@ -1,8 +1,9 @@
 """The `lumbung` command: Lumbung's own commands plus every Django management command.
 
-    lumbung demo [--host H] [--port P] [--data-dir DIR] [--no-serve]
-    lumbung serve [--host H] [--port P]
-    lumbung import innovations FILE [--valid-only]
+    lumbung demo [--host H] [--port P] [--data-dir DIR] [--no-serve] [--no-worker]
+    lumbung serve [--host H] [--port P] [--no-worker]
+    lumbung import innovations|units|people FILE [--dry-run] [--valid-only]
+    lumbung db_worker                        (background tasks, when not run by serve)
     lumbung export innovations [--format csv|xlsx|json] [--output FILE]
     lumbung createadmin
     lumbung migrate | shell | ...   (any Django management command)

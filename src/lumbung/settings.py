@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "lumbung.core",
     "lumbung.organisations",
     "lumbung.catalog",
@@ -75,6 +77,7 @@ INSTALLED_APPS = [
     "lumbung.search",
     "lumbung.events",
     "lumbung.core.http",
+    "lumbung.core.imports",
     "lumbung.platform",
     "lumbung.web",
 ]
@@ -216,6 +219,29 @@ LUMBUNG_DEMO_LOADERS = [
     "lumbung.replication.demo.load_replication_demo",
     "lumbung.events.demo.load_events_demo",
 ]
+
+# --- background work and imports ------------------------------------------------------------
+#: Background tasks (django-tasks): the queue is kept in the database; `lumbung serve` and
+#: `lumbung demo` run a worker in their own process, a production site runs `lumbung db_worker`.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("LUMBUNG_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+#: The largest file (bytes) and the most rows one import (a web upload) may have.
+LUMBUNG_IMPORT_MAX_BYTES = int(os.environ.get("LUMBUNG_IMPORT_MAX_BYTES", 5 * 1024 * 1024))
+LUMBUNG_IMPORT_MAX_ROWS = int(os.environ.get("LUMBUNG_IMPORT_MAX_ROWS", 5_000))
+#: The cache through which a running import tells the pages its progress (see
+#: lumbung.core.imports.progress): files in the data folder, which every process of this machine
+#: reads (the server's, a `lumbung db_worker`'s); the "default" cache is in one process's memory.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "imports": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache" / "imports"),
+    },
+}
+LUMBUNG_IMPORT_PROGRESS_CACHE = os.environ.get("LUMBUNG_IMPORT_PROGRESS_CACHE", "imports")
 
 # --- links in e-mails ----------------------------------------------------------------------------
 #: The address people reach Lumbung at, for links in e-mails sent outside a request (invitations,

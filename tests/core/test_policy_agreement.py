@@ -24,6 +24,7 @@ EXPECTED_POLICIES = {
     "event",
     "event_intent",
     "evidence",
+    "importjob",
     "innovation",
     "intent",
     "invitation",

@@ -8,9 +8,11 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Innovation catalog")
 
     def ready(self) -> None:
+        from lumbung.core.imports import registry as imports
         from lumbung.organisations import holdings
 
         from . import (
+            import_kinds,
             policies,  # noqa: F401  (registers the policies)
             selectors,
         )
@@ -23,3 +25,5 @@ class CatalogConfig(AppConfig):
                 published=selectors.published_of,
             )
         )
+        # the import page offers it (lumbung.core.imports)
+        imports.register(import_kinds.INNOVATIONS)

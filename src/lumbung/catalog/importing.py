@@ -25,13 +25,10 @@ every write is then checked against their rights, and one refused row refuses th
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -43,7 +40,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from lumbung.core.actors import SYSTEM, ActorLike
-from lumbung.core.csvsafe import QUOTE, unquote_cell
+from lumbung.core.spreadsheets import (
+    RAW_FORMULA_START,  # noqa: F401  (re-exported: this module's names stay as they were)
+    ImportFileError,
+    Problem,
+    column_mismatch,
+    column_name,
+    is_xlsx,
+    neutralise_formulas,
+    neutralised_notice,
+    read_bytes,
+    read_rows,
+)
 from lumbung.organisations import services as org_services
 from lumbung.organisations.models import Agency, Region, Unit
 from lumbung.organisations.regions import RegionNames
@@ -78,10 +86,6 @@ TEXT_COLUMNS: tuple[str, ...] = (
     "problem",
     "solution",
 )
-#: How a text cell that a spreadsheet would run as a formula starts (``-`` is left out: lists in
-#: the texts start with it, and a spreadsheet reads ``-2`` as a number).
-RAW_FORMULA_START: tuple[str, ...] = ("=", "+", "@")
-
 #: The unit used when a row names no unit. Stored data, not an interface text: it must stay the
 #: same whatever the language of the person importing, or a re-import would duplicate it.
 GENERAL_UNIT_NAME = "Unit umum (unit pelaksana tidak disebutkan di sumber)"
@@ -96,28 +100,15 @@ MAX_AWARD = Award._meta.get_field("label").max_length or 200
 ProgressCallback = Callable[[str, int, int], None]
 """``progress(stage, done, total)``; stage is ``"check"`` or ``"write"``."""
 
+RowsVetter = Callable[[list["ParsedRow"]], list[Problem]]
+"""``vet(rows)``: further problems of checked rows (e.g. rows the importing person may not
+write), called after the check and before anything is written."""
+
 MODE_ALL_OR_NOTHING = "all_or_nothing"
 MODE_VALID_ONLY = "valid_only"
 
 
 # --- the report ---------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Problem:
-    """Why a row (``line``) — or the whole file (``line is None``) — was rejected."""
-
-    line: int | None
-    message: str
-    column: str = ""
-    #: False when the problem rejects the whole file (unreadable, wrong columns …)
-    row: bool = True
-
-    def __str__(self) -> str:
-        where = _("file") if self.line is None else _("line %(line)d") % {"line": self.line}
-        if self.column:
-            return f"{where} [{self.column}]: {self.message}"
-        return f"{where}: {self.message}"
-
-
 @dataclass
 class ImportReport:
     mode: str = MODE_ALL_OR_NOTHING
@@ -199,95 +190,8 @@ class ImportReport:
         return lines
 
 
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (not CSV/XLSX, not UTF-8, no header …)."""
-
-
 class _Rollback(Exception):
     pass
-
-
-# --- reading the file ---------------------------------------------------------------------------
-def _read_bytes(source: str | os.PathLike[str] | IO[bytes] | bytes) -> bytes:
-    if isinstance(source, bytes):
-        return source
-    if isinstance(source, str | os.PathLike):
-        with open(source, "rb") as fh:
-            return fh.read()
-    data = source.read()
-    return data.encode("utf-8") if isinstance(data, str) else data
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-def _read_csv(content: bytes) -> Iterator[tuple[int, list[str]]]:
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(
-            _("The file is not UTF-8 text (save it as “CSV UTF-8” or as XLSX).")
-        ) from exc
-    first_line = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    last = 0
-    try:
-        for cells in reader:
-            start, last = last + 1, reader.line_num
-            yield start, cells
-    except csv.Error as exc:
-        raise ImportFileError(
-            _("The CSV cannot be read after line %(line)d: %(error)s")
-            % {"line": last, "error": exc}
-        ) from exc
-
-
-def _read_xlsx(content: bytes) -> Iterator[tuple[int, list[str]]]:
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ImportFileError(_("The file is not a readable XLSX workbook.")) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, [_cell_text(v) for v in values]
-    finally:
-        workbook.close()
-
-
-def _is_xlsx(content: bytes) -> bool:
-    return content[:4] == b"PK\x03\x04"  # a zip archive
-
-
-def read_rows(content: bytes, filename: str = "") -> Iterator[tuple[int, list[str]]]:
-    """(line number, cells) for every row of a CSV or XLSX file, header included."""
-    if not content.strip():
-        raise ImportFileError(_("The file is empty."))
-    if _is_xlsx(content):
-        return _read_xlsx(content)
-    if content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or filename.lower().endswith(".xls"):
-        raise ImportFileError(_("Old .xls workbooks are not supported; save as XLSX or CSV."))
-    return _read_csv(content)
-
-
-def _column_name(header: str) -> str:
-    return re.sub(r"[\s\-]+", "_", header.strip().lstrip("\ufeff").lower())
 
 
 # --- vocabularies -------------------------------------------------------------------------------
@@ -462,33 +366,10 @@ def _short_name(name: str) -> str:
 
 # --- checking rows ------------------------------------------------------------------------------
 def spreadsheet_text(record: Mapping[str, str]) -> tuple[dict[str, str], bool]:
-    """A CSV row's cells as the text to import, and whether a formula in it was neutralised.
-
-    * A cell an export quoted — a single quote before ``=``, ``+``, ``-``, ``@``, a tab or a
-      carriage return, as :func:`lumbung.core.csvsafe.safe_cell` writes it — loses that one
-      quote: ``'=HYPERLINK(…)`` imports as ``=HYPERLINK(…)``, so an exported file imports back
-      to the same text (every export quotes it again).
-    * A text cell (``TEXT_COLUMNS``) that still starts with ``=``, ``+`` or ``@`` is a raw
-      spreadsheet formula. It is neutralised, not rejected: it is imported with a single quote
-      before it (``=1+1`` is stored as ``'=1+1``), so that no row and no character is lost and
-      the text stays text wherever it is copied. To import it without the quote, quote it in
-      the file (``'=1+1``); to keep a leading quote, write two (``''=1+1``).
-
-    Surrounding white space is removed first (the rows' texts are stored without it). XLSX rows
-    do not pass through here: a cell typed as text is not a formula there.
-    """
-    out: dict[str, str] = {}
-    neutralised = False
-    for column, cell in record.items():
-        text = (cell or "").strip()
-        unquoted = unquote_cell(text)
-        if unquoted != text:
-            text = unquoted  # quoted in the file: meant as text
-        elif column in TEXT_COLUMNS and text.startswith(RAW_FORMULA_START):
-            text = QUOTE + text
-            neutralised = True
-        out[column] = text
-    return out, neutralised
+    """A CSV row's cells as the text to import, and whether a formula in it was neutralised:
+    :func:`lumbung.core.spreadsheets.neutralise_formulas` with this file's free-text columns
+    (``TEXT_COLUMNS``)."""
+    return neutralise_formulas(record, TEXT_COLUMNS)
 
 
 @dataclass
@@ -781,18 +662,7 @@ def _parse_row(line: int, rec: Mapping[str, str], ctx: _Context) -> ParsedRow | 
 # --- checking the file ----------------------------------------------------------------------------
 def _column_mismatch(columns: list[str]) -> str:
     """Why the header's columns cannot be imported ("" when they can)."""
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-    duplicated = sorted({c for c in columns if c and columns.count(c) > 1})
-    if not (missing or duplicated):
-        return ""
-    message = _("The columns do not match: expected at least %(expected)s.") % {
-        "expected": ", ".join(REQUIRED_COLUMNS)
-    }
-    if missing:
-        message += " " + _("Missing: %(missing)s.") % {"missing": ", ".join(missing)}
-    if duplicated:
-        message += " " + _("Repeated: %(repeated)s.") % {"repeated": ", ".join(duplicated)}
-    return message
+    return column_mismatch(columns, REQUIRED_COLUMNS)
 
 
 def _header(
@@ -807,7 +677,7 @@ def _header(
         report.problems.append(Problem(None, _("The file has no header row."), row=False))
         return None
     header_line, header_cells = rows[header_index]
-    columns = [_column_name(c) for c in header_cells]
+    columns = [column_name(c) for c in header_cells]
     while columns and not columns[-1]:
         columns.pop()
     mismatch = _column_mismatch(columns)
@@ -879,14 +749,7 @@ class _RowChecker:
             self.parsed.append(result)
 
     def neutralised_notice(self) -> str:
-        lines = self.neutralised_lines
-        return ngettext(
-            "Line %(lines)s: text starting with =, + or @ (a spreadsheet formula) is "
-            "imported with a single quote (') before it, so that it stays text.",
-            "Lines %(lines)s: text starting with =, + or @ (a spreadsheet formula) is "
-            "imported with a single quote (') before it, so that it stays text.",
-            len(lines),
-        ) % {"lines": ", ".join(str(n) for n in lines[:20]) + (", …" if len(lines) > 20 else "")}
+        return neutralised_notice(self.neutralised_lines)
 
 
 def check_rows(
@@ -908,7 +771,7 @@ def check_rows(
     if header is None:
         return report, []
     header_index, columns = header
-    checker = _RowChecker(report, columns, _context(columns, unit_aliases), not _is_xlsx(content))
+    checker = _RowChecker(report, columns, _context(columns, unit_aliases), not is_xlsx(content))
     data_rows = [(n, c) for n, c in rows[header_index + 1 :] if any(x.strip() for x in c)]
     report.rows = len(data_rows)
     for done, (line, cells) in enumerate(data_rows, start=1):
@@ -1019,6 +882,18 @@ class _Writer:
             self.report.published += 1
 
 
+def _vetted(rows: list[ParsedRow], vet: RowsVetter, report: ImportReport) -> list[ParsedRow]:
+    """The rows ``vet`` finds nothing against; its problems go into the report."""
+    problems = vet(rows)
+    if not problems:
+        return rows
+    report.problems.extend(problems)
+    refused = {p.line for p in problems}
+    kept = [r for r in rows if r.line not in refused]
+    report.valid = len(kept)
+    return kept
+
+
 def import_innovations(
     source: str | os.PathLike[str] | IO[bytes] | bytes,
     *,
@@ -1028,19 +903,21 @@ def import_innovations(
     filename: str = "",
     unit_aliases: Mapping[str, Mapping[str, str]] | None = None,
     progress: ProgressCallback | None = None,
+    vet: RowsVetter | None = None,
 ) -> ImportReport:
     """Check every row of a CSV/XLSX file, then write it in one transaction (see module doc).
 
     ``unit_aliases`` maps an agency name to {unit name as written in files: unit name to use},
     for units that were renamed. ``progress(stage, done, total)`` is called while checking
-    (``"check"``) and writing (``"write"``).
+    (``"check"``) and writing (``"write"``). ``vet`` adds problems of rows that passed the check
+    (a web upload reports the rows its person may not write, rather than refusing the file).
     """
     report = ImportReport(mode=MODE_VALID_ONLY if valid_only else MODE_ALL_OR_NOTHING)
     report.publish = publish
     if not filename and isinstance(source, str | os.PathLike):
         filename = os.fspath(source)
     try:
-        content = _read_bytes(source)
+        content = read_bytes(source)
     except OSError as exc:
         message = _("The file cannot be read: %(error)s") % {"error": exc}
         report.problems.append(Problem(None, message, row=False))
@@ -1048,6 +925,8 @@ def import_innovations(
     report, rows = check_rows(
         content, filename=filename, unit_aliases=unit_aliases, progress=progress, report=report
     )
+    if vet is not None and rows:
+        rows = _vetted(rows, vet, report)
     if report.file_rejected or not rows or (report.problems and not valid_only):
         return report
 

@@ -9,8 +9,15 @@ class OrganisationsConfig(AppConfig):
 
     def ready(self) -> None:
         from lumbung.core.actors import set_grants_loader
+        from lumbung.core.imports import registry as imports
 
-        from . import policies  # noqa: F401  (registers the policies)
+        from . import (
+            import_kinds,
+            policies,  # noqa: F401  (registers the policies)
+        )
         from .grants import grants_for
 
         set_grants_loader(grants_for)
+        # the import page offers these (lumbung.core.imports)
+        imports.register(import_kinds.UNITS)
+        imports.register(import_kinds.PEOPLE)

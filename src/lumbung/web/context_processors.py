@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from lumbung.catalog.policies import may_review_somewhere
+from lumbung.core.actors import as_actor
+from lumbung.core.imports.registry import kinds_for
 from lumbung.notifications.selectors import unread_count
 
 if TYPE_CHECKING:
@@ -33,6 +35,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("replication:workspace"), _("My replication")))
         if may_review_somewhere(person):
             items.append((reverse("catalog:review_queue"), _("Review")))
+        if kinds_for(as_actor(person)):
+            items.append((reverse("web:imports"), _("Import")))
         if person.is_staff:
             items.append((reverse("admin:index"), _("Admin")))
     path = request.path

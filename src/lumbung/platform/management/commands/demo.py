@@ -1,7 +1,8 @@
-"""``lumbung demo [--host H] [--port P] [--data-dir DIR] [--no-serve]``
+"""``lumbung demo [--host H] [--port P] [--data-dir DIR] [--no-serve] [--no-worker]``
 
 Migrates the database, loads the demo data (again: it changes nothing the second time), prints
-the demo accounts with their passwords and serves the site. ``--data-dir`` is handled by the
+the demo accounts with their passwords and serves the site, with the background worker (imports)
+in the same process unless ``--no-worker``. ``--data-dir`` is handled by the
 ``lumbung`` command itself (see lumbung.cli).
 """
 
@@ -46,7 +47,7 @@ class Command(BaseCommand):
             ) from None
         self._print(result, options["host"], options["port"])
         if not options["no_serve"]:
-            serve(self, options["host"], options["port"])
+            serve(self, options["host"], options["port"], worker=not options["no_worker"])
 
     def _print(self, result: DemoResult, host: str, port: int) -> None:
         if result.changed:
