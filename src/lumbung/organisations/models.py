@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from tree_queries.fields import TreeNodeForeignKey
 from tree_queries.models import TreeNode
@@ -139,6 +140,12 @@ class Unit(TreeNode):
         ordering = ["agency__name", "name"]
         constraints = [
             models.UniqueConstraint(fields=["agency", "slug"], name="unit_slug_unique_in_agency"),
+            models.UniqueConstraint(
+                Lower("name"),
+                "agency",
+                name="unit_name_unique_in_agency",
+                violation_error_message=_("A unit with this name is already in this agency."),
+            ),
             models.CheckConstraint(
                 condition=~models.Q(parent=models.F("pk")), name="unit_not_its_own_parent"
             ),
@@ -193,6 +200,15 @@ class Partner(models.Model):
         _("example data"),
         default=False,
         help_text=_("Marks records made up for the demo, not facts about a real organisation."),
+    )
+    added_by_agency = models.ForeignKey(
+        Agency,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="partners_added",
+        verbose_name=_("recorded by agency"),
+        help_text=_("The agency whose innovation admins keep this partner's details up to date."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

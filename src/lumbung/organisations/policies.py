@@ -8,7 +8,7 @@ agency fields; the catalog, replication and events policies call them with their
 
 from __future__ import annotations
 
-from lumbung.core.actors import Actor
+from lumbung.core.actors import Actor, ActorLike, as_actor
 from lumbung.core.policies import ALWAYS, NEVER, Attr, Condition, Policy, Some, action, register
 
 from .models import Agency, Membership, Partner, Role, Unit, User
@@ -64,6 +64,13 @@ def facilitates(actor: Actor) -> Condition:
     return Attr("facilitator_agency_id").is_in(actor.anywhere(Role.FACILITATOR)) | named_in(
         actor, "facilitators"
     )
+
+
+def may_manage_organisations(actor: ActorLike) -> bool:
+    """Whether the management pages are for this person: platform admins, agencies' innovation
+    admins."""
+    who = as_actor(actor)
+    return who.is_platform_admin or bool(who.agencies(Role.AGENCY_ADMIN))
 
 
 def platform_only(actor: Actor) -> Condition:
@@ -184,9 +191,18 @@ class PartnerPolicy(Policy[Partner]):
     def view(self, actor: Actor) -> Condition:
         return ALWAYS
 
+    @action("create")
+    def create(self, actor: Actor) -> Condition:
+        """Record partners: platform admins, agencies' innovation admins (for their agency)."""
+        if actor.is_platform_admin or actor.agencies(Role.AGENCY_ADMIN):
+            return ALWAYS
+        return NEVER
+
     @action("change")
     def change(self, actor: Actor) -> Condition:
-        return platform_only(actor)
+        """Change a partner: platform admins; the innovation admins of the agency that recorded
+        it."""
+        return administers_agency(actor, agency="added_by_agency_id")
 
 
 agencies = register(AgencyPolicy())

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import QuerySet
 
 from lumbung.core.actors import ActorLike
+from lumbung.core.models import AuditEntry
 
 from .models import Agency, Membership, Partner, Region, Role, Unit, User
 from .policies import people as people_policy
@@ -103,3 +104,74 @@ def people_for(actor: ActorLike, *, agency_slug: str = "", q: str = "") -> Query
             | models.Q(email__icontains=words)
         )
     return qs
+
+
+# --- management: what an agency's innovation admins work with --------------------------------
+
+
+def administered_agencies(actor: ActorLike) -> QuerySet[Agency]:
+    """The agencies this person administers (platform admins: every agency), by name."""
+    from lumbung.core.policies import permitted
+
+    qs = Agency.objects.select_related("region").order_by("name")
+    return permitted(actor, "agency.administer", qs)
+
+
+def unit_level(agency: Agency, parent: Unit | None, *, q: str = "") -> QuerySet[Unit]:
+    """One level of an agency's tree — the units directly under ``parent`` (top units when
+    None) — each with ``child_count``; or, with ``q``, the units anywhere in the agency whose
+    name or short name contains every word. By name; never the whole tree."""
+    qs = Unit.objects.filter(agency=agency).select_related("region", "parent")
+    words = q.split()[:8]
+    if words:
+        for word in words:
+            qs = qs.filter(models.Q(name__icontains=word) | models.Q(short_name__icontains=word))
+    else:
+        qs = qs.filter(parent=parent)
+    return qs.annotate(child_count=models.Count("children")).order_by("name")
+
+
+def agency_people(agency: Agency, *, q: str = "") -> QuerySet[User]:
+    """The people holding a role in ``agency``, each with ``roles_here`` (their memberships in
+    it, units loaded), by name; optionally matching a name, user name or e-mail."""
+    here = Membership.objects.filter(agency=agency).select_related("unit").order_by("role")
+    qs = (
+        User.objects.filter(pk__in=Membership.objects.filter(agency=agency).values("user_id"))
+        .prefetch_related(models.Prefetch("memberships", queryset=here, to_attr="roles_here"))
+        .order_by("display_name", "username")
+    )
+    words = q.strip()
+    if words:
+        qs = qs.filter(
+            models.Q(username__icontains=words)
+            | models.Q(display_name__icontains=words)
+            | models.Q(email__icontains=words)
+        )
+    return qs
+
+
+#: The audit actions of a person's account and roles, as the history shows them.
+PERSON_HISTORY_ACTIONS = (
+    "person.invite",
+    "person.deactivate",
+    "person.reactivate",
+    "membership.grant",
+    "membership.revoke",
+)
+
+
+def person_history(user: User, *, agency: Agency | None) -> QuerySet[AuditEntry]:
+    """The account's history (invited, deactivated, reactivated) and its role changes — in
+    ``agency`` only, or everywhere when None (for platform admins). Newest first."""
+    from django.contrib.contenttypes.models import ContentType
+
+    qs = AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(User),
+        object_id=str(user.pk),
+        action__in=PERSON_HISTORY_ACTIONS,
+    ).select_related("actor")
+    if agency is not None:
+        qs = qs.filter(
+            models.Q(action__startswith="person.") | models.Q(changes__agency_id=agency.pk)
+        )
+    return qs.order_by("-created_at", "-id")

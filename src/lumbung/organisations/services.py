@@ -32,6 +32,51 @@ def _check_region(region: Region | None) -> None:
         raise ValidationError({"region": _("Unknown region.")})
 
 
+def _one_line(text: str) -> str:
+    """A name as stored: on one line, single spaces."""
+    return " ".join((text or "").split())
+
+
+def _check_agency_name_free(name: str, *, exclude: int | None = None) -> None:
+    others = Agency.objects.filter(name__iexact=name)
+    if exclude is not None:
+        others = others.exclude(pk=exclude)
+    if others.exists():
+        raise ValidationError(
+            {"name": _("An agency named “%(name)s” already exists.") % {"name": name}}
+        )
+
+
+def _check_unit_name_free(agency: Agency, name: str, *, exclude: int | None = None) -> None:
+    """Unit names are unique in their agency (whatever the case): people pick units by name."""
+    others = Unit.objects.filter(agency=agency, name__iexact=name)
+    if exclude is not None:
+        others = others.exclude(pk=exclude)
+    if others.exists():
+        raise ValidationError(
+            {
+                "name": _("A unit named “%(name)s” is already in %(agency)s.")
+                % {"name": name, "agency": agency.name}
+            }
+        )
+
+
+def _check_partner_name_free(name: str, *, exclude: int | None = None) -> None:
+    others = Partner.objects.filter(name__iexact=name)
+    if exclude is not None:
+        others = others.exclude(pk=exclude)
+    if others.exists():
+        raise ValidationError(
+            {"name": _("A partner named “%(name)s” already exists.") % {"name": name}}
+        )
+
+
+#: The fields of each record that its update service may change, as the audit history shows them.
+AGENCY_FIELDS = ("name", "short_name", "kind", "region", "website")
+UNIT_FIELDS = ("name", "short_name", "kind", "parent", "region")
+PARTNER_FIELDS = ("name", "kind", "region", "description", "website")
+
+
 @transaction.atomic
 def agency_create(
     *,
@@ -43,12 +88,13 @@ def agency_create(
     website: str = "",
 ) -> Agency:
     require(actor, "agency.create", Agency())
-    name = name.strip()
+    name = _one_line(name)
     if not name:
         raise ValidationError({"name": _("The name is required.")})
     if kind not in Agency.Kind.values:
         raise ValidationError({"kind": _("Unknown agency type.")})
     _check_region(region)
+    _check_agency_name_free(name)
     agency = Agency(
         name=name,
         kind=kind,
@@ -75,13 +121,15 @@ def unit_create(
     short_name: str = "",
 ) -> Unit:
     require(actor, "agency.manage_units", agency)
-    name = name.strip()
+    name = _one_line(name)
     if not name:
         raise ValidationError({"name": _("The name is required.")})
     if kind not in Unit.Kind.values:
         raise ValidationError({"kind": _("Unknown unit type.")})
     if parent is not None and parent.agency_id != agency.pk:
         raise ValidationError({"parent": _("The parent unit must belong to the same agency.")})
+    _check_region(region)
+    _check_unit_name_free(agency, name)
     unit = Unit(
         agency=agency,
         parent=parent,
@@ -107,12 +155,21 @@ def partner_create(
     description: str = "",
     website: str = "",
     is_example: bool = False,
+    agency: Agency | None = None,
 ) -> Partner:
-    require(actor, "partner.change", Partner())
+    """Record a partner: platform admins, or an agency's innovation admins for their agency
+    (``agency``: the partner is then the agency's to keep up to date)."""
+    require(actor, "partner.change", Partner(added_by_agency=agency))
+    name = _one_line(name)
+    if not name:
+        raise ValidationError({"name": _("The name is required.")})
     if kind not in Partner.Kind.values:
         raise ValidationError({"kind": _("Unknown partner type.")})
+    _check_region(region)
+    _check_partner_name_free(name)
     partner = Partner(
-        name=name.strip(),
+        added_by_agency=agency,
+        name=name,
         kind=kind,
         region=region,
         description=description,
@@ -122,7 +179,98 @@ def partner_create(
     )
     partner.full_clean()
     partner.save()
-    audit.record(actor=actor, obj=partner, action="partner.create")
+    audit.record(actor=actor, obj=partner, action="partner.create", changes={"name": [None, name]})
+    return partner
+
+
+def _apply(obj: models.Model, fields: tuple[str, ...], changes: dict[str, Any]) -> dict[str, Any]:
+    """Set the given ``changes`` (only ``fields``) on ``obj``; the snapshot before."""
+    unknown = set(changes) - set(fields)
+    if unknown:
+        raise ValueError(f"cannot change {sorted(unknown)}")
+    before = audit.snapshot(obj, fields)
+    for name, value in changes.items():
+        if isinstance(value, str):
+            value = _one_line(value) if name != "description" else value.strip()
+        setattr(obj, name, value)
+    return before
+
+
+def _record_update(
+    actor: ActorLike,
+    obj: models.Model,
+    action: str,
+    fields: tuple[str, ...],
+    before: dict[str, Any],
+) -> None:
+    changed = audit.diff(before, audit.snapshot(obj, fields))
+    if changed:
+        audit.record(actor=actor, obj=obj, action=action, changes=changed)
+
+
+@transaction.atomic
+def agency_update(*, actor: ActorLike, agency: Agency, **changes: Any) -> Agency:
+    """Change an agency's details (``AGENCY_FIELDS``): its innovation admins, platform admins.
+    Its address (slug) stays, so links keep working."""
+    agency = Agency.objects.select_for_update().get(pk=agency.pk)
+    require(actor, "agency.administer", agency)
+    before = _apply(agency, AGENCY_FIELDS, changes)
+    if not agency.name:
+        raise ValidationError({"name": _("The name is required.")})
+    if agency.kind not in Agency.Kind.values:
+        raise ValidationError({"kind": _("Unknown agency type.")})
+    _check_region(agency.region)
+    _check_agency_name_free(agency.name, exclude=agency.pk)
+    agency.full_clean()
+    agency.save()
+    _record_update(actor, agency, "agency.update", AGENCY_FIELDS, before)
+    return agency
+
+
+@transaction.atomic
+def unit_update(*, actor: ActorLike, unit: Unit, **changes: Any) -> Unit:
+    """Rename a unit, change its type or region, or move it under another unit of its agency
+    (``UNIT_FIELDS``): the agency's innovation admins, platform admins. Its address stays."""
+    unit = Unit.objects.select_for_update().select_related("agency").get(pk=unit.pk)
+    require(actor, "unit.change", unit)
+    before = _apply(unit, UNIT_FIELDS, changes)
+    if not unit.name:
+        raise ValidationError({"name": _("The name is required.")})
+    if unit.kind not in Unit.Kind.values:
+        raise ValidationError({"kind": _("Unknown unit type.")})
+    if unit.parent is not None and unit.parent.agency_id != unit.agency_id:
+        raise ValidationError({"parent": _("The parent unit must belong to the same agency.")})
+    if unit.parent_id is not None and (
+        unit.parent_id == unit.pk
+        or Unit.objects.ancestors(unit.parent, include_self=True).filter(pk=unit.pk).exists()
+    ):
+        raise ValidationError(
+            {"parent": _("A unit cannot be moved under itself or a unit below it.")}
+        )
+    _check_region(unit.region)
+    _check_unit_name_free(unit.agency, unit.name, exclude=unit.pk)
+    unit.full_clean()
+    unit.save()
+    _record_update(actor, unit, "unit.update", UNIT_FIELDS, before)
+    return unit
+
+
+@transaction.atomic
+def partner_update(*, actor: ActorLike, partner: Partner, **changes: Any) -> Partner:
+    """Change a partner's details (``PARTNER_FIELDS``): platform admins, or the innovation admins
+    of the agency that recorded it."""
+    partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    require(actor, "partner.change", partner)
+    before = _apply(partner, PARTNER_FIELDS, changes)
+    if not partner.name:
+        raise ValidationError({"name": _("The name is required.")})
+    if partner.kind not in Partner.Kind.values:
+        raise ValidationError({"kind": _("Unknown partner type.")})
+    _check_region(partner.region)
+    _check_partner_name_free(partner.name, exclude=partner.pk)
+    partner.full_clean()
+    partner.save()
+    _record_update(actor, partner, "partner.update", PARTNER_FIELDS, before)
     return partner
 
 
@@ -147,7 +295,11 @@ def membership_grant(
             actor=actor,
             obj=user,
             action="membership.grant",
-            changes={"role": [None, role], "where": [None, str(unit or agency)]},
+            changes={
+                "role": [None, role],
+                "where": [None, str(unit or agency)],
+                "agency_id": agency.pk,  # whose admins see this entry in the person's history
+            },
         )
     forget_actor(user)
     return membership
@@ -163,6 +315,7 @@ def membership_revoke(*, actor: ActorLike, membership: Membership) -> None:
         changes={
             "role": [membership.role, None],
             "where": [str(membership.unit or membership.agency), None],
+            "agency_id": membership.agency_id,
         },
     )
     membership.delete()

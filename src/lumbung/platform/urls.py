@@ -13,6 +13,7 @@ urlpatterns = [
     path("notifikasi/", include("lumbung.notifications.urls")),
     path("acara/", include("lumbung.events.urls")),  # lumbung.events: learning events
     path("instansi/", include("lumbung.organisations.urls")),  # agencies and units
+    path("kelola/", include("lumbung.organisations.manage.urls")),  # managing organisations
     path("wilayah/", include("lumbung.organisations.region_urls")),  # the region picker's search
     path("", include("lumbung.catalog.urls")),  # inovasi/, ruang-kerja/, tinjauan/
     path("", include("lumbung.web.urls")),  # last: home and accounts

@@ -12,6 +12,7 @@ from lumbung.catalog.policies import may_review_somewhere
 from lumbung.core.actors import as_actor
 from lumbung.core.imports.registry import kinds_for
 from lumbung.notifications.selectors import unread_count
+from lumbung.organisations.policies import may_manage_organisations
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -35,6 +36,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("replication:workspace"), _("My replication")))
         if may_review_somewhere(person):
             items.append((reverse("catalog:review_queue"), _("Review")))
+        if may_manage_organisations(person):
+            items.append((reverse("manage:home"), _("Manage")))
         if kinds_for(as_actor(person)):
             items.append((reverse("web:imports"), _("Import")))
         if person.is_staff:
