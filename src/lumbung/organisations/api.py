@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
@@ -126,6 +127,16 @@ class AgencyFilters(Schema):
 class UnitFilters(Schema):
     agency: text(220) = ""  # type: ignore[valid-type]
     kind: UnitKind = ""
+    parent: int | None = Field(
+        None,
+        ge=0,
+        le=MAX_ID,
+        description="With ``agency``: only the units directly under this unit (0: the top units), "
+        "by name — one level of a large tree at a time",
+    )
+    q: text(120) = Field(  # type: ignore[valid-type]
+        "", description="With ``agency``: units whose name or short name has every word, by name"
+    )
 
 
 class PartnerFilters(Schema):
@@ -179,12 +190,23 @@ def agency_detail(request: HttpRequest, slug: str) -> Agency:
 def unit_list(
     request: HttpRequest, filters: Query[UnitFilters], page: Query[PageParams]
 ) -> dict[str, Any]:
-    """Units of all agencies, or of one (``agency`` = its slug), in tree order."""
+    """Units of all agencies, or of one (``agency`` = its slug), in tree order; with ``agency``,
+    ``parent`` gives one level of its tree and ``q`` searches it (both by name)."""
     agency = None
     if filters.agency.strip():
         agency = Agency.objects.filter(slug=filters.agency.strip()).first()
         if agency is None:
             return paginate(Unit.objects.none(), page)
+    if agency is not None and (filters.parent is not None or filters.q.strip()):
+        parent = None
+        if filters.parent:
+            parent = Unit.objects.filter(agency=agency, pk=filters.parent).first()
+            if parent is None:
+                return paginate(Unit.objects.none(), page)
+        qs = selectors.unit_level(agency, parent, q=filters.q)
+        if filters.kind:
+            qs = qs.filter(kind=filters.kind)
+        return paginate(qs.select_related("agency"), page)
     return paginate(selectors.unit_list(agency=agency, kind=filters.kind or None), page)
 
 
@@ -377,6 +399,108 @@ def membership_delete(request: HttpRequest, membership_id: int) -> Status:
     return Status(204, None)
 
 
+class AgencyPatch(_Strict):
+    name: text(200) | None = Field(None, min_length=1)  # type: ignore[valid-type]
+    kind: Literal[tuple(Agency.Kind.values)] | None = None  # type: ignore[valid-type]
+    short_name: text(60) | None = None  # type: ignore[valid-type]
+    region: text(13) | None = Field(None, description="Kemendagri code; empty: none")  # type: ignore[valid-type]
+    website: text(200) | None = None  # type: ignore[valid-type]
+
+
+class UnitPatch(_Strict):
+    name: text(250) | None = Field(None, min_length=1)  # type: ignore[valid-type]
+    kind: Literal[tuple(Unit.Kind.values)] | None = None  # type: ignore[valid-type]
+    parent: int | None = Field(None, ge=1, le=MAX_ID, description="null: a top unit")
+    short_name: text(80) | None = None  # type: ignore[valid-type]
+    region: text(13) | None = None  # type: ignore[valid-type]
+
+
+class PartnerIn(_Strict):
+    name: text(200) = Field(..., min_length=1)  # type: ignore[valid-type]
+    kind: Literal[tuple(Partner.Kind.values)]  # type: ignore[valid-type]
+    region: text(13) = ""  # type: ignore[valid-type]
+    description: text(5000) = ""  # type: ignore[valid-type]
+    website: text(200) = ""  # type: ignore[valid-type]
+    agency: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_ID,
+        description="The agency recording the partner (its innovation admins keep it); "
+        "platform admins may leave it empty",
+    )
+
+
+class PartnerPatch(_Strict):
+    name: text(200) | None = Field(None, min_length=1)  # type: ignore[valid-type]
+    kind: Literal[tuple(Partner.Kind.values)] | None = None  # type: ignore[valid-type]
+    region: text(13) | None = None  # type: ignore[valid-type]
+    description: text(5000) | None = None  # type: ignore[valid-type]
+    website: text(200) | None = None  # type: ignore[valid-type]
+
+
+def _changes(payload: Schema, *, not_null: tuple[str, ...]) -> dict[str, Any]:
+    """The fields the request set; a region code becomes its Region."""
+    changes = payload.model_dump(exclude_unset=True)
+    for name in not_null:
+        if name in changes and changes[name] is None:
+            raise ValidationError({name: _("This field cannot be empty.")})
+    if "region" in changes:
+        changes["region"] = _region(changes["region"] or "")
+    return changes
+
+
+@router.patch("/agencies/{slug:slug}", response={200: AgencyOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
+def agency_update(request: HttpRequest, slug: str, payload: AgencyPatch) -> Agency:
+    """Change an agency's details (its innovation admins, platform admins); its slug stays."""
+    agency = Agency.objects.filter(slug=slug).first()
+    if agency is None:
+        raise Http404
+    changes = _changes(payload, not_null=("name", "kind", "short_name", "website"))
+    return services.agency_update(actor=current_user(request), agency=agency, **changes)
+
+
+@router.patch("/units/{int:unit_id}", response={200: UnitOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
+def unit_update(request: HttpRequest, unit_id: int, payload: UnitPatch) -> Unit:
+    """Rename a unit, change its type or region, or move it (``parent``: another unit of its
+    agency, or null for the top): the agency's innovation admins."""
+    unit = (
+        Unit.objects.select_related("agency").filter(pk=unit_id).first()
+        if unit_id <= MAX_ID
+        else None
+    )
+    if unit is None:
+        raise Http404
+    changes = _changes(payload, not_null=("name", "kind", "short_name"))
+    if "parent" in changes:
+        changes["parent"] = _unit_in(unit.agency, changes["parent"], "parent")
+    unit = services.unit_update(actor=current_user(request), unit=unit, **changes)
+    return selectors.unit_list(agency=unit.agency).get(pk=unit.pk)
+
+
+@router.post("/partners", response={201: PartnerOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
+def partner_create(request: HttpRequest, payload: PartnerIn) -> Status:
+    """Record a partner: platform admins, or an agency's innovation admins for their agency."""
+    partner = services.partner_create(
+        actor=current_user(request),
+        name=payload.name,
+        kind=payload.kind,
+        region=_region(payload.region),
+        description=payload.description,
+        website=payload.website,
+        agency=_agency_by_id(payload.agency) if payload.agency else None,
+    )
+    return Status(201, partner)
+
+
+@router.patch("/partners/{slug:slug}", response={200: PartnerOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
+def partner_update(request: HttpRequest, slug: str, payload: PartnerPatch) -> Partner:
+    partner = Partner.objects.filter(slug=slug).first()
+    if partner is None:
+        raise Http404
+    changes = _changes(payload, not_null=("name", "kind", "description", "website"))
+    return services.partner_update(actor=current_user(request), partner=partner, **changes)
+
+
 # --- people: invitations and deactivation ----------------------------------------------------
 
 
@@ -398,7 +522,7 @@ class PersonOut(Schema):
 
     @staticmethod
     def resolve_memberships(obj: User) -> list[Membership]:
-        return list(obj.memberships.select_related("user", "agency"))
+        return list(obj.memberships.all())  # prefetched by the list (see people_list)
 
 
 class InvitationOut(Schema):
@@ -415,6 +539,10 @@ class PeopleFilters(Schema):
     q: text(100) = ""  # type: ignore[valid-type]
 
 
+#: A person's memberships as the API shows them, in one query for a whole page of people.
+_MEMBERSHIPS = Prefetch("memberships", queryset=Membership.objects.select_related("user", "agency"))
+
+
 def _person(request: HttpRequest, person_id: int) -> User:
     person = User.objects.filter(pk=person_id).first() if 0 < person_id <= MAX_ID else None
     if person is None or not can(current_user(request), "person.view", person):
@@ -428,7 +556,7 @@ def people_list(
 ) -> dict[str, Any]:
     """The people the caller may manage (their agencies' people), by user name."""
     qs = selectors.people_for(current_user(request), agency_slug=filters.agency, q=filters.q)
-    return paginate(qs, page)
+    return paginate(qs.prefetch_related(_MEMBERSHIPS), page)
 
 
 @router.post("/people/invitations", response={201: InvitationOut, **WRITE_ERRORS}, auth=WRITE_AUTH)
