@@ -117,7 +117,7 @@ def test_row_errors_are_in_indonesian_by_default(world, client, indonesian):
     assert client.login(username=world.admin.username, password=PASSWORD)
     upload(client, "units", UNITS_BAD)
     page = client.get(f"/impor/{last_job().pk}/").content.decode()
-    assert "Instansi tidak ada." in page
+    assert "Instansi belum diisi." in page
     assert "Kode wilayah “99.99” tidak dikenal" in page
     assert "Berkas tidak dapat diimpor; belum ada yang ditulis" in page
 
