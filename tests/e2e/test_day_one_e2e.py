@@ -38,7 +38,8 @@ def _sentra() -> list[tuple[str, str]]:
     data = json.loads(DATA.read_text(encoding="utf-8"))
     kemensos = next(a for a in data["agencies"] if a["short_name"] == "Kemensos")
     ditjen = next(u for u in kemensos["units"] if u["name"] == DITJEN)
-    sentra = [(u["name"], u.get("region") or "") for u in ditjen["children"] if u["kind"] == "sentra"]
+    children = ditjen["children"]
+    sentra = [(u["name"], u.get("region") or "") for u in children if u["kind"] == "sentra"]
     return sentra[:30]
 
 
@@ -167,9 +168,9 @@ def test_day_one_of_a_ministry(new_tab, live_server, settings):
         )
 
     # 5. each officer chooses a password by the e-mailed link, signs in, sees only their work
-    for email, name, unit_name in officers:
+    for email, _name, unit_name in officers:
         message = next(m for m in mail.outbox if m.to == [email])
-        assert "Akun Lumbung Anda untuk Kementerian Sosial" == message.subject
+        assert message.subject == "Akun Lumbung Anda untuk Kementerian Sosial"
         link = re.search(r"https?://\S+", message.body).group(0)
         path = "/" + link.split("://", 1)[1].split("/", 1)[1]
         officer = new_tab(language="id")

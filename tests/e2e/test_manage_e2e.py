@@ -30,7 +30,8 @@ def _tab_to(page: Any, test: Any, limit: int = 60) -> None:
     for _ in range(limit):
         page.keyboard.press("Tab")
         active = page.evaluate(
-            "() => ({id: document.activeElement.id, text: document.activeElement.textContent.trim()})"
+            "() => ({id: document.activeElement.id,"
+            " text: document.activeElement.textContent.trim()})"
         )
         if test(active):
             return
