@@ -17,9 +17,7 @@ from pathlib import Path
 import pytest
 from django.core import mail
 
-from lumbung.catalog import services as catalog_services
 from lumbung.catalog.models import Innovation
-from lumbung.core.actors import SYSTEM
 from lumbung.organisations.models import Agency, Membership, Role, Unit, User
 
 from .conftest import axe_violations, describe
@@ -31,6 +29,11 @@ DATA = (
 )
 DITJEN = "Direktorat Jenderal Rehabilitasi Sosial"
 ROOT_PASSWORD = "Sandi-Root-2026!"
+#: The first piece of work each officer starts, by unit.
+WORK = {
+    "Sentra Terpadu Kartini Temanggung": "Bengkel Kerja Terlindung Temanggung",
+    "Sentra Wyata Guna Bandung": "Kedai Kopi Netra Bandung",
+}
 
 
 def _sentra() -> list[tuple[str, str]]:
@@ -160,20 +163,14 @@ def test_day_one_of_a_ministry(new_tab, live_server, settings):
     assert len(mail.outbox) == 3
     assert Membership.objects.filter(role=Role.UNIT_OFFICER, unit__name=officers[0][2]).exists()
 
-    # some work in two sentra (each unit's own draft)
-    for _email, _name, unit_name in officers:
-        unit = Unit.objects.get(name=unit_name)
-        catalog_services.innovation_create(
-            actor=SYSTEM, unit=unit, data={"name": f"Draf {unit_name}", "summary": "Draf."}
-        )
-
-    # 5. each officer chooses a password by the e-mailed link, signs in, sees only their work
+    # 5. each officer chooses a password by the e-mailed link, signs in, and starts their work
+    tabs = {}
     for email, _name, unit_name in officers:
         message = next(m for m in mail.outbox if m.to == [email])
         assert message.subject == "Akun Lumbung Anda untuk Kementerian Sosial"
         link = re.search(r"https?://\S+", message.body).group(0)
         path = "/" + link.split("://", 1)[1].split("/", 1)[1]
-        officer = new_tab(language="id")
+        officer = tabs[unit_name] = new_tab(language="id")
         officer.goto(path)
         officer.locator("#id_new_password1").fill("Sandi-Petugas-2026")
         officer.locator("#id_new_password2").fill("Sandi-Petugas-2026")
@@ -181,14 +178,26 @@ def test_day_one_of_a_ministry(new_tab, live_server, settings):
         officer.wait_for_load_state()
         username = User.objects.get(email=email).username
         _sign_in_with_the_form(officer, username, "Sandi-Petugas-2026")
+        nav = officer.get_by_role("navigation", name="Utama")
+        assert nav.get_by_role("link", name="Kelola").count() == 0
+        nav.get_by_role("link", name="Ruang kerja").click()
+        officer.goto("/ruang-kerja/inovasi/baru/")
+        assert officer.locator("#id_unit").input_value() == str(Unit.objects.get(name=unit_name).pk)
+        officer.locator("#id_name").fill(WORK[unit_name])
+        officer.locator("main form button[type=submit]").last.click()
+        officer.wait_for_url("**/ruang-kerja/inovasi/*/ubah/**")
+        assert Innovation.objects.get(name=WORK[unit_name]).unit.name == unit_name
+
+    # 6. each sees their own unit's work and not the other's, in lists and by address
+    for unit_name, officer in tabs.items():
         officer.goto("/ruang-kerja/")
         _clean(officer)
         text = officer.locator("main").inner_text()
-        assert f"Draf {unit_name}" in text
-        other = next(u for _e, _n, u in officers if u != unit_name)
-        assert f"Draf {other}" not in text
-        other_draft = Innovation.objects.get(name=f"Draf {other}")
-        response = officer.goto(f"/ruang-kerja/{other_draft.slug}/")
-        assert response.status in {403, 404}
-        # and no management pages for an officer
-        assert officer.goto("/kelola/").status == 403
+        other = next(u for u in tabs if u != unit_name)
+        assert WORK[unit_name] in text and WORK[other] not in text
+        own = Innovation.objects.get(name=WORK[unit_name])
+        theirs = Innovation.objects.get(name=WORK[other])
+        assert officer.goto(f"/ruang-kerja/inovasi/{own.slug}/").status == 200
+        assert officer.goto(f"/ruang-kerja/inovasi/{theirs.slug}/").status in {403, 404}
+        assert officer.goto(f"/inovasi/{theirs.slug}/").status == 404  # a draft is not public
+        assert officer.goto("/kelola/").status == 403  # and no management pages
