@@ -47,9 +47,21 @@ def test_unit_parent_must_be_in_same_agency(world):
 
 
 def test_unique_slugs(world):
+    # names are unique in an agency; slugs made from short names and names still never collide
     a = services.unit_create(actor=world.admin, agency=world.agency, name="Sentra Baru")
-    b = services.unit_create(actor=world.admin, agency=world.agency, name="Sentra Baru")
-    assert a.slug != b.slug
+    b = services.unit_create(
+        actor=world.admin, agency=world.agency, name="Sentra Baru Dua", short_name="Sentra Baru"
+    )
+    assert a.slug == "sentra-baru" and b.slug == "sentra-baru-2"
+
+
+def test_a_second_unit_of_the_same_name_is_refused(world):
+    services.unit_create(actor=world.admin, agency=world.agency, name="Sentra Baru")
+    with pytest.raises(ValidationError) as raised:
+        services.unit_create(actor=world.admin, agency=world.agency, name="  sentra   BARU ")
+    assert "name" in raised.value.message_dict
+    # in another agency the name is free
+    services.unit_create(actor=world.platform_admin, agency=world.other_agency, name="Sentra Baru")
 
 
 def test_membership_grant_is_idempotent_and_refreshes_access(world):
