@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from lumbung.catalog import services
 from lumbung.catalog.models import Innovation
+from lumbung.organisations.models import Unit
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -53,3 +54,22 @@ def rich_profile(world: Any) -> Innovation:
     )
     innovation.refresh_from_db()
     return innovation
+
+
+def many_units(world: Any, top: int = 60, children: int = 55) -> None:
+    """More top units in the world's agency, and more units under its first unit, than a page
+    shows (in bulk: an agency's import would be slower and show nothing more)."""
+    Unit.objects.bulk_create(
+        Unit(agency=world.agency, name=f"Satker {i:03d}", slug=f"satker-{i:03d}", kind="sentra")
+        for i in range(top)
+    )
+    Unit.objects.bulk_create(
+        Unit(
+            agency=world.agency,
+            parent=world.unit,
+            name=f"Pos {i:03d}",
+            slug=f"pos-{i:03d}",
+            kind="sentra",
+        )
+        for i in range(children)
+    )

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from lumbung.catalog import services
+from tests.factories import InnovationFactory
 
 from .conftest import axe_violations, describe, sign_in
-from .data import rich_profile
+from .data import many_units, rich_profile
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -53,6 +54,23 @@ def test_innovation_page_for_its_unit_with_history(tab, world, live_server):
 
 def test_agency_page(tab, world):
     _check(tab, f"/instansi/{world.agency.slug}/")
+
+
+def test_agency_and_unit_pages_of_a_large_agency(tab, world, settings):
+    settings.CATALOG_PAGE_SIZE = 1  # the innovations are paged too: two navigations on a page
+    many_units(world)
+    InnovationFactory(unit=world.sibling_unit, publication_state="published")
+    _check(tab, f"/instansi/{world.agency.slug}/?unit_page=2")
+    assert tab.get_by_role("navigation", name="Pages of units").is_visible()
+    tab.get_by_label("Find a unit by name").fill("pos")
+    tab.get_by_role("button", name="Find", exact=True).click()
+    tab.wait_for_url("**unit_q=pos**")
+    violations = axe_violations(tab)
+    assert not violations, describe(violations)
+    assert tab.get_by_role("heading", name="55 units match “pos”").is_visible()
+    _check(tab, f"/instansi/{world.agency.slug}/?unit_q=no-such-unit")
+    _check(tab, f"/instansi/{world.agency.slug}/unit/{world.unit.slug}/?unit_page=2")
+    assert tab.get_by_role("navigation", name="Pages of units").is_visible()
 
 
 def test_login_page(tab, world):

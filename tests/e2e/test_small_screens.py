@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .data import rich_profile
+from .data import many_units, rich_profile
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,3 +26,11 @@ def test_catalog_and_innovation_page_fit(new_tab, world, width):
     _no_horizontal_scroll(page, f"/inovasi/{innovation.slug}/")
     _no_horizontal_scroll(page, f"/instansi/{world.agency.slug}/")
     _no_horizontal_scroll(page, "/")
+
+
+def test_pages_of_a_large_agency_fit_at_320(new_tab, world):
+    many_units(world, top=400, children=120)  # many pages of units: a long row of page links
+    page = new_tab(viewport={"width": 320, "height": 800})
+    _no_horizontal_scroll(page, f"/instansi/{world.agency.slug}/?unit_page=4")
+    _no_horizontal_scroll(page, f"/instansi/{world.agency.slug}/?unit_q=satker&unit_page=5")
+    _no_horizontal_scroll(page, f"/instansi/{world.agency.slug}/unit/{world.unit.slug}/")

@@ -256,17 +256,21 @@ def test_agency_list_and_search(client, world):
     assert world.other_agency.name in html and "Kementerian Sosial</a>" not in html
 
 
-def test_agency_page_shows_unit_tree_and_published_innovations(client, world):
+def test_agency_page_shows_top_units_and_published_innovations(client, world):
     child = UnitFactory(agency=world.agency, parent=world.unit, name="Rumah Kinasih Blitar")
     response = client.get(f"/instansi/{world.agency.slug}/")
     assert response.status_code == 200
     html = response.content.decode()
     assert_accessible_markup(html)
-    assert world.unit.name in html and child.name in html
     assert "Baris Ditebas" in html and "Sheltered Workshop Peduli" not in html
-    # the child is nested under its parent
-    parent_item = html.split(world.unit.name, 1)[1]
-    assert parent_item.index(child.name) < parent_item.index("</li>")
+    # the top units, each with the number of units below it; not the units below them
+    assert "3 units" in html
+    assert world.unit.name in html and child.name not in html
+    unit_item = html.split(world.unit.name, 1)[1]
+    assert unit_item.index("1 unit below") < unit_item.index("</li>")
+    # a unit below is found by name, with its parent
+    found = client.get(f"/instansi/{world.agency.slug}/", {"unit_q": "kinasih"}).content.decode()
+    assert child.name in found and f"under {world.unit.name}" in found
 
 
 def test_unit_page(client, world):

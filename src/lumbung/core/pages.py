@@ -17,9 +17,12 @@ from django.http import HttpRequest
 F = TypeVar("F", bound=forms.Field)
 
 
-def paginate(request: HttpRequest, items: Any, per_page: int) -> Page:
-    """The requested page; a bad or too large page number gives the first or last page."""
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
+def paginate(request: HttpRequest, items: Any, per_page: int, *, param: str = "page") -> Page:
+    """The requested page; a bad or too large page number gives the first or last page.
+
+    ``param`` names the query parameter holding the page number, for a page with two lists
+    (``web/includes/pagination.html`` takes the same name as ``page_param``)."""
+    return Paginator(items, per_page).get_page(request.GET.get(param))
 
 
 def form_field(form: forms.BaseForm, name: str, kind: type[F]) -> F:

@@ -138,6 +138,12 @@ class Unit(TreeNode):
         verbose_name = _("unit")
         verbose_name_plural = _("units")
         ordering = ["agency__name", "name"]
+        indexes = [
+            # an agency's top units (parent null) or a unit's children, by name, a page at a
+            # time, and the number of children of each unit of a page: read from the index,
+            # whatever the size of the agency (the agency and unit pages)
+            models.Index(fields=["agency", "parent", "name"], name="unit_agency_parent_name"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["agency", "slug"], name="unit_slug_unique_in_agency"),
             models.UniqueConstraint(

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import models
-from django.db.models import QuerySet
+from django.db import connection, models
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from lumbung.core.actors import ActorLike
 from lumbung.core.models import AuditEntry
 
+from .holdings import holdings
 from .models import Agency, Membership, Partner, Region, Role, Unit, User
 from .policies import people as people_policy
 
@@ -56,6 +58,91 @@ def units_under(unit: Unit, *, kinds: Iterable[str] = ()) -> QuerySet[Unit]:
     if kinds:
         qs = qs.filter(kind__in=kinds)
     return qs
+
+
+#: how far up :func:`lineage` climbs: deeper than any real tree, and the end of a loop
+LINEAGE_MAX_DEPTH = 32
+
+
+def top_units(agency: Agency) -> QuerySet[Unit]:
+    """The agency's units at the top of its tree (no parent), by name. Not the tree below them:
+    an agency may have tens of thousands of units, so its page lists these, a page at a time."""
+    return Unit.objects.filter(agency=agency, parent__isnull=True).order_by("name", "pk")
+
+
+def child_units(unit: Unit) -> QuerySet[Unit]:
+    """The units directly under ``unit`` (in its agency), by name; not their subtrees."""
+    return Unit.objects.filter(agency_id=unit.agency_id, parent=unit).order_by("name", "pk")
+
+
+def unit_search(agency: Agency, q: str) -> QuerySet[Unit]:
+    """The agency's units whose name or short name contains ``q`` (case-insensitive), by name,
+    each with its parent (to tell apart units of the same name)."""
+    q = q.strip()
+    return (
+        Unit.objects.filter(agency=agency)
+        .filter(models.Q(name__icontains=q) | models.Q(short_name__icontains=q))
+        .select_related("parent")
+        .order_by("name", "pk")
+    )
+
+
+def with_unit_counts(units: Iterable[Unit]) -> list[Unit]:
+    """The units, each given ``child_count`` (units directly under it, in its agency) and
+    ``published_count`` (its own published innovations), in one query whatever their number.
+
+    Meant for one page of a list, after it is cut: annotating the list before paginating would
+    make the database count for every unit of the list, not only the page's."""
+    units = list(units)
+    if not units:
+        return units
+    children = (
+        Unit.objects.filter(parent=OuterRef("pk"), agency=OuterRef("agency"))
+        .order_by()
+        .values("parent")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    counted = (
+        holdings()
+        .count_for_units(Unit.objects.filter(pk__in=[u.pk for u in units]))
+        .annotate(child_count=Coalesce(Subquery(children), 0))
+        .order_by()
+        .values_list("pk", "child_count", "published_count")
+    )
+    counts = {pk: (child_count, published) for pk, child_count, published in counted}
+    for unit in units:
+        unit.child_count, unit.published_count = counts.get(unit.pk, (0, 0))
+    return units
+
+
+def lineage(unit: Unit) -> list[Unit]:
+    """The units above ``unit`` in its agency, from the top of the tree down to its parent.
+
+    One recursive query that climbs from the unit through its parents only (as many rows as the
+    unit is deep), rather than computing the whole tree to find them. It stops at a parent in
+    another agency, and a loop in the tree ends at the first unit met twice."""
+    if unit.parent_id is None:
+        return []
+    table = connection.ops.quote_name(Unit._meta.db_table)
+    sql = f"""
+        WITH RECURSIVE up (id, parent_id, depth) AS (
+            SELECT id, parent_id, 1 FROM {table} WHERE id = %s AND agency_id = %s
+            UNION ALL
+            SELECT u.id, u.parent_id, up.depth + 1 FROM {table} u JOIN up ON u.id = up.parent_id
+            WHERE u.agency_id = %s AND up.depth < %s
+        )
+        SELECT u.* FROM {table} u JOIN up ON u.id = up.id ORDER BY up.depth
+    """  # only the table's name (quoted) is formatted in; every value is a parameter
+    params = [unit.parent_id, unit.agency_id, unit.agency_id, LINEAGE_MAX_DEPTH]
+    above: list[Unit] = []
+    seen = {unit.pk}
+    for parent in Unit.objects.raw(sql, params):
+        if parent.pk in seen:
+            break
+        seen.add(parent.pk)
+        above.append(parent)
+    return above[::-1]
 
 
 def partner_list(*, kind: str | None = None) -> QuerySet[Partner]:

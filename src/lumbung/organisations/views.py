@@ -1,22 +1,28 @@
 """Agency and unit pages with their published innovations (counted and listed by the catalog,
-through :mod:`.holdings`)."""
+through :mod:`.holdings`).
+
+An agency may have tens of thousands of units, so no page shows its whole tree: the agency's page
+lists its top units and finds any unit by name, a unit's page lists the units directly under it,
+a page of 50 at a time, each with its own numbers; a page costs the same queries whatever the size
+of the tree (``tests/organisations/test_public_org_pages.py``, ``benchmarks/organisations/``)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
+from django.core.paginator import Page
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from lumbung.core.pages import paginate
 
+from . import selectors
 from .holdings import holdings
 from .models import Agency, Unit
-from .selectors import in_tree_order
 
 AGENCIES_PER_PAGE = 50
+#: units listed at a time on an agency's or a unit's page (never the whole tree)
+UNITS_PER_PAGE = 50
 
 
 def _agencies_with_counts() -> QuerySet[Agency]:
@@ -25,12 +31,6 @@ def _agencies_with_counts() -> QuerySet[Agency]:
         unit_count=Count("units", distinct=True)
     )
     return holdings().count_for_agencies(agencies).order_by("name")
-
-
-def _units_with_counts(agency: Agency) -> QuerySet[Unit]:
-    """The agency's units depth first, each with its number of published innovations."""
-    units = Unit.objects.filter(agency=agency).select_related("region")
-    return in_tree_order(holdings().count_for_units(units), agency=agency)
 
 
 def agency_list(request: HttpRequest) -> HttpResponse:
@@ -51,26 +51,30 @@ def agency_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _tree(units: list[Unit]) -> list[dict[str, Any]]:
-    """Nest units by parent (units arrive ordered by path, so parents come first)."""
-    nodes: dict[int, dict[str, Any]] = {}
-    roots: list[dict[str, Any]] = []
-    for unit in units:
-        node = {"unit": unit, "children": []}
-        nodes[unit.pk] = node
-        parent = nodes.get(unit.parent_id) if unit.parent_id else None
-        (parent["children"] if parent else roots).append(node)
-    return roots
+def _unit_page(request: HttpRequest, units: QuerySet[Unit]) -> Page:
+    """One page of ``units`` (``?unit_page=``), each with its numbers of units directly under
+    it and of published innovations: a page costs the same few queries whatever the size of the
+    agency."""
+    page = paginate(request, units, UNITS_PER_PAGE, param="unit_page")
+    page.object_list = selectors.with_unit_counts(page.object_list)
+    return page
 
 
 def agency_detail(request: HttpRequest, slug: str) -> HttpResponse:
     agency = get_object_or_404(Agency.objects.select_related("region"), slug=slug)
-    units = list(_units_with_counts(agency))
+    unit_q = request.GET.get("unit_q", "").strip()[:200]
+    units = selectors.unit_search(agency, unit_q) if unit_q else selectors.top_units(agency)
     page = paginate(request, holdings().published(agency, None), settings.CATALOG_PAGE_SIZE)
     return render(
         request,
         "organisations/agency_detail.html",
-        {"agency": agency, "tree": _tree(units), "unit_count": len(units), "page": page},
+        {
+            "agency": agency,
+            "unit_count": Unit.objects.filter(agency=agency).count(),
+            "unit_q": unit_q,
+            "units": _unit_page(request, units),
+            "page": page,
+        },
     )
 
 
@@ -83,11 +87,15 @@ def unit_detail(request: HttpRequest, slug: str, unit_slug: str) -> HttpResponse
     )
     if unit is None:
         raise Http404
-    lineage = list(Unit.objects.ancestors(unit).filter(agency=agency))
-    children = list(_units_with_counts(agency).filter(parent=unit))
     page = paginate(request, holdings().published(agency, unit), settings.CATALOG_PAGE_SIZE)
     return render(
         request,
         "organisations/unit_detail.html",
-        {"agency": agency, "unit": unit, "lineage": lineage, "children": children, "page": page},
+        {
+            "agency": agency,
+            "unit": unit,
+            "lineage": selectors.lineage(unit),
+            "children": _unit_page(request, selectors.child_units(unit)),
+            "page": page,
+        },
     )

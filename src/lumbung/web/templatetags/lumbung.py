@@ -109,6 +109,16 @@ def page_range(page: Page) -> list[Any]:
     return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
 
 
+@register.simple_tag(takes_context=True)
+def page_query(context: template.Context, param: str, number: int) -> str:
+    """The current query string with ``param`` set to page ``number``, every other parameter
+    kept (like ``{% querystring page=n %}``, for a page parameter named at render time: a page
+    with two paginated lists gives each its own)."""
+    params = context["request"].GET.copy()
+    params[param] = number
+    return f"?{params.urlencode()}"
+
+
 @register.filter
 def get_item(mapping: Any, key: Any) -> Any:
     try:
