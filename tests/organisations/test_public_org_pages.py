@@ -49,7 +49,7 @@ def agency_of(top: int, children: int, slug: str) -> tuple[Agency, list[Unit]]:
     tops = bulk_units(agency, top)
     kids = bulk_units(agency, children, parent=tops[0], prefix="Balai")
     for kid in kids:
-        bulk_units(agency, 1, parent=kid, prefix="Pos")
+        bulk_units(agency, 1, parent=kid, prefix=f"Pos {kid.pk}")
     InnovationFactory(unit=tops[0], name=f"Inovasi {slug}", publication_state="published")
     return agency, tops
 

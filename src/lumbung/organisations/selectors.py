@@ -75,16 +75,18 @@ def child_units(unit: Unit) -> QuerySet[Unit]:
     return Unit.objects.filter(agency_id=unit.agency_id, parent=unit).order_by("name", "pk")
 
 
+#: The most words of a unit search that are used (each narrows the search).
+UNIT_SEARCH_WORDS = 8
+
+
 def unit_search(agency: Agency, q: str) -> QuerySet[Unit]:
-    """The agency's units whose name or short name contains ``q`` (case-insensitive), by name,
-    each with its parent (to tell apart units of the same name)."""
-    q = q.strip()
-    return (
-        Unit.objects.filter(agency=agency)
-        .filter(models.Q(name__icontains=q) | models.Q(short_name__icontains=q))
-        .select_related("parent")
-        .order_by("name", "pk")
-    )
+    """The agency's units whose name or short name contains every word of ``q``
+    (case-insensitive; "sentra bandung" finds "Sentra Wyata Guna Bandung"), by name, each with
+    its parent (to tell apart units of similar names)."""
+    qs = Unit.objects.filter(agency=agency)
+    for word in q.split()[:UNIT_SEARCH_WORDS]:
+        qs = qs.filter(models.Q(name__icontains=word) | models.Q(short_name__icontains=word))
+    return qs.select_related("parent").order_by("name", "pk")
 
 
 def with_unit_counts(units: Iterable[Unit]) -> list[Unit]:
@@ -205,17 +207,16 @@ def administered_agencies(actor: ActorLike) -> QuerySet[Agency]:
 
 
 def unit_level(agency: Agency, parent: Unit | None, *, q: str = "") -> QuerySet[Unit]:
-    """One level of an agency's tree — the units directly under ``parent`` (top units when
-    None) — each with ``child_count``; or, with ``q``, the units anywhere in the agency whose
-    name or short name contains every word. By name; never the whole tree."""
-    qs = Unit.objects.filter(agency=agency).select_related("region", "parent")
-    words = q.split()[:8]
-    if words:
-        for word in words:
-            qs = qs.filter(models.Q(name__icontains=word) | models.Q(short_name__icontains=word))
+    """One level of an agency's tree — the units directly under ``parent`` (the top units when
+    None) — or, with ``q``, :func:`unit_search`. By name; never the whole tree (give a page of it
+    :func:`with_unit_counts`)."""
+    if q.split():
+        qs = unit_search(agency, q)
+    elif parent is None:
+        qs = top_units(agency)
     else:
-        qs = qs.filter(parent=parent)
-    return qs.annotate(child_count=models.Count("children")).order_by("name")
+        qs = child_units(parent)
+    return qs.select_related("region", "parent")
 
 
 def agency_people(agency: Agency, *, q: str = "") -> QuerySet[User]:

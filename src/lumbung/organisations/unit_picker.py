@@ -13,11 +13,11 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .models import Agency, Unit
+from .selectors import unit_search
 
 #: The most units one search shows (type more to narrow).
 SEARCH_LIMIT = 20
@@ -26,17 +26,14 @@ MAX_QUERY = 120
 
 
 def search_units(agency: Agency, query: str) -> tuple[list[Unit], int]:
-    """Up to ``SEARCH_LIMIT`` units of ``agency`` whose name or short name contains every word
-    of ``query`` (exact names first, then by name), and how many match in all."""
-    words = query.split()[:8]
-    if not words:
+    """Up to ``SEARCH_LIMIT`` units of ``agency`` matching every word of ``query`` (the exact
+    name first, then by name), and how many match in all."""
+    if not query.split():
         return [], 0
-    qs: QuerySet[Unit] = Unit.objects.filter(agency=agency)
-    for word in words:
-        qs = qs.filter(Q(name__icontains=word) | Q(short_name__icontains=word))
+    qs = unit_search(agency, query)
     total = qs.count()
-    exact = list(qs.filter(name__iexact=query.strip()).select_related("parent")[:1])
-    rest = qs.exclude(pk__in=[u.pk for u in exact]).select_related("parent").order_by("name")
+    exact = list(qs.filter(name__iexact=" ".join(query.split()))[:1])
+    rest = qs.exclude(pk__in=[u.pk for u in exact])
     return exact + list(rest[: SEARCH_LIMIT - len(exact)]), total
 
 

@@ -120,8 +120,9 @@ def agency(request: HttpRequest, slug: str) -> HttpResponse:
     agency = managed_agency(request, slug)
     parent = _parent_of_level(request, agency)
     q = request.GET.get("q", "").strip()[:MAX_QUERY]
-    units = selectors.unit_level(agency, parent, q=q)
-    lineage = list(Unit.objects.ancestors(parent, include_self=True)) if parent else []
+    page = paginate(request, selectors.unit_level(agency, parent, q=q), UNITS_PER_PAGE)
+    page.object_list = selectors.with_unit_counts(page.object_list)
+    lineage = [*selectors.lineage(parent), parent] if parent else []
     return render(
         request,
         "organisations/manage/agency.html",
@@ -130,7 +131,7 @@ def agency(request: HttpRequest, slug: str) -> HttpResponse:
             "parent": parent,
             "lineage": lineage,
             "q": q,
-            "page": paginate(request, units, UNITS_PER_PAGE),
+            "page": page,
             "unit_count": Unit.objects.filter(agency=agency).count(),
             "people_count": Membership.objects.filter(agency=agency)
             .values("user_id")

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organisations', '0005_official_regions'),
+        ('organisations', '0006_partner_added_by_agency_unit_names'),
     ]
 
     operations = [
