@@ -474,3 +474,31 @@ def test_from_an_empty_instance_a_platform_admin_sets_up_an_agency_with_pages_on
         user=admin, role=Role.AGENCY_ADMIN, agency__slug="kemensos"
     ).exists()
     assert Unit.objects.get(name="Sentra Terpadu Kartini").region_id == "33.23"
+
+
+# --- Django's own Indonesian, where it said the opposite ---------------------------------------
+
+
+def test_django_indonesian_no_longer_says_a_duplicate_does_not_exist(db, indonesian):
+    from django.utils.translation import gettext
+
+    message = gettext("%(model_name)s with this %(field_labels)s already exists.")
+    assert message.endswith("ini sudah ada.") and "tidak ada" not in message
+    assert gettext("Change or view list link") == "Tautan ubah atau lihat daftar"
+
+
+def test_the_admin_refuses_a_second_unit_of_the_same_name_in_clear_indonesian(world, indonesian):
+    c = client_for(world.platform_admin)
+    before = Unit.objects.count()
+    response = c.post(
+        "/admin/organisations/unit/add/",
+        {
+            "agency": world.agency.pk,
+            "name": "sentra wyata guna bandung",
+            "slug": "slug-lain",
+            "kind": "sentra",
+        },
+    )
+    assert response.status_code == 200  # the form again, with the error
+    assert "Unit kerja dengan nama ini sudah ada di instansi ini." in response.text
+    assert Unit.objects.count() == before
