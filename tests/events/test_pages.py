@@ -488,3 +488,28 @@ def test_list_page_shows_my_events_and_the_new_button(ev):
     assert ev.event.title_en in html  # invited: in "Your events"
     assert "New learning event" in html
     assert "New learning event" not in browser(ev.nobody).get("/acara/").content.decode()
+
+
+def test_invitations_in_a_large_agency_take_a_unit_by_name_and_a_list_of_names(
+    ev, sub_units, monkeypatch
+):
+    from lumbung.organisations import unit_picker
+
+    monkeypatch.setattr(unit_picker, "SELECT_LIMIT", 3)
+    _dg, sentra, office = sub_units
+    client = browser(ev.officer)
+    page = client.get(url(ev.event, "undangan/"))
+    assert page.status_code == 200
+    assert 'type="checkbox" name="units"' not in page.text  # no checkbox per unit
+    assert "Bagian Umum" not in page.text
+    bad = client.post(url(ev.event, "undangan/"), {"units": "Bagian Umum\nTidak Ada"})
+    assert bad.status_code == 400 and "Line 2" in bad.text
+    assert not ev.event.invitations.filter(unit=office).exists()
+    response = client.post(
+        url(ev.event, "undangan/"), {"under": "Ditjen Rehsos", "kinds": ["sentra"]}
+    )
+    assert response.status_code == 302
+    assert ev.event.invitations.filter(unit__in=sentra).count() == 3
+    response = client.post(url(ev.event, "undangan/"), {"units": "bagian umum"})
+    assert response.status_code == 302
+    assert ev.event.invitations.filter(unit=office).exists()

@@ -220,18 +220,17 @@ def test_a_unit_is_renamed_and_moved_but_never_under_itself(world, indonesian):
     assert changes["name"] == ["Sentra Terpadu Kartini Temanggung", "Sentra Kartini"]
 
 
-def test_the_unit_search_offers_units_of_the_agency_only(world):
+def test_the_unit_search_offers_units_of_the_agencies_asked_only(world):
     c = client_for(world.admin)
-    response = c.get(reverse("manage:unit_search", args=["kemensos"]) + "?q=sentra")
+    url = reverse("organisations:unit_search")
+    response = c.get(f"{url}?agency={world.agency.pk}&q=sentra")
     assert response.status_code == 200
     assert "Sentra Wyata Guna Bandung" in response.text and "Dinas Sosial" not in response.text
-    assert 'role="option"' in response.text
-    assert (
-        client_for(world.admin)
-        .get(reverse("manage:unit_search", args=["kota-contoh"]) + "?q=dinas")
-        .status_code
-        == 403
-    )
+    assert 'data-value="Sentra Wyata Guna Bandung"' in response.text  # one agency: by name
+    both = c.get(f"{url}?agency={world.agency.pk}&agency={world.other_agency.pk}&q=s")
+    # across agencies, each option says whose unit it is
+    assert 'data-value="Dinas Sosial Kota Contoh — Pemerintah Kota Contoh"' in both.text
+    assert c.get(f"{url}?q=sentra").text.count('role="option"') == 0  # no agency: nothing
 
 
 def test_the_unit_search_shows_a_bounded_number_of_matches(world, indonesian):
@@ -241,8 +240,8 @@ def test_the_unit_search_shows_a_bounded_number_of_matches(world, indonesian):
             for i in range(60)
         ]
     )
-    response = client_for(world.admin).get(
-        reverse("manage:unit_search", args=["kemensos"]) + "?q=puskesmas"
+    response = Client().get(
+        reverse("organisations:unit_search") + f"?agency={world.agency.pk}&q=puskesmas"
     )
     assert response.text.count('role="option"') == 20
     assert "20 dari 60 unit kerja" in response.text

@@ -302,3 +302,22 @@ def test_admin_pages_render(rep):
         == 200
     )
     assert client.get(reverse("admin:notifications_notification_changelist")).status_code == 200
+
+
+def test_programme_targets_in_a_large_agency_by_name(rep, monkeypatch):
+    from lumbung.organisations import unit_picker
+
+    from ..factories import UnitFactory
+
+    monkeypatch.setattr(unit_picker, "SELECT_LIMIT", 2)
+    dg = UnitFactory(agency=rep.agency, name="Ditjen Rehsos", kind="directorate_general")
+    for i in range(3):
+        UnitFactory(agency=rep.agency, name=f"Sentra {i}", kind="sentra", parent=dg)
+    programme = Programme.objects.get(pk=rep.programme.pk)
+    admin = login(rep.admin)
+    path = reverse("replication:programme_targets", args=[programme.slug])
+    page = admin.get(path)
+    assert page.status_code == 200 and "Sentra 2" not in page.text
+    response = admin.post(path, {"under": "ditjen rehsos", "kinds": ["sentra"]})
+    assert response.status_code == 302
+    assert {t.unit.name for t in programme.targets.all()} >= {"Sentra 0", "Sentra 1", "Sentra 2"}

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from lumbung.core.pages import form_field
 from lumbung.organisations.models import Agency, Region, Unit
 from lumbung.organisations.selectors import in_tree_order
+from lumbung.organisations.unit_picker import fit_unit_choice
 
 from . import profile
 from .models import SDG, Award, Evidence, Innovation, Sector
@@ -213,11 +214,10 @@ class InnovationCreateForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         choices = (units if units is not None else Unit.objects.none()).select_related("agency")
-        unit = form_field(self, "unit", UnitChoiceField)
-        unit.queryset = choices.order_by("agency__name", "name")
+        fit_unit_choice(self, "unit", choices.order_by("agency__name", "name"))
         only = list(choices.values_list("pk", flat=True)[:2])
         if len(only) == 1:
-            unit.initial = only[0]
+            self.fields["unit"].initial = only[0]
 
     def service_data(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k != "unit"}

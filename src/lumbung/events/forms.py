@@ -13,6 +13,7 @@ from lumbung.catalog.models import Innovation
 from lumbung.core.pages import form_field
 from lumbung.organisations.models import Agency, Partner, Unit
 from lumbung.organisations.selectors import in_tree_order
+from lumbung.organisations.unit_picker import fit_unit_choice
 from lumbung.replication.forms import PeopleField, UnitChoiceField, find_innovation
 from lumbung.replication.models import Programme
 
@@ -130,12 +131,13 @@ class EventForm(forms.Form):
             )
         super().__init__(*args, **kwargs)
         self.event = event
-        form_field(self, "host_unit", forms.ModelChoiceField).queryset = hosts
         form_field(self, "programme", forms.ModelChoiceField).queryset = programmes
         if event is not None:
             ids = {i.pk for i in innovations} | {i.pk for i in event.showcased.all()}
             innovations = Innovation.objects.filter(pk__in=ids)
             del self.fields["host_unit"]  # the host does not change
+        else:
+            fit_unit_choice(self, "host_unit", hosts.select_related("agency"))
         form_field(self, "showcased", forms.ModelChoiceField).queryset = innovations.select_related(
             "unit", "agency"
         ).order_by("name")
@@ -203,9 +205,13 @@ class InvitationsForm(forms.Form):
 
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        units = in_tree_order(Unit.objects.filter(agency=agency), agency=agency)
-        form_field(self, "under", forms.ModelChoiceField).queryset = units
-        form_field(self, "units", forms.ModelChoiceField).queryset = units
+        units = Unit.objects.filter(agency=agency)
+
+        def tree(qs: QuerySet[Unit]) -> QuerySet[Unit]:
+            return in_tree_order(qs, agency=agency)
+
+        fit_unit_choice(self, "under", units, for_select=tree)
+        fit_unit_choice(self, "units", units, for_select=tree)
         form_field(self, "partners", forms.ModelChoiceField).queryset = Partner.objects.order_by(
             "name"
         )

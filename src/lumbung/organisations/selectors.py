@@ -79,13 +79,18 @@ def child_units(unit: Unit) -> QuerySet[Unit]:
 UNIT_SEARCH_WORDS = 8
 
 
-def unit_search(agency: Agency, q: str) -> QuerySet[Unit]:
-    """The agency's units whose name or short name contains every word of ``q``
-    (case-insensitive; "sentra bandung" finds "Sentra Wyata Guna Bandung"), by name, each with
-    its parent (to tell apart units of similar names)."""
-    qs = Unit.objects.filter(agency=agency)
+def units_matching(qs: QuerySet[Unit], q: str) -> QuerySet[Unit]:
+    """The units of ``qs`` whose name or short name contains every word of ``q``
+    (case-insensitive; "sentra bandung" finds "Sentra Wyata Guna Bandung")."""
     for word in q.split()[:UNIT_SEARCH_WORDS]:
         qs = qs.filter(models.Q(name__icontains=word) | models.Q(short_name__icontains=word))
+    return qs
+
+
+def unit_search(agency: Agency, q: str) -> QuerySet[Unit]:
+    """The agency's units matching every word of ``q`` (:func:`units_matching`), by name, each
+    with its parent (to tell apart units of similar names)."""
+    qs = units_matching(Unit.objects.filter(agency=agency), q)
     return qs.select_related("parent").order_by("name", "pk")
 
 

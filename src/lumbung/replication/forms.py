@@ -14,6 +14,7 @@ from lumbung.catalog.models import Innovation
 from lumbung.core.pages import form_field
 from lumbung.organisations.models import Agency, Unit, User
 from lumbung.organisations.selectors import in_tree_order
+from lumbung.organisations.unit_picker import fit_unit_choice
 
 from .models import (
     AdaptationRecord,
@@ -198,9 +199,9 @@ class TargetsForm(forms.Form):
         """``units``: the units in the programme's scope (its agency's and those of agencies
         that joined it)."""
         super().__init__(*args, **kwargs)
-        units = in_tree_order(units.select_related("agency"))
-        form_field(self, "under", forms.ModelChoiceField).queryset = units
-        form_field(self, "units", forms.ModelChoiceField).queryset = units
+        units = units.select_related("agency")
+        fit_unit_choice(self, "under", units, for_select=in_tree_order)
+        fit_unit_choice(self, "units", units, for_select=in_tree_order)
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -251,9 +252,9 @@ class ProjectStartForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.programme = programme
-        form_field(self, "adopting_unit", forms.ModelChoiceField).queryset = units.select_related(
-            "agency"
-        ).order_by("agency__name", "name")
+        fit_unit_choice(
+            self, "adopting_unit", units.select_related("agency").order_by("agency__name", "name")
+        )
         if programme is not None:
             choices = [(s.slug, s.name) for s in programme.sources.all()]
             self.fields["source"] = forms.ChoiceField(

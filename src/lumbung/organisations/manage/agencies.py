@@ -12,7 +12,6 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
 
 from lumbung.core.pages import add_service_errors, paginate
 from lumbung.core.params import id_param
@@ -21,7 +20,7 @@ from lumbung.core.policies import can, require
 from .. import selectors, services
 from ..models import Agency, Membership, Partner, Unit
 from ..policies import may_manage_organisations
-from ..unit_picker import MAX_QUERY, search_units
+from ..unit_picker import MAX_QUERY
 from .forms import AgencyForm, UnitForm
 
 AGENCIES_PER_PAGE = 50
@@ -197,24 +196,4 @@ def unit_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "organisations/manage/unit_form.html",
         {"form": form, "agency": agency, "unit": unit},
         status=status,
-    )
-
-
-@login_required
-@require_GET
-def unit_search(request: HttpRequest, slug: str) -> HttpResponse:
-    """The unit picker's options for ``q`` (an HTML fragment): whoever manages the agency's units
-    or people."""
-    agency = get_object_or_404(Agency, slug=slug)
-    if not (
-        can(request.user, "agency.manage_units", agency)
-        or can(request.user, "agency.manage_members", agency)
-    ):
-        raise PermissionDenied
-    query = request.GET.get("q", "")[:MAX_QUERY].strip()
-    found, total = search_units(agency, query)
-    return render(
-        request,
-        "organisations/widgets/unit_options.html",
-        {"query": query, "options": found, "shown": len(found), "total": total},
     )

@@ -53,7 +53,7 @@ class UnitForm(forms.Form):
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["parent"] = UnitField(
-            agency=agency,
+            queryset=Unit.objects.filter(agency=agency),
             label=_("Parent unit"),
             required=False,
             help_text=_("Left empty, the unit is at the top of the agency's tree."),
@@ -84,7 +84,7 @@ class RoleForm(forms.Form):
     def __init__(self, *args: Any, agency: Agency, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["unit"] = UnitField(
-            agency=agency,
+            queryset=Unit.objects.filter(agency=agency),
             label=_("Unit"),
             required=False,
             help_text=_(

@@ -12,7 +12,6 @@ urlpatterns = [
     path("instansi/<slug:slug>/", agencies.agency, name="agency"),
     path("instansi/<slug:slug>/ubah/", agencies.agency_edit, name="agency_edit"),
     path("instansi/<slug:slug>/unit/baru/", agencies.unit_create, name="unit_create"),
-    path("instansi/<slug:slug>/unit/cari/", agencies.unit_search, name="unit_search"),
     path("instansi/<slug:slug>/unit/<int:pk>/", agencies.unit_edit, name="unit_edit"),
     path("instansi/<slug:slug>/orang/", people.people, name="people"),
     path("instansi/<slug:slug>/orang/undang/", people.invite, name="invite"),
