@@ -2,8 +2,9 @@
 
 Rows are streamed from the database (a queryset iterator), so exports of hundreds of thousands of
 innovations run in constant memory. The CSV/XLSX columns start with those of the import (the
-demo's ``innovations.csv``) and add slug, region, stage, status, awards, SDGs and lineage; the
-CSV reads back through :func:`lumbung.catalog.importing.import_innovations` unchanged.
+demo's ``innovations.csv``) and add slug, region, stage, status (since when, why stopped), awards,
+SDGs and lineage; the CSV reads back through :func:`lumbung.catalog.importing.import_innovations`
+unchanged.
 
 No cell runs as a spreadsheet formula: in the CSV, text that starts with ``=``, ``+``, ``-``,
 ``@``, a tab or a carriage return gets a single quote before it (see
@@ -46,10 +47,12 @@ COLUMNS: tuple[str, ...] = (
     "start_year",
     "stage",
     "sdgs",
+    "status",
+    "status_since",
+    "stop_reason",
     # for reading only
     "slug",
     "region",
-    "status",
     "publication",
     "awards",
     "replicated_from",
@@ -96,9 +99,11 @@ def innovation_record(innovation: Innovation) -> dict[str, Any]:
         "start_year": innovation.start_year,
         "stage": innovation.stage,
         "sdgs": sorted(s.number for s in innovation.sdgs.all()),
+        "status": innovation.status,
+        "status_since": innovation.status_since.isoformat() if innovation.status_since else "",
+        "stop_reason": innovation.stop_reason,
         "slug": innovation.slug,
         "region": region.code if region else "",
-        "status": innovation.status,
         "publication": innovation.publication_state,
         "awards": [
             {

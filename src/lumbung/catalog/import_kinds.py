@@ -195,6 +195,18 @@ INNOVATIONS = ImportKind(
         Column("problem", True, gettext_lazy("The problem it answers.")),
         Column("solution", True, gettext_lazy("How it answers it.")),
         Column("source_url", True, gettext_lazy("Web addresses of sources (may be empty).")),
+        Column(
+            "stage",
+            False,
+            gettext_lazy("Management stage: creation, development or institutionalisation."),
+        ),
+        Column("status", False, gettext_lazy("Status: continuing or stopped.")),
+        Column(
+            "status_since",
+            False,
+            gettext_lazy("Since when it has this status, as 2022-03-31 (needed when stopped)."),
+        ),
+        Column("stop_reason", False, gettext_lazy("Why it stopped (only when stopped).")),
     ),
     example=(
         (
@@ -207,6 +219,10 @@ INNOVATIONS = ImportKind(
             "social",
             "Warga sulit menjangkau layanan.",
             "Petugas datang ke desa setiap pekan.",
+            "",
+            "development",
+            "continuing",
+            "2021-07-01",
             "",
         ),
     ),

@@ -25,6 +25,7 @@ every write is then checked against their rights, and one refused row refuses th
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import unicodedata
@@ -74,7 +75,15 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
     "source_url",
 )
 #: Columns that are read when present (an export carries them, so it round-trips).
-OPTIONAL_COLUMNS: tuple[str, ...] = ("acronym", "start_year", "stage", "sdgs")
+OPTIONAL_COLUMNS: tuple[str, ...] = (
+    "acronym",
+    "start_year",
+    "stage",
+    "sdgs",
+    "status",
+    "status_since",
+    "stop_reason",
+)
 #: Columns of free text, stored as written (the others are numbers, codes or web addresses).
 TEXT_COLUMNS: tuple[str, ...] = (
     "name",
@@ -85,6 +94,7 @@ TEXT_COLUMNS: tuple[str, ...] = (
     "award",
     "problem",
     "solution",
+    "stop_reason",
 )
 #: The unit used when a row names no unit. Stored data, not an interface text: it must stay the
 #: same whatever the language of the person importing, or a re-import would duplicate it.
@@ -383,6 +393,9 @@ class ParsedRow:
     award_level: str = ""
     award_label: str = ""
     award_year: int | None = None
+    status: str = ""
+    status_since: dt.date | None = None
+    stop_reason: str = ""
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -408,6 +421,13 @@ _STAGES = {
     "institutionalization": Innovation.Stage.INSTITUTIONALISATION,
     "pelembagaan": Innovation.Stage.INSTITUTIONALISATION,
 }
+_STATUSES = {
+    "continuing": Innovation.Status.CONTINUING,
+    "berlanjut": Innovation.Status.CONTINUING,
+    "stopped": Innovation.Status.STOPPED,
+    "berhenti": Innovation.Status.STOPPED,
+}
+_DAY_FIRST = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 
 
 @dataclass
@@ -427,6 +447,8 @@ class _Row:
     urls: list[str] = field(default_factory=list)
     stage: str = ""
     sdgs: list[int] = field(default_factory=list)
+    status: str = ""
+    status_since: dt.date | None = None
 
     def get(self, column: str) -> str:
         """The cell's text on one line (white space collapsed)."""
@@ -475,6 +497,7 @@ _MAX_LENGTHS: tuple[tuple[str, int, Callable[[_Row, str], str]], ...] = (
     ("problem", MAX_TEXT, _Row.text),
     ("solution", MAX_TEXT, _Row.text),
     ("source_url", MAX_TEXT, _Row.get),
+    ("stop_reason", MAX_TEXT, _Row.text),
 )
 
 
@@ -576,6 +599,59 @@ def _read_stage(row: _Row) -> None:
         row.problem(_("Unknown stage “%(value)s”.") % {"value": text}, "stage")
 
 
+def _status_date(row: _Row, text: str) -> dt.date | None:
+    """The date of ``status_since``: ``2022-03-01`` (as an XLSX date cell reads) or
+    ``1/3/2022`` (day first); None, with a problem, when it is not a date."""
+    match = _DAY_FIRST.fullmatch(text)
+    try:
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            return dt.date(year, month, day)
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        row.problem(
+            _("“%(value)s” is not a date: write it as 2022-03-31 (or 31/03/2022).")
+            % {"value": text},
+            "status_since",
+        )
+        return None
+
+
+def _read_status(row: _Row) -> None:
+    """The status (continuing or stopped), since when and, when stopped, why."""
+    text, since, reason = row.get("status"), row.get("status_since"), row.text("stop_reason")
+    if not text:
+        if since or reason:
+            row.problem(_("A status date or reason needs a status (continuing or stopped)."), "status")
+        return
+    row.status = _STATUSES.get(_norm(text), "")
+    if not row.status:
+        row.problem(
+            _("Unknown status “%(value)s”: write continuing or stopped (berlanjut, berhenti).")
+            % {"value": text},
+            "status",
+        )
+        return
+    row.status_since = _status_date(row, since) if since else None
+    today = timezone.localdate()
+    if row.status_since and row.status_since > today:
+        row.problem(_("The status date cannot be in the future."), "status_since")
+    elif row.status_since and row.start_year and row.status_since.year < row.start_year:
+        row.problem(
+            _("The status date is before the start year %(year)d.") % {"year": row.start_year},
+            "status_since",
+        )
+    if row.status == Innovation.Status.STOPPED:
+        if not since:
+            row.problem(_("Say when the innovation stopped (status_since)."), "status_since")
+        if not reason:
+            row.problem(_("Say why the innovation stopped (stop_reason)."), "stop_reason")
+    elif reason:
+        row.problem(
+            _("A reason for stopping is only for a stopped innovation."), "stop_reason"
+        )
+
+
 def _read_sdgs(row: _Row) -> None:
     for part in re.split(r"[;,\s]+", row.get("sdgs")):
         if not part:
@@ -595,6 +671,7 @@ _COLUMN_PARSERS: tuple[Callable[[_Row], None], ...] = (
     _read_years,
     _read_source_urls,
     _read_stage,
+    _read_status,
     _read_sdgs,
 )
 
@@ -656,6 +733,9 @@ def _parse_row(line: int, rec: Mapping[str, str], ctx: _Context) -> ParsedRow | 
         award_level=award_level(award_label),
         award_label=award_label,
         award_year=row.award_year,
+        status=row.status,
+        status_since=row.status_since,
+        stop_reason=row.text("stop_reason") if row.status == Innovation.Status.STOPPED else "",
     )
 
 
@@ -877,6 +957,14 @@ class _Writer:
                 label=row.award_label,
             )
             self.report.awards_created += 1
+        if row.status and (row.status_since or row.status != innovation.status):
+            catalog_services.innovation_record_status(
+                actor=self.actor,
+                innovation=innovation,
+                status=row.status,
+                date=row.status_since,
+                reason=row.stop_reason,
+            )
         if self.publish:
             catalog_services.innovation_publish(actor=self.actor, innovation=innovation)
             self.report.published += 1

@@ -224,6 +224,42 @@ def innovation_return(*, actor: ActorLike, innovation: Innovation, reason: str) 
 def innovation_set_status(
     *, actor: ActorLike, innovation: Innovation, status: str, date: dt.date, reason: str = ""
 ) -> StatusChange:
+    """Change the innovation's status (continuing or stopped) from a date, with the reason when
+    it stopped; refused when it has that status already."""
+    return _record_status(actor, innovation, status, date, reason, same_allowed=False)
+
+
+@transaction.atomic
+def innovation_record_status(
+    *,
+    actor: ActorLike,
+    innovation: Innovation,
+    status: str,
+    date: dt.date | None,
+    reason: str = "",
+) -> StatusChange | None:
+    """Record the status a source gives (an import): like :func:`innovation_set_status`, but
+    the status may be the one the innovation has (``continuing`` since a date). Without a date,
+    only ``continuing`` is accepted and nothing goes into the status history."""
+    if date is None:
+        if status != Innovation.Status.CONTINUING:
+            raise ValidationError({"date": _("Say since when the innovation has this status.")})
+        require(actor, "innovation.change", innovation)
+        if innovation.status != status:
+            raise ValidationError({"date": _("Say since when the innovation has this status.")})
+        return None
+    return _record_status(actor, innovation, status, date, reason, same_allowed=True)
+
+
+def _record_status(
+    actor: ActorLike,
+    innovation: Innovation,
+    status: str,
+    date: dt.date,
+    reason: str,
+    *,
+    same_allowed: bool,
+) -> StatusChange:
     innovation = Innovation.objects.select_for_update().get(pk=innovation.pk)
     require(actor, "innovation.change", innovation)
     if status not in Innovation.Status.values:
@@ -233,13 +269,14 @@ def innovation_set_status(
     reason = (reason or "").strip()
     if status == Innovation.Status.STOPPED and not reason:
         raise ValidationError({"reason": _("Say why the innovation stopped.")})
-    if status == innovation.status:
+    if status == innovation.status and not same_allowed:
         raise ValidationError({"status": _("The innovation already has this status.")})
-    before = audit.snapshot(innovation, ("status", "status_since", "stop_reason"))
+    fields = ("status", "status_since", "stop_reason")
+    before = audit.snapshot(innovation, fields)
     innovation.status = status
     innovation.status_since = date
     innovation.stop_reason = reason if status == Innovation.Status.STOPPED else ""
-    innovation.save(update_fields=["status", "status_since", "stop_reason", "updated_at"])
+    innovation.save(update_fields=[*fields, "updated_at"])
     change = StatusChange.objects.create(
         innovation=innovation,
         status=status,
@@ -251,9 +288,7 @@ def innovation_set_status(
         actor=actor,
         obj=innovation,
         action="innovation.status",
-        changes=audit.diff(
-            before, audit.snapshot(innovation, ("status", "status_since", "stop_reason"))
-        ),
+        changes=audit.diff(before, audit.snapshot(innovation, fields)),
         note=reason,
     )
     hooks.innovation_changed(innovation)
