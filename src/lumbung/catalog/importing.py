@@ -622,7 +622,9 @@ def _read_status(row: _Row) -> None:
     text, since, reason = row.get("status"), row.get("status_since"), row.text("stop_reason")
     if not text:
         if since or reason:
-            row.problem(_("A status date or reason needs a status (continuing or stopped)."), "status")
+            row.problem(
+                _("A status date or reason needs a status (continuing or stopped)."), "status"
+            )
         return
     row.status = _STATUSES.get(_norm(text), "")
     if not row.status:
@@ -647,9 +649,7 @@ def _read_status(row: _Row) -> None:
         if not reason:
             row.problem(_("Say why the innovation stopped (stop_reason)."), "stop_reason")
     elif reason:
-        row.problem(
-            _("A reason for stopping is only for a stopped innovation."), "stop_reason"
-        )
+        row.problem(_("A reason for stopping is only for a stopped innovation."), "stop_reason")
 
 
 def _read_sdgs(row: _Row) -> None:
@@ -943,9 +943,7 @@ class _Writer:
         ).exists():
             self.report.existing += 1
             return
-        innovation = catalog_services.innovation_create(
-            actor=self.actor, unit=unit, data=row.data
-        )
+        innovation = catalog_services.innovation_create(actor=self.actor, unit=unit, data=row.data)
         self.report.created += 1
         if row.award_label:
             catalog_services.award_add(
