@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -21,7 +22,7 @@ from lumbung.catalog.importing import (
     import_innovations,
     resolve_unit_name,
 )
-from lumbung.catalog.models import Award, Innovation
+from lumbung.catalog.models import Award, Innovation, StatusChange
 from lumbung.core.models import AuditEntry
 from lumbung.organisations.models import Agency, Unit
 from lumbung.platform.demo import DEMO_INNOVATIONS
@@ -548,3 +549,149 @@ def test_unit_aliases_merge_renamed_units():
     )
     assert report.ok
     assert Innovation.objects.get().unit.name == "Sentra Baru Bekasi"
+
+
+# --- stage and status ---------------------------------------------------------------------------
+STATUS_COLUMNS = [*COLUMNS, "stage", "status", "status_since", "stop_reason"]
+
+
+def status_row(**overrides: str) -> dict[str, str]:
+    base = row(stage="", status="", status_since="", stop_reason="")
+    base.update(overrides)
+    return base
+
+
+def test_stage_and_status_columns_are_imported():
+    content = make_csv(
+        status_row(
+            name="Berhenti",
+            stage="development",
+            status="stopped",
+            status_since="2023-06-30",
+            stop_reason="Anggaran tidak dilanjutkan.",
+        ),
+        status_row(
+            name="Berjalan Sejak", stage="pelembagaan", status="berlanjut", status_since="1/3/2020"
+        ),
+        status_row(name="Berjalan", stage="Penciptaan", status="Continuing"),
+        status_row(name="Tanpa Status"),
+        columns=STATUS_COLUMNS,
+    )
+    report = import_innovations(content, publish=True)
+    assert report.ok, report.problems
+    assert report.created == 4 and report.published == 4
+    by_name = {i.name: i for i in Innovation.objects.all()}
+
+    stopped = by_name["Berhenti"]
+    assert (stopped.stage, stopped.status) == ("development", "stopped")
+    assert stopped.status_since == dt.date(2023, 6, 30)
+    assert stopped.stop_reason == "Anggaran tidak dilanjutkan."
+    [change] = StatusChange.objects.filter(innovation=stopped)
+    assert (change.status, change.date, change.reason) == (
+        "stopped",
+        dt.date(2023, 6, 30),
+        "Anggaran tidak dilanjutkan.",
+    )
+    assert AuditEntry.objects.filter(object_id=str(stopped.pk), action="innovation.status").exists()
+
+    since = by_name["Berjalan Sejak"]
+    assert (since.stage, since.status, since.status_since) == (
+        "institutionalisation",
+        "continuing",
+        dt.date(2020, 3, 1),
+    )
+    assert StatusChange.objects.filter(innovation=since, status="continuing").count() == 1
+
+    running = by_name["Berjalan"]
+    assert (running.stage, running.status, running.status_since) == ("creation", "continuing", None)
+    assert not StatusChange.objects.filter(innovation=running).exists()
+    # the columns are optional: an empty cell keeps the defaults
+    plain = by_name["Tanpa Status"]
+    assert (plain.stage, plain.status) == ("creation", "continuing")
+
+
+def test_bad_stage_and_status_cells_are_reported_and_nothing_is_written():
+    future = (dt.date.today() + dt.timedelta(days=40)).isoformat()
+    content = make_csv(
+        status_row(name="Baik", status="stopped", status_since="2022-01-31", stop_reason="Pindah."),
+        status_row(name="Status Aneh", status="istirahat"),  # line 3
+        status_row(name="Tanggal Aneh", status="continuing", status_since="31 Maret"),  # 4
+        status_row(name="Tanggal Depan", status="continuing", status_since=future),  # 5
+        status_row(name="Tanpa Alasan", status="stopped", status_since="2022-01-31"),  # 6
+        status_row(name="Tanpa Tanggal", status="stopped", stop_reason="Tidak ada dana."),  # 7
+        status_row(name="Alasan Lebih", status="continuing", stop_reason="Mengapa?"),  # 8
+        status_row(name="Tanggal Saja", status_since="2022-01-31"),  # 9
+        status_row(
+            name="Sebelum Mulai", year="2019", status="continuing", status_since="2018-12-31"
+        ),  # 10
+        status_row(name="Tahap Aneh", stage="uji coba"),  # 11
+        status_row(name="Tanggal Mustahil", status="continuing", status_since="31/02/2022"),  # 12
+        columns=STATUS_COLUMNS,
+    )
+    report = import_innovations(content)
+    assert not report.ok and not report.written
+    assert report.rejected_lines == list(range(3, 13))
+    by_line = {p.line: p for p in report.problems}
+    expected = {
+        3: ("status", "istirahat"),
+        4: ("status_since", "31 Maret"),
+        5: ("status_since", "future"),
+        6: ("stop_reason", "why"),
+        7: ("status_since", "when"),
+        8: ("stop_reason", "only for a stopped"),
+        9: ("status", "needs a status"),
+        10: ("status_since", "before the start year 2019"),
+        11: ("stage", "uji coba"),
+        12: ("status_since", "31/02/2022"),
+    }
+    for line, (column, words) in expected.items():
+        assert by_line[line].column == column, (line, by_line[line])
+        assert words in by_line[line].message, (line, by_line[line].message)
+    assert str(by_line[3]).startswith("line 3 [status]")
+    # all or nothing: the good row was not written either
+    assert counts() == (0, 0, 0, 0, 0)
+    assert not StatusChange.objects.exists()
+
+
+def test_valid_only_writes_the_good_status_rows():
+    content = make_csv(
+        status_row(name="Baik", status="stopped", status_since="2022-01-31", stop_reason="Pindah."),
+        status_row(name="Buruk", status="stopped"),
+        columns=STATUS_COLUMNS,
+    )
+    report = import_innovations(content, valid_only=True)
+    assert report.written and report.rejected_lines == [3]
+    assert list(Innovation.objects.values_list("name", "status")) == [("Baik", "stopped")]
+    assert StatusChange.objects.count() == 1
+
+
+def test_status_refused_by_the_service_half_way_writes_nothing(monkeypatch):
+    def refuse(**kwargs):
+        raise ValidationError({"date": "refused"})
+
+    monkeypatch.setattr(catalog_services, "innovation_record_status", refuse)
+    content = make_csv(
+        status_row(name="Satu"),
+        status_row(name="Dua", status="continuing", status_since="2022-01-31"),
+        columns=STATUS_COLUMNS,
+    )
+    report = import_innovations(content)
+    assert not report.written and report.rejected_lines == [3]
+    assert counts() == (0, 0, 0, 0, 0)
+
+
+def test_the_import_page_lists_the_stage_and_status_columns():
+    from lumbung.catalog.import_kinds import INNOVATIONS
+
+    optional = {c.name for c in INNOVATIONS.columns if not c.required}
+    assert {"stage", "status", "status_since", "stop_reason"} <= optional
+    # the example file's row has a cell for every column and passes the check
+    header = [c.name for c in INNOVATIONS.columns]
+    assert all(len(example) == len(header) for example in INNOVATIONS.example)
+    content = make_csv(
+        *(dict(zip(header, r, strict=True)) for r in INNOVATIONS.example), columns=header
+    )
+    Agency.objects.create(name="Kementerian Sosial", slug="kemensos", kind="ministry")
+    report, rows = importing.check_rows(content)
+    assert report.ok, report.problems
+    assert (rows[0].status, rows[0].data["stage"]) == ("continuing", "development")
