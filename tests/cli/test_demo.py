@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
+import re
 import stat
+from collections import Counter
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import authenticate
@@ -14,9 +19,17 @@ from django.db import connections
 from lumbung import cli
 from lumbung.catalog.models import Award, Innovation, StatusChange
 from lumbung.core.models import AuditEntry
+from lumbung.events.models import Event
 from lumbung.organisations.models import Agency, Membership, Partner, Region, Role, Unit, User
-from lumbung.platform.demo import ACCOUNTS, ACCOUNTS_FILE_NAME, load_demo
+from lumbung.platform.demo import (
+    ACCOUNTS,
+    ACCOUNTS_FILE_NAME,
+    DEMO_INNOVATIONS,
+    first_steps,
+    load_demo,
+)
 from lumbung.platform.management.commands import serve as serve_module
+from lumbung.replication.models import Programme
 
 pytestmark = pytest.mark.django_db
 
@@ -203,3 +216,107 @@ def test_lost_accounts_file_gives_new_working_passwords(data_dir):
     assert (data_dir / ACCOUNTS_FILE_NAME).exists()
     for name, password in second.items():
         assert authenticate(username=name, password=password) is not None
+
+
+# --- management stages and statuses of the demo catalog -----------------------------------------
+def test_demo_innovations_have_the_stage_and_status_of_the_data_file(data_dir):
+    load_demo()
+    with DEMO_INNOVATIONS.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    csv_innovations = Innovation.objects.filter(is_example=False).select_related("agency")
+    found = {(i.agency.name, i.name): (i.stage, i.status) for i in csv_innovations}
+    assert len(found) == len(rows) == 87
+    for row in rows:
+        assert found[(row["agency"], row["name"])] == (row["stage"], row["status"]), row["name"]
+    # every stage is represented, not only the default one
+    per_stage = Counter(i.stage for i in csv_innovations)
+    assert set(per_stage) == set(Innovation.Stage.values)
+    assert all(count > 0 for count in per_stage.values())
+    assert per_stage[Innovation.Stage.CREATION] < 87
+    # SWP: institutionalised (awards in 2018 and 2020, replicated); its replica is developing
+    swp = Innovation.objects.get(name="Sheltered Workshop Peduli (SWP)")
+    assert (swp.stage, swp.status) == ("institutionalisation", "continuing")
+    replica = Innovation.objects.get(name="SWP Disabilitas Mental Sentra Dharma Guna")
+    assert replica.stage == "development"
+    # stated in the row's own words: a regent's regulation
+    assert Innovation.objects.get(name="APDOL").stage == "institutionalisation"
+    # no source says any stopped: all continue, and no status history was invented
+    assert set(csv_innovations.values_list("status", flat=True)) == {"continuing"}
+    assert not StatusChange.objects.filter(innovation__in=csv_innovations).exists()
+
+
+# --- what to try first --------------------------------------------------------------------------
+def _path(url: str) -> str:
+    return urlsplit(url).path
+
+
+def test_first_steps_name_urls_and_accounts_that_open(data_dir, client):
+    result = load_demo()
+    passwords = {a.username: a.password for a in result.accounts}
+    steps = first_steps(result.accounts, "http://127.0.0.1:8123/")
+    assert len(steps) >= 8
+    assert all(s.url.startswith("http://127.0.0.1:8123/") for s in steps)
+    by_path = {_path(s.url): s for s in steps}
+    programme = Programme.objects.get(name="Replikasi Sheltered Workshop Peduli 2024")
+    event = Event.objects.get(title="Pembelajaran Replikasi Sheltered Workshop Peduli")
+    expected = {
+        "/inovasi/": "",
+        "/inovasi/swp/": "",
+        f"/replikasi/program/{programme.slug}/": "demo-programme-manager",
+        "/replikasi/": "demo-facilitator",
+        "/acara/": "",
+        f"/acara/{event.slug}/kelola/": "demo-kartini",
+        "/tinjauan/": "demo-kemensos-admin",
+        "/impor/": "demo-kemensos-admin",
+        "/kelola/": "demo-kemensos-admin",
+    }
+    for path, username in expected.items():
+        assert by_path[path].username == username, path
+    project_paths = [p for p in by_path if p.startswith("/replikasi/proyek/")]
+    assert len(project_paths) == 1
+    # each step names its account's password, and its line says all of it
+    for step in steps:
+        assert step.password == passwords.get(step.username, "")
+        assert step.url in step.line() and step.what in step.line()
+        if step.username:
+            assert step.username in step.line() and step.password in step.line()
+        else:
+            assert "no sign-in" in step.line()
+    # each address opens for the account named (or for anybody when none is)
+    for step in steps:
+        client.logout()
+        if step.username:
+            client.force_login(User.objects.get(username=step.username))
+        response = client.get(_path(step.url))
+        assert response.status_code == 200, (step.url, step.username, response.status_code)
+    # the README's quick start lists the same steps for the default host and port
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    quick_start = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    assert "make demo    # installs into .venv" in quick_start
+    assert "make test    # installs the test dependencies" in quick_start
+    section = quick_start.split("### What to try first", 1)[1]
+    listed = re.sub(r"/replikasi/proyek/\d+/", "/replikasi/proyek/N/", section)
+    for step in first_steps(result.accounts, "http://127.0.0.1:8000/"):
+        url = re.sub(r"/replikasi/proyek/\d+/", "/replikasi/proyek/N/", step.url)
+        assert url in listed, url
+        line = next(line for line in listed.splitlines() if f"{url} |" in line)
+        assert (f"`{step.username}`" if step.username else "(no sign-in)") in line, line
+
+
+def test_demo_command_ends_with_what_to_try_first(data_dir, monkeypatch):
+    monkeypatch.setattr(serve_module, "call_command", lambda *a, **k: None)
+    out = io.StringIO()
+    call_command("demo", "--no-serve", "--port", "8321", stdout=out, stderr=io.StringIO())
+    output = out.getvalue()
+    tail = output.split("What to try first:", 1)[1]
+    accounts = {
+        a["username"]: a["password"]
+        for a in json.loads((data_dir / ACCOUNTS_FILE_NAME).read_text())["accounts"]
+    }
+    assert "http://127.0.0.1:8321/replikasi/ — sign in as demo-facilitator" in tail
+    assert accounts["demo-facilitator"] in tail
+    assert "http://127.0.0.1:8321/acara/ (no sign-in needed)" in tail
+    assert "http://127.0.0.1:8321/kelola/ — sign in as demo-kemensos-admin" in tail
+    assert re.search(
+        r"http://127\.0\.0\.1:8321/acara/[\w-]+/kelola/ — sign in as demo-kartini", tail
+    )

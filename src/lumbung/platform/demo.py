@@ -25,6 +25,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -34,8 +35,12 @@ from lumbung.catalog.importing import ImportReport, ProgressCallback, import_inn
 from lumbung.catalog.models import Innovation
 from lumbung.core import audit
 from lumbung.core.actors import SYSTEM
+from lumbung.events import demo as events_demo
+from lumbung.events.models import Event
 from lumbung.organisations import services as org_services
 from lumbung.organisations.models import Agency, Partner, Region, Role, Unit, User
+from lumbung.replication import demo as replication_demo
+from lumbung.replication.models import Programme, ReplicationProject
 
 ORGANISATIONS_DATA = Path(org_services.__file__).resolve().parent / "data"
 CATALOG_DATA = Path(catalog_services.__file__).resolve().parent / "data" / "demo"
@@ -437,3 +442,117 @@ def load_demo(
     return DemoResult(
         accounts=accounts, accounts_file=accounts_file, report=report, created=created
     )
+
+
+# --- what to try first ----------------------------------------------------------------------------
+#: The innovation the first steps show (institutionalised, awarded, replicated).
+SHOWCASE_INNOVATION = ("Kementerian Sosial", "Sheltered Workshop Peduli (SWP)")
+
+
+@dataclass(frozen=True)
+class FirstStep:
+    """One thing to try in the demo: where, and as whom ("" when no sign-in is needed)."""
+
+    what: str
+    url: str
+    username: str = ""
+    password: str = ""
+
+    def where(self) -> str:
+        """The address and the account to sign in as (with its password)."""
+        if not self.username:
+            return _("%(url)s (no sign-in needed)") % {"url": self.url}
+        return _("%(url)s — sign in as %(username)s (password %(password)s)") % {
+            "url": self.url,
+            "username": self.username,
+            "password": self.password,
+        }
+
+    def line(self) -> str:
+        return f"{self.what}: {self.where()}"
+
+
+def _first_step_paths() -> list[tuple[str, str, str]]:
+    """(what, path, username) of the first steps whose records are in the database."""
+    steps: list[tuple[str, str, str]] = [
+        (_("The public catalog, with each innovation's stage and status"), "catalog:catalog", ""),
+    ]
+    paths = [(what, reverse(name), user) for what, name, user in steps]
+    agency, name = SHOWCASE_INNOVATION
+    swp = Innovation.objects.filter(agency__name=agency, name=name).only("slug").first()
+    if swp is not None:
+        paths.append(
+            (
+                _("An institutionalised innovation, its awards and its replicas"),
+                reverse("catalog:innovation", args=[swp.slug]),
+                "",
+            )
+        )
+    programme = Programme.objects.filter(name=replication_demo.PROGRAMME_NAME).first()
+    if programme is not None:
+        paths.append(
+            (
+                _("A replication programme: target units, coverage, projects"),
+                reverse("replication:programme", args=[programme.slug]),
+                "demo-programme-manager",
+            )
+        )
+    project = ReplicationProject.objects.filter(
+        replica__name=replication_demo.DHARMA_GUNA_REPLICA
+    ).first()
+    if project is not None:
+        paths.append(
+            (
+                _("A replication project from preparation to institutionalised"),
+                reverse("replication:project", args=[project.pk]),
+                "demo-facilitator",
+            )
+        )
+    paths.append(
+        (
+            _("Replication work to follow up: projects, sessions, commitments"),
+            reverse("replication:workspace"),
+            "demo-facilitator",
+        )
+    )
+    paths.append((_("Learning events"), reverse("events:list"), ""))
+    event = Event.objects.filter(title=events_demo.SWP_TITLE).first()
+    if event is not None:
+        paths.append(
+            (
+                _("Run a learning event your unit hosts: invitations, attendance, follow-up"),
+                reverse("events:manage", args=[event.slug]),
+                "demo-kartini",
+            )
+        )
+    paths += [
+        (_("Your unit's innovations and drafts"), reverse("catalog:dashboard"), "demo-kartini"),
+        (
+            _("Review a submitted innovation and publish it"),
+            reverse("catalog:review_queue"),
+            "demo-kemensos-admin",
+        ),
+        (
+            _("Import innovations, units or people from CSV or XLSX"),
+            reverse("web:imports"),
+            "demo-kemensos-admin",
+        ),
+        (
+            _("Manage the agency: units, people and their roles"),
+            reverse("manage:home"),
+            "demo-kemensos-admin",
+        ),
+    ]
+    return paths
+
+
+def first_steps(accounts: Iterable[DemoAccount], base_url: str) -> list[FirstStep]:
+    """What to try first in the loaded demo, with the exact address on ``base_url`` (the site
+    being served, e.g. ``http://127.0.0.1:8000/``) and the demo account to sign in as."""
+    passwords = {a.username: a.password for a in accounts}
+    base = base_url.rstrip("/")
+    return [
+        FirstStep(what, f"{base}{path}", username, passwords.get(username, ""))
+        for what, path, username in _first_step_paths()
+        if not username or username in passwords
+    ]

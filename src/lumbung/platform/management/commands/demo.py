@@ -1,7 +1,8 @@
 """``lumbung demo [--host H] [--port P] [--data-dir DIR] [--no-serve] [--no-worker]``
 
 Migrates the database, loads the demo data (again: it changes nothing the second time), prints
-the demo accounts with their passwords and serves the site, with the background worker (imports)
+the demo accounts with their passwords and what to try first (addresses on the served host and
+port, each with the account to sign in as) and serves the site, with the background worker (imports)
 in the same process unless ``--no-worker``. ``--data-dir`` is handled by the
 ``lumbung`` command itself (see lumbung.cli).
 """
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 from rich.table import Table
 
 from lumbung.core.console import console_for, progress_bar
-from lumbung.platform.demo import DemoResult, load_demo
+from lumbung.platform.demo import DemoResult, first_steps, load_demo
 
 from .serve import add_server_arguments, serve, site_url
 
@@ -82,3 +83,6 @@ class Command(BaseCommand):
             _("Passwords are kept in %(path)s. Log in at %(url)saccounts/login/")
             % {"path": result.accounts_file, "url": site_url(host, port)}
         )
+        self.stdout.write("\n" + _("What to try first:"))
+        for step in first_steps(result.accounts, site_url(host, port)):
+            self.stdout.write(f"  - {step.what}\n    {step.where()}")
