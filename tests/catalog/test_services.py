@@ -11,6 +11,7 @@ from django.db import transaction
 
 from lumbung.catalog import services
 from lumbung.catalog.models import Evidence, Innovation
+from lumbung.core.models import AuditEntry
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -130,6 +131,53 @@ def test_status_stopped_needs_reason_and_is_kept_over_time(world):
     world.published.refresh_from_db()
     assert world.published.status == "continuing" and world.published.stop_reason == ""
     assert [c.status for c in world.published.status_changes.all()] == ["continuing", "stopped"]
+
+
+def test_record_status_keeps_the_current_status_since_a_date(world):
+    """An import records "continuing since" a date, which innovation_set_status refuses."""
+    with pytest.raises(ValidationError):
+        services.innovation_set_status(
+            actor=world.officer,
+            innovation=world.draft,
+            status="continuing",
+            date=dt.date(2021, 7, 1),
+        )
+    change = services.innovation_record_status(
+        actor=world.officer, innovation=world.draft, status="continuing", date=dt.date(2021, 7, 1)
+    )
+    assert change is not None and (change.status, change.date) == (
+        "continuing",
+        dt.date(2021, 7, 1),
+    )
+    world.draft.refresh_from_db()
+    assert (world.draft.status, world.draft.status_since) == ("continuing", dt.date(2021, 7, 1))
+    assert AuditEntry.objects.filter(
+        object_id=str(world.draft.pk), action="innovation.status"
+    ).exists()
+    # without a date: nothing to record for the current status, refused for another
+    assert (
+        services.innovation_record_status(
+            actor=world.officer, innovation=world.draft, status="continuing", date=None
+        )
+        is None
+    )
+    with pytest.raises(ValidationError) as exc:
+        services.innovation_record_status(
+            actor=world.officer, innovation=world.draft, status="stopped", date=None, reason="X"
+        )
+    assert "date" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:
+        services.innovation_record_status(
+            actor=world.officer, innovation=world.draft, status="stopped", date=dt.date(2022, 1, 1)
+        )
+    assert "reason" in exc.value.message_dict
+    # only whoever may change the innovation
+    for outsider in (world.other_officer, world.viewer):
+        with pytest.raises(PermissionDenied):
+            services.innovation_record_status(
+                actor=outsider, innovation=world.draft, status="continuing", date=None
+            )
+    assert world.draft.status_changes.count() == 1
 
 
 def test_evidence_type_is_read_from_content_not_name(world):
