@@ -7,9 +7,13 @@ passwords kept in ``DATA_DIR/demo-accounts.json`` (mode 0600); a password is onl
 the stored one no longer works (e.g. someone changed it, or the file was lost).
 
 Sources: ``organisations/data/demo_organisations.json`` (agencies, units, partners),
-``catalog/data/demo/innovations.csv`` (the innovations, imported through
-:mod:`lumbung.catalog.importing`) and ``catalog/data/demo/extras.json`` (awards and lineage from
+``catalog/data/demo/innovations.csv`` (the innovations with their stage and status, imported
+through :mod:`lumbung.catalog.importing`; ``scripts/demo_stages.py`` writes the stage and status
+columns by a documented rule) and ``catalog/data/demo/extras.json`` (awards and lineage from
 DOMAIN.md, plus made-up example drafts).
+
+:func:`first_steps` tells what to try first in the loaded demo (addresses and accounts), for
+``lumbung demo`` to print at its end.
 """
 
 from __future__ import annotations
