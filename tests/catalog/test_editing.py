@@ -48,7 +48,9 @@ def test_every_write_raises_the_version_and_records_it(world):
             date=dt.date(2024, 1, 1),
             reason="Selesai",
         ),
-        lambda: services.award_add(actor=world.officer, innovation=draft, level="top_99", year=2020),
+        lambda: services.award_add(
+            actor=world.officer, innovation=draft, level="top_99", year=2020
+        ),
         lambda: services.award_remove(actor=world.officer, award=draft.awards.get()),
         lambda: services.evidence_add(
             actor=world.officer,
@@ -172,7 +174,9 @@ def test_a_write_that_slips_past_the_lock_is_still_caught(world, monkeypatch):
 
     monkeypatch.setattr(services, "_validate", someone_else_saves_meanwhile)
     with pytest.raises(EditConflict):
-        services.innovation_update(actor=world.officer, innovation=world.draft, data={"summary": "Saya"})
+        services.innovation_update(
+            actor=world.officer, innovation=world.draft, data={"summary": "Saya"}
+        )
     stored = Innovation.objects.get(pk=world.draft.pk)
     assert stored.summary != "Saya"
 

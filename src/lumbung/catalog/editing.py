@@ -107,7 +107,7 @@ def _plain_team(members: Iterable[Any]) -> list[list[str]]:
         if isinstance(member, Mapping):
             name, role = member.get("name"), member.get("role_title")
         elif isinstance(member, list | tuple):
-            name, role = (list(member) + ["", ""])[:2]
+            name, role = [*member, "", ""][:2]
         else:
             name, role = member.name, member.role_title
         if _plain_text(name):

@@ -392,7 +392,10 @@ def award_add(
     award.full_clean()
     award.save()
     record_write(
-        actor=actor, innovation=innovation, action="award.add", changes={"award": [None, str(award)]}
+        actor=actor,
+        innovation=innovation,
+        action="award.add",
+        changes={"award": [None, str(award)]},
     )
     hooks.innovation_changed(innovation)
     return award

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from lumbung.core.models import AuditEntry
 
 from .. import editing
-from ..models import SDG, Innovation, Sector
+from ..models import SDG, Innovation, Sector, innovation_field
 from ..views.public import CHANGE_LABELS
 
 THEIRS = "theirs"
@@ -37,7 +37,7 @@ class ShownConflict:
 def field_label(name: str) -> str:
     if name in CHANGE_LABELS:
         return str(CHANGE_LABELS[name])
-    return str(Innovation._meta.get_field(name).verbose_name)
+    return str(innovation_field(name).verbose_name)
 
 
 def _shown(name: str, value: Any) -> str:
@@ -50,8 +50,7 @@ def _shown(name: str, value: Any) -> str:
         return "\n".join(str(s) for s in SDG.objects.filter(number__in=value))
     if name == "sector":
         return str(Sector.objects.filter(pk=value).first() or value)
-    field = Innovation._meta.get_field(name)
-    choices = dict(field.choices or ())
+    choices = dict(innovation_field(name).choices or ())
     if value in choices:
         return str(choices[value])
     if name == "start_date":
