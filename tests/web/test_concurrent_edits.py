@@ -216,3 +216,16 @@ def test_a_tampered_base_is_not_trusted(world, two):
     assert response.status_code == 409
     assert 'id="conflict-summary"' in response.content.decode()
     assert Innovation.objects.get(pk=world.draft.pk).problem == "Masalah awal"
+
+
+def test_only_conflicting_changes_keep_the_others_other_changes(world, two):
+    """The second person changed only the field in conflict: the other's change to another field
+    is shown (and kept) on the conflict page, not the value the form was loaded with."""
+    first, second = two
+    first.save(summary="Ringkasan dari Budi", problem="Masalah dari Budi")
+    html = second.save(summary="Ringkasan dari petugas").content.decode()
+    assert _textarea(html, "problem") == "Masalah dari Budi"
+    response = second.post_page(html, **{"keep-summary": "mine"})
+    assert response.status_code == 302
+    stored = Innovation.objects.get(pk=world.draft.pk)
+    assert (stored.summary, stored.problem) == ("Ringkasan dari petugas", "Masalah dari Budi")

@@ -105,12 +105,8 @@ def choices(request: HttpRequest) -> tuple[dict[str, str], list[str]]:
 
 
 def others_changes(innovation: Innovation, since: int) -> list[str]:
-    """The fields others saved after version ``since`` and before the current one, by label."""
-    names = {
-        name
-        for name, entry in editing.changed_since(innovation, since).items()
-        if entry is None or entry.changes["version"][1] < innovation.version
-    }
+    """The editable fields saved after version ``since`` (read before one's own save), by label."""
+    names = set(editing.changed_since(innovation, since))
     return [field_label(n) for n in editing.EDITABLE if n in names]
 
 

@@ -221,17 +221,19 @@ def innovation_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 request, innovation, form, members, conflicts, mine=mine, unsettled=unsettled
             )
         data, members_to_save = _edit_data(form, members, settled)
+        kept = conflict_views.others_changes(innovation, seen.version) if seen else []
         try:
-            saved = services.innovation_update(
+            services.innovation_update(
                 actor=request.user, innovation=innovation, data=data, team=members_to_save,
                 seen=seen,
             )
         except editing.EditConflict as exc:
-            return _settle_page(request, innovation, form, members, exc.conflicts, mine=exc.mine)
+            # refused without a merge (a writer slipped past the lock): keep all that was typed
+            mine = exc.mine if exc.conflicts else set(editing.EDITABLE)
+            return _settle_page(request, innovation, form, members, exc.conflicts, mine=mine)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            kept = conflict_views.others_changes(saved, seen.version) if seen else []
             if kept:
                 messages.success(
                     request,
