@@ -11,7 +11,9 @@ def test_update_records_who_when_and_which_fields(world):
     entry = audit.history(world.draft).first()
     assert entry.actor == world.officer
     assert entry.action == "innovation.update"
-    assert entry.changed_fields == ["novelty", "summary"]
+    # the innovation's version is recorded with every write (see catalog.editing)
+    assert entry.changed_fields == ["novelty", "summary", "version"]
+    assert entry.changes["version"][1] == entry.changes["version"][0] + 1
     assert entry.changes["summary"][1] == "Ringkasan baru"
     assert entry.created_at is not None
 

@@ -3,6 +3,13 @@
 Reads are public for published innovations; unpublished ones are visible to whom
 ``innovation.view`` allows and are 404 for everyone else (so their existence does not leak).
 Every write goes through ``catalog.services``, which checks permissions.
+
+Concurrent edits: an innovation's answers carry an ``ETag`` (weak, ``W/"<id>-<version>"``) that
+changes with every write to it. ``PATCH`` honours ``If-Match``: when the innovation changed since,
+nothing is written and the answer is 412 with the current version; a body ``version`` that is not
+the current one gives 409 with the fields changed since (who, when). Without either, a PATCH is
+written as it is (as before versions existed): clients that may edit at the same time as others
+should send one.
 """
 
 from __future__ import annotations
@@ -10,20 +17,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from lumbung.core.http.auth import READ_AUTH, current_user, optional_auth_openapi
-from lumbung.core.http.errors import error_responses
+from lumbung.core.http.errors import ConflictOut, error_responses
 from lumbung.core.http.schemas import PageParams, page_of, paginate
 from lumbung.core.policies import can
 from lumbung.organisations.models import Unit
 
 from . import selectors, services
 from .downloads import evidence_response
+from .editing import EditConflict, Seen, changed_since
 from .models import SDG, Innovation, Sector
 from .schemas import (
     AwardIn,
@@ -63,11 +71,70 @@ def _given(payload: Schema) -> dict[str, Any]:
     return payload.dict(exclude_unset=True)
 
 
-def _detail(slug: str) -> Innovation:
+def _detail(slug: str, response: HttpResponse | None = None) -> Innovation:
+    """The innovation as the API shows it; its ETag on ``response``."""
     innovation = selectors.innovation_detail(slug)
     if innovation is None:  # pragma: no cover  (only after a concurrent delete)
         raise Http404
+    if response is not None:
+        response["ETag"] = etag(innovation.pk, innovation.version)
     return innovation
+
+
+def etag(pk: int, version: int) -> str:
+    """A weak ETag: the JSON differs by language and reader, the version is what it names."""
+    return f'W/"{pk}-{version}"'
+
+
+def _if_match(request: HttpRequest, innovation: Innovation) -> int | None:
+    """The version an ``If-Match`` header names; None without one (or with ``*``). Raises
+    :class:`EditConflict` when it names none of this innovation's current version."""
+    header = request.headers.get("If-Match", "").strip()
+    if not header or header == "*":
+        return None
+    versions = set()
+    for tag in header.split(","):
+        pk, _dash, version = tag.strip().removeprefix("W/").strip('"').partition("-")
+        if pk == str(innovation.pk) and version.isdigit():
+            versions.add(int(version))
+    if innovation.version in versions:
+        return innovation.version
+    raise EditConflict(
+        _precondition_message(innovation.version),
+        innovation.version,
+        changed=changed_since(innovation, max(versions)) if versions else {},
+    )
+
+
+def _precondition_message(current: int) -> str:
+    return _(
+        "This innovation changed since the version named in If-Match: it is now at version "
+        "%(current)s. Read it again (GET) and send your change with its new ETag."
+    ) % {"current": current}
+
+
+def _conflict(exc: EditConflict, pk: int, response: HttpResponse, status: int) -> Status:
+    response["ETag"] = etag(pk, exc.current_version)
+    errors = []
+    for name, entry in exc.changed.items():
+        who = (entry.actor.get_username() if entry and entry.actor else "") or _("system")
+        when = entry.created_at.isoformat() if entry else ""
+        errors.append(
+            {
+                "field": name,
+                "message": _("Changed by %(who)s at %(when)s.") % {"who": who, "when": when},
+            }
+        )
+    detail = _precondition_message(exc.current_version) if status == 412 else exc.message
+    return Status(
+        status,
+        {
+            "detail": detail,
+            "errors": errors,
+            "current_version": exc.current_version,
+            "changed": list(exc.changed),
+        },
+    )
 
 
 # --- vocabularies ----------------------------------------------------------------------------
@@ -115,11 +182,13 @@ def innovation_list(
     response={200: InnovationOut, **error_responses(401, 404)},
     **_read(),
 )
-def innovation_detail(request: HttpRequest, slug: str) -> Innovation:
-    """The whole profile: both languages, team, evidence, awards, status history, lineage."""
+def innovation_detail(request: HttpRequest, slug: str, response: HttpResponse) -> Innovation:
+    """The whole profile: both languages, team, evidence, awards, status history, lineage.
+    The ``ETag`` header names its version (send it back in ``If-Match`` to PATCH safely)."""
     innovation = selectors.innovation_detail(slug)
     if innovation is None or not can(current_user(request), "innovation.view", innovation):
         raise Http404
+    response["ETag"] = etag(innovation.pk, innovation.version)
     return innovation
 
 
@@ -163,45 +232,75 @@ def innovation_create(request: HttpRequest, payload: InnovationCreateIn) -> Stat
     return Status(201, _detail(innovation.slug))
 
 
-@router.patch("/innovations/{slug:slug}", response={200: InnovationOut, **WRITE_ERRORS})
+@router.patch(
+    "/innovations/{slug:slug}",
+    response={200: InnovationOut, 409: ConflictOut, 412: ConflictOut, **WRITE_ERRORS},
+)
 def innovation_update(
     request: HttpRequest,
     slug: str,
     payload: InnovationUpdateIn,  # type: ignore[valid-type]
-) -> Innovation:
-    """Change profile fields; fields left out stay as they are (``sdgs`` replaces the list)."""
+    response: HttpResponse,
+) -> Innovation | Status:
+    """Change profile fields; fields left out stay as they are (``sdgs`` replaces the list).
+
+    To be sure not to overwrite someone else's change, name the version your change is based on:
+    send the ``ETag`` of your GET in an ``If-Match`` header (412 Precondition Failed if the
+    innovation changed since), or its ``version`` in the body (409 Conflict, with the fields
+    changed since, who changed them and when). Nothing is written then; read the innovation
+    again and send your change with the new version. Without either the change is written as
+    it is. The answer's ``ETag`` names the new version."""
     innovation = _visible(request, slug)
-    services.innovation_update(
-        actor=current_user(request), innovation=innovation, data=_given(payload)
-    )
-    return _detail(slug)
+    data = _given(payload)
+    body_version = data.pop("version", None)
+    precondition = request.headers.get("If-Match", "").strip() not in ("", "*")
+    try:
+        if_match = _if_match(request, innovation)
+        if if_match is not None and body_version is not None and body_version != if_match:
+            raise ValidationError(
+                {"version": _("The version in the body is not the one named in If-Match.")}
+            )
+        expected = if_match if if_match is not None else body_version
+        services.innovation_update(
+            actor=current_user(request),
+            innovation=innovation,
+            data=data,
+            seen=Seen(version=expected, merge=False) if expected is not None else None,
+        )
+    except EditConflict as exc:
+        return _conflict(exc, innovation.pk, response, 412 if precondition else 409)
+    return _detail(slug, response)
 
 
 @router.post("/innovations/{slug:slug}/submit", response={200: InnovationOut, **WRITE_ERRORS})
-def innovation_submit(request: HttpRequest, slug: str) -> Innovation:
+def innovation_submit(request: HttpRequest, slug: str, response: HttpResponse) -> Innovation:
     """Send a draft (or a returned innovation) to the agency's admins for review."""
     services.innovation_submit(actor=current_user(request), innovation=_visible(request, slug))
-    return _detail(slug)
+    return _detail(slug, response)
 
 
 @router.post("/innovations/{slug:slug}/publish", response={200: InnovationOut, **WRITE_ERRORS})
-def innovation_publish(request: HttpRequest, slug: str) -> Innovation:
+def innovation_publish(request: HttpRequest, slug: str, response: HttpResponse) -> Innovation:
     """Publish (agency innovation admins of the owning agency)."""
     services.innovation_publish(actor=current_user(request), innovation=_visible(request, slug))
-    return _detail(slug)
+    return _detail(slug, response)
 
 
 @router.post("/innovations/{slug:slug}/return", response={200: InnovationOut, **WRITE_ERRORS})
-def innovation_return(request: HttpRequest, slug: str, payload: ReturnIn) -> Innovation:
+def innovation_return(
+    request: HttpRequest, slug: str, payload: ReturnIn, response: HttpResponse
+) -> Innovation:
     """Send back to the unit with a reason (agency innovation admins of the owning agency)."""
     services.innovation_return(
         actor=current_user(request), innovation=_visible(request, slug), reason=payload.reason
     )
-    return _detail(slug)
+    return _detail(slug, response)
 
 
 @router.post("/innovations/{slug:slug}/status", response={200: InnovationOut, **WRITE_ERRORS})
-def innovation_set_status(request: HttpRequest, slug: str, payload: StatusIn) -> Innovation:
+def innovation_set_status(
+    request: HttpRequest, slug: str, payload: StatusIn, response: HttpResponse
+) -> Innovation:
     """Record that the innovation continues or has stopped (a reason is needed to stop)."""
     services.innovation_set_status(
         actor=current_user(request),
@@ -210,7 +309,7 @@ def innovation_set_status(request: HttpRequest, slug: str, payload: StatusIn) ->
         date=payload.date or timezone.localdate(),
         reason=payload.reason,
     )
-    return _detail(slug)
+    return _detail(slug, response)
 
 
 @router.post("/innovations/{slug:slug}/awards", response={201: AwardOut, **WRITE_ERRORS})

@@ -152,6 +152,8 @@ class InnovationProfileForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        #: the fields to settle after a concurrent save, by name (see ``views.workspace``)
+        self.conflicts: dict[str, Any] = {}
         sector = form_field(self, "sector", forms.ModelChoiceField)
         sector.queryset = Sector.objects.all()
         sector.empty_label = _("(none)")
@@ -172,6 +174,8 @@ class InnovationProfileForm(forms.ModelForm):
                     {
                         "field": self[field.name],
                         "english": self[f"{field.name}_en"] if field.translated else None,
+                        "conflict": self.conflicts.get(field.name),
+                        "english_conflict": self.conflicts.get(f"{field.name}_en"),
                     }
                     for field in section.fields
                 ],

@@ -203,6 +203,11 @@ class Innovation(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    #: Counts the writes to this record (profile, team, status, publication, evidence, awards,
+    #: lineage): every write service raises it by one, under the row's lock, and records the new
+    #: number in its audit entry. An edit names the version it was loaded with; see
+    #: ``catalog.editing`` and docs/architecture.md, "Concurrent edits".
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("innovation")

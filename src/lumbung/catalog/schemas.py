@@ -87,7 +87,22 @@ class _StrictSchema(Schema):
 
 #: PATCH body: any profile field; fields left out are not changed
 InnovationUpdateIn: type[Schema] = create_model(
-    "InnovationUpdateIn", __base__=_StrictSchema, **_PROFILE, sdgs=_SDGS
+    "InnovationUpdateIn",
+    __base__=_StrictSchema,
+    **_PROFILE,
+    sdgs=_SDGS,
+    version=(
+        int | None,
+        Field(
+            None,
+            ge=1,
+            description=(
+                "the version of the innovation your change is based on (from GET); if it "
+                "changed since, nothing is written and the answer is 409 with the fields "
+                "changed. Or send the ETag in an If-Match header (412 if it changed)."
+            ),
+        ),
+    ),
 )
 
 #: POST body: the unit that owns the innovation, its name and any other profile field
@@ -327,6 +342,9 @@ class _InnovationDetailBase(InnovationListOut):
     status_changes: list[StatusChangeOut]
     replicas: list[InnovationRef]
     created_at: dt.datetime
+    version: int = Field(
+        description="raised by one by every change; the ETag header names it too (see PATCH)"
+    )
 
     @staticmethod
     def resolve_source_urls(obj: Innovation) -> list[str]:

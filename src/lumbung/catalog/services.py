@@ -1,5 +1,9 @@
 """Every write to the catalog a user can trigger: one transaction each, permission checked first,
-audit entry written."""
+audit entry written.
+
+Every write to an innovation raises its ``version`` by one and records the new number in its
+audit entry (:func:`record_write`); :func:`innovation_update` takes the version the edit was
+based on and merges or refuses a stale edit (see :mod:`.editing`)."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +25,8 @@ from lumbung.core.policies import require
 from lumbung.organisations.models import Unit
 from lumbung.organisations.services import unique_slug
 
-from . import hooks, profile
+from . import hooks
+from .editing import EDITABLE, PROFILE_FIELDS, EditConflict, Seen, check_seen, plain
 from .models import (
     SDG,
     Award,
@@ -32,11 +38,8 @@ from .models import (
     innovation_field,
 )
 
-#: Fields of the profile that the create and update services accept, in the model's order (as the
-#: API's schemas and the audit history list them); the SDGs, a many-to-many relation, go apart.
-PROFILE_FIELDS: tuple[str, ...] = tuple(
-    f.name for f in Innovation._meta.concrete_fields if f.name in profile.FIELD_NAMES
-)
+__all__ = ["PROFILE_FIELDS", "EditConflict", "Seen"]
+
 _TEXT_FIELDS = (models.CharField, models.TextField)
 AUDITED_FIELDS: tuple[str, ...] = (
     *PROFILE_FIELDS,
@@ -83,6 +86,39 @@ def _set_sdgs(innovation: Innovation, sdgs: Iterable[Any] | None) -> None:
     innovation.sdgs.set(found)
 
 
+def _next_version(innovation: Innovation, *, seen: int | None = None) -> list[int]:
+    """Raise the stored version by one: from ``seen`` (compare and set: a writer that slipped
+    past the row lock fails instead of overwriting), or from whatever it is now. Returns
+    ``[old, new]`` for the audit entry."""
+    rows = Innovation.objects.filter(pk=innovation.pk)
+    if seen is not None:
+        if rows.filter(version=seen).update(version=seen + 1) != 1:
+            current = rows.values_list("version", flat=True).first() or 0
+            raise EditConflict(
+                _("Someone else saved this innovation meanwhile. Open it again."),
+                current_version=current,
+            )
+        innovation.version = seen + 1
+    else:
+        rows.update(version=F("version") + 1)
+        innovation.version = rows.values_list("version", flat=True).get()
+    return [innovation.version - 1, innovation.version]
+
+
+def record_write(
+    *,
+    actor: ActorLike,
+    innovation: Innovation,
+    action: str,
+    changes: dict[str, Any],
+    note: str = "",
+) -> None:
+    """Raise the innovation's version and write the audit entry of a write to it, with the new
+    version. For writes outside the catalog's services too (replication sets the lineage)."""
+    changes = {**changes, "version": _next_version(innovation)}
+    audit.record(actor=actor, obj=innovation, action=action, changes=changes, note=note)
+
+
 def _validate(innovation: Innovation) -> None:
     innovation.full_clean(exclude=["slug", "agency", "unit", "created_by", "sdgs"])
     if innovation.start_year and innovation.start_year > timezone.localdate().year:
@@ -124,23 +160,46 @@ def innovation_create_unchecked(
 
 @transaction.atomic
 def innovation_update(
-    *, actor: ActorLike, innovation: Innovation, data: Mapping[str, Any]
+    *,
+    actor: ActorLike,
+    innovation: Innovation,
+    data: Mapping[str, Any],
+    team: Iterable[Mapping[str, str]] | None = None,
+    seen: Seen | None = None,
 ) -> Innovation:
+    """Change profile fields (those in ``data``) and, when given, the team.
+
+    ``seen``: the version the edit was based on (and, to merge, the values it was loaded with).
+    When someone saved meanwhile, only the fields the edit changed are written, unless one of
+    them was also changed by someone else: then nothing is written and :class:`EditConflict`
+    names the conflicts. Without ``seen`` the edit is written as it is."""
     innovation = Innovation.objects.select_for_update().get(pk=innovation.pk)
     require(actor, "innovation.change", innovation)
+    if seen is not None:
+        given = {**data, **({"team": team} if team is not None else {})}
+        unknown = set(given) - set(EDITABLE)
+        if unknown:  # the same refusal as _apply_profile, before merging
+            raise ValidationError({n: _("This field cannot be set here.") for n in sorted(unknown)})
+        mine = check_seen(innovation, seen, {k: plain(k, v) for k, v in given.items()})
+        if mine is not None:
+            data = {k: v for k, v in data.items() if k in mine}
+            team = team if "team" in mine else None
     before = audit.snapshot(innovation, AUDITED_FIELDS)
     before_sdgs = sorted(innovation.sdgs.values_list("number", flat=True))
     _apply_profile(innovation, data)
     _validate(innovation)
-    innovation.save()
-    _set_sdgs(innovation, data.get("sdgs"))
     changes = audit.diff(before, audit.snapshot(innovation, AUDITED_FIELDS))
+    _set_sdgs(innovation, data.get("sdgs"))
     after_sdgs = sorted(innovation.sdgs.values_list("number", flat=True))
     if after_sdgs != before_sdgs:
         changes["sdgs"] = [before_sdgs, after_sdgs]
+    if team is not None:
+        changes.update(_replace_team(innovation, team))
     if changes:
+        changes["version"] = _next_version(innovation, seen=innovation.version)
+        innovation.save()
         audit.record(actor=actor, obj=innovation, action="innovation.update", changes=changes)
-    hooks.innovation_changed(innovation)
+        hooks.innovation_changed(innovation)
     return innovation
 
 
@@ -149,6 +208,7 @@ def _transition(
 ) -> Innovation:
     before = innovation.publication_state
     innovation.publication_state = to
+    version = _next_version(innovation, seen=innovation.version)
     fields = ["publication_state", "updated_at"]
     if to == Innovation.State.PUBLISHED:
         innovation.published_at = innovation.published_at or timezone.now()
@@ -162,7 +222,7 @@ def _transition(
         actor=actor,
         obj=innovation,
         action=action,
-        changes={"publication_state": [before, to]},
+        changes={"publication_state": [before, to], "version": version},
         note=note,
     )
     hooks.innovation_changed(innovation)
@@ -276,6 +336,7 @@ def _record_status(
     innovation.status = status
     innovation.status_since = date
     innovation.stop_reason = reason if status == Innovation.Status.STOPPED else ""
+    version = _next_version(innovation, seen=innovation.version)
     innovation.save(update_fields=[*fields, "updated_at"])
     change = StatusChange.objects.create(
         innovation=innovation,
@@ -288,7 +349,7 @@ def _record_status(
         actor=actor,
         obj=innovation,
         action="innovation.status",
-        changes=audit.diff(before, audit.snapshot(innovation, fields)),
+        changes={**audit.diff(before, audit.snapshot(innovation, fields)), "version": version},
         note=reason,
     )
     hooks.innovation_changed(innovation)
@@ -316,9 +377,9 @@ def evidence_add(
     )
     store_upload(evidence, upload)
     evidence.save()
-    audit.record(
+    record_write(
         actor=actor,
-        obj=innovation,
+        innovation=innovation,
         action="evidence.add",
         changes={"evidence": [None, evidence.title]},
     )
@@ -328,9 +389,9 @@ def evidence_add(
 @transaction.atomic
 def evidence_remove(*, actor: ActorLike, evidence: Evidence) -> None:
     require(actor, "innovation.change", evidence.innovation)
-    audit.record(
+    record_write(
         actor=actor,
-        obj=evidence.innovation,
+        innovation=evidence.innovation,
         action="evidence.remove",
         changes={"evidence": [evidence.title, None]},
     )
@@ -362,8 +423,11 @@ def award_add(
     )
     award.full_clean()
     award.save()
-    audit.record(
-        actor=actor, obj=innovation, action="award.add", changes={"award": [None, str(award)]}
+    record_write(
+        actor=actor,
+        innovation=innovation,
+        action="award.add",
+        changes={"award": [None, str(award)]},
     )
     hooks.innovation_changed(innovation)
     return award
@@ -372,9 +436,9 @@ def award_add(
 @transaction.atomic
 def award_remove(*, actor: ActorLike, award: Award) -> None:
     require(actor, "innovation.change", award.innovation)
-    audit.record(
+    record_write(
         actor=actor,
-        obj=award.innovation,
+        innovation=award.innovation,
         action="award.remove",
         changes={"award": [str(award), None]},
     )
@@ -388,6 +452,16 @@ def team_set(
 ) -> list[TeamMember]:
     """Replace the team with the given members ({"name", "role_title"})."""
     require(actor, "innovation.change", innovation)
+    changes = _replace_team(innovation, members)
+    if changes:
+        record_write(actor=actor, innovation=innovation, action="team.set", changes=changes)
+    return list(innovation.team.all())
+
+
+def _replace_team(
+    innovation: Innovation, members: Iterable[Mapping[str, str]]
+) -> dict[str, list[Any]]:
+    """Replace the team; ``{"team": [names before, names after]}`` if it changed."""
     cleaned = []
     for i, member in enumerate(members):
         name = (member.get("name") or "").strip()
@@ -401,15 +475,13 @@ def team_set(
                 order=i,
             )
         )
-    before = list(innovation.team.values_list("name", flat=True))
+    before = [[m.name, m.role_title] for m in innovation.team.all()]
+    after = [[m.name, m.role_title] for m in cleaned]
+    if before == after:
+        return {}
     innovation.team.all().delete()
     TeamMember.objects.bulk_create(cleaned)
-    after = [m.name for m in cleaned]
-    if before != after:
-        audit.record(
-            actor=actor, obj=innovation, action="team.set", changes={"team": [before, after]}
-        )
-    return cleaned
+    return {"team": [[n for n, _r in before], [n for n, _r in after]]}
 
 
 @transaction.atomic

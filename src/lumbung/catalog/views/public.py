@@ -126,7 +126,7 @@ def innovation_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 {
                     "entry": entry,
                     "action": ACTION_LABELS.get(entry.action, entry.action),
-                    "fields": [_field_label(f) for f in entry.changed_fields],
+                    "fields": [_field_label(f) for f in entry.changed_fields if f != "version"],
                 }
             )
     context = {

@@ -8,13 +8,12 @@ record they may read but not change answers 403.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,7 +27,7 @@ from lumbung.core.policies import can, require
 from lumbung.organisations.models import Unit
 from lumbung.organisations.policies import units as unit_policy
 
-from .. import resemblance, selectors, services
+from .. import editing, resemblance, selectors, services
 from ..forms import (
     AwardForm,
     EvidenceForm,
@@ -39,6 +38,7 @@ from ..forms import (
 )
 from ..models import Award, Evidence, Innovation
 from ..policies import may_review_somewhere
+from . import conflicts as conflict_views
 
 WORKSPACE_PER_PAGE = 25
 
@@ -120,39 +120,136 @@ def _team_initial(innovation: Innovation) -> list[dict[str, str]]:
     return [{"name": m.name, "role_title": m.role_title} for m in innovation.team.all()]
 
 
+def _seen(request: HttpRequest, innovation: Innovation) -> editing.Seen | None:
+    """The version the posted form was loaded with, and its values (to merge against)."""
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        return None
+    if version < 1:
+        return None
+    base = editing.read_base(request.POST.get("base", ""), innovation, version)
+    return editing.Seen(version=version, values=base)
+
+
+def _edit_page(
+    request: HttpRequest,
+    innovation: Innovation,
+    form: InnovationProfileForm,
+    team: Any,
+    *,
+    status: int = 200,
+    conflicts: list[conflict_views.ShownConflict] | None = None,
+    loaded: tuple[str, str] | None = None,
+) -> HttpResponse:
+    """The edit page; ``loaded``: the version and base the form was loaded with (a form shown
+    again with its errors keeps them), else the stored record's."""
+    conflicts = conflicts or []
+    version, base = loaded or (str(innovation.version), editing.sign_base(innovation))
+    form.conflicts = {c.name: c for c in conflicts}
+    return render(
+        request,
+        "catalog/workspace/edit.html",
+        {
+            "innovation": innovation,
+            "form": form,
+            "team": team,
+            "version": version,
+            "base": base,
+            "conflicts": conflicts,
+            "team_conflict": form.conflicts.get("team"),
+        },
+        status=status,
+    )
+
+
+def _settle_page(
+    request: HttpRequest,
+    innovation: Innovation,
+    form: InnovationProfileForm,
+    members: list[dict[str, Any]],
+    conflicts: list[editing.Conflict],
+    *,
+    mine: Iterable[str],
+    unsettled: Iterable[str] = (),
+) -> HttpResponse:
+    """The edit page against the stored record: what the person changed that nobody else did is
+    filled in, each conflict shown with both versions; nothing has been written."""
+    current = Innovation.objects.select_related("agency", "unit", "sector").get(pk=innovation.pk)
+    keep = {*mine, *(c.field for c in conflicts)}
+    initial = {k: v for k, v in form.cleaned_data.items() if k in keep}
+    team_initial = members if "team" in keep else _team_initial(current)
+    return _edit_page(
+        request,
+        current,
+        InnovationProfileForm(instance=current, initial=initial),
+        TeamFormSet(initial=conflict_views.team_rows(team_initial), prefix="team"),
+        status=409,
+        conflicts=conflict_views.shown(conflicts, unsettled),
+    )
+
+
+def _edit_data(
+    form: InnovationProfileForm, members: list[dict[str, Any]], settled: dict[str, str]
+) -> tuple[dict[str, Any], list[dict[str, Any]] | None]:
+    """What to save: the form's values, without the fields whose conflict was settled for the
+    other person's version."""
+    data = {k: v for k, v in form.service_data().items() if settled.get(k) != conflict_views.THEIRS}
+    team = members if settled.get("team") != conflict_views.THEIRS else None
+    return data, team
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def innovation_edit(request: HttpRequest, slug: str) -> HttpResponse:
     innovation = workspace_innovation(request, slug, "innovation.change")
-    if request.method == "POST":
-        form = InnovationProfileForm(request.POST, instance=innovation)
-        team = TeamFormSet(request.POST, prefix="team")
-        if form.is_valid() and team.is_valid():
-            members = [f.cleaned_data for f in team.forms if f.cleaned_data]
-            try:
-                with transaction.atomic():
-                    services.innovation_update(
-                        actor=request.user, innovation=innovation, data=form.service_data()
-                    )
-                    services.team_set(actor=request.user, innovation=innovation, members=members)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("The profile was saved."))
-                return redirect("catalog:innovation_manage", slug=innovation.slug)
-        status = 400
-    else:
+    if request.method != "POST":
         form = InnovationProfileForm(instance=innovation)
         team = TeamFormSet(initial=_team_initial(innovation), prefix="team")
-        status = 200
-    # the form may have changed the in-memory record while validating; show the stored name
+        return _edit_page(request, innovation, form, team)
+    form = InnovationProfileForm(request.POST, instance=innovation)
+    team = TeamFormSet(request.POST, prefix="team")
+    if form.is_valid() and team.is_valid():
+        members = [f.cleaned_data for f in team.forms if f.cleaned_data]
+        settled, unsettled = conflict_views.choices(request)
+        seen = _seen(request, innovation)
+        if unsettled:
+            yours = {**form.service_data(), "team": members}
+            conflicts = conflict_views.unsettled_conflicts(innovation, unsettled, yours)
+            mine = conflict_views.changed_by_edit(yours, seen)
+            return _settle_page(
+                request, innovation, form, members, conflicts, mine=mine, unsettled=unsettled
+            )
+        data, members_to_save = _edit_data(form, members, settled)
+        kept = conflict_views.others_changes(innovation, seen.version) if seen else []
+        try:
+            services.innovation_update(
+                actor=request.user, innovation=innovation, data=data, team=members_to_save,
+                seen=seen,
+            )
+        except editing.EditConflict as exc:
+            # refused without a merge (a writer slipped past the lock): keep all that was typed
+            mine = exc.mine if exc.conflicts else set(editing.EDITABLE)
+            return _settle_page(request, innovation, form, members, exc.conflicts, mine=mine)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            if kept:
+                messages.success(
+                    request,
+                    _(
+                        "The profile was saved. Changes saved meanwhile by others were kept: "
+                        "%(fields)s."
+                    )
+                    % {"fields": ", ".join(kept)},
+                )
+            else:
+                messages.success(request, _("The profile was saved."))
+            return redirect("catalog:innovation_manage", slug=innovation.slug)
+    # the form may have changed the in-memory record while validating; show the stored record
     innovation.refresh_from_db(fields=["name", "name_en"])
-    return render(
-        request,
-        "catalog/workspace/edit.html",
-        {"innovation": innovation, "form": form, "team": team},
-        status=status,
-    )
+    loaded = (request.POST.get("version", ""), request.POST.get("base", ""))
+    return _edit_page(request, innovation, form, team, status=400, loaded=loaded)
 
 
 def _manage_context(request: HttpRequest, innovation: Innovation, **forms: Any) -> dict[str, Any]:

@@ -6,6 +6,8 @@ Every error response is JSON ``{"detail": "...", "errors": [{"field": ..., "mess
 - 401  credentials missing (on a write) or not valid
 - 403  not allowed (or the CSRF token is missing on a session write)
 - 404  not found, or an unpublished record the caller may not see
+- 409  the record changed since the version the client named in its body (:class:`ConflictOut`)
+- 412  the record changed since the version the client named in ``If-Match`` (:class:`ConflictOut`)
 - 413  the body is too large
 - 422  the data is not valid: schema errors and the services' ``ValidationError``, field by field
 
@@ -46,6 +48,14 @@ class FieldError(Schema):
 class ErrorOut(Schema):
     detail: str
     errors: list[FieldError] = []
+
+
+class ConflictOut(ErrorOut):
+    """409 / 412: the record changed since the version the client named; ``errors`` says, field
+    by field, who changed it and when."""
+
+    current_version: int
+    changed: list[str] = []
 
 
 def error_responses(*codes: int) -> dict[int, type[ErrorOut]]:

@@ -230,9 +230,9 @@ def sync_replica_form(project: ReplicationProject, actor: ActorLike) -> None:
     old = replica.replication_form
     replica.replication_form = project.declared_form
     replica.save(update_fields=["replication_form", "updated_at"])
-    audit.record(
+    catalog_services.record_write(
         actor=actor,
-        obj=replica,
+        innovation=replica,
         action="innovation.lineage",
         changes={"replication_form": [old, replica.replication_form]},
     )
@@ -321,9 +321,9 @@ def _set_lineage(replica: Innovation, project: ReplicationProject, actor: ActorL
     if before == after:
         return
     replica.save(update_fields=["source", "replication_form", "generation", "updated_at"])
-    audit.record(
+    catalog_services.record_write(
         actor=actor,
-        obj=replica,
+        innovation=replica,
         action="innovation.lineage",
         changes=audit.diff(before, after),
         note=_("Set by replication project #%(id)s.") % {"id": project.pk},
