@@ -878,7 +878,9 @@ class _Writer:
             )
             self.report.awards_created += 1
         if self.publish:
-            catalog_services.innovation_publish(actor=self.actor, innovation=innovation)
+            catalog_services.innovation_publish(
+                actor=self.actor, innovation=innovation, notify=False
+            )
             self.report.published += 1
 
 
