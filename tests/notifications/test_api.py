@@ -112,9 +112,10 @@ def test_preferences_get_and_patch(people):
     assert response.status_code == 200
     groups = {p["group"]: p["delivery"] for p in response.json()["preferences"]}
     assert groups["review"] == "digest"
-    bobs = {p["group"]: p["delivery"] for p in _client(bob).get(BASE + "/preferences").json()[
-        "preferences"
-    ]}
+    bobs = {
+        p["group"]: p["delivery"]
+        for p in _client(bob).get(BASE + "/preferences").json()["preferences"]
+    }
     assert bobs["review"] == "immediate"  # only the caller's own
 
 

@@ -186,3 +186,37 @@ def test_without_email_keeps_notifications_quiet(alice, django_capture_on_commit
         note = _notify(alice)
     services.digest_send(now=timezone.now() + dt.timedelta(days=1))
     assert note.delivery == "off" and not mail.outbox
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_digest_runs_at_once_send_each_notification_once():
+    import threading
+
+    from django.db import connection
+
+    name = str(connection.settings_dict.get("NAME") or "")
+    if connection.vendor == "sqlite" and (name == ":memory:" or "mode=memory" in name):
+        pytest.skip("concurrent writers need a database file or PostgreSQL")
+    people = [UserFactory(email=f"p{i}@example.go.id") for i in range(4)]
+    for person in people:
+        services.preferences_set(actor=person, values={"review": "digest"})
+        for i in range(3):
+            _notify(person, text=f"Catatan {i}")
+    errors: list[BaseException] = []
+
+    def run():
+        try:
+            services.digest_send()
+        except BaseException as exc:  # pragma: no cover
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
+    assert not Notification.objects.filter(emailed_at__isnull=True).exists()

@@ -62,8 +62,13 @@ def test_the_preferences_page_saves_each_group(client, alice):
     assert "Submitted for review" in html  # the kinds of the group, in its help
     response = client.post(
         "/notifikasi/pengaturan/",
-        {"review": "digest", "replication": "off", "commitments": "immediate",
-         "events": "immediate", "other": "immediate"},
+        {
+            "review": "digest",
+            "replication": "off",
+            "commitments": "immediate",
+            "events": "immediate",
+            "other": "immediate",
+        },
     )
     assert response.status_code == 302
     prefs = selectors.preferences_of(alice)

@@ -233,7 +233,8 @@ class TestReminders:
         monkeypatch.setattr(notification_services, "send_mail", broken)
         with pytest.raises(OSError):
             services.commitment_reminders_send(today=TODAY)
-        assert not CommitmentReminder.objects.exists() and not Notification.objects.exists()
+        assert not CommitmentReminder.objects.exists()
+        assert not Notification.objects.filter(kind__startswith="commitment.").exists()
         monkeypatch.undo()
         assert services.commitment_reminders_send(today=TODAY).due_soon == 1
 

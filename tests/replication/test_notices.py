@@ -75,3 +75,34 @@ def test_a_replica_link_request_tells_the_agencys_admins(rep):
     answer = Notification.objects.filter(kind="replica_link", user=rep.other_officer).get()
     assert "accepted" in answer.text
     assert answer.url == f"/replikasi/proyek/{rep.project.pk}/"
+
+
+def test_reminders_follow_the_preference_digest_sends_them_later(rep):
+    import datetime as dt
+
+    from django.core import mail
+
+    from lumbung.notifications import services as notification_services
+
+    notification_services.preferences_set(actor=rep.other_officer, values={"commitments": "digest"})
+    services.commitment_create(
+        actor=SYSTEM,
+        owner_unit=rep.other_unit,
+        project=rep.project,
+        description="Menyusun SOP layanan",
+        due_date=dt.date(2024, 3, 1),
+    )
+    report = services.commitment_reminders_send(today=dt.date(2024, 3, 6))
+    assert (report.overdue, report.emails) == (1, 0)
+    assert not mail.outbox
+    digest = notification_services.digest_send()
+    # the officer's reminder, and the news of the project started from Kartini's innovation
+    # (replication news goes to the digest by default)
+    assert digest.notifications == 2
+    to_officer = [m for m in mail.outbox if m.to == [rep.other_officer.email]]
+    assert len(to_officer) == 1 and "Menyusun SOP layanan" in to_officer[0].body
+    started = [m for m in mail.outbox if m.to == [rep.officer.email]]
+    assert len(started) == 1 and "started a replication project" in started[0].body
+    # the reminder is not sent again by the next reminder run, nor the digest
+    assert services.commitment_reminders_send(today=dt.date(2024, 3, 6)).sent == 0
+    assert notification_services.digest_send().notifications == 0
