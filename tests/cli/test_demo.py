@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import authenticate
+from django.core import mail
 from django.core.management import call_command
 from django.db import connections
 
@@ -20,6 +21,7 @@ from lumbung import cli
 from lumbung.catalog.models import Award, Innovation, StatusChange
 from lumbung.core.models import AuditEntry
 from lumbung.events.models import Event
+from lumbung.notifications.models import Notification
 from lumbung.organisations.models import Agency, Membership, Partner, Region, Role, Unit, User
 from lumbung.platform.demo import (
     ACCOUNTS,
@@ -50,6 +52,7 @@ def snapshot() -> dict[str, object]:
         "memberships": Membership.objects.count(),
         "regions": Region.objects.count(),
         "audit": AuditEntry.objects.count(),
+        "notifications": Notification.objects.count(),
     }
 
 
@@ -57,6 +60,13 @@ def test_load_demo_twice_changes_nothing(data_dir):
     first = load_demo()
     assert first.changed
     assert first.created["innovations"] == 87
+    # the inboxes hold real notifications (the overdue commitments' reminders, the work the
+    # demo's people did), and no e-mail was sent while loading
+    assert first.created["reminders"] > 0
+    kinds = set(Notification.objects.values_list("kind", flat=True))
+    assert {"commitment.overdue", "event.invited", "project.started"} <= kinds, kinds
+    assert not Notification.objects.exclude(delivery="off").exists()
+    assert not mail.outbox
     before = snapshot()
     second = load_demo()
     assert not second.changed, second.created

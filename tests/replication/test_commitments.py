@@ -12,11 +12,11 @@ from django.core.management import call_command
 from django.db import connection
 
 from lumbung.core.actors import SYSTEM
+from lumbung.notifications import services as notification_services
 from lumbung.notifications.models import Notification
 from lumbung.organisations.models import Role
 from lumbung.replication import selectors, services
 from lumbung.replication.models import Commitment, CommitmentReminder
-from lumbung.replication.services import commitments as commitment_services
 
 from ..factories import UnitFactory, UserFactory, grant
 from .conftest import concurrency_supported
@@ -230,10 +230,11 @@ class TestReminders:
         def broken(*args, **kwargs):
             raise OSError("smtp down")
 
-        monkeypatch.setattr(commitment_services, "send_mail", broken)
+        monkeypatch.setattr(notification_services, "send_mail", broken)
         with pytest.raises(OSError):
             services.commitment_reminders_send(today=TODAY)
-        assert not CommitmentReminder.objects.exists() and not Notification.objects.exists()
+        assert not CommitmentReminder.objects.exists()
+        assert not Notification.objects.filter(kind__startswith="commitment.").exists()
         monkeypatch.undo()
         assert services.commitment_reminders_send(today=TODAY).due_soon == 1
 

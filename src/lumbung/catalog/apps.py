@@ -13,6 +13,7 @@ class CatalogConfig(AppConfig):
 
         from . import (
             import_kinds,
+            notices,
             policies,  # noqa: F401  (registers the policies)
             selectors,
         )
@@ -27,3 +28,5 @@ class CatalogConfig(AppConfig):
         )
         # the import page offers it (lumbung.core.imports)
         imports.register(import_kinds.INNOVATIONS)
+        # the kinds of notification about an innovation's review (lumbung.notifications)
+        notices.register()

@@ -964,7 +964,9 @@ class _Writer:
                 reason=row.stop_reason,
             )
         if self.publish:
-            catalog_services.innovation_publish(actor=self.actor, innovation=innovation)
+            catalog_services.innovation_publish(
+                actor=self.actor, innovation=innovation, notify=False
+            )
             self.report.published += 1
 
 

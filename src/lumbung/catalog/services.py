@@ -25,7 +25,7 @@ from lumbung.core.policies import require
 from lumbung.organisations.models import Unit
 from lumbung.organisations.services import unique_slug
 
-from . import hooks
+from . import hooks, notices
 from .editing import EDITABLE, PROFILE_FIELDS, EditConflict, Seen, check_seen, plain
 from .models import (
     SDG,
@@ -246,20 +246,28 @@ def innovation_submit(*, actor: ActorLike, innovation: Innovation) -> Innovation
             _("Fill in these sections before submitting: %(fields)s.")
             % {"fields": ", ".join(missing)}
         )
-    return _transition(
+    innovation = _transition(
         innovation, actor=actor, to=Innovation.State.SUBMITTED, action="innovation.submit"
     )
+    notices.submitted(innovation, actor=actor)
+    return innovation
 
 
 @transaction.atomic
-def innovation_publish(*, actor: ActorLike, innovation: Innovation) -> Innovation:
+def innovation_publish(
+    *, actor: ActorLike, innovation: Innovation, notify: bool = True
+) -> Innovation:
+    """Publish; the unit's officers are told (``notify=False``: an import publishing in bulk)."""
     innovation = Innovation.objects.select_for_update().get(pk=innovation.pk)
     require(actor, "innovation.review", innovation)
     if innovation.publication_state == Innovation.State.PUBLISHED:
         raise ValidationError(_("This innovation is already published."))
-    return _transition(
+    innovation = _transition(
         innovation, actor=actor, to=Innovation.State.PUBLISHED, action="innovation.publish"
     )
+    if notify:
+        notices.published(innovation, actor=actor)
+    return innovation
 
 
 @transaction.atomic
@@ -271,13 +279,15 @@ def innovation_return(*, actor: ActorLike, innovation: Innovation, reason: str) 
         raise ValidationError({"reason": _("Say why the innovation is returned.")})
     if innovation.publication_state not in {Innovation.State.SUBMITTED, Innovation.State.PUBLISHED}:
         raise ValidationError(_("Only submitted or published innovations can be returned."))
-    return _transition(
+    innovation = _transition(
         innovation,
         actor=actor,
         to=Innovation.State.RETURNED,
         action="innovation.return",
         note=reason,
     )
+    notices.returned(innovation, actor=actor, reason=reason)
+    return innovation
 
 
 @transaction.atomic

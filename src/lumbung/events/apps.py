@@ -8,4 +8,6 @@ class EventsConfig(AppConfig):
     verbose_name = _("Learning events")
 
     def ready(self) -> None:
-        from . import policies  # noqa: F401  (registers the policies)
+        from . import notices, policies  # noqa: F401  (registers the policies)
+
+        notices.register()  # the kinds of notification about learning events

@@ -37,6 +37,7 @@ from lumbung.replication import services as replication_services
 from lumbung.replication.models import Programme
 from lumbung.replication.services import scope_agency_ids
 
+from . import notices
 from .models import Event, Intent, Invitation, Material, Registration, Testimonial
 
 EVENT_AUDITED = (
@@ -420,6 +421,7 @@ def invitations_add(
             action="event.invite",
             changes={"invited": [None, sorted(str(i.invitee) for i in new)]},
         )
+        notices.invited(event, new, actor=actor)
     return result
 
 
@@ -534,6 +536,7 @@ def registrations_create(
         action="event.register",
         changes={"registrations": [None, {"for": str(invitation.invitee), "count": len(created)}]},
     )
+    notices.registered(event, invitation, created, actor=actor)
     return created
 
 

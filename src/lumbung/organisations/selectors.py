@@ -268,3 +268,33 @@ def person_history(user: User, *, agency: Agency | None) -> QuerySet[AuditEntry]
             models.Q(action__startswith="person.") | models.Q(changes__agency_id=agency.pk)
         )
     return qs.order_by("-created_at", "-id")
+
+
+def unit_officers(unit: Unit) -> QuerySet[User]:
+    """The active innovation officers of a unit: memberships on the unit or on a unit above it
+    within its agency (they manage its records). Who is told about the unit's work."""
+    unit_ids = (
+        Unit.objects.ancestors(unit, include_self=True)
+        .filter(agency_id=unit.agency_id)
+        .values_list("pk", flat=True)
+    )
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__role=Role.UNIT_OFFICER,
+            memberships__unit_id__in=list(unit_ids),
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def agency_role_holders(agency_id: int, role: str) -> QuerySet[User]:
+    """The active people holding ``role`` anywhere in an agency (agency-wide or in a unit)."""
+    return (
+        User.objects.filter(
+            is_active=True, memberships__agency_id=agency_id, memberships__role=role
+        )
+        .distinct()
+        .order_by("pk")
+    )

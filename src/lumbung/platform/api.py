@@ -19,6 +19,7 @@ from ninja import NinjaAPI, Router, Swagger
 from lumbung.catalog.api import router as catalog_router
 from lumbung.core.http import errors
 from lumbung.core.http.auth import READ_AUTH, WRITE_AUTH
+from lumbung.notifications.api import router as notifications_router
 from lumbung.organisations.api import router as organisations_router
 from lumbung.search.api import router as search_router
 
@@ -62,6 +63,7 @@ api.add_router("", organisations_router)
 api.add_router("", catalog_router)
 api.add_router("", "lumbung.replication.api.router")
 api.add_router("", "lumbung.events.api.router")  # lumbung.events: learning events
+api.add_router("", notifications_router)  # the caller's own notifications and preferences
 api.add_router("/search", search_router)  # lumbung.search: search, match, similar, duplicates
 
 # Last: any other address under /api/v1/ is a JSON 404, like every other API error.

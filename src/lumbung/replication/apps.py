@@ -8,6 +8,7 @@ class ReplicationConfig(AppConfig):
     verbose_name = _("Replication and scaling up")
 
     def ready(self) -> None:
-        from . import gates, policies  # noqa: F401  (registers the policies; checks gates)
+        from . import gates, notices, policies  # noqa: F401  (registers the policies)
 
         gates.check_configuration()
+        notices.register()  # the kinds of notification about replication work

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lumbung.core import audit
@@ -272,14 +272,21 @@ def _reminder_text(commitment: Commitment, kind: str) -> tuple[str, str]:
     return subject, body % params
 
 
+def _reminder_part(commitment: Commitment, kind: str, part: int) -> str:
+    return _reminder_text(commitment, kind)[part]
+
+
 def commitment_reminders_send(
     *,
     today: dt.date | None = None,
     days_ahead: int | None = None,
     email: bool = True,
-    base_url: str = "",
 ) -> ReminderReport:
     """Remind owners of open commitments that are due within ``days_ahead`` days or overdue.
+
+    Each reminder is a notification (kind ``commitment.due_soon`` / ``commitment.overdue``) in
+    the recipient's language; it is e-mailed at once, in the daily digest or not at all as the
+    person chose (``email=False``: never).
 
     Safe to run from cron, also twice at once: each (commitment, person, kind, due date) is
     reminded once — the reminder row is written under a unique constraint in the same
@@ -328,18 +335,16 @@ def commitment_reminders_send(
                         kind=kind,
                         due_date=commitment.due_date,
                     )
-                    with translation.override(user.preferred_language or settings.LANGUAGE_CODE):
-                        subject, body = _reminder_text(commitment, kind)
-                    notify(user=user, text=body, url=url, kind=f"commitment.{kind}")
-                    if email and user.email:
-                        link = f"\n\n{base_url.rstrip('/')}{url}" if base_url and url else ""
-                        send_mail(
-                            subject,
-                            body + link,
-                            settings.DEFAULT_FROM_EMAIL,
-                            [user.email],
-                            fail_silently=False,
-                        )
+                    notification = notify(
+                        user=user,
+                        text=partial(_reminder_part, commitment, kind, 1),
+                        subject=partial(_reminder_part, commitment, kind, 0),
+                        url=url,
+                        kind=f"commitment.{kind}",
+                        email=email,
+                        email_now=True,  # a failed e-mail rolls this reminder back
+                    )
+                    if notification.emailed_at is not None:
                         reminder.emailed = True
                         reminder.save(update_fields=["emailed"])
                         report.emails += 1

@@ -31,11 +31,11 @@ from lumbung.core import audit
 from lumbung.core.actors import ActorLike, user_of
 from lumbung.core.files.storage import delete_stored, store_upload, uploaded_stem
 from lumbung.core.policies import can, require
-from lumbung.notifications.services import notify
+from lumbung.notifications.services import notify_many
 from lumbung.organisations.models import Agency, Unit, User
 from lumbung.organisations.selectors import agency_admins
 
-from .. import gates
+from .. import gates, notices
 from ..models import (
     DocumentKind,
     Programme,
@@ -185,6 +185,7 @@ def project_start_unchecked(
             },
         ),
     )
+    notices.project_started(project, actor=actor)
     return project
 
 
@@ -425,13 +426,22 @@ def replica_link_request(
         action="project.link_request",
         changes={"replica_request": [None, str(innovation)]},
     )
-    text = _("“%(unit)s” asks to record “%(innovation)s” as the replica of “%(source)s”.") % {
-        "unit": project.adopting_unit,
-        "innovation": innovation,
-        "source": project.source,
+    params = {
+        "unit": str(project.adopting_unit),
+        "innovation": str(innovation),
+        "source": str(project.source),
     }
-    for admin in agency_admins(innovation.agency_id):
-        notify(user=admin, text=text, url=_url("replication:link_requests"), kind="replica_link")
+    notify_many(
+        kind=notices.REPLICA_LINK,
+        users=agency_admins(innovation.agency_id).order_by("pk"),
+        text=lambda: _(
+            "“%(unit)s” asks to record “%(innovation)s” as the replica of “%(source)s”."
+        )
+        % params,
+        url=_url("replication:link_requests"),
+        actor=actor,
+        see=("replica_link.answer", request),
+    )
     return request
 
 
@@ -470,16 +480,19 @@ def replica_link_answer(
         note=note,
     )
     if link_request.requested_by is not None:
-        text = (
-            _("Your request to record “%(innovation)s” as a replica was accepted.")
-            if accept
-            else _("Your request to record “%(innovation)s” as a replica was declined.")
-        ) % {"innovation": link_request.innovation}
-        notify(
-            user=link_request.requested_by,
-            text=text,
+        params = {"innovation": str(link_request.innovation)}
+        notify_many(
+            kind=notices.REPLICA_LINK,
+            users=[link_request.requested_by],
+            text=lambda: (
+                _("Your request to record “%(innovation)s” as a replica was accepted.")
+                if accept
+                else _("Your request to record “%(innovation)s” as a replica was declined.")
+            )
+            % params,
             url=_url("replication:project", link_request.project_id),
-            kind="replica_link",
+            actor=actor,
+            see=("project.view", link_request.project),
         )
     return link_request
 
@@ -591,6 +604,7 @@ def project_transition(
         changes=audit.diff(before, audit.snapshot(project, ("stage", "stop_reason", "replica"))),
         note=note,
     )
+    notices.project_moved(project, transition, actor=actor)
     return transition
 
 

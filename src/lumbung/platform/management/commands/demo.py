@@ -63,6 +63,7 @@ class Command(BaseCommand):
                 "accounts": _("accounts"),
                 "passwords": _("new passwords"),
                 "drafts": _("example drafts"),
+                "reminders": _("commitment reminders"),
             }
             added = ", ".join(
                 f"{names.get(key, key)}: {n}" for key, n in result.created.items() if n

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from lumbung.replication.services import commitment_reminders_send
@@ -12,9 +13,9 @@ from lumbung.replication.services import commitment_reminders_send
 
 class Command(BaseCommand):
     help = (
-        "E-mail the officers of units with commitments due within --days days or overdue, and "
-        "leave the same as in-app notifications. Each reminder is sent once, so running it "
-        "every hour (or twice at once) is safe."
+        "Leave the officers of units with commitments due within --days days or overdue an "
+        "in-app notification, e-mailed as each of them chose (at once, in the daily digest, or "
+        "not). Each reminder is sent once, so running it every hour (or twice at once) is safe."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -33,7 +34,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--base-url",
             default="",
-            help="Site address put before links in e-mails (e.g. https://lumbung.go.id).",
+            help="Site address put before links in e-mails (default LUMBUNG_SITE_URL).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -46,11 +47,10 @@ class Command(BaseCommand):
         days = options["days"]
         if days is not None and days < 0:
             raise CommandError("--days cannot be negative")
+        if options["base_url"]:  # this run only: the command's own process
+            settings.LUMBUNG_SITE_URL = options["base_url"].rstrip("/")
         report = commitment_reminders_send(
-            today=today,
-            days_ahead=days,
-            email=not options["no_email"],
-            base_url=options["base_url"],
+            today=today, days_ahead=days, email=not options["no_email"]
         )
         self.stdout.write(
             f"reminders sent: {report.sent} (due soon {report.due_soon}, overdue "
