@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 from django.core.paginator import Page
-from django.forms import BoundField
+from django.forms import BaseForm, BaseFormSet, BoundField
 from django.utils.html import conditional_escape, format_html, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -65,6 +65,32 @@ def loc_lines(obj: Any, field: str) -> dict[str, Any]:
 @register.simple_tag
 def is_fallback(obj: Any, field: str) -> bool:
     return _localized(obj, field)[1]
+
+
+def _has_errors(value: Any) -> bool:
+    if isinstance(value, BaseForm):
+        return value.is_bound and bool(value.errors)
+    if isinstance(value, BaseFormSet):
+        return value.is_bound and value.total_error_count() > 0
+    return False
+
+
+@register.simple_tag(takes_context=True)
+def title_prefix(context: template.Context) -> str:
+    """What a page's <title> says before the page's own title (the convention of every page:
+    ``web/base.html`` puts it there, pages fill ``{% block title %}`` with the name of their record).
+
+    "Error: " when a form or formset of the page came back with errors, so that a screen reader
+    hears at once that the submission failed; else the first message of the page (the outcome of
+    what was just done: "The project was moved — …"), so that it is heard on arrival."""
+    values = context.flatten().values()
+    if any(_has_errors(value) for value in values):
+        return _("Error:") + " "
+    messages = context.get("messages")
+    if messages:
+        for message in messages:
+            return f"{message} — "
+    return ""
 
 
 def _describedby(field: BoundField) -> str:
