@@ -78,7 +78,7 @@ def _has_errors(value: Any) -> bool:
 @register.simple_tag(takes_context=True)
 def title_prefix(context: template.Context) -> str:
     """What a page's <title> says before the page's own title (the convention of every page:
-    ``web/base.html`` puts it there, pages fill ``{% block title %}`` with the name of their record).
+    ``web/base.html`` puts it there; pages fill ``{% block title %}`` with their record's name).
 
     "Error: " when a form or formset of the page came back with errors, so that a screen reader
     hears at once that the submission failed; else the first message of the page (the outcome of
