@@ -12,6 +12,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from lumbung.core.files.sizes import file_size
+
 register = template.Library()
 
 
@@ -160,3 +162,9 @@ def field_label(model: Any, name: str) -> str:
         return str(model._meta.get_field(name).verbose_name)
     except Exception:
         return name
+
+
+@register.filter(name="file_size")
+def file_size_filter(size: Any) -> str:
+    """A file's size: "500 byte", "4,9 KB" (not Django's Indonesian "bita")."""
+    return file_size(size)
