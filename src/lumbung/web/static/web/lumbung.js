@@ -6,6 +6,9 @@
     // keyboard and screen-reader users hear them first.
     var summary = document.querySelector(".error-summary");
     if (summary) { summary.focus(); return; }
+    // A page that asks something before going on (the duplicate warning) marks the question.
+    var question = document.querySelector("[data-focus-on-load]");
+    if (question) { question.focus(); return; }
     // After an action, the confirmation (or warning) at the top of the page is read first: a
     // status region present at load is not announced, focus is. A page that moved focus
     // itself (autofocus, a fragment) keeps it.
