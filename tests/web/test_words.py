@@ -10,6 +10,7 @@ from django.utils import formats, translation
 
 from lumbung.core.files.sizes import file_size
 from tests.factories import InnovationFactory
+from tests.replication.conftest import rep  # noqa: F401  (the replication fixture)
 
 
 def test_the_acronym_is_not_repeated_when_the_name_says_it(client, world):
@@ -86,3 +87,27 @@ def test_a_refused_request_is_one_log_line(client, world, caplog):
     assert line.startswith(f"Forbidden: GET /kelola/instansi/{world.agency.slug}/ubah/ ")
     assert f"user={world.nobody.pk}" in line and "reason=" in line
     assert "\n" not in logging.Formatter().format(record)
+
+
+def test_indonesian_records_are_marked_in_the_english_interface(client, rep, settings):  # noqa: F811
+    from lumbung.core.actors import SYSTEM
+    from lumbung.replication import services
+
+    rep.programme.description = "Menyebarkan pelatihan barista ke sentra lain."
+    rep.programme.save()
+    commitment = services.commitment_create(
+        actor=SYSTEM,
+        owner_unit=rep.other_unit,
+        description="Menyusun SOP layanan",
+        due_date=dt.date(2030, 1, 1),
+        project=rep.project,
+    )
+    client.force_login(rep.manager)
+    programme = client.get(f"/replikasi/program/{rep.programme.slug}/").content.decode()
+    assert '<div class="prose" lang="id"><p>Menyebarkan pelatihan' in programme
+    detail = client.get(f"/replikasi/komitmen/{commitment.pk}/").content.decode()
+    assert '<dd lang="id">Menyusun SOP layanan</dd>' in detail
+    # in the Indonesian interface the page's own language says it
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "id"
+    programme = client.get(f"/replikasi/program/{rep.programme.slug}/").content.decode()
+    assert '<div class="prose"><p>Menyebarkan pelatihan' in programme

@@ -168,3 +168,14 @@ def field_label(model: Any, name: str) -> str:
 def file_size_filter(size: Any) -> str:
     """A file's size: "500 byte", "4,9 KB" (not Django's Indonesian "bita")."""
     return file_size(size)
+
+
+@register.simple_tag
+def content_lang() -> SafeString:
+    """` lang="id"` on an element holding text people wrote in Indonesian (a programme's
+    description, a commitment, an award's name) when the interface is in another language, so
+    that a screen reader reads it with an Indonesian voice; nothing in the Indonesian interface.
+    Records without an English version of their own are written in Indonesian."""
+    if (get_language() or "id").startswith("id"):
+        return mark_safe("")
+    return mark_safe(' lang="id"')
