@@ -155,6 +155,9 @@ LOGOUT_REDIRECT_URL = "web:home"
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+#: Our date formats, read before Django's: one three-letter month in each language ("5 Agu 2024",
+#: "5 Sep 2024" — Django's own mix "Agu" and "Sep.").
+FORMAT_MODULE_PATH = ["lumbung.web.formats"]
 USE_I18N = True
 TIME_ZONE = "Asia/Jakarta"
 USE_TZ = True
@@ -199,6 +202,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # a refused request (PermissionDenied, 403) is one line, not a traceback (lumbung.web.logs)
+    "filters": {"permission_denied": {"()": "lumbung.web.logs.PermissionDeniedOneLine"}},
+    "loggers": {"django.request": {"filters": ["permission_denied"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LUMBUNG_LOG_LEVEL", "WARNING")},
 }
 

@@ -85,3 +85,79 @@ def test_focus_is_visible(tab, world):
         " return {outline: s.outlineStyle, width: s.outlineWidth, shadow: s.boxShadow}; }"
     )
     assert style["outline"] != "none" and style["width"] != "0px"
+
+
+def test_a_confirmation_is_in_main_focused_and_in_the_title(tab, world, live_server):
+    from .conftest import sign_in
+
+    sign_in(tab, live_server.url, world.officer)
+    tab.goto("/ruang-kerja/inovasi/baru/")
+    tab.locator("#id_name").fill("Perpustakaan keliling braille")
+    tab.get_by_role("button", name="Create the draft").click()
+    tab.wait_for_url("**/ubah/")
+    message = tab.locator("#messages")
+    assert "created as a draft" in message.inner_text()
+    # inside <main> (where the skip link leads), focused, and said by the title
+    assert tab.evaluate(
+        "document.querySelector('main').contains(document.getElementById('messages'))"
+    )
+    assert _active(tab)["id"] == "messages"
+    assert tab.title().startswith(message.inner_text().strip())
+    violations = axe_violations(tab)
+    assert not violations, describe(violations)
+
+
+def test_the_duplicate_warning_is_focused_and_its_checkbox_is_beside_the_button(
+    tab, world, live_server
+):
+    from tests.factories import InnovationFactory
+
+    from .conftest import sign_in
+
+    InnovationFactory(
+        unit=world.other_unit,
+        name="Sheltered Workshop Peduli Kota",
+        summary="Bengkel kerja terlindung bagi penyandang disabilitas intelektual.",
+        publication_state="published",
+    )
+    sign_in(tab, live_server.url, world.officer)
+    tab.goto("/ruang-kerja/inovasi/baru/")
+    tab.locator("#id_name").fill("Sheltered Workshop Peduli Kota")
+    tab.locator("#id_summary").fill(
+        "Bengkel kerja terlindung bagi penyandang disabilitas intelektual."
+    )
+    tab.get_by_role("button", name="Create the draft").click()
+    tab.locator("#duplicates").wait_for()
+    assert _active(tab)["id"] == "duplicates"
+    assert tab.title().startswith("Is this innovation already in the catalog?")
+    # from the warning, a few Tabs reach the checkbox (the links to the candidates come first)
+    _tab_to(tab, "not_a_duplicate", limit=6)
+    tab.keyboard.press("Space")
+    tab.keyboard.press("Tab")
+    assert _active(tab)["tag"] == "BUTTON"
+    violations = axe_violations(tab)
+    assert not violations, describe(violations)
+
+
+def test_the_problem_matcher_uses_the_shared_fields(tab, world):
+    tab.goto("/cari/masalah/?problem=")
+    summary = tab.locator(".error-summary")
+    summary.wait_for()
+    assert _active(tab)["cls"] == "error-summary"
+    assert tab.title().startswith("Error:")
+    # every aria-describedby names elements that exist
+    missing = tab.evaluate(
+        "() => [...document.querySelectorAll('[aria-describedby]')].flatMap(el =>"
+        " el.getAttribute('aria-describedby').split(/\\s+/)"
+        ".filter(id => !document.getElementById(id)))"
+    )
+    assert missing == []
+    violations = axe_violations(tab)
+    assert not violations, describe(violations)
+
+
+def test_the_similar_fragment_visited_directly_is_a_page(tab, world):
+    tab.goto(f"/cari/mirip/{world.published.slug}/")
+    assert tab.title().startswith("Similar innovations")
+    assert tab.evaluate("document.documentElement.lang") == "en"
+    assert tab.locator("main h1").count() == 1

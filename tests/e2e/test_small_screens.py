@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from lumbung.replication.models import Stage
+from tests.replication.conftest import advance, rep  # noqa: F401  (the replication fixture)
+
 from .data import many_units, rich_profile
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -34,3 +37,33 @@ def test_pages_of_a_large_agency_fit_at_320(new_tab, world):
     _no_horizontal_scroll(page, f"/instansi/{world.agency.slug}/?unit_page=4")
     _no_horizontal_scroll(page, f"/instansi/{world.agency.slug}/?unit_q=satker&unit_page=5")
     _no_horizontal_scroll(page, f"/instansi/{world.agency.slug}/unit/{world.unit.slug}/")
+
+
+#: a phone (390 CSS px) and a 1366 px screen zoomed to 200 % (683 CSS px at twice the density)
+REFLOW_VIEWPORTS = {
+    "phone-390": {"viewport": {"width": 390, "height": 844}},
+    "zoom-200": {"viewport": {"width": 683, "height": 384}, "device_scale_factor": 2},
+}
+
+
+@pytest.mark.parametrize("screen", sorted(REFLOW_VIEWPORTS))
+def test_replication_and_internal_pages_reflow(new_tab, rep, live_server, screen):  # noqa: F811
+    """Project and programme pages (wide tables with visually-hidden text in their cells) and the
+    internal innovation page (its history table) scroll inside their tables, not the page."""
+    from .conftest import sign_in
+
+    rich_profile(rep)  # a change history on the internal innovation page
+    advance(rep.project, Stage.IMPLEMENTATION)  # a stage history, documents, a checklist
+    pages = {
+        rep.manager: [
+            f"/replikasi/program/{rep.programme.slug}/",
+            f"/replikasi/proyek/{rep.project.pk}/",
+        ],
+        rep.other_officer: [f"/replikasi/proyek/{rep.project.pk}/", "/replikasi/"],
+        rep.officer: [f"/inovasi/{rep.source.slug}/", "/replikasi/komitmen/"],
+    }
+    for person, paths in pages.items():
+        page = new_tab(**REFLOW_VIEWPORTS[screen])
+        sign_in(page, live_server.url, person)
+        for path in paths:
+            _no_horizontal_scroll(page, path)

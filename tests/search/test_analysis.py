@@ -185,3 +185,12 @@ def test_analyser_never_fails_and_emits_plain_terms(text):
     for concept in plan.concepts:
         for alt in concept.alternatives:
             assert all(t and '"' not in t and "'" not in t for t in alt.terms)
+
+
+def test_a_problem_description_s_filler_words_are_no_concepts():
+    """Matching explains its hits by the words of the problem; negations and "punya"/"bisa" of
+    every description ("tidak punya pekerjaan dan tidak bisa mandiri") are not among them."""
+    plan = A.parse_query("penyandang disabilitas tidak punya pekerjaan dan tidak bisa mandiri")
+    labels = {concept.label for concept in plan.concepts}
+    assert {"tidak", "punya", "bisa"}.isdisjoint(labels)
+    assert {"pekerjaan", "mandiri"} <= labels

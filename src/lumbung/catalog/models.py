@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -240,6 +241,19 @@ class Innovation(models.Model):
     @property
     def display_name(self) -> str:
         return self.localized("name")
+
+    @property
+    def acronym_to_show(self) -> str:
+        """The acronym to show after the name, or "" when the name already says it ("Sheltered
+        Workshop Peduli (SWP)" is not followed by a second "(SWP)")."""
+        acronym = self.acronym.strip()
+        if not acronym:
+            return ""
+        names = (self.name, getattr(self, "name_en", "") or "")
+        pattern = re.compile(rf"(?<!\w){re.escape(acronym)}(?!\w)", re.IGNORECASE)
+        if any(pattern.search(name) for name in names):
+            return ""
+        return acronym
 
     @property
     def source_url_list(self) -> list[str]:

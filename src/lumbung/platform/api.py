@@ -48,6 +48,12 @@ class LumbungAPI(NinjaAPI):
         return wrapper
 
 
+class LumbungSwagger(Swagger):
+    """Swagger UI from the package's static files, on a page that says its language."""
+
+    template = "platform/swagger.html"
+
+
 api = LumbungAPI(
     title="Lumbung API",
     version="1",
@@ -55,7 +61,7 @@ api = LumbungAPI(
     urls_namespace="api",
     auth=WRITE_AUTH,
     # served from the package's static files; no validator badge fetched from the internet
-    docs=Swagger(settings={"validatorUrl": None, "persistAuthorization": True}),
+    docs=LumbungSwagger(settings={"validatorUrl": None, "persistAuthorization": True}),
 )
 errors.install(api)
 

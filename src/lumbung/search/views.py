@@ -115,7 +115,10 @@ def similar(request: HttpRequest, slug: str) -> HttpResponse:
     if innovation is None:
         raise Http404
     hits = selectors.similar_innovations(innovation, request.user, limit=5)
-    return render(request, "search/_similar.html", {"innovation": innovation, "hits": hits})
+    # htmx fills the innovation page with the fragment; a direct visit gets a whole page
+    fragment = bool(getattr(request, "htmx", False))
+    template = "search/_similar.html" if fragment else "search/similar_page.html"
+    return render(request, template, {"innovation": innovation, "hits": hits})
 
 
 @require_GET

@@ -7,19 +7,18 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
-from django.template.defaultfilters import filesizeformat
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lumbung.core.files.sizes import file_size
 from lumbung.core.imports.registry import ImportKind
 from lumbung.core.imports.services import max_bytes, max_rows
 from lumbung.core.pages import form_field
 
 #: what the file chooser offers (the content decides: a zip is read as XLSX, anything else as CSV)
 ACCEPT = (
-    ".csv,.xlsx,.txt,text/csv,"
-    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    ".csv,.xlsx,.txt,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 )
 
 
@@ -39,7 +38,7 @@ class ImportForm(forms.Form):
             "A CSV saved as UTF-8 (comma, semicolon or tab) or an XLSX workbook (its first "
             "sheet), with a header row. At most %(size)s and %(rows)s rows."
         ) % {
-            "size": filesizeformat(max_bytes()),
+            "size": file_size(max_bytes()),
             "rows": number_format(max_rows(), force_grouping=True),
         }
 
@@ -49,7 +48,7 @@ class ImportForm(forms.Form):
         if upload.size is not None and upload.size > limit:
             raise forms.ValidationError(
                 _("The file is too large (%(size)s); the limit is %(limit)s.")
-                % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
+                % {"size": file_size(upload.size), "limit": file_size(limit)}
             )
         self.filename = upload.name or ""
         return upload.read()

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.template.defaultfilters import filesizeformat
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from lumbung.core.files.sizes import file_size
 
 #: content type -> extension of the stored name, for every type :func:`sniff_content_type` knows
 EXTENSIONS: Mapping[str, str] = {
@@ -79,7 +80,7 @@ def validate_upload(
     if upload.size > limit:
         raise ValidationError(
             _("The file is too large (%(size)s); the limit is %(limit)s.")
-            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+            % {"size": file_size(upload.size), "limit": file_size(limit)},
             code="too_large",
         )
     upload.seek(0)

@@ -20,13 +20,13 @@ import socket
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from lumbung.core import audit
 from lumbung.core.actors import ANONYMOUS, ActorLike, as_actor, user_of
+from lumbung.core.files.sizes import file_size
 from lumbung.core.policies import require
 from lumbung.core.spreadsheets import ImportFileError, Problem, count_data_rows
 
@@ -57,7 +57,7 @@ def check_limits(content: bytes) -> None:
         raise ValidationError(
             {
                 "file": _("The file is too large (%(size)s); the limit is %(limit)s.")
-                % {"size": filesizeformat(len(content)), "limit": filesizeformat(limit)}
+                % {"size": file_size(len(content)), "limit": file_size(limit)}
             }
         )
     rows = max_rows()

@@ -6,11 +6,13 @@ from typing import Any
 
 from django import template
 from django.core.paginator import Page
-from django.forms import BoundField
+from django.forms import BaseForm, BaseFormSet, BoundField
 from django.utils.html import conditional_escape, format_html, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from lumbung.core.files.sizes import file_size
 
 register = template.Library()
 
@@ -65,6 +67,32 @@ def loc_lines(obj: Any, field: str) -> dict[str, Any]:
 @register.simple_tag
 def is_fallback(obj: Any, field: str) -> bool:
     return _localized(obj, field)[1]
+
+
+def _has_errors(value: Any) -> bool:
+    if isinstance(value, BaseForm):
+        return value.is_bound and bool(value.errors)
+    if isinstance(value, BaseFormSet):
+        return value.is_bound and value.total_error_count() > 0
+    return False
+
+
+@register.simple_tag(takes_context=True)
+def title_prefix(context: template.Context) -> str:
+    """What a page's <title> says before the page's own title (the convention of every page:
+    ``web/base.html`` puts it there; pages fill ``{% block title %}`` with their record's name).
+
+    "Error: " when a form or formset of the page came back with errors, so that a screen reader
+    hears at once that the submission failed; else the first message of the page (the outcome of
+    what was just done: "The project was moved — …"), so that it is heard on arrival."""
+    values = context.flatten().values()
+    if any(_has_errors(value) for value in values):
+        return _("Error:") + " "
+    messages = context.get("messages")
+    if messages:
+        for message in messages:
+            return f"{message} — "
+    return ""
 
 
 def _describedby(field: BoundField) -> str:
@@ -134,3 +162,20 @@ def field_label(model: Any, name: str) -> str:
         return str(model._meta.get_field(name).verbose_name)
     except Exception:
         return name
+
+
+@register.filter(name="file_size")
+def file_size_filter(size: Any) -> str:
+    """A file's size: "500 byte", "4,9 KB" (not Django's Indonesian "bita")."""
+    return file_size(size)
+
+
+@register.simple_tag
+def content_lang() -> SafeString:
+    """` lang="id"` on an element holding text people wrote in Indonesian (a programme's
+    description, a commitment, an award's name) when the interface is in another language, so
+    that a screen reader reads it with an Indonesian voice; nothing in the Indonesian interface.
+    Records without an English version of their own are written in Indonesian."""
+    if (get_language() or "id").startswith("id"):
+        return mark_safe("")
+    return mark_safe(' lang="id"')
