@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lumbung.catalog.models import Innovation
 from lumbung.core.files.models import StoredUpload, upload_field
+from lumbung.core.text import shorten
 from lumbung.organisations.models import Agency, Partner, Region, Unit
 from lumbung.replication.models import Commitment, Programme, ReplicationProject
 
@@ -298,7 +299,7 @@ class Testimonial(models.Model):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return f"{self.speaker}: {self.text[:60]}"
+        return f"{self.speaker}: {shorten(self.text, 60)}"
 
     def localized_text(self) -> str:
         if (get_language() or "id").startswith("en") and self.text_en:

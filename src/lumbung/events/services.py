@@ -32,6 +32,7 @@ from lumbung.core.policies import can, require
 from lumbung.organisations.models import Agency, Partner, Region, Unit, User
 from lumbung.organisations.selectors import units_under
 from lumbung.organisations.services import unique_slug
+from lumbung.replication import gates as replication_gates
 from lumbung.replication import selectors as replication_selectors
 from lumbung.replication import services as replication_services
 from lumbung.replication.models import Programme
@@ -861,12 +862,19 @@ def _record_one(
         project = replication_selectors.active_project_for(item.innovation, unit)
         if project is None:
             # covered by intents_record's check (event_intent.for_unit); scope rules still hold
+            # the event's facilitators accompany the replication it started (and its
+            # programme's, when it belongs to one)
+            facilitators = list(event.facilitators.all())
+            if programme is not None:
+                facilitators += [u for u in programme.facilitators.all() if u not in facilitators]
             project = replication_services.project_start_unchecked(
                 actor=actor,
                 source=item.innovation,
                 adopting_unit=unit,
                 declared_form=Intent.FORMS[item.decision],
                 programme=programme,
+                facilitator_agency=event.facilitator_agency,
+                facilitators=facilitators,
                 is_example=is_example,
             )
     if is_commitment:
@@ -881,6 +889,8 @@ def _record_one(
             origin_ref=str(event.pk),
             origin_label=event.title[:200],
             origin_url=_event_url(event),
+            # "by when will the unit have started?": met when its project runs the replica
+            for_stage=replication_gates.REPLICA_STAGE if project is not None else "",
             is_example=is_example,
         )
     intent.project = project

@@ -26,6 +26,7 @@ from .models import (
     FormDecision,
     Programme,
     ReplicationProject,
+    Stage,
 )
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
@@ -463,6 +464,13 @@ class CommitmentForm(forms.Form):
     owner_unit = UnitChoiceField(label=_("Unit responsible"), queryset=Unit.objects.none())
     description = forms.CharField(label=_("Commitment"), widget=TEXTAREA, max_length=5000)
     due_date = forms.DateField(label=_("Due date"), widget=DATE)
+    for_stage = forms.ChoiceField(
+        label=_("Done when the project reaches"),
+        required=False,
+        choices=[("", _("— (I mark it done myself)"))]
+        + [(v, label) for v, label in Stage.choices if v != Stage.STOPPED],
+        help_text=_("The commitment closes by itself when the project reaches this stage."),
+    )
 
     def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -19,21 +19,6 @@ from ..forms import CatalogFilterForm
 from ..models import Evidence, Innovation, innovation_field
 from ..profile import Display
 
-#: Human names of the audit history's actions.
-ACTION_LABELS = {
-    "innovation.create": _("created"),
-    "innovation.update": _("profile changed"),
-    "innovation.submit": _("submitted for review"),
-    "innovation.publish": _("published"),
-    "innovation.return": _("returned for changes"),
-    "innovation.status": _("status changed"),
-    "evidence.add": _("evidence added"),
-    "evidence.remove": _("evidence removed"),
-    "award.add": _("award added"),
-    "award.remove": _("award removed"),
-    "team.set": _("team changed"),
-}
-
 #: Names of the audit history's change keys that are not model fields.
 CHANGE_LABELS = {
     "evidence": _("evidence"),
@@ -125,7 +110,7 @@ def innovation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             history.append(
                 {
                     "entry": entry,
-                    "action": ACTION_LABELS.get(entry.action, entry.action),
+                    "action": entry.action_label,
                     "fields": [_field_label(f) for f in entry.changed_fields],
                 }
             )

@@ -15,6 +15,14 @@ from django.utils.translation import gettext as _
 register = template.Library()
 
 
+@register.filter
+def shorten(value: Any, limit: int = 80) -> str:
+    """A long text cut at a word boundary to at most ``limit`` characters (never mid-word)."""
+    from lumbung.core.text import shorten as cut
+
+    return cut(value, int(limit))
+
+
 def _localized(obj: Any, field: str) -> tuple[str, bool]:
     """(text, is_fallback): the text in the reader's language, and whether the Indonesian
     original stands in for a missing English version."""
