@@ -31,6 +31,11 @@ class EventsConfig(AppConfig):
     def ready(self) -> None:
         from lumbung.core.audit import register_action_labels
 
-        from . import policies  # noqa: F401  (registers the policies)
+        from . import policies
 
         register_action_labels(AUDIT_LABELS)
+
+        from lumbung.replication.policies import register_origin_readers
+
+        # the hosts and facilitators of an event follow the commitments made at it
+        register_origin_readers("event", policies.managed_event_refs)
