@@ -35,6 +35,13 @@ class EventsConfig(AppConfig):
 
         register_action_labels(AUDIT_LABELS)
 
+        from lumbung.catalog import related as catalog_related
+
+        from . import related
+
+        # an innovation's page links to what this app has about it
+        catalog_related.register("events", related.innovation_related)
+
         from lumbung.replication.policies import register_origin_readers
 
         # the hosts and facilitators of an event follow the commitments made at it

@@ -41,3 +41,10 @@ class ReplicationConfig(AppConfig):
         from lumbung.core.audit import register_action_labels
 
         register_action_labels(AUDIT_LABELS)
+
+        from lumbung.catalog import related as catalog_related
+
+        from . import related
+
+        # an innovation's page links to what this app has about it
+        catalog_related.register("replication", related.innovation_related)

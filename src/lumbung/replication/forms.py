@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from lumbung.catalog.innovation_picker import InnovationField
 from lumbung.catalog.models import Innovation
 from lumbung.core.pages import form_field
 from lumbung.organisations.models import Agency, Unit, User
@@ -216,11 +217,7 @@ class TargetsForm(forms.Form):
 
 
 class ProjectStartForm(forms.Form):
-    source = forms.CharField(
-        label=_("Source innovation"),
-        help_text=_("The address of the innovation's page (or its short name in the address)."),
-        max_length=300,
-    )
+    source = InnovationField(label=_("Source innovation"), queryset=Innovation.objects.none())
     adopting_unit = UnitChoiceField(label=_("Adopting unit"), queryset=Unit.objects.none())
     declared_form = forms.ChoiceField(
         label=_("Form of replication"),
@@ -248,11 +245,15 @@ class ProjectStartForm(forms.Form):
         self,
         *args: Any,
         units: QuerySet[Unit],
+        sources: QuerySet[Innovation] | None = None,
         programme: Programme | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.programme = programme
+        source_field = self.fields["source"]
+        if isinstance(source_field, InnovationField):
+            source_field.queryset = sources if sources is not None else Innovation.objects.none()
         fit_unit_choice(
             self, "adopting_unit", units.select_related("agency").order_by("agency__name", "name")
         )
@@ -265,7 +266,8 @@ class ProjectStartForm(forms.Form):
             )
 
     def clean_source(self) -> Innovation:
-        innovation = find_innovation(self.cleaned_data["source"])
+        value = self.cleaned_data["source"]
+        innovation = value if isinstance(value, Innovation) else find_innovation(value)
         if innovation is None:
             raise ValidationError(_("No innovation is found at this address."))
         return innovation

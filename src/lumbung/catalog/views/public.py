@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from lumbung.core.pages import paginate
 from lumbung.core.policies import can
 
-from .. import profile, resemblance, selectors
+from .. import profile, related, resemblance, selectors
 from ..downloads import evidence_response
 from ..forms import CatalogFilterForm
 from ..models import Evidence, Innovation, innovation_field
@@ -127,6 +127,7 @@ def innovation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "can_change": can(request.user, "innovation.change", innovation),
         "can_review": can(request.user, "innovation.review", innovation),
         "similar": resemblance.similar_to(innovation, user=request.user, limit=5),
+        "related": related.related_to(innovation, request.user),
         "awards": list(innovation.awards.all()),
         "evidence": list(innovation.evidence.all()),
         "team": list(innovation.team.all()),
