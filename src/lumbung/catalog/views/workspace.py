@@ -146,7 +146,7 @@ def innovation_edit(request: HttpRequest, slug: str) -> HttpResponse:
         team = TeamFormSet(initial=_team_initial(innovation), prefix="team")
         status = 200
     # the form may have changed the in-memory record while validating; show the stored name
-    innovation.refresh_from_db(fields=["name", "name_en"])
+    innovation.refresh_from_db(fields=["name", "name_en", *Innovation.REQUIRED_FOR_SUBMISSION])
     return render(
         request,
         "catalog/workspace/edit.html",
