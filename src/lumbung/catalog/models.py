@@ -230,7 +230,7 @@ class Innovation(models.Model):
         """(field, label) of each section still empty that submission needs: shown on the
         workspace and the edit form up front, and checked by ``innovation_submit``."""
         return [
-            (name, str(self._meta.get_field(name).verbose_name))
+            (name, str(innovation_field(name).verbose_name))
             for name in self.REQUIRED_FOR_SUBMISSION
             if not str(getattr(self, name) or "").strip()
         ]

@@ -443,13 +443,14 @@ def event_register(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             if registration.is_waitlisted:
                 selectors.with_waitlist_positions(event, [registration])
+                number = getattr(registration, "position_on_waitlist", "")
                 messages.success(
                     request,
                     _(
                         "The event is full: %(name)s is on the wait-list, number %(n)s, and gets "
                         "a place as soon as one becomes free."
                     )
-                    % {"name": data["name"], "n": registration.position_on_waitlist},
+                    % {"name": data["name"], "n": number},
                 )
             else:
                 messages.success(request, _("%(name)s is registered.") % {"name": data["name"]})
