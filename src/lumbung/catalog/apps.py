@@ -1,6 +1,23 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+#: Human names of this app's audit actions (see ``core.audit.register_action_labels``).
+AUDIT_LABELS = {
+    "innovation.create": _("created"),
+    "innovation.update": _("profile changed"),
+    "innovation.submit": _("submitted for review"),
+    "innovation.publish": _("published"),
+    "innovation.return": _("returned for changes"),
+    "innovation.status": _("status changed"),
+    "innovation.delete": _("innovation deleted"),
+    "innovation.lineage": _("lineage recorded"),
+    "evidence.add": _("evidence added"),
+    "evidence.remove": _("evidence removed"),
+    "award.add": _("award added"),
+    "award.remove": _("award removed"),
+    "team.set": _("team changed"),
+}
+
 
 class CatalogConfig(AppConfig):
     name = "lumbung.catalog"
@@ -30,3 +47,7 @@ class CatalogConfig(AppConfig):
         imports.register(import_kinds.INNOVATIONS)
         # the kinds of notification about an innovation's review (lumbung.notifications)
         notices.register()
+
+        from lumbung.core.audit import register_action_labels
+
+        register_action_labels(AUDIT_LABELS)

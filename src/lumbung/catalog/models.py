@@ -228,6 +228,19 @@ class Innovation(models.Model):
     def is_published(self) -> bool:
         return self.publication_state == self.State.PUBLISHED
 
+    #: The sections a profile needs before it can be submitted for review.
+    REQUIRED_FOR_SUBMISSION = ("summary", "problem", "implementation")
+
+    @property
+    def missing_for_submission(self) -> list[tuple[str, str]]:
+        """(field, label) of each section still empty that submission needs: shown on the
+        workspace and the edit form up front, and checked by ``innovation_submit``."""
+        return [
+            (name, str(innovation_field(name).verbose_name))
+            for name in self.REQUIRED_FOR_SUBMISSION
+            if not str(getattr(self, name) or "").strip()
+        ]
+
     def localized(self, field: str) -> str:
         """The English text when the reader reads English and it exists, else the Indonesian."""
         if field not in self.TRANSLATED_FIELDS:

@@ -35,7 +35,6 @@ from .models import (
     Sector,
     StatusChange,
     TeamMember,
-    innovation_field,
 )
 
 __all__ = ["PROFILE_FIELDS", "EditConflict", "Seen"]
@@ -236,11 +235,7 @@ def innovation_submit(*, actor: ActorLike, innovation: Innovation) -> Innovation
         require(actor, "innovation.change", innovation)
         raise ValidationError(_("Only drafts and returned innovations can be submitted."))
     require(actor, "innovation.submit", innovation)
-    missing = [
-        str(innovation_field(f).verbose_name)
-        for f in ("summary", "problem", "implementation")
-        if not getattr(innovation, f).strip()
-    ]
+    missing = [label for _name, label in innovation.missing_for_submission]
     if missing:
         raise ValidationError(
             _("Fill in these sections before submitting: %(fields)s.")

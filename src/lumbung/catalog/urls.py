@@ -1,13 +1,17 @@
 """The catalog's pages, mounted at the site's root: their paths start with ``inovasi/`` (the
-public catalog), ``ruang-kerja/`` (the workspace) and ``tinjauan/`` (the review)."""
+public catalog), ``ruang-kerja/`` (the workspace) and ``tinjauan/`` (the review);
+``pilih-inovasi/`` is the innovation picker's search."""
 
 from django.urls import path
 
+from .innovation_picker import innovation_search_view
 from .views import public, review, workspace
 
 app_name = "catalog"
 
 urlpatterns = [
+    # the innovation picker's search (options among the innovations the person may see)
+    path("pilih-inovasi/", innovation_search_view, name="innovation_search"),
     # public catalog
     path("inovasi/", public.catalog, name="catalog"),
     path("inovasi/<slug:slug>/", public.innovation_detail, name="innovation"),

@@ -1,14 +1,20 @@
-"""The audit history: every change to a record that matters is written here by its service."""
+"""The audit history: every change to a record that matters is written here by its service.
+
+Each app names its actions for people (``commitment.create`` → "commitment recorded") with
+:func:`register_action_labels` in its ``AppConfig.ready()``; pages show :func:`action_label`
+(or ``AuditEntry.action_label``), never the code.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.functional import Promise
 
 from .actors import ActorLike, user_of
 from .models import AuditEntry
@@ -65,3 +71,31 @@ def history(obj: models.Model) -> models.QuerySet[AuditEntry]:
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
         object_id=str(obj.pk),
     ).select_related("actor")
+
+
+# --- human names of the actions -------------------------------------------------------------
+
+_ACTION_LABELS: dict[str, str | Promise] = {}
+
+
+def register_action_labels(labels: Mapping[str, str | Promise]) -> None:
+    """Name actions for people (lazy translations, so each reader sees their language). An
+    action named twice with another label is a programming error."""
+    for code, label in labels.items():
+        known = _ACTION_LABELS.get(code)
+        if known is not None and str(known) != str(label):
+            raise ValueError(f"audit action {code!r} labelled twice")
+        _ACTION_LABELS[code] = label
+
+
+def action_label(code: str) -> str:
+    """The human name of an audit action, in the active language. An action nobody named (a
+    programming slip the label test catches) shows as its words, never as a dotted code."""
+    label = _ACTION_LABELS.get(code)
+    if label is not None:
+        return str(label)
+    return code.replace(".", " ").replace("_", " ")
+
+
+def labelled_actions() -> dict[str, str | Promise]:
+    return dict(_ACTION_LABELS)

@@ -36,3 +36,10 @@ class AuditEntry(models.Model):
     @property
     def changed_fields(self) -> list[str]:
         return sorted(self.changes.keys())
+
+    @property
+    def action_label(self) -> str:
+        """The action's human name (see ``core.audit.register_action_labels``)."""
+        from .audit import action_label
+
+        return action_label(self.action)

@@ -212,6 +212,8 @@ def _registration_out(r: Registration) -> dict[str, Any]:
         "position": r.position,
         "accessibility_needs": r.accessibility_needs,
         "status": r.status,
+        "waitlist_position": getattr(r, "position_on_waitlist", None),
+        "promoted_at": r.promoted_at,
         "checked_in_at": r.checked_in_at,
     }
 
@@ -349,7 +351,12 @@ def invitations_add(request: HttpRequest, slug: str, payload: InvitationsIn) -> 
         kinds=payload.kinds,
         partners=partners,
     )
-    return {"units": result.units, "partners": result.partners, "invited": result.total}
+    return {
+        "units": result.units,
+        "partners": result.partners,
+        "invited": result.total,
+        "host_left_out": result.host_left_out.pk if result.host_left_out else None,
+    }
 
 
 @router.delete(
@@ -385,9 +392,12 @@ def registration_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     see their own unit's only. Personal data: never public."""
     event = _event(request, slug)
     invitations = _acted_for(request, event)
-    regs = selectors.registrations(
-        event, invitation_ids=[i.pk for i in invitations], active_only=False
+    regs = list(
+        selectors.registrations(
+            event, invitation_ids=[i.pk for i in invitations], active_only=False
+        )
     )
+    selectors.with_waitlist_positions(event, regs)
     return [_registration_out(r) for r in regs]
 
 
@@ -396,8 +406,9 @@ def registration_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     response={201: list[RegistrationOut], **WRITE_ERRORS},
 )
 def registration_create(request: HttpRequest, slug: str, payload: RegistrationIn) -> Status:
-    """Register people of an invited unit (by ``invitation`` or ``unit``). All or nothing:
-    over the capacity nobody is registered (422 with the places left)."""
+    """Register people of an invited unit (by ``invitation`` or ``unit``). Over the capacity:
+    with ``waitlist`` the others wait for a place (status ``waitlisted``, with their position);
+    without it nobody is registered (422 with the places left)."""
     event = _event(request, slug)
     qs = event.invitations.select_related("unit", "partner")
     if payload.invitation is not None and payload.unit is None:
@@ -413,7 +424,9 @@ def registration_create(request: HttpRequest, slug: str, payload: RegistrationIn
         event=event,
         invitation=invitation,
         attendees=[a.dict() for a in payload.attendees],
+        waitlist=payload.waitlist,
     )
+    selectors.with_waitlist_positions(event, created)
     return Status(201, [_registration_out(r) for r in created])
 
 

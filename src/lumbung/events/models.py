@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -10,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lumbung.catalog.models import Innovation
 from lumbung.core.files.models import StoredUpload, upload_field
+from lumbung.core.text import shorten
 from lumbung.organisations.models import Agency, Partner, Region, Unit
 from lumbung.replication.models import Commitment, Programme, ReplicationProject
 
@@ -118,6 +121,17 @@ class Event(models.Model):
     def has_ended(self) -> bool:
         return self.ends_at < timezone.now()
 
+    @property
+    def check_in_opens_at(self) -> dt.datetime:
+        """Attendance is checked at the door: from ``EVENT_CHECK_IN_OPENS_HOURS`` (24) hours
+        before the start — not weeks ahead — and afterwards without limit (late records)."""
+        hours = int(getattr(settings, "EVENT_CHECK_IN_OPENS_HOURS", 24))
+        return self.starts_at - dt.timedelta(hours=hours)
+
+    @property
+    def check_in_open(self) -> bool:
+        return timezone.now() >= self.check_in_opens_at
+
     def localized(self, field: str) -> str:
         """The English text when the reader reads English and it exists, else the Indonesian."""
         if field not in self.TRANSLATED_FIELDS:
@@ -207,6 +221,7 @@ class Registration(models.Model):
 
     class Status(models.TextChoices):
         REGISTERED = "registered", _("registered")
+        WAITLISTED = "waitlisted", _("on the wait-list")
         CANCELLED = "cancelled", _("cancelled")
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
@@ -236,6 +251,8 @@ class Registration(models.Model):
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    #: when a wait-listed registration got a place that became free
+    promoted_at = models.DateTimeField(_("given a place at"), null=True, blank=True)
     is_example = models.BooleanField(_("example data"), default=False)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
 
@@ -251,6 +268,10 @@ class Registration(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.REGISTERED
+
+    @property
+    def is_waitlisted(self) -> bool:
+        return self.status == self.Status.WAITLISTED
 
     @property
     def attended(self) -> bool:
@@ -298,7 +319,7 @@ class Testimonial(models.Model):
         ordering = ["id"]
 
     def __str__(self) -> str:
-        return f"{self.speaker}: {self.text[:60]}"
+        return f"{self.speaker}: {shorten(self.text, 60)}"
 
     def localized_text(self) -> str:
         if (get_language() or "id").startswith("en") and self.text_en:

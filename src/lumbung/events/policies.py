@@ -148,3 +148,10 @@ invitations = register(InvitationPolicy())
 registrations = register(RegistrationPolicy())
 intents = register(IntentPolicy())
 record_intent = register(RecordIntentPolicy())
+
+
+def managed_event_refs(actor: Actor) -> list[str]:
+    """The events (their ids as text) whose internals this person may see: the commitments
+    made at them are theirs to follow (``replication.policies.register_origin_readers``)."""
+    ids = events.filter(actor, "view_internal").values_list("pk", flat=True)
+    return [str(pk) for pk in ids]

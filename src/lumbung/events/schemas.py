@@ -141,6 +141,9 @@ class InvitationsAddedOut(Schema):
     units: int
     partners: int
     invited: int
+    host_left_out: int | None = Field(
+        None, description="The host unit's id when it was among those chosen: it is not invited."
+    )
 
 
 class InvitationOut(Schema):
@@ -161,6 +164,11 @@ class RegistrationIn(_Strict):
     invitation: Id | None = Field(None, description="The invitation's id.")
     unit: Id | None = Field(None, description="Or: the invited unit's id.")
     attendees: list[AttendeeIn] = Field(..., min_length=1, max_length=200)
+    waitlist: bool = Field(
+        False,
+        description="When the places left are too few: put the others on the wait-list "
+        "(status `waitlisted`) instead of refusing everyone.",
+    )
 
 
 class RegistrationOut(Schema):
@@ -170,7 +178,13 @@ class RegistrationOut(Schema):
     name: str
     position: str
     accessibility_needs: str
-    status: str
+    status: str = Field(..., description="`registered`, `waitlisted` or `cancelled`.")
+    waitlist_position: int | None = Field(
+        None, description="Place in the wait-list (1 = next to get a place), when waiting."
+    )
+    promoted_at: dt.datetime | None = Field(
+        None, description="When a place that became free was given to this wait-listed person."
+    )
     checked_in_at: dt.datetime | None
 
 

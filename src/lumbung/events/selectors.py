@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, TypedDict
 
@@ -132,7 +133,21 @@ def registration_counts(event: Event) -> dict[str, int]:
     return {
         "registered": active.count(),
         "attended": active.filter(checked_in_at__isnull=False).count(),
+        "waitlisted": event.registrations.filter(status=Registration.Status.WAITLISTED).count(),
     }
+
+
+def with_waitlist_positions(event: Event, registrations: Iterable[Registration]) -> None:
+    """Set ``position_on_waitlist`` (1 = next to get a place) on each wait-listed registration
+    given, with one query for the whole list."""
+    order = list(
+        event.registrations.filter(status=Registration.Status.WAITLISTED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    position = {pk: number for number, pk in enumerate(order, start=1)}
+    for registration in registrations:
+        registration.position_on_waitlist = position.get(registration.pk)  # type: ignore[attr-defined]
 
 
 def invitations_acted_for(actor: ActorLike, event: Event) -> list[Invitation]:

@@ -21,6 +21,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -32,6 +33,7 @@ from lumbung.core.policies import can, require
 from lumbung.organisations.models import Agency, Partner, Region, Unit, User
 from lumbung.organisations.selectors import units_under
 from lumbung.organisations.services import unique_slug
+from lumbung.replication import gates as replication_gates
 from lumbung.replication import selectors as replication_selectors
 from lumbung.replication import services as replication_services
 from lumbung.replication.models import Programme
@@ -325,6 +327,8 @@ def event_update(*, actor: ActorLike, event: Event, data: Mapping[str, Any]) -> 
     changes = audit.diff(before, _event_state(event))
     if changes:
         audit.record(actor=actor, obj=event, action="event.update", changes=changes)
+    if "capacity" in changes:  # covered by event.manage above: new places go to those waiting
+        registration_promote_unchecked(actor=actor, event=event)
     return event
 
 
@@ -363,6 +367,8 @@ def event_publish(*, actor: ActorLike, event: Event, publish: bool = True) -> Ev
 class InvitationResult:
     units: int = 0
     partners: int = 0
+    #: the host unit was among those chosen and left out (it hosts: it is not invited)
+    host_left_out: Unit | None = None
 
     @property
     def total(self) -> int:
@@ -389,9 +395,16 @@ def invitations_add(
     chosen: dict[int, Unit] = {u.pk: u for u in units}
     if under is not None:
         chosen.update({u.pk: u for u in units_under(under, kinds=kinds)})
-    chosen.pop(event.host_unit_id, None)  # the host does not invite itself
+    host = chosen.pop(event.host_unit_id, None)  # the host does not invite itself (said so)
     partner_map = {p.pk: p for p in partners}
     if not chosen and not partner_map:
+        if host is not None:
+            raise ValidationError(
+                {
+                    "units": _("“%(unit)s” hosts this event; it is not invited to it.")
+                    % {"unit": host}
+                }
+            )
         raise ValidationError({"units": _("Choose units or partners to invite.")})
     existing_units = set(
         event.invitations.filter(unit_id__in=chosen).values_list("unit_id", flat=True)
@@ -413,6 +426,7 @@ def invitations_add(
     result = InvitationResult(
         units=sum(1 for i in new if i.unit is not None),
         partners=sum(1 for i in new if i.partner is not None),
+        host_left_out=host,
     )
     if new:
         audit.record(
@@ -470,28 +484,19 @@ def registrations_create(
     event: Event,
     invitation: Invitation,
     attendees: Sequence[Attendee | Mapping[str, Any]],
+    waitlist: bool = False,
     is_example: bool = False,
 ) -> list[Registration]:
-    """Register people of an invited unit (or partner). All or nothing: when the places left
-    are fewer than the people, nobody is registered and the message says how many are left."""
+    """Register people of an invited unit (or partner).
+
+    When the places left are fewer than the people: with ``waitlist`` the first ones take the
+    places left and the others go on the event's wait-list (first come, first served; a
+    cancellation gives the first one waiting the place, see :func:`registration_promote_unchecked`);
+    without it nobody is registered and the message says how many places are left."""
     if invitation.event_id != event.pk:
         raise ValidationError({"invitation": _("This unit or partner is not invited.")})
     require(actor, "invitation.register", invitation)
-    people = [a if isinstance(a, Attendee) else Attendee(**dict(a)) for a in attendees]
-    if not people:
-        raise ValidationError({"name": _("Give the name of at least one person.")})
-    cleaned = []
-    for person in people:
-        name = _text(person.name, max_length=150)
-        if not name:
-            raise ValidationError({"name": _("The name is required.")})
-        cleaned.append(
-            Attendee(
-                name=name,
-                position=_text(person.position, max_length=150),
-                accessibility_needs=_text(person.accessibility_needs, max_length=2000),
-            )
-        )
+    cleaned = _attendees(attendees)
     event = _lock(event)  # holds concurrent registrations until this one is counted
     manager = can(actor, "event.manage", event)
     if not manager:
@@ -499,12 +504,13 @@ def registrations_create(
             raise ValidationError(_("Registration for this event is closed."))
         if event.has_ended:
             raise ValidationError(_("This event is over; registration is closed."))
+    left = len(cleaned)
     if event.capacity is not None:
         taken = Registration.objects.filter(
             event=event, status=Registration.Status.REGISTERED
         ).count()
         left = max(event.capacity - taken, 0)
-        if len(cleaned) > left:
+        if len(cleaned) > left and not waitlist:
             if left == 0:
                 message = _(
                     "The event is full: all %(capacity)s places are taken. Nobody was registered."
@@ -524,20 +530,101 @@ def registrations_create(
             name=p.name,
             position=p.position,
             accessibility_needs=p.accessibility_needs,
+            status=(
+                Registration.Status.REGISTERED
+                if number < left
+                else Registration.Status.WAITLISTED
+            ),
             registered_by=who,
             is_example=is_example,
         )
-        for p in cleaned
+        for number, p in enumerate(cleaned)
     ]
+    placed = sum(1 for r in created if r.is_active)
     # no personal data in the audit history: who registered how many, for whom
-    audit.record(
-        actor=actor,
-        obj=event,
-        action="event.register",
-        changes={"registrations": [None, {"for": str(invitation.invitee), "count": len(created)}]},
-    )
-    notices.registered(event, invitation, created, actor=actor)
+    if placed:
+        audit.record(
+            actor=actor,
+            obj=event,
+            action="event.register",
+            changes={"registrations": [None, {"for": str(invitation.invitee), "count": placed}]},
+        )
+    if placed < len(created):
+        audit.record(
+            actor=actor,
+            obj=event,
+            action="event.waitlist",
+            changes={
+                "waitlist": [
+                    None,
+                    {"for": str(invitation.invitee), "count": len(created) - placed},
+                ]
+            },
+        )
+    notices.registered(event, invitation, [r for r in created if r.is_active], actor=actor)
     return created
+
+
+def _attendees(attendees: Sequence[Attendee | Mapping[str, Any]]) -> list[Attendee]:
+    people = [a if isinstance(a, Attendee) else Attendee(**dict(a)) for a in attendees]
+    if not people:
+        raise ValidationError({"name": _("Give the name of at least one person.")})
+    cleaned = []
+    for person in people:
+        name = _text(person.name, max_length=150)
+        if not name:
+            raise ValidationError({"name": _("The name is required.")})
+        cleaned.append(
+            Attendee(
+                name=name,
+                position=_text(person.position, max_length=150),
+                accessibility_needs=_text(person.accessibility_needs, max_length=2000),
+            )
+        )
+    return cleaned
+
+
+@transaction.atomic
+def registration_promote_unchecked(*, actor: ActorLike, event: Event) -> list[Registration]:
+    """Give the places free at ``event`` to the people waiting, first come first served, each
+    with an audit entry; returns the promoted registrations. The one step every promotion goes
+    through (a cancellation, a capacity raised, a manager's :func:`registration_promote`): hook
+    what follows a promotion (a notification) here. A step of services that checked for
+    themselves (``registration.cancel``, ``event.manage``); it locks the event row itself."""
+    event = _lock(event)
+    waiting = Registration.objects.select_for_update().filter(
+        event=event, status=Registration.Status.WAITLISTED
+    )
+    if event.capacity is None:
+        chosen = list(waiting.order_by("pk"))
+    else:
+        taken = Registration.objects.filter(
+            event=event, status=Registration.Status.REGISTERED
+        ).count()
+        free = max(event.capacity - taken, 0)
+        chosen = list(waiting.order_by("pk")[:free]) if free else []
+    now = timezone.now()
+    for registration in chosen:
+        registration.status = Registration.Status.REGISTERED
+        registration.promoted_at = now
+        registration.save(update_fields=["status", "promoted_at"])
+        audit.record(
+            actor=actor,
+            obj=event,
+            action="event.promote",
+            changes={"registrations": [{"waitlisted": registration.pk}, {"id": registration.pk}]},
+        )
+    for registration in chosen:  # who registered them hears that the place is theirs
+        notices.registered(event, registration.invitation, [registration], actor=actor)
+    return chosen
+
+
+@transaction.atomic
+def registration_promote(*, actor: ActorLike, event: Event) -> list[Registration]:
+    """The event's managers give the free places to the people waiting (also done by itself
+    on every cancellation and when the capacity is raised)."""
+    require(actor, "event.manage", event)
+    return registration_promote_unchecked(actor=actor, event=event)
 
 
 def registration_create(
@@ -548,12 +635,14 @@ def registration_create(
     name: str,
     position: str = "",
     accessibility_needs: str = "",
+    waitlist: bool = False,
 ) -> Registration:
     return registrations_create(
         actor=actor,
         event=event,
         invitation=invitation,
         attendees=[Attendee(name, position, accessibility_needs)],
+        waitlist=waitlist,
     )[0]
 
 
@@ -566,6 +655,7 @@ def registration_cancel(*, actor: ActorLike, registration: Registration) -> Regi
         raise ValidationError(_("This person has attended; the registration cannot be cancelled."))
     if registration.status == Registration.Status.CANCELLED:
         return registration
+    had_place = registration.is_active
     registration.status = Registration.Status.CANCELLED
     registration.save(update_fields=["status"])
     audit.record(
@@ -574,6 +664,8 @@ def registration_cancel(*, actor: ActorLike, registration: Registration) -> Regi
         action="event.cancel_registration",
         changes={"registrations": [{"id": registration.pk}, None]},
     )
+    if had_place:  # covered by registration.cancel above: the place goes to the first waiting
+        registration_promote_unchecked(actor=actor, event=event)
     return registration
 
 
@@ -611,6 +703,15 @@ def attendance_check_in(
     again.
     """
     require(actor, "event.check_in", event)
+    if not event.check_in_open:
+        opens = timezone.localtime(event.check_in_opens_at)
+        raise ValidationError(
+            {
+                "registrations": _("Check-in opens on %(when)s, shortly before the event.")
+                % {"when": date_format(opens, "DATETIME_FORMAT")}
+            },
+            code="not_yet",
+        )
     ids = _ids(registrations)
     if not ids:
         raise ValidationError({"registrations": _("Choose at least one person.")})
@@ -622,6 +723,16 @@ def attendance_check_in(
     if missing:
         raise ValidationError(
             {"registrations": _("Unknown registration for this event; nobody was checked in.")}
+        )
+    waiting = [rows[pk].name for pk in ids if rows[pk].is_waitlisted]
+    if waiting:
+        raise ValidationError(
+            {
+                "registrations": _(
+                    "%(names)s is on the wait-list and has no place yet; nobody was checked in."
+                )
+                % {"names": ", ".join(waiting)}
+            }
         )
     cancelled = [rows[pk].name for pk in ids if not rows[pk].is_active]
     if cancelled:
@@ -864,12 +975,19 @@ def _record_one(
         project = replication_selectors.active_project_for(item.innovation, unit)
         if project is None:
             # covered by intents_record's check (event_intent.for_unit); scope rules still hold
+            # the event's facilitators accompany the replication it started (and its
+            # programme's, when it belongs to one)
+            facilitators = list(event.facilitators.all())
+            if programme is not None:
+                facilitators += [u for u in programme.facilitators.all() if u not in facilitators]
             project = replication_services.project_start_unchecked(
                 actor=actor,
                 source=item.innovation,
                 adopting_unit=unit,
                 declared_form=Intent.FORMS[item.decision],
                 programme=programme,
+                facilitator_agency=event.facilitator_agency,
+                facilitators=facilitators,
                 is_example=is_example,
             )
     if is_commitment:
@@ -884,6 +1002,8 @@ def _record_one(
             origin_ref=str(event.pk),
             origin_label=event.title[:200],
             origin_url=_event_url(event),
+            # "by when will the unit have started?": met when its project runs the replica
+            for_stage=replication_gates.REPLICA_STAGE if project is not None else "",
             is_example=is_example,
         )
     intent.project = project

@@ -372,6 +372,15 @@ def event_invitations(request: HttpRequest, slug: str) -> HttpResponse:
                 )
             else:
                 messages.info(request, _("They were all invited already."))
+            if result.host_left_out is not None:
+                messages.info(
+                    request,
+                    _(
+                        "“%(unit)s” was left out: it hosts this event. Its other services and "
+                        "the units under it are invited as chosen."
+                    )
+                    % {"unit": result.host_left_out.name},
+                )
             return redirect(reverse("events:invitations", args=[slug]) + "#invited")
     status = 400 if request.method == "POST" else 200
     return render(
@@ -418,25 +427,41 @@ def event_register(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.registration_create(
+            registration = services.registration_create(
                 actor=user,
                 event=event,
                 invitation=data["invitation"],
                 name=data["name"],
                 position=data["position"],
                 accessibility_needs=data["accessibility_needs"],
+                waitlist=True,  # a full event puts people on its wait-list, never refuses
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
         except PermissionDenied:
             form.add_error("invitation", _("You cannot register people for this unit."))
         else:
-            messages.success(request, _("%(name)s is registered.") % {"name": data["name"]})
+            if registration.is_waitlisted:
+                selectors.with_waitlist_positions(event, [registration])
+                number = getattr(registration, "position_on_waitlist", "")
+                messages.success(
+                    request,
+                    _(
+                        "The event is full: %(name)s is on the wait-list, number %(n)s, and gets "
+                        "a place as soon as one becomes free."
+                    )
+                    % {"name": data["name"], "n": number},
+                )
+            else:
+                messages.success(request, _("%(name)s is registered.") % {"name": data["name"]})
             return redirect("events:register", slug=slug)
     status = 400 if request.method == "POST" else 200
-    own = selectors.registrations(
-        event, invitation_ids=[i.pk for i in invitations], active_only=False
+    own = list(
+        selectors.registrations(
+            event, invitation_ids=[i.pk for i in invitations], active_only=False
+        )
     )
+    selectors.with_waitlist_positions(event, own)
     return render(
         request,
         "events/register.html",
@@ -445,6 +470,7 @@ def event_register(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "registrations": own,
             "places_left": services.places_left(event),
+            "waiting": selectors.registration_counts(event)["waitlisted"],
             "single": len(invitations) == 1,
             "managing": can(user, "event.manage", event),
         },
@@ -656,6 +682,17 @@ def event_intents(request: HttpRequest, slug: str) -> HttpResponse:
     user = request.user
     units = selectors.units_for_intents(user, event)
     if not units:
+        if request.method == "GET" and can(user, "event.view_internal", event):
+            # the hosts: what the invited units recorded (they record nothing for them)
+            return render(
+                request,
+                "events/intents_overview.html",
+                {
+                    "event": event,
+                    "intents": list(selectors.intents(event)),
+                    "managing": can(user, "event.manage", event),
+                },
+            )
         raise PermissionDenied(_("None of your units is invited to this event."))
     unit_param = request.POST.get("unit") or request.GET.get("unit") or ""
     unit = next((u for u in units if str(u.pk) == unit_param), None)

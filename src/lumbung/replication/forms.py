@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from lumbung.catalog.innovation_picker import InnovationField
 from lumbung.catalog.models import Innovation
 from lumbung.core.pages import form_field
 from lumbung.organisations.models import Agency, Unit, User
@@ -26,6 +27,7 @@ from .models import (
     FormDecision,
     Programme,
     ReplicationProject,
+    Stage,
 )
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
@@ -215,11 +217,7 @@ class TargetsForm(forms.Form):
 
 
 class ProjectStartForm(forms.Form):
-    source = forms.CharField(
-        label=_("Source innovation"),
-        help_text=_("The address of the innovation's page (or its short name in the address)."),
-        max_length=300,
-    )
+    source = InnovationField(label=_("Source innovation"), queryset=Innovation.objects.none())
     adopting_unit = UnitChoiceField(label=_("Adopting unit"), queryset=Unit.objects.none())
     declared_form = forms.ChoiceField(
         label=_("Form of replication"),
@@ -247,11 +245,15 @@ class ProjectStartForm(forms.Form):
         self,
         *args: Any,
         units: QuerySet[Unit],
+        sources: QuerySet[Innovation] | None = None,
         programme: Programme | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.programme = programme
+        source_field = self.fields["source"]
+        if isinstance(source_field, InnovationField):
+            source_field.queryset = sources if sources is not None else Innovation.objects.none()
         fit_unit_choice(
             self, "adopting_unit", units.select_related("agency").order_by("agency__name", "name")
         )
@@ -264,7 +266,8 @@ class ProjectStartForm(forms.Form):
             )
 
     def clean_source(self) -> Innovation:
-        innovation = find_innovation(self.cleaned_data["source"])
+        value = self.cleaned_data["source"]
+        innovation = value if isinstance(value, Innovation) else find_innovation(value)
         if innovation is None:
             raise ValidationError(_("No innovation is found at this address."))
         return innovation
@@ -463,6 +466,13 @@ class CommitmentForm(forms.Form):
     owner_unit = UnitChoiceField(label=_("Unit responsible"), queryset=Unit.objects.none())
     description = forms.CharField(label=_("Commitment"), widget=TEXTAREA, max_length=5000)
     due_date = forms.DateField(label=_("Due date"), widget=DATE)
+    for_stage = forms.ChoiceField(
+        label=_("Done when the project reaches"),
+        required=False,
+        choices=[("", _("— (I mark it done myself)"))]
+        + [(v, label) for v, label in Stage.choices if v != Stage.STOPPED],
+        help_text=_("The commitment closes by itself when the project reaches this stage."),
+    )
 
     def __init__(self, *args: Any, units: QuerySet[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

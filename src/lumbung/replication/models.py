@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lumbung.catalog.models import Innovation
 from lumbung.core.files.models import StoredUpload, upload_field
+from lumbung.core.text import shorten
 from lumbung.organisations.models import Agency, Unit
 
 Form = Innovation.Form
@@ -465,7 +466,7 @@ class ProjectComment(models.Model):
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
-        return self.text[:60]
+        return shorten(self.text, 60)
 
 
 class FacilitationSession(models.Model):
@@ -567,6 +568,14 @@ class Commitment(models.Model):
         related_name="commitments",
         verbose_name=_("agreed at session"),
     )
+    #: the stage the project is to reach; the commitment is fulfilled when the project reaches
+    #: it or a later one (empty: closed by hand only)
+    for_stage = models.CharField(
+        _("fulfilled when the project reaches"),
+        max_length=20,
+        blank=True,
+        choices=[c for c in Stage.choices if c[0] != Stage.STOPPED],
+    )
     #: where the commitment was made, for records of higher layers: "event", "session", …
     origin = models.CharField(_("origin"), max_length=32, blank=True, db_index=True)
     #: the primary key (as text) of the originating record in its own app
@@ -590,7 +599,7 @@ class Commitment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.description[:80]
+        return shorten(self.description, 80)
 
     @property
     def is_open(self) -> bool:

@@ -9,10 +9,13 @@
 * A **project starts** for a unit by that unit's own people, or — within a programme — by whoever
   manages or facilitates the programme, for the programme's target units only.
 * A **commitment** is changed by its owner unit, whoever changes its project, its programme's
-  facilitators and the person who recorded it.
+  facilitators and the person who recorded it; whoever runs the record it was made at (a
+  learning event's hosts and facilitators, registered by that app) reads it.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from lumbung.core.actors import Actor
 from lumbung.core.policies import (
@@ -151,6 +154,25 @@ class SessionPolicy(Policy[FacilitationSession]):
         )
 
 
+#: Who else reads commitments made at a record of a higher layer: ``origin`` (e.g. "event") →
+#: the ``origin_ref`` values (as text) of the records whose commitments this actor may read. The
+#: higher layer registers it in its ``AppConfig.ready()`` (:func:`register_origin_readers`).
+_ORIGIN_READERS: dict[str, Callable[[Actor], list[str]]] = {}
+
+
+def register_origin_readers(origin: str, refs: Callable[[Actor], list[str]]) -> None:
+    _ORIGIN_READERS[origin] = refs
+
+
+def _origin_readers(actor: Actor) -> Condition:
+    condition: Condition = NEVER
+    if not actor.is_authenticated:
+        return condition
+    for origin, refs in sorted(_ORIGIN_READERS.items()):
+        condition |= Attr("origin").eq(origin) & Attr("origin_ref").is_in(refs(actor))
+    return condition
+
+
 class CommitmentPolicy(Policy[Commitment]):
     model = Commitment
     name = "commitment"
@@ -188,6 +210,7 @@ class CommitmentPolicy(Policy[Commitment]):
             | unit_policy.read_internal(actor).via("owner_unit")
             | projects.view(actor).via("project")
             | programmes.view_internal(actor).via("programme")
+            | _origin_readers(actor)
         )
 
 

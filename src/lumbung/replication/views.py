@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from lumbung.catalog.innovation_picker import visible_innovations
 from lumbung.catalog.models import Innovation
 from lumbung.core import audit
 from lumbung.core.actors import ActorLike, as_actor, in_own_roles
@@ -108,6 +109,13 @@ def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "internal": internal,
         "can_change": can(user, "programme.change", programme),
         "can_facilitate": can(user, "programme.facilitate", programme),
+        "startable": set(
+            startable_units(user, programme)
+            .filter(programme_targets__programme=programme)
+            .values_list("pk", flat=True)
+        )
+        if user.is_authenticated
+        else set(),
         "participants": programme.participants.select_related("agency"),
         "joinable": joinable_agencies(user, programme) if user.is_authenticated else [],
         "may_leave": {
@@ -322,6 +330,8 @@ def workspace(request: HttpRequest) -> HttpResponse:
             ),
             "programmes": list(selectors.programmes_for(user)[:50]),
             "requests_waiting": selectors.link_requests_to_answer(user).count(),
+            # only for whoever may start one outside a programme (the form would say 403)
+            "can_start": startable_units(user, None).exists(),
         },
     )
 
@@ -347,7 +357,13 @@ def project_new(request: HttpRequest) -> HttpResponse:
     unit_id = id_param(request.GET.get("unit"))
     if unit_id is not None:
         initial["adopting_unit"] = unit_id
-    form = ProjectStartForm(_data(request), units=units, programme=programme, initial=initial)
+    form = ProjectStartForm(
+        _data(request),
+        units=units,
+        sources=visible_innovations(request.user),
+        programme=programme,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

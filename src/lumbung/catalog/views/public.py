@@ -13,26 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from lumbung.core.pages import paginate
 from lumbung.core.policies import can
 
-from .. import profile, resemblance, selectors
+from .. import profile, related, resemblance, selectors
 from ..downloads import evidence_response
 from ..forms import CatalogFilterForm
 from ..models import Evidence, Innovation, innovation_field
 from ..profile import Display
-
-#: Human names of the audit history's actions.
-ACTION_LABELS = {
-    "innovation.create": _("created"),
-    "innovation.update": _("profile changed"),
-    "innovation.submit": _("submitted for review"),
-    "innovation.publish": _("published"),
-    "innovation.return": _("returned for changes"),
-    "innovation.status": _("status changed"),
-    "evidence.add": _("evidence added"),
-    "evidence.remove": _("evidence removed"),
-    "award.add": _("award added"),
-    "award.remove": _("award removed"),
-    "team.set": _("team changed"),
-}
 
 #: Names of the audit history's change keys that are not model fields.
 CHANGE_LABELS = {
@@ -125,7 +110,7 @@ def innovation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             history.append(
                 {
                     "entry": entry,
-                    "action": ACTION_LABELS.get(entry.action, entry.action),
+                    "action": entry.action_label,
                     "fields": [_field_label(f) for f in entry.changed_fields if f != "version"],
                 }
             )
@@ -142,6 +127,7 @@ def innovation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "can_change": can(request.user, "innovation.change", innovation),
         "can_review": can(request.user, "innovation.review", innovation),
         "similar": resemblance.similar_to(innovation, user=request.user, limit=5),
+        "related": related.related_to(innovation, request.user),
         "awards": list(innovation.awards.all()),
         "evidence": list(innovation.evidence.all()),
         "team": list(innovation.team.all()),

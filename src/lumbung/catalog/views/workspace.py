@@ -247,7 +247,7 @@ def innovation_edit(request: HttpRequest, slug: str) -> HttpResponse:
                 messages.success(request, _("The profile was saved."))
             return redirect("catalog:innovation_manage", slug=innovation.slug)
     # the form may have changed the in-memory record while validating; show the stored record
-    innovation.refresh_from_db(fields=["name", "name_en"])
+    innovation.refresh_from_db(fields=["name", "name_en", *Innovation.REQUIRED_FOR_SUBMISSION])
     loaded = (request.POST.get("version", ""), request.POST.get("base", ""))
     return _edit_page(request, innovation, form, team, status=400, loaded=loaded)
 

@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lumbung.core.actors import as_actor
@@ -28,13 +27,6 @@ from .forms import DeactivateForm, InviteForm, RoleForm
 PEOPLE_PER_PAGE = 50
 
 #: How the history names each change.
-HISTORY_LABELS = {
-    "person.invite": gettext_lazy("Invited"),
-    "person.deactivate": gettext_lazy("Account deactivated"),
-    "person.reactivate": gettext_lazy("Account reactivated"),
-    "membership.grant": gettext_lazy("Role given"),
-    "membership.revoke": gettext_lazy("Role taken away"),
-}
 
 
 def _members(request: HttpRequest, slug: str) -> Agency:
@@ -111,7 +103,7 @@ def _history(request: HttpRequest, person: User, agency: Agency) -> list[dict[st
         rows.append(
             {
                 "entry": entry,
-                "label": HISTORY_LABELS.get(entry.action, entry.action),
+                "label": entry.action_label,
                 "what": _what(entry),
             }
         )

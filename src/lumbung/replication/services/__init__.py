@@ -17,6 +17,7 @@ from .commitments import (
     commitment_recipients,
     commitment_reminders_send,
     commitment_update,
+    commitments_fulfil_unchecked,
 )
 from .facilitation import session_create
 from .programmes import (
@@ -51,6 +52,7 @@ __all__ = [
     "commitment_recipients",
     "commitment_reminders_send",
     "commitment_update",
+    "commitments_fulfil_unchecked",
     "component_statuses_set",
     "form_decide",
     "programme_create",

@@ -26,12 +26,14 @@ from lumbung.core.policies import require
 from lumbung.notifications.services import notify
 from lumbung.organisations.models import Role, Unit, User
 
+from .. import gates
 from ..models import (
     Commitment,
     CommitmentReminder,
     FacilitationSession,
     Programme,
     ReplicationProject,
+    Stage,
 )
 from ._common import as_date, clean_text
 from .programmes import scope_agency_ids
@@ -51,6 +53,7 @@ def commitment_create(
     origin_ref: str = "",
     origin_label: str = "",
     origin_url: str = "",
+    for_stage: str = "",
     is_example: bool = False,
 ) -> Commitment:
     """Record a commitment (rencana tindak lanjut). ``origin*`` describe where it was made when
@@ -77,6 +80,7 @@ def commitment_create(
         origin_ref=origin_ref,
         origin_label=origin_label,
         origin_url=origin_url,
+        for_stage=for_stage,
         is_example=is_example,
     )
 
@@ -119,6 +123,7 @@ def commitment_create_unchecked(
     origin_ref: str = "",
     origin_label: str = "",
     origin_url: str = "",
+    for_stage: str = "",
     is_example: bool = False,
 ) -> Commitment:
     """The work of :func:`commitment_create` without its permission check: a step of a service
@@ -135,6 +140,13 @@ def commitment_create_unchecked(
     if due_date in (None, ""):
         raise ValidationError({"due_date": _("The due date is required.")})
     due = as_date(due_date, "due_date")
+    for_stage = for_stage or ""
+    if for_stage and (project is None or for_stage not in gates.STAGE_ORDER):
+        raise ValidationError(
+            {"for_stage": _("Only a project's commitment can be fulfilled by a stage.")}
+            if project is None
+            else {"for_stage": _("Unknown stage.")}
+        )
     commitment = Commitment.objects.create(
         owner_unit=owner_unit,
         description=description,
@@ -146,6 +158,7 @@ def commitment_create_unchecked(
         origin_ref=clean_text(origin_ref, max_length=64),
         origin_label=clean_text(origin_label, max_length=200),
         origin_url=clean_text(origin_url, max_length=300),
+        for_stage=for_stage,
         is_example=is_example,
         created_by=user_of(actor),
     )
@@ -155,10 +168,60 @@ def commitment_create_unchecked(
         action="commitment.create",
         changes=audit.diff(
             {},
-            audit.snapshot(commitment, ("owner_unit", "description", "due_date", "status")),
+            audit.snapshot(
+                commitment, ("owner_unit", "description", "due_date", "status", "for_stage")
+            ),
         ),
     )
+    if project is not None and for_stage:  # a project already there fulfils it at once
+        commitments_fulfil_unchecked(actor=actor, project=project)
+        commitment.refresh_from_db()
     return commitment
+
+
+def stages_reached(stage: str) -> tuple[str, ...]:
+    """The stages a project in ``stage`` has reached (a stopped project fulfils nothing)."""
+    if stage not in gates.STAGE_ORDER:
+        return ()
+    return gates.STAGE_ORDER[: gates.STAGE_ORDER.index(stage) + 1]
+
+
+def commitments_fulfil_unchecked(
+    *, actor: ActorLike, project: ReplicationProject
+) -> list[Commitment]:
+    """Mark done the open commitments of ``project`` made for a stage it has now reached or
+    passed, each with an audit entry. A step of :func:`.projects.project_transition` (which
+    checked ``project.change``) and of :func:`commitment_create_unchecked`; never called from a
+    view."""
+    reached = stages_reached(project.stage)
+    if not reached:
+        return []
+    rows = list(
+        Commitment.objects.select_for_update()
+        .filter(
+            project_id=project.pk,
+            status__in=Commitment.OPEN_STATUSES,
+            for_stage__in=reached,
+        )
+        .order_by("pk")
+    )
+    now = timezone.now()
+    label = dict(Stage.choices).get(project.stage, project.stage)
+    note = _("The project reached “%(stage)s”.") % {"stage": label}
+    for commitment in rows:
+        before = commitment.status
+        commitment.status = Commitment.Status.DONE
+        commitment.completed_at = now
+        commitment.status_note = note
+        commitment.save(update_fields=["status", "completed_at", "status_note", "updated_at"])
+        audit.record(
+            actor=actor,
+            obj=commitment,
+            action="commitment.fulfil",
+            changes={"status": [before, Commitment.Status.DONE]},
+            note=note,
+        )
+    return rows
 
 
 @transaction.atomic

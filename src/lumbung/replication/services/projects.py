@@ -48,6 +48,7 @@ from ..models import (
     Transition,
 )
 from ._common import TransitionConflict, check_form, clean_text, names_of, users_from
+from .commitments import commitments_fulfil_unchecked
 from .programmes import scope_agency_ids
 
 # --- projects -------------------------------------------------------------------------------
@@ -604,6 +605,8 @@ def project_transition(
         changes=audit.diff(before, audit.snapshot(project, ("stage", "stop_reason", "replica"))),
         note=note,
     )
+    # covered by this function's check (project.change): commitments made for this stage close
+    commitments_fulfil_unchecked(actor=actor, project=project)
     notices.project_moved(project, transition, actor=actor)
     return transition
 

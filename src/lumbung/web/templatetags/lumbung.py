@@ -17,6 +17,14 @@ from lumbung.core.files.sizes import file_size
 register = template.Library()
 
 
+@register.filter
+def shorten(value: Any, limit: int = 80) -> str:
+    """A long text cut at a word boundary to at most ``limit`` characters (never mid-word)."""
+    from lumbung.core.text import shorten as cut
+
+    return cut(value, int(limit))
+
+
 def _localized(obj: Any, field: str) -> tuple[str, bool]:
     """(text, is_fallback): the text in the reader's language, and whether the Indonesian
     original stands in for a missing English version."""

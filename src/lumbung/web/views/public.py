@@ -6,6 +6,7 @@ from django.shortcuts import render
 from lumbung.catalog.models import Innovation
 from lumbung.catalog.selectors import CatalogFilters, published_innovations
 from lumbung.organisations.models import Agency
+from lumbung.replication.related import running_replications_count
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -15,7 +16,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "agencies": Agency.objects.filter(innovations__publication_state=Innovation.State.PUBLISHED)
         .distinct()
         .count(),
-        "replicas": published.filter(source__isnull=False).count(),
+        "replicas": running_replications_count(),
         "awarded": published.filter(awards__isnull=False).distinct().count(),
     }
     latest = list(published_innovations(CatalogFilters(sort="newest"))[:6])
