@@ -26,9 +26,6 @@ from .forms import DeactivateForm, InviteForm, RoleForm
 
 PEOPLE_PER_PAGE = 50
 
-#: How the history names each change.
-
-
 def _members(request: HttpRequest, slug: str) -> Agency:
     return managed_agency(request, slug, "agency.manage_members")
 
