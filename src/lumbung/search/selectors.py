@@ -68,6 +68,8 @@ class SearchHit:
     snippet: SafeString
     matched: list[MatchedConcept] = field(default_factory=list)
     coverage: float = 0.0
+    #: the innovation's published replicas ("… and 12 replicas")
+    replica_count: int = 0
 
 
 @dataclass
@@ -334,6 +336,49 @@ def _fused(
     return [(pk, score, details.get(pk)) for pk, score in semantic.fuse(lexical, near)]
 
 
+def originals_first(ordered: list[tuple[int, float, Any]]) -> list[tuple[int, float, Any]]:
+    """The ranking with no replica above its own source: when both match, the source moves up to
+    just before the first of its replicas (its family's best place); everything else keeps its
+    order. Replicas copy their original's text, often word for word, so on text alone a copy can
+    outrank the proven original it came from. One query, over the ranked window only."""
+    ids = [pk for pk, _score, _detail in ordered]
+    sources = dict(
+        Innovation.objects.filter(pk__in=ids, source_id__in=ids).values_list("pk", "source_id")
+    )
+    if not sources:
+        return ordered
+    by_id = {item[0]: item for item in ordered}
+    placed: set[int] = set()
+    result: list[tuple[int, float, Any]] = []
+
+    def place(pk: int, path: set[int]) -> None:
+        if pk in placed or pk in path:  # placed already, or a loop in a broken lineage
+            return
+        path.add(pk)
+        if pk in sources:
+            place(sources[pk], path)
+        placed.add(pk)
+        result.append(by_id[pk])
+
+    for pk in ids:
+        place(pk, set())
+    return result
+
+
+def replica_counts(ids: Sequence[int]) -> dict[int, int]:
+    """How many published replicas each of ``ids`` has (one query)."""
+    rows = (
+        Innovation.objects.filter(
+            source_id__in=list(ids), publication_state=Innovation.State.PUBLISHED
+        )
+        .order_by()
+        .values("source_id")
+        .annotate(n=Count("pk"))
+        .values_list("source_id", "n")
+    )
+    return dict(rows)
+
+
 def _highlight_terms(plan: QueryPlan) -> set[str]:
     """Words to mark: the query's own terms and their equivalents (not the words of an
     acronym's expansion, which would light up half a profile)."""
@@ -496,7 +541,7 @@ def search_innovations(
     else:
         window = min(max(RERANK_WINDOW, offset + page_size), MAX_WINDOW)
         found = _retrieve(prepared, qs, window)
-        ordered = _fused(query, qs, found.ranked)
+        ordered = originals_first(_fused(query, qs, found.ranked))
         matched_qs = backend.filter_matching(qs, found.expression)
         facet_counts = compute_facets(matched_qs, filters) if facets else {}
         if facet_counts:  # every match has one stage, so the stage counts add up to the total
@@ -514,6 +559,7 @@ def search_innovations(
             scored = [(pk, native, None) for pk, native in deeper[offset:]]
 
     innovations = _load_innovations([pk for pk, _, _ in scored], awards=awards)
+    replicas = replica_counts([pk for pk, _, _ in scored]) if plan else {}
     hits = []
     for pk, score, detail in scored:
         innovation = innovations.get(pk)
@@ -530,6 +576,7 @@ def search_innovations(
                     for ci, groups in (detail.matched.items() if detail else [])
                 ],
                 coverage=round(detail.coverage, 3) if detail else 0.0,
+                replica_count=replicas.get(pk, 0),
             )
         )
     return SearchResults(
@@ -698,7 +745,7 @@ def match_innovations(
         sector, region, agency_kind, UNIT_SIZES.get(unit_size, (None, None))[1], user
     )
     ranked = _retrieve(prepared, qs, max(RERANK_WINDOW, limit), context.boosts).ranked
-    top = _fused(problem, qs, ranked)[:limit]
+    top = originals_first(_fused(problem, qs, ranked))[:limit]
     ids = [pk for pk, _, _ in top]
     innovations = _load_innovations(ids)
     replica_stats: dict[int, Counter[str]] = defaultdict(Counter)
