@@ -117,3 +117,11 @@ def test_an_officer_of_one_unit_keeps_a_select_with_it_chosen(world):
     page = c.get("/ruang-kerja/inovasi/baru/")
     assert '<select name="unit"' in page.text
     assert f'<option value="{world.unit.pk}" selected>' in page.text
+
+
+def test_a_required_choice_of_one_unit_comes_chosen(world):
+    form = _form(Unit.objects.filter(pk=world.unit.pk))
+    assert form.fields["one"].initial == world.unit.pk
+    assert form.fields["many"].initial is None  # not for an optional or multiple choice
+    bound = _form(Unit.objects.filter(pk=world.unit.pk), {"one": ""})
+    assert not bound.is_valid()  # what was sent counts, not the preselection

@@ -265,12 +265,16 @@ def fit_unit_choice(
     up to ``limit`` units (default :data:`SELECT_LIMIT`) — ordered by ``for_select`` if given
     (e.g. in tree order, a query only worth its cost for a short list) — else a
     :class:`UnitField` (one unit) or :class:`UnitListField` (several) over the same queryset,
-    with the same label, help and whether it is required."""
+    with the same label, help and whether it is required. A required choice of one unit comes
+    chosen."""
     field = form.fields[name]
     if not isinstance(field, forms.ModelChoiceField):
         raise TypeError(f"{type(form).__name__}.{name} is not a model choice field")
-    if queryset.count() <= (SELECT_LIMIT if limit is None else limit):
+    count = queryset.count()
+    if count <= (SELECT_LIMIT if limit is None else limit):
         field.queryset = for_select(queryset) if for_select else queryset
+        if count == 1 and field.required and field.initial is None and not form.is_bound:
+            field.initial = queryset.values_list("pk", flat=True).first()  # the only choice
         return
     kind = UnitListField if isinstance(field, forms.ModelMultipleChoiceField) else UnitField
     replacement = kind(queryset=queryset, label=field.label, required=field.required)
