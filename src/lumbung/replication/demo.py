@@ -448,6 +448,9 @@ def _commitments_without_project(programme: Programme, kemensos: Agency, actor: 
             origin="programme",
             is_example=True,
         )
+        Commitment.objects.filter(pk=commitment.pk).update(
+            created_at=_tz_datetime(dt.date.fromisoformat(due) - dt.timedelta(days=60))
+        )
         if done:
             _finish(commitment)
 
