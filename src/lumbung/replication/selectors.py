@@ -155,6 +155,109 @@ def stage_steps(project: ReplicationProject) -> list[dict[str, Any]]:
     ]
 
 
+@dataclass
+class StagePeriod:
+    """One stay of a project in a stage, with the records made during it (a stage left and
+    entered again is two periods)."""
+
+    stage: str
+    label: str
+    started_at: dt.datetime
+    ended_at: dt.datetime | None = None
+    #: the transition that ended the period (who, note, to which stage)
+    ended_by: Transition | None = None
+    documents: list[Any] = field(default_factory=list)
+    sessions: list[Any] = field(default_factory=list)
+    commitments: list[Any] = field(default_factory=list)
+    comments: list[Any] = field(default_factory=list)
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_at is None
+
+    @property
+    def records(self) -> int:
+        return (
+            len(self.documents) + len(self.sessions) + len(self.commitments) + len(self.comments)
+        )
+
+    @property
+    def number(self) -> int | None:
+        """The stage's place in the five steps (none for "stopped")."""
+        order = gates.STAGE_ORDER
+        return order.index(self.stage) + 1 if self.stage in order else None
+
+
+@dataclass
+class StageRecord:
+    """A project's stages as periods, the finished ones first; records of the current period
+    and commitments still open stay on the page's own sections."""
+
+    periods: list[StagePeriod]
+    documents: list[Any]
+    sessions: list[Any]
+    commitments: list[Any]
+    comments: list[Any]
+
+    @property
+    def finished(self) -> list[StagePeriod]:
+        return [p for p in self.periods if not p.is_current]
+
+    @property
+    def current(self) -> StagePeriod | None:
+        return self.periods[-1] if self.periods and self.periods[-1].is_current else None
+
+    @property
+    def earlier(self) -> dict[str, int]:
+        """How many records of each kind are under the finished stages."""
+        return {
+            kind: sum(len(getattr(p, kind)) for p in self.finished)
+            for kind in ("documents", "sessions", "commitments", "comments")
+        }
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def stage_record(project: ReplicationProject) -> StageRecord:
+    """The project's stage periods from its transitions, each with the documents uploaded,
+    sessions held, closed commitments made and comments written during it. Reads the prefetched
+    relations of :func:`project_detail` only (no query of its own)."""
+    labels = dict(Stage.choices)
+    transitions = list(project.transitions.all())
+    periods: list[StagePeriod] = []
+    for t in transitions:
+        if periods:
+            periods[-1].ended_at, periods[-1].ended_by = t.created_at, t
+        label = str(labels.get(t.to_stage, t.to_stage))
+        periods.append(StagePeriod(t.to_stage, label, t.created_at))
+
+    def period_of(when: dt.datetime) -> StagePeriod | None:
+        for period in periods:
+            if period.ended_at is None or when < period.ended_at:
+                return period
+        return periods[-1] if periods else None
+
+    record = StageRecord(periods, [], [], [], [])
+    items: list[tuple[str, dt.datetime, Any]] = [
+        *(("documents", d.uploaded_at, d) for d in project.documents.all()),
+        *(("sessions", _day_start(s.date), s) for s in project.sessions.all()),
+        *(("commitments", c.created_at, c) for c in project.commitments.all()),
+        *(("comments", c.created_at, c) for c in project.comments.all()),
+    ]
+    for kind, when, item in items:
+        period = period_of(when)
+        keep_here = (
+            period is None or period.is_current or (kind == "commitments" and item.is_open)
+        )
+        if period is not None and (period.is_current or not keep_here):
+            getattr(period, kind).append(item)
+        if keep_here:
+            getattr(record, kind).append(item)
+    return record
+
+
 # --- adaptation record and the form check ---------------------------------------------------
 
 
