@@ -160,3 +160,38 @@ def test_the_programme_chart_fits_a_phone_and_is_clean(new_tab, rep, live_server
         box = chart.bounding_box()
         assert box is not None and box["width"] <= width
         _clean(page, f"programme page with its chart at {width} px")
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_finished_stages_fold_away_and_open_by_keyboard(new_tab, rep, live_server, width):  # noqa: F811
+    """The project page at 1366 and 390 px: finished stages are closed, the current one open;
+    a finished stage opens with the keyboard; axe finds nothing, nothing scrolls sideways."""
+    advance(rep.project, Stage.EVALUATION)
+    page = new_tab(viewport={"width": width, "height": 900})
+    sign_in(page, live_server.url, rep.other_officer)
+    page.goto(f"/replikasi/proyek/{rep.project.pk}/")
+    periods = page.locator("#stage details.stage-period")
+    assert periods.count() == 4
+    assert [periods.nth(i).get_attribute("open") is not None for i in range(4)] == [
+        False,
+        False,
+        False,
+        True,
+    ]
+    assert page.get_by_role("button", name="Move the project").is_visible()
+    first = periods.first
+    assert not first.get_by_role("link", name="commitment").is_visible()
+    _clean(page, f"project page at {width} px, stages closed")
+    summary = first.locator("summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    assert first.get_attribute("open") is not None
+    assert first.get_by_text("Moved to “planning and development”").is_visible()
+    assert first.get_by_role("link", name="commitment").is_visible()  # its gate document
+    _clean(page, f"project page at {width} px, a stage opened")
+    page.keyboard.press("Space")  # closes again
+    assert first.get_attribute("open") is None
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1], widths
