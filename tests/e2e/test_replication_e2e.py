@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from lumbung.replication.models import ReplicationProject, Stage
-from tests.replication.conftest import rep  # noqa: F401  (the replication fixture)
+from tests.replication.conftest import advance, rep  # noqa: F401  (the replication fixture)
 
 from .conftest import axe_violations, describe, sign_in
 from .data import PDF
@@ -70,7 +70,7 @@ def test_programme_and_workspace_pages_are_clean(new_tab, rep, live_server):  # 
     public.goto(f"/replikasi/program/{rep.programme.slug}/")
     assert public.locator("figure.chart svg[role=img]").is_visible()
     public.get_by_text("Show the figures as a table").click()
-    assert public.get_by_role("table", name="Coverage by month").is_visible()
+    assert public.get_by_role("table", name="Target units by stage, by month").is_visible()
     _clean(public, "public programme page")
     public.goto("/replikasi/program/")
     _clean(public, "programme list")
@@ -136,3 +136,62 @@ def test_an_agency_admin_answers_a_replica_request_by_keyboard(new_tab, rep, liv
     existing.refresh_from_db()
     assert existing.source_id == rep.source.pk
     assert ReplicaLinkRequest.objects.get().status == "accepted"
+
+
+def test_the_programme_chart_fits_a_phone_and_is_clean(new_tab, rep, live_server):  # noqa: F811
+    """At 390 px the chart, its legend and its table (opened) make no sideways scroll, axe finds
+    nothing; the chart has an accessible name and the table the same figures."""
+    advance(rep.project, Stage.IMPLEMENTATION)
+    for width in (390, 1366):
+        page = new_tab(viewport={"width": width, "height": 844})
+        page.goto(f"/replikasi/program/{rep.programme.slug}/")
+        chart = page.get_by_role("img", name="Target units by stage over time")
+        assert chart.is_visible()
+        page.get_by_text("Show the figures as a table").click()
+        table = page.get_by_role("table", name="Target units by stage, by month")
+        assert table.is_visible()
+        last = table.locator("tbody tr").last
+        assert "(today)" in last.inner_text()
+        assert last.locator("td").all_inner_texts()[:4] == ["0", "1", "0", "0"]
+        widths = page.evaluate(
+            "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert widths[0] <= widths[1], (width, widths)
+        box = chart.bounding_box()
+        assert box is not None and box["width"] <= width
+        _clean(page, f"programme page with its chart at {width} px")
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_finished_stages_fold_away_and_open_by_keyboard(new_tab, rep, live_server, width):  # noqa: F811
+    """The project page at 1366 and 390 px: finished stages are closed, the current one open;
+    a finished stage opens with the keyboard; axe finds nothing, nothing scrolls sideways."""
+    advance(rep.project, Stage.EVALUATION)
+    page = new_tab(viewport={"width": width, "height": 900})
+    sign_in(page, live_server.url, rep.other_officer)
+    page.goto(f"/replikasi/proyek/{rep.project.pk}/")
+    periods = page.locator("#stage details.stage-period")
+    assert periods.count() == 4
+    assert [periods.nth(i).get_attribute("open") is not None for i in range(4)] == [
+        False,
+        False,
+        False,
+        True,
+    ]
+    assert page.get_by_role("button", name="Move the project").is_visible()
+    first = periods.first
+    assert not first.get_by_role("link", name="commitment").is_visible()
+    _clean(page, f"project page at {width} px, stages closed")
+    summary = first.locator("summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    assert first.get_attribute("open") is not None
+    assert first.get_by_text("Moved to “planning and development”").is_visible()
+    assert first.get_by_role("link", name="commitment").is_visible()  # its gate document
+    _clean(page, f"project page at {width} px, a stage opened")
+    page.keyboard.press("Space")  # closes again
+    assert first.get_attribute("open") is None
+    widths = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1], widths

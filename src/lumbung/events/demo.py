@@ -26,7 +26,7 @@ from django.db.models import Q
 from lumbung.catalog.models import Innovation
 from lumbung.core.actors import SYSTEM, ActorLike
 from lumbung.organisations.models import Agency, Partner, Unit, User
-from lumbung.replication.models import Programme, ReplicationProject, Transition
+from lumbung.replication.models import Commitment, Programme, ReplicationProject, Transition
 
 from . import services
 from .models import Event, Registration
@@ -202,6 +202,10 @@ def _intents(
         )
     new = list(ReplicationProject.objects.exclude(pk__in=before))
     _backdate_new_projects(new, (event.starts_at + dt.timedelta(days=1)).date())
+    # the commitments were made on the day, as the programme's chart shows them
+    Commitment.objects.filter(origin="event", origin_ref=str(event.pk)).update(
+        created_at=event.ends_at
+    )
 
 
 def _swp_event(kemensos: Agency, panrb: Agency, facilitator: User | None) -> Event | None:

@@ -220,7 +220,10 @@ def _programme_out(request: HttpRequest, programme: Programme) -> dict[str, Any]
             "current": coverage.current,
             "percent": coverage.percent,
             "target_units": coverage.target_units,
-            "series": [{"date": d, "covered": v} for d, v in coverage.series],
+            "series": [
+                {"date": p.date, "covered": p.running, "stages": p.counts}
+                for p in coverage.points
+            ],
         },
         states=selectors.state_counts(rows),
         units=units,

@@ -31,7 +31,15 @@ from lumbung.organisations.models import Agency, Unit, User
 from lumbung.organisations.selectors import units_under
 
 from . import services
-from .models import Commitment, DocumentKind, Programme, ReplicationProject, Stage, Transition
+from .models import (
+    Commitment,
+    DocumentKind,
+    Programme,
+    ProjectDocument,
+    ReplicationProject,
+    Stage,
+    Transition,
+)
 
 PROGRAMME_NAME = "Replikasi Sheltered Workshop Peduli 2024"
 SOURCE_NAME = "Sheltered Workshop Peduli"
@@ -153,6 +161,10 @@ def _advance(
     for stage, day in steps:
         for kind, title in GATE_DOCS[stage]:
             _doc(project, kind, title)
+        # the evidence was uploaded a few days before the move it allowed
+        ProjectDocument.objects.filter(project=project, uploaded_at__gt=_tz_datetime(day)).update(
+            uploaded_at=_tz_datetime(day - dt.timedelta(days=3))
+        )
         _move(project, stage, day, actor)
 
 
@@ -342,6 +354,7 @@ def _dharma_guna_session(project: ReplicationProject, unit: Unit, actor: ActorLi
             }
         ],
     )
+    session.commitments.update(created_at=_tz_datetime(session.date))
     for commitment in session.commitments.all():
         _finish(commitment)
 
@@ -447,6 +460,9 @@ def _commitments_without_project(programme: Programme, kemensos: Agency, actor: 
             programme=programme,
             origin="programme",
             is_example=True,
+        )
+        Commitment.objects.filter(pk=commitment.pk).update(
+            created_at=_tz_datetime(dt.date.fromisoformat(due) - dt.timedelta(days=60))
         )
         if done:
             _finish(commitment)

@@ -111,7 +111,11 @@ class UnitStateOut(Schema):
 
 class CoveragePoint(Schema):
     date: dt.date
+    #: target units running a replica (implementing, evaluating or institutionalised)
     covered: int
+    #: target units by the furthest stage of their projects: institutionalised, implementing
+    #: (or evaluating), preparing (or planning), committed (a commitment, no project yet)
+    stages: dict[str, int] = {}
 
 
 class CoverageOut(Schema):

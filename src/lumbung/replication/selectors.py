@@ -155,6 +155,109 @@ def stage_steps(project: ReplicationProject) -> list[dict[str, Any]]:
     ]
 
 
+@dataclass
+class StagePeriod:
+    """One stay of a project in a stage, with the records made during it (a stage left and
+    entered again is two periods)."""
+
+    stage: str
+    label: str
+    started_at: dt.datetime
+    ended_at: dt.datetime | None = None
+    #: the transition that ended the period (who, note, to which stage)
+    ended_by: Transition | None = None
+    documents: list[Any] = field(default_factory=list)
+    sessions: list[Any] = field(default_factory=list)
+    commitments: list[Any] = field(default_factory=list)
+    comments: list[Any] = field(default_factory=list)
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_at is None
+
+    @property
+    def records(self) -> int:
+        return (
+            len(self.documents) + len(self.sessions) + len(self.commitments) + len(self.comments)
+        )
+
+    @property
+    def number(self) -> int | None:
+        """The stage's place in the five steps (none for "stopped")."""
+        order = gates.STAGE_ORDER
+        return order.index(self.stage) + 1 if self.stage in order else None
+
+
+@dataclass
+class StageRecord:
+    """A project's stages as periods, the finished ones first; records of the current period
+    and commitments still open stay on the page's own sections."""
+
+    periods: list[StagePeriod]
+    documents: list[Any]
+    sessions: list[Any]
+    commitments: list[Any]
+    comments: list[Any]
+
+    @property
+    def finished(self) -> list[StagePeriod]:
+        return [p for p in self.periods if not p.is_current]
+
+    @property
+    def current(self) -> StagePeriod | None:
+        return self.periods[-1] if self.periods and self.periods[-1].is_current else None
+
+    @property
+    def earlier(self) -> dict[str, int]:
+        """How many records of each kind are under the finished stages."""
+        return {
+            kind: sum(len(getattr(p, kind)) for p in self.finished)
+            for kind in ("documents", "sessions", "commitments", "comments")
+        }
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def stage_record(project: ReplicationProject) -> StageRecord:
+    """The project's stage periods from its transitions, each with the documents uploaded,
+    sessions held, closed commitments made and comments written during it. Reads the prefetched
+    relations of :func:`project_detail` only (no query of its own)."""
+    labels = dict(Stage.choices)
+    transitions = list(project.transitions.all())
+    periods: list[StagePeriod] = []
+    for t in transitions:
+        if periods:
+            periods[-1].ended_at, periods[-1].ended_by = t.created_at, t
+        label = str(labels.get(t.to_stage, t.to_stage))
+        periods.append(StagePeriod(t.to_stage, label, t.created_at))
+
+    def period_of(when: dt.datetime) -> StagePeriod | None:
+        for period in periods:
+            if period.ended_at is None or when < period.ended_at:
+                return period
+        return periods[-1] if periods else None
+
+    record = StageRecord(periods, [], [], [], [])
+    items: list[tuple[str, dt.datetime, Any]] = [
+        *(("documents", d.uploaded_at, d) for d in project.documents.all()),
+        *(("sessions", _day_start(s.date), s) for s in project.sessions.all()),
+        *(("commitments", c.created_at, c) for c in project.commitments.all()),
+        *(("comments", c.created_at, c) for c in project.comments.all()),
+    ]
+    for kind, when, item in items:
+        period = period_of(when)
+        keep_here = (
+            period is None or period.is_current or (kind == "commitments" and item.is_open)
+        )
+        if period is not None and (period.is_current or not keep_here):
+            getattr(period, kind).append(item)
+        if keep_here:
+            getattr(record, kind).append(item)
+    return record
+
+
 # --- adaptation record and the form check ---------------------------------------------------
 
 
@@ -352,13 +455,9 @@ def programme_projects(programme: Programme) -> QuerySet[ReplicationProject]:
     """The programme's projects, and projects of its target units for its sources started
     outside it."""
     source_ids = list(programme.sources.values_list("pk", flat=True))
-    target_ids = programme.targets.values("unit_id")
     return (
         _project_base()
-        .filter(
-            Q(programme=programme)
-            | Q(programme__isnull=True, source_id__in=source_ids, adopting_unit_id__in=target_ids)
-        )
+        .filter(_programme_projects_q(programme, source_ids))
         .prefetch_related("documents")
     )
 
@@ -420,12 +519,68 @@ def state_counts(rows: list[UnitRow]) -> list[dict[str, Any]]:
     ]
 
 
+#: The bands of the programme chart, bottom first: target units by the furthest stage their
+#: projects had reached at a date ("committed": a commitment in the programme, no project yet).
+#: A unit whose only projects stopped is in no band.
+STAGE_BANDS: list[tuple[str, Any]] = [
+    ("institutionalised", _("institutionalised")),
+    ("implementing", _("implementing or evaluating")),
+    ("preparing", _("preparing or planning")),
+    ("committed", _("committed, no project yet")),
+]
+STAGE_BAND_LABELS = dict(STAGE_BANDS)
+RUNNING_BANDS = ("institutionalised", "implementing")
+_BAND_OF_STAGE: dict[str, str] = {
+    Stage.PREPARATION: "preparing",
+    Stage.PLANNING: "preparing",
+    Stage.IMPLEMENTATION: "implementing",
+    Stage.EVALUATION: "implementing",
+    Stage.INSTITUTIONALISED: "institutionalised",
+    Stage.STOPPED: "stopped",
+}
+#: best first; "stopped" outranks a commitment alone, as on the table of target units
+_BAND_RANK = {"institutionalised": 0, "implementing": 1, "preparing": 2, "stopped": 3}
+
+
+@dataclass
+class CoveragePoint:
+    date: dt.date
+    #: target units per band of :data:`STAGE_BANDS`
+    counts: dict[str, int]
+    is_today: bool = False
+
+    @property
+    def running(self) -> int:
+        return sum(self.counts[b] for b in RUNNING_BANDS)
+
+    def bands(self) -> list[int]:
+        """The counts in the order of :data:`STAGE_BANDS` (for tables)."""
+        return [self.counts[code] for code, _label in STAGE_BANDS]
+
+
 @dataclass
 class Coverage:
     target: int
     current: int
     target_units: int
-    series: list[tuple[dt.date, int]]
+    points: list[CoveragePoint]
+    end_date: dt.date | None = None
+
+    @property
+    def series(self) -> list[tuple[dt.date, int]]:
+        """Units running a replica at the end of every month and today."""
+        return [(p.date, p.running) for p in self.points]
+
+    @property
+    def now(self) -> dict[str, int]:
+        return self.points[-1].counts if self.points else dict.fromkeys(STAGE_BAND_LABELS, 0)
+
+    @property
+    def bands_now(self) -> list[dict[str, Any]]:
+        now = self.now
+        return [
+            {"band": code, "label": str(label), "count": now[code]} for code, label in STAGE_BANDS
+        ]
 
     @property
     def percent(self) -> int:
@@ -446,53 +601,145 @@ def _month_ends(start: dt.date, end: dt.date) -> list[dt.date]:
     return points
 
 
+def _programme_projects_q(programme: Programme, source_ids: list[int]) -> Q:
+    return Q(programme=programme) | Q(
+        programme__isnull=True,
+        source_id__in=source_ids,
+        adopting_unit_id__in=programme.targets.values("unit_id"),
+    )
+
+
+def _stage_at(steps: list[tuple[dt.date, str]], day: dt.date) -> str:
+    """The stage a project was in at the end of ``day`` ("" before it started)."""
+    stage = ""
+    for when, to_stage in steps:
+        if when > day:
+            break
+        stage = to_stage
+    return stage
+
+
+def _counts_at(
+    day: dt.date,
+    histories: dict[int, list[list[tuple[dt.date, str]]]],
+    committed_since: dict[int, dt.date],
+) -> dict[str, int]:
+    counts = dict.fromkeys(STAGE_BAND_LABELS, 0)
+    for unit_id in histories.keys() | committed_since.keys():
+        stages = [_stage_at(h, day) for h in histories.get(unit_id, [])]
+        bands = [_BAND_OF_STAGE[s] for s in stages if s]
+        if bands:
+            best = min(bands, key=_BAND_RANK.__getitem__)
+            if best != "stopped":
+                counts[best] += 1
+        elif committed_since.get(unit_id, day + dt.timedelta(days=1)) <= day:
+            counts["committed"] += 1
+    return counts
+
+
 def programme_coverage(programme: Programme, *, today: dt.date | None = None) -> Coverage:
-    """How many target units run a replica (stage implementation or later), now and at the end
-    of every month since the programme started, from the projects' transition history."""
+    """Where the target units stood at the end of every month since the programme started, and
+    today (also after the programme's end date), from the projects' stage transitions and the
+    units' commitments in the programme. Five queries, however many projects."""
     today = today or timezone.localdate()
     target_ids = set(programme.targets.values_list("unit_id", flat=True))
-    projects = [p for p in programme_projects(programme) if p.adopting_unit_id in target_ids]
-    transitions = Transition.objects.filter(project__in=[p.pk for p in projects]).order_by(
-        "created_at", "id"
+    source_ids = list(programme.sources.values_list("pk", flat=True))
+    projects = dict(
+        ReplicationProject.objects.filter(
+            _programme_projects_q(programme, source_ids), adopting_unit_id__in=target_ids
+        ).values_list("pk", "adopting_unit_id")
     )
-    history: dict[int, list[tuple[dt.date, str]]] = {}
-    for t in transitions:
-        history.setdefault(t.project_id, []).append(
-            (timezone.localtime(t.created_at).date(), t.to_stage)
-        )
-    unit_of = {p.pk: p.adopting_unit_id for p in projects}
-
-    def covered_at(day: dt.date) -> int:
-        units = set()
-        for project_id, steps in history.items():
-            stage = ""
-            for when, to_stage in steps:
-                if when > day:
-                    break
-                stage = to_stage
-            if stage in gates.RUNNING_STAGES:
-                units.add(unit_of[project_id])
-        return len(units)
-
-    end = min(today, programme.end_date or today)
+    steps: dict[int, list[tuple[dt.date, str]]] = {}
+    for project_id, created_at, to_stage in (
+        Transition.objects.filter(project_id__in=list(projects))
+        .order_by("created_at", "id")
+        .values_list("project_id", "created_at", "to_stage")
+    ):
+        steps.setdefault(project_id, []).append((timezone.localtime(created_at).date(), to_stage))
+    histories: dict[int, list[list[tuple[dt.date, str]]]] = {}
+    for project_id, unit_id in projects.items():
+        histories.setdefault(unit_id, []).append(steps.get(project_id, []))
+    committed_since: dict[int, dt.date] = {}
+    for unit_id, created_at in (
+        Commitment.objects.filter(programme=programme, owner_unit_id__in=target_ids)
+        .exclude(status=Commitment.Status.CANCELLED)
+        .values_list("owner_unit_id", "created_at")
+    ):
+        day = timezone.localtime(created_at).date()
+        committed_since[unit_id] = min(day, committed_since.get(unit_id, day))
     start = programme.start_date
-    series = [(d, covered_at(d)) for d in _month_ends(start, end)] if start <= end else []
-    current = len({p.adopting_unit_id for p in projects if p.stage in gates.RUNNING_STAGES})
-    return Coverage(programme.coverage_target, current, len(target_ids), series)
+    days = _month_ends(start, today) if start <= today else []
+    points = [
+        CoveragePoint(d, _counts_at(d, histories, committed_since), is_today=d == today)
+        for d in days
+    ]
+    current = sum(_counts_at(today, histories, {}).get(b, 0) for b in RUNNING_BANDS)
+    return Coverage(
+        programme.coverage_target, current, len(target_ids), points, end_date=programme.end_date
+    )
 
 
-def coverage_chart(coverage: Coverage, *, width: int = 640, height: int = 240) -> dict[str, Any]:
-    """Geometry for a server-rendered SVG line chart of coverage against the target.
+CHART_PATTERNS = {
+    "institutionalised": "",
+    "implementing": "",
+    "preparing": "chart-dots",
+    "committed": "chart-hatch",
+}
+
+
+def _nice_step(top: int) -> int:
+    """A step of 1, 2 or 5 times a power of ten giving at most five ticks up to ``top``."""
+    magnitude = 1
+    while True:
+        for factor in (1, 2, 5):
+            step = factor * magnitude
+            if top / step <= 5:
+                return step
+        magnitude *= 10
+
+
+def _date_label_indices(days: list[dt.date], xs: list[float], gap: float = 110) -> list[int]:
+    """Which points get a date under the x-axis: the first, the last (today) and, between them,
+    every January (every quarter over two years or less, every month over six months or less),
+    at least ``gap`` apart (room for "Sep 2026" in the large type of a phone)."""
+    if len(days) < 2:
+        return list(range(len(days)))
+    months = (days[-1].year - days[0].year) * 12 + days[-1].month - days[0].month
+    every = 12 if months > 24 else (3 if months > 6 else 1)
+    # a label is centred on its point, the first starts there and the last ends there
+    centre = [x + (gap / 2 if i == 0 else 0) for i, x in enumerate(xs)]
+    centre[-1] = xs[-1] - gap / 2
+    chosen = [0]
+    for i in range(1, len(days) - 1):
+        if (days[i].month - 1) % every == 0 and centre[i] - centre[chosen[-1]] >= gap:
+            chosen.append(i)
+    while len(chosen) > 1 and centre[-1] - centre[chosen[-1]] < gap:
+        chosen.pop()
+    if centre[-1] - centre[0] >= gap or len(chosen) > 1:
+        chosen.append(len(days) - 1)
+    return chosen
+
+
+def coverage_chart(coverage: Coverage, *, width: int = 560, height: int = 300) -> dict[str, Any]:
+    """Geometry for a server-rendered SVG chart: the target units stacked by stage over time,
+    the units running a replica as a line over the running bands, the target as a dashed line,
+    y-axis ticks, a few dates on the x-axis and the current value at the last point.
 
     Coordinates are strings with a decimal point whatever the reader's language (an SVG
     attribute must never get Indonesian's decimal comma)."""
-    pad_left, pad_right, pad_top, pad_bottom = 40, 16, 16, 40
+    pad_left, pad_right, pad_top, pad_bottom = 44, 24, 28, 40
     inner_w, inner_h = width - pad_left - pad_right, height - pad_top - pad_bottom
-    top = max([coverage.target, *[v for _d, v in coverage.series], 1])
-    n = len(coverage.series)
+    points = coverage.points
+    totals = [sum(p.counts.values()) for p in points]
+    step = _nice_step(max([coverage.target, *totals, 1]))
+    top = step * -(-max([coverage.target, *totals, 1]) // step)
+    first = points[0].date if points else None
+    span = (points[-1].date - first).days if points and first else 0
 
-    def x(i: int) -> float:
-        return pad_left + (inner_w * i / (n - 1) if n > 1 else inner_w / 2)
+    def x(day: dt.date) -> float:
+        if first is None or span == 0:
+            return pad_left + inner_w / 2
+        return pad_left + inner_w * (day - first).days / span
 
     def y(v: float) -> float:
         return pad_top + inner_h - inner_h * v / top
@@ -500,30 +747,68 @@ def coverage_chart(coverage: Coverage, *, width: int = 640, height: int = 240) -
     def fmt(value: float) -> str:
         return f"{value:.1f}"
 
-    points = [
-        {"x": fmt(x(i)), "y": fmt(y(v)), "date": d, "value": v, "ypos": y(v)}
-        for i, (d, v) in enumerate(coverage.series)
-    ]
-    step = max(1, n // 6)
+    xs = [x(p.date) for p in points]
+    bands = []
+    below = [0] * len(points)
+    for code, label in STAGE_BANDS:
+        above = [b + p.counts[code] for b, p in zip(below, points, strict=True)]
+        if any(p.counts[code] for p in points):
+            if len(points) == 1:  # one point: a bar a few units wide
+                outline = [(xs[0] - 6, above[0]), (xs[0] + 6, above[0])]
+                base = [(xs[0] + 6, below[0]), (xs[0] - 6, below[0])]
+            else:
+                outline = list(zip(xs, above, strict=True))
+                base = list(zip(reversed(xs), reversed(below), strict=True))
+            bands.append(
+                {
+                    "band": code,
+                    "label": label,
+                    "pattern": CHART_PATTERNS[code],
+                    "points": " ".join(f"{fmt(px)},{fmt(y(v))}" for px, v in outline + base),
+                }
+            )
+        below = above
+    line = [(fmt(px), fmt(y(p.running))) for px, p in zip(xs, points, strict=True)]
+    n = len(points)
     target_y = y(coverage.target)
+    last = points[-1] if points else None
+    end = coverage.end_date
+    end_x = x(end) if end and first and first < end < points[-1].date else None
     return {
         "width": width,
         "height": height,
-        "points": points,
-        "polyline": " ".join(f"{p['x']},{p['y']}" for p in points),
+        "bands": bands,
+        "polyline": " ".join(f"{px},{py}" for px, py in line),
+        "dots": [{"x": px, "y": py} for px, py in line],
+        "ticks": [
+            {"value": v, "y": fmt(y(v)), "label_y": fmt(y(v) + 4)}
+            for v in range(0, top + 1, step)
+        ],
         "target_y": fmt(target_y),
-        "target_label_y": fmt(max(target_y - 4, 12)),
+        "target_label_y": fmt(target_y - 6),
         "x0": pad_left,
         "x1": width - pad_right,
         "y0": pad_top + inner_h,
         "axis_label_x": pad_left - 6,
         "axis_top": pad_top,
-        "label_y": pad_top + inner_h + 18,
+        "label_y": pad_top + inner_h + 20,
         "labels": [
-            {**p, "anchor": "start" if i == 0 else ("end" if i == n - 1 else "middle")}
-            for i, p in enumerate(points)
-            if (i % step == 0 and n - 1 - i >= step) or i == n - 1
+            {
+                "x": fmt(xs[i]),
+                "date": points[i].date,
+                "anchor": "start" if i == 0 else ("end" if i == n - 1 else "middle"),
+            }
+            for i in _date_label_indices([p.date for p in points], xs)
         ],
+        "current": None
+        if last is None
+        else {
+            "value": last.running,
+            "x": fmt(xs[-1]),
+            "y": fmt(max(y(last.running) - 10, pad_top + 12)),
+        },
+        "end_x": fmt(end_x) if end_x is not None else "",
+        "end_label_y": pad_top + 18,
         "top": top,
     }
 

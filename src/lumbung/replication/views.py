@@ -417,8 +417,10 @@ def _project_context(
     may_change = can(user, "project.change", project)
     summary = selectors.fidelity_summary(project)
     gate = selectors.gate_status(project)
+    record = selectors.stage_record(project)
     context = {
         "project": project,
+        "record": record,
         "steps": selectors.stage_steps(project),
         "gate": gate,
         "summary": summary,
@@ -427,13 +429,15 @@ def _project_context(
         "can_facilitate": can(user, "project.facilitate", project),
         "replica_visible": project.replica is not None
         and can(user, "innovation.view", project.replica),
-        "documents": list(project.documents.all()),
+        # the records of the current stage (and commitments still open); those of finished
+        # stages are under their stage, collapsed
+        "documents": record.documents,
         "transitions": list(project.transitions.all()),
         "adaptations": list(project.adaptations.all()),
         "decisions": list(project.form_decisions.all()),
-        "comments": list(project.comments.all()),
-        "sessions": list(project.sessions.all()),
-        "commitments": list(project.commitments.all()),
+        "comments": record.comments,
+        "sessions": record.sessions,
+        "commitments": record.commitments,
         "history": list(audit.history(project)[:30]),
     }
     if may_change:
