@@ -76,8 +76,8 @@ def _sign_in_with_the_form(page, username: str, password: str) -> None:
     page.goto("/accounts/login/")
     page.locator("#id_username").fill(username)
     page.locator("#id_password").fill(password)
-    page.get_by_role("button", name="Masuk").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Masuk").click()
 
 
 def _create_agency(page, name: str, short: str) -> None:
@@ -174,8 +174,8 @@ def test_day_one_of_a_ministry(new_tab, live_server, settings):
         officer.goto(path)
         officer.locator("#id_new_password1").fill("Sandi-Petugas-2026")
         officer.locator("#id_new_password2").fill("Sandi-Petugas-2026")
-        officer.get_by_role("button", name="Simpan kata sandi baru").click()
-        officer.wait_for_load_state()
+        with officer.expect_navigation():
+            officer.get_by_role("button", name="Simpan kata sandi baru").click()
         username = User.objects.get(email=email).username
         _sign_in_with_the_form(officer, username, "Sandi-Petugas-2026")
         nav = officer.get_by_role("navigation", name="Utama")

@@ -97,11 +97,11 @@ def test_a_learning_event_to_a_replica_with_a_notification_at_each_step(
     event = Event.objects.get(title="Belajar Baris Ditebas")
     host.get_by_label(world.sibling_unit.name).check()
     host.get_by_label(third_unit.name).check()
-    host.get_by_role("button", name="Invite").click()
-    host.wait_for_load_state()
+    with host.expect_navigation():
+        host.get_by_role("button", name="Invite").click()
     host.goto(f"/acara/{event.slug}/kelola/")
-    host.get_by_role("button", name="Publish the public page (news item)").click()
-    host.wait_for_load_state()
+    with host.expect_navigation():
+        host.get_by_role("button", name="Publish the public page (news item)").click()
     assert event.invitations.count() == 2
 
     # 2. each invited officer opens the invitation from their notifications and registers
@@ -110,22 +110,22 @@ def test_a_learning_event_to_a_replica_with_a_notification_at_each_step(
     _clean(first, "registration page")
     for name in ("Ani Lestari", "Budi Santoso"):
         first.locator("#id_name").fill(name)
-        first.get_by_role("button", name="Register", exact=True).click()
-        first.wait_for_load_state()
+        with first.expect_navigation():
+            first.get_by_role("button", name="Register", exact=True).click()
     _open_notification(second, "Belajar Baris Ditebas")
     assert second.url.endswith(f"/acara/{event.slug}/daftar/")
     assert "The event is full" in second.locator("main").inner_text()
     second.locator("#id_name").fill("Dewi Kartika")
-    second.get_by_role("button", name="Register", exact=True).click()
-    second.wait_for_load_state()
+    with second.expect_navigation():
+        second.get_by_role("button", name="Register", exact=True).click()
     dewi = Registration.objects.get(name="Dewi Kartika")
     assert dewi.is_waitlisted
     assert "on the wait-list, number 1" in second.locator("main").inner_text()
 
     # 3. the first unit cancels one place: Dewi is given it, and her officer is told
     first.goto(f"/acara/{event.slug}/daftar/")
-    first.get_by_role("button", name="Cancel registration Budi Santoso").click()
-    first.wait_for_load_state()
+    with first.expect_navigation():
+        first.get_by_role("button", name="Cancel registration Budi Santoso").click()
     dewi.refresh_from_db()
     assert dewi.is_active and not dewi.is_waitlisted and dewi.promoted_at is not None
     _open_notification(second, "is registered for")
@@ -136,8 +136,8 @@ def test_a_learning_event_to_a_replica_with_a_notification_at_each_step(
     host.goto(f"/acara/{event.slug}/kehadiran/")
     for registration in Registration.objects.filter(event=event, status="registered"):
         host.locator(f"#reg-{registration.pk}").check()
-    host.locator("#bulk-check-in").click()
-    host.wait_for_load_state()
+    with host.expect_navigation():
+        host.locator("#bulk-check-in").click()
     assert not Registration.objects.filter(
         event=event, status="registered", checked_in_at__isnull=True
     ).exists()
@@ -150,8 +150,8 @@ def test_a_learning_event_to_a_replica_with_a_notification_at_each_step(
         (timezone.localdate() + dt.timedelta(days=60)).isoformat()
     )
     section.get_by_label("Start the replication project now").check()
-    first.get_by_role("button", name="Save the follow-up").click()
-    first.wait_for_load_state()
+    with first.expect_navigation():
+        first.get_by_role("button", name="Save the follow-up").click()
     project = ReplicationProject.objects.get(adopting_unit=world.sibling_unit)
     assert Commitment.objects.filter(owner_unit=world.sibling_unit).exists()
     # the source unit hears of it, with a link to the project
@@ -172,8 +172,8 @@ def test_a_learning_event_to_a_replica_with_a_notification_at_each_step(
     second.wait_for_url("**/replikasi/proyek/baru/?source=*")
     assert second.locator("#id_adopting_unit").input_value() == str(third_unit.pk)
     second.get_by_label("adoption (adopsi)").check()
-    second.get_by_role("button", name="Start the project").click()
-    second.wait_for_load_state()
+    with second.expect_navigation():
+        second.get_by_role("button", name="Start the project").click()
     errors = second.locator(".error-summary")
     assert errors.count() == 0, errors.inner_text()
     second.wait_for_url("**/replikasi/proyek/*/")

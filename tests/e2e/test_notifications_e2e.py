@@ -64,8 +64,8 @@ def test_notifications_and_preferences_by_keyboard(new_tab, live_server, world, 
     page.keyboard.press("ArrowDown")  # radios: the arrow picks the next choice, the digest
     assert page.locator("#id_review_1").is_checked()
     _tab_until(page, lambda a: a["tag"] == "BUTTON" and a["text"] == "Save settings")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert "Your notification settings are saved." in page.locator("body").inner_text()
     assert page.locator("#id_review_1").is_checked()
     assert preferences_of(world.admin)["review"] == "digest"
