@@ -48,7 +48,6 @@ RELEVANCE = HERE / "relevance.json"
 def demo_csv() -> Path:
     for candidate in (
         ROOT / "src/lumbung/catalog/data/demo/innovations.csv",
-        ROOT.parent / "shared/data/innovations.csv",
     ):
         if candidate.exists():
             return candidate

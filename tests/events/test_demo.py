@@ -1,5 +1,5 @@
 """The events demo on top of the core and replication demos: the two learning events of
-DOMAIN.md, loaded once (a second load changes nothing)."""
+docs/domain.md, loaded once (a second load changes nothing)."""
 
 from __future__ import annotations
 

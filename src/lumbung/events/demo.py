@@ -1,11 +1,11 @@
-"""Events demo: the two learning events of DOMAIN.md.
+"""Events demo: the two learning events of docs/domain.md.
 
 Call :func:`load_events_demo` after the core demo (:mod:`lumbung.platform.demo`) and the replication
 demo (:mod:`lumbung.replication.demo`): it finds units, partners, innovations, the programme and
 the demo accounts by name. It is idempotent (an event found by its host, title and date is left
 as it is) and runs in one transaction.
 
-Real (public sources, DOMAIN.md): the sheltered-workshop learning event at Sentra Terpadu
+Real (public sources, docs/domain.md): the sheltered-workshop learning event at Sentra Terpadu
 Kartini Temanggung on 6 March 2024 with about 30 technical units and CSR invitees, the community
 workshops SWP Karya Barokah (Wonogiri) and Rumah Kinasih (Blitar); the Baris Ditebas event at
 Sentra Wyata Guna Bandung on 27 February 2024. EXAMPLE DATA (``is_example`` and "(contoh)"):

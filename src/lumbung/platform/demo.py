@@ -1,5 +1,5 @@
-"""The demo data: every innovation of the demo CSV, the example organisation of DOMAIN.md and one
-account per role.
+"""The demo data: every innovation of the demo CSV, the example organisation of docs/domain.md
+and one account per role.
 
 :func:`load_demo` is idempotent — loading it again changes nothing — and runs in one
 transaction, so an interruption leaves nothing half-written. The demo accounts get random
@@ -10,7 +10,7 @@ Sources: ``organisations/data/demo_organisations.json`` (agencies, units, partne
 ``catalog/data/demo/innovations.csv`` (the innovations with their stage and status, imported
 through :mod:`lumbung.catalog.importing`; ``scripts/demo_stages.py`` writes the stage and status
 columns by a documented rule) and ``catalog/data/demo/extras.json`` (awards and lineage from
-DOMAIN.md, plus made-up example drafts).
+docs/domain.md, plus made-up example drafts).
 
 :func:`first_steps` tells what to try first in the loaded demo (addresses and accounts), for
 ``lumbung demo`` to print at its end.

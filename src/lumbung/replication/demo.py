@@ -1,11 +1,11 @@
-"""Replication demo: the 2024 sheltered-workshop programme of DOMAIN.md.
+"""Replication demo: the 2024 sheltered-workshop programme of docs/domain.md.
 
 Call :func:`load_replication_demo` after the organisation and catalog demo
 (:mod:`lumbung.platform.demo`): it finds agencies, units, innovations and the demo accounts by name.
 It is idempotent (a second call finds the programme and changes nothing) and runs in one
 transaction.
 
-Real (public sources, DOMAIN.md and the demo CSV): KemenPANRB facilitated replication at
+Real (public sources, docs/domain.md and the demo CSV): KemenPANRB facilitated replication at
 Kemensos in 2024; Sheltered Workshop Peduli (Sentra Terpadu Kartini Temanggung) aimed at 30 more
 centres; Sentra Dharma Guna Bengkulu replicated it for people with mental disabilities, with batik
 eco print (stamping technique) as vocational/occupational therapy, and won a Top 5 Replikasi award
@@ -46,7 +46,7 @@ SOURCE_NAME = "Sheltered Workshop Peduli"
 DHARMA_GUNA_UNIT = "Sentra Dharma Guna Bengkulu"
 DHARMA_GUNA_REPLICA = "SWP Disabilitas Mental Sentra Dharma Guna"
 
-#: Core components of SWP, paraphrased from its public description (DOMAIN.md, demo CSV);
+#: Core components of SWP, paraphrased from its public description (docs/domain.md, demo CSV);
 #: set on the source only when its profile names none.
 SWP_CORE_COMPONENTS = "\n".join(
     [
@@ -276,7 +276,7 @@ def _create_programme(
 
 
 def _dharma_guna_adaptations(components: list[str]) -> list[dict[str, Any]]:
-    """How Sentra Dharma Guna adapted SWP (the first two are real, DOMAIN.md)."""
+    """How Sentra Dharma Guna adapted SWP (the first two are real, docs/domain.md)."""
     return [
         {
             "when": "planning",

@@ -5,7 +5,7 @@ evaluation → institutionalised); it can be stopped from any stage (with a reas
 the stage it was stopped in. Entering a stage may need evidence documents: each
 :class:`Requirement` is met when the project has at least one document of one of its kinds.
 
-The defaults follow the published guides (DOMAIN.md). A deployment changes them without code by
+The defaults follow the published guides (docs/domain.md). A deployment changes them without code by
 setting ``REPLICATION_GATES`` in the settings, e.g.::
 
     REPLICATION_GATES = {

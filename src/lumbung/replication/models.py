@@ -323,7 +323,7 @@ class CoreComponentStatus(models.Model):
 
 
 class AdaptationRecord(models.Model):
-    """One change a replica made, after the FRAME framework (see DOMAIN.md)."""
+    """One change a replica made, after the FRAME framework (see docs/domain.md)."""
 
     class When(models.TextChoices):
         PLANNING = "planning", _("planning / before implementation")
