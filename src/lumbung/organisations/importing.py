@@ -42,7 +42,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
@@ -61,6 +61,7 @@ from .people import person_invite
 from .services import membership_grant, unit_create
 
 ProgressCallback = Callable[[str, int, int], None]
+_Planned = TypeVar("_Planned", covariant=True)
 """``progress(stage, done, total)``; stage is ``"check"`` or ``"write"``."""
 
 UNIT_REQUIRED_COLUMNS: tuple[str, ...] = ("agency", "name")
@@ -592,14 +593,27 @@ def check_units(
     )
     if table is None:
         return report
-    checker = _UnitChecker(actor, table, report)
+    report.units.extend(_checked_rows(table, _UnitChecker(actor, table, report), progress))
+    return report
+
+
+class _RowChecker(Protocol[_Planned]):
+    def check(self, line: int, record: Mapping[str, str]) -> _Planned | None: ...
+
+
+def _checked_rows(
+    table: Table, checker: _RowChecker[_Planned], progress: ProgressCallback | None
+) -> list[_Planned]:
+    """Every row of ``table`` through ``checker.check(line, record)`` (problems go to the report
+    it holds), progress told row by row; the rows that passed, in the file's order."""
+    passed: list[_Planned] = []
     for done, (line, record) in enumerate(table.records, start=1):
         planned = checker.check(line, record)
         if planned is not None:
-            report.units.append(planned)
+            passed.append(planned)
         if progress:
             progress("check", done, len(table.records))
-    return report
+    return passed
 
 
 # --- units: writing ------------------------------------------------------------------------------
@@ -841,13 +855,7 @@ def check_people(
     )
     if table is None:
         return report
-    checker = _PeopleChecker(actor, table, report)
-    for done, (line, record) in enumerate(table.records, start=1):
-        planned = checker.check(line, record)
-        if planned is not None:
-            report.roles.append(planned)
-        if progress:
-            progress("check", done, len(table.records))
+    report.roles.extend(_checked_rows(table, _PeopleChecker(actor, table, report), progress))
     return report
 
 
