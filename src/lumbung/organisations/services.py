@@ -77,6 +77,51 @@ UNIT_FIELDS = ("name", "short_name", "kind", "parent", "region")
 PARTNER_FIELDS = ("name", "kind", "region", "description", "website")
 
 
+def _check_record(obj: Agency | Unit | Partner) -> None:
+    """The rules every write of an agency, unit or partner keeps, created or changed: a name, a
+    known type and region, a name nobody else has in its scope (all agencies, all partners, the
+    units of one agency); a unit's parent in its own agency, never itself or below it."""
+    if not obj.name:
+        raise ValidationError({"name": _("The name is required.")})
+    if obj.kind not in type(obj).Kind.values:
+        unknown = {
+            Agency: _("Unknown agency type."),
+            Unit: _("Unknown unit type."),
+            Partner: _("Unknown partner type."),
+        }
+        raise ValidationError({"kind": unknown[type(obj)]})
+    _check_region(obj.region)
+    if isinstance(obj, Agency):
+        _check_agency_name_free(obj.name, exclude=obj.pk)
+    elif isinstance(obj, Partner):
+        _check_partner_name_free(obj.name, exclude=obj.pk)
+    else:
+        _check_unit_place(obj)
+        _check_unit_name_free(obj.agency, obj.name, exclude=obj.pk)
+
+
+def _check_unit_place(unit: Unit) -> None:
+    parent = unit.parent
+    if parent is None:
+        return
+    if parent.agency_id != unit.agency_id:
+        raise ValidationError({"parent": _("The parent unit must belong to the same agency.")})
+    if unit.pk is not None and (
+        parent.pk == unit.pk
+        or Unit.objects.ancestors(parent, include_self=True).filter(pk=unit.pk).exists()
+    ):
+        raise ValidationError(
+            {"parent": _("A unit cannot be moved under itself or a unit below it.")}
+        )
+
+
+def _save_new(actor: ActorLike, obj: Agency | Unit | Partner, action: str) -> None:
+    _check_record(obj)
+    obj.full_clean()
+    obj.save()
+    audit.record(actor=actor, obj=obj, action=action, changes={"name": [None, obj.name]})
+
+
 @transaction.atomic
 def agency_create(
     *,
@@ -88,24 +133,16 @@ def agency_create(
     website: str = "",
 ) -> Agency:
     require(actor, "agency.create", Agency())
-    name = _one_line(name)
-    if not name:
-        raise ValidationError({"name": _("The name is required.")})
-    if kind not in Agency.Kind.values:
-        raise ValidationError({"kind": _("Unknown agency type.")})
-    _check_region(region)
-    _check_agency_name_free(name)
+    name, short_name = _one_line(name), _one_line(short_name)
     agency = Agency(
         name=name,
         kind=kind,
         region=region,
-        short_name=short_name.strip(),
+        short_name=short_name,
         website=website,
         slug=unique_slug(Agency, short_name or name),
     )
-    agency.full_clean()
-    agency.save()
-    audit.record(actor=actor, obj=agency, action="agency.create", changes={"name": [None, name]})
+    _save_new(actor, agency, "agency.create")
     return agency
 
 
@@ -121,27 +158,17 @@ def unit_create(
     short_name: str = "",
 ) -> Unit:
     require(actor, "agency.manage_units", agency)
-    name = _one_line(name)
-    if not name:
-        raise ValidationError({"name": _("The name is required.")})
-    if kind not in Unit.Kind.values:
-        raise ValidationError({"kind": _("Unknown unit type.")})
-    if parent is not None and parent.agency_id != agency.pk:
-        raise ValidationError({"parent": _("The parent unit must belong to the same agency.")})
-    _check_region(region)
-    _check_unit_name_free(agency, name)
+    name, short_name = _one_line(name), _one_line(short_name)
     unit = Unit(
         agency=agency,
         parent=parent,
         name=name,
         kind=kind,
         region=region or agency.region,
-        short_name=short_name.strip(),
+        short_name=short_name,
         slug=unique_slug(Unit, short_name or name, max_length=250, agency=agency),
     )
-    unit.full_clean()
-    unit.save()
-    audit.record(actor=actor, obj=unit, action="unit.create", changes={"name": [None, name]})
+    _save_new(actor, unit, "unit.create")
     return unit
 
 
@@ -161,12 +188,6 @@ def partner_create(
     (``agency``: the partner is then the agency's to keep up to date)."""
     require(actor, "partner.change", Partner(added_by_agency=agency))
     name = _one_line(name)
-    if not name:
-        raise ValidationError({"name": _("The name is required.")})
-    if kind not in Partner.Kind.values:
-        raise ValidationError({"kind": _("Unknown partner type.")})
-    _check_region(region)
-    _check_partner_name_free(name)
     partner = Partner(
         added_by_agency=agency,
         name=name,
@@ -177,9 +198,7 @@ def partner_create(
         is_example=is_example,
         slug=unique_slug(Partner, name),
     )
-    partner.full_clean()
-    partner.save()
-    audit.record(actor=actor, obj=partner, action="partner.create", changes={"name": [None, name]})
+    _save_new(actor, partner, "partner.create")
     return partner
 
 
@@ -196,13 +215,16 @@ def _apply(obj: models.Model, fields: tuple[str, ...], changes: dict[str, Any]) 
     return before
 
 
-def _record_update(
+def _save_changes(
     actor: ActorLike,
-    obj: models.Model,
+    obj: Agency | Unit | Partner,
     action: str,
     fields: tuple[str, ...],
     before: dict[str, Any],
 ) -> None:
+    _check_record(obj)
+    obj.full_clean()
+    obj.save()
     changed = audit.diff(before, audit.snapshot(obj, fields))
     if changed:
         audit.record(actor=actor, obj=obj, action=action, changes=changed)
@@ -215,15 +237,7 @@ def agency_update(*, actor: ActorLike, agency: Agency, **changes: Any) -> Agency
     agency = Agency.objects.select_for_update().get(pk=agency.pk)
     require(actor, "agency.administer", agency)
     before = _apply(agency, AGENCY_FIELDS, changes)
-    if not agency.name:
-        raise ValidationError({"name": _("The name is required.")})
-    if agency.kind not in Agency.Kind.values:
-        raise ValidationError({"kind": _("Unknown agency type.")})
-    _check_region(agency.region)
-    _check_agency_name_free(agency.name, exclude=agency.pk)
-    agency.full_clean()
-    agency.save()
-    _record_update(actor, agency, "agency.update", AGENCY_FIELDS, before)
+    _save_changes(actor, agency, "agency.update", AGENCY_FIELDS, before)
     return agency
 
 
@@ -234,24 +248,7 @@ def unit_update(*, actor: ActorLike, unit: Unit, **changes: Any) -> Unit:
     unit = Unit.objects.select_for_update().select_related("agency").get(pk=unit.pk)
     require(actor, "unit.change", unit)
     before = _apply(unit, UNIT_FIELDS, changes)
-    if not unit.name:
-        raise ValidationError({"name": _("The name is required.")})
-    if unit.kind not in Unit.Kind.values:
-        raise ValidationError({"kind": _("Unknown unit type.")})
-    if unit.parent is not None and unit.parent.agency_id != unit.agency_id:
-        raise ValidationError({"parent": _("The parent unit must belong to the same agency.")})
-    if unit.parent_id is not None and (
-        unit.parent_id == unit.pk
-        or Unit.objects.ancestors(unit.parent, include_self=True).filter(pk=unit.pk).exists()
-    ):
-        raise ValidationError(
-            {"parent": _("A unit cannot be moved under itself or a unit below it.")}
-        )
-    _check_region(unit.region)
-    _check_unit_name_free(unit.agency, unit.name, exclude=unit.pk)
-    unit.full_clean()
-    unit.save()
-    _record_update(actor, unit, "unit.update", UNIT_FIELDS, before)
+    _save_changes(actor, unit, "unit.update", UNIT_FIELDS, before)
     return unit
 
 
@@ -262,15 +259,7 @@ def partner_update(*, actor: ActorLike, partner: Partner, **changes: Any) -> Par
     partner = Partner.objects.select_for_update().get(pk=partner.pk)
     require(actor, "partner.change", partner)
     before = _apply(partner, PARTNER_FIELDS, changes)
-    if not partner.name:
-        raise ValidationError({"name": _("The name is required.")})
-    if partner.kind not in Partner.Kind.values:
-        raise ValidationError({"kind": _("Unknown partner type.")})
-    _check_region(partner.region)
-    _check_partner_name_free(partner.name, exclude=partner.pk)
-    partner.full_clean()
-    partner.save()
-    _record_update(actor, partner, "partner.update", PARTNER_FIELDS, before)
+    _save_changes(actor, partner, "partner.update", PARTNER_FIELDS, before)
     return partner
 
 
