@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from lumbung.catalog import services
 from tests.factories import InnovationFactory
@@ -31,7 +32,7 @@ def test_home_in_indonesian_by_default_even_for_an_english_browser(new_tab, worl
     page = new_tab(language=None, locale="en-US")
     _check(page, "/")
     assert page.locator("html").get_attribute("lang") == "id"
-    assert page.get_by_role("link", name="Katalog inovasi").first.is_visible()
+    expect(page.get_by_role("link", name="Katalog inovasi").first).to_be_visible()
 
 
 def test_catalog_with_a_filter(tab, world):
@@ -49,7 +50,7 @@ def test_innovation_page_for_its_unit_with_history(tab, world, live_server):
     innovation = rich_profile(world)
     sign_in(tab, live_server.url, world.officer)
     _check(tab, f"/inovasi/{innovation.slug}/")
-    assert tab.locator("#history table").is_visible()
+    expect(tab.locator("#history table")).to_be_visible()
 
 
 def test_agency_page(tab, world):
@@ -61,16 +62,16 @@ def test_agency_and_unit_pages_of_a_large_agency(tab, world, settings):
     many_units(world)
     InnovationFactory(unit=world.sibling_unit, publication_state="published")
     _check(tab, f"/instansi/{world.agency.slug}/?unit_page=2")
-    assert tab.get_by_role("navigation", name="Pages of units").is_visible()
+    expect(tab.get_by_role("navigation", name="Pages of units")).to_be_visible()
     tab.get_by_label("Find a unit by name").fill("pos")
     tab.get_by_role("button", name="Find", exact=True).click()
     tab.wait_for_url("**unit_q=pos**")
     violations = axe_violations(tab)
     assert not violations, describe(violations)
-    assert tab.get_by_role("heading", name="55 units match “pos”").is_visible()
+    expect(tab.get_by_role("heading", name="55 units match “pos”")).to_be_visible()
     _check(tab, f"/instansi/{world.agency.slug}/?unit_q=no-such-unit")
     _check(tab, f"/instansi/{world.agency.slug}/unit/{world.unit.slug}/?unit_page=2")
-    assert tab.get_by_role("navigation", name="Pages of units").is_visible()
+    expect(tab.get_by_role("navigation", name="Pages of units")).to_be_visible()
 
 
 def test_login_page(tab, world):
@@ -112,7 +113,7 @@ def test_review_queue(tab, world, live_server):
     services.innovation_submit(actor=world.officer, innovation=world.draft)
     sign_in(tab, live_server.url, world.admin)
     _check(tab, "/tinjauan/")
-    assert tab.get_by_role("link", name=world.draft.name).is_visible()
+    expect(tab.get_by_role("link", name=world.draft.name)).to_be_visible()
     _check(tab, f"/tinjauan/{world.draft.slug}/")
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from lumbung.catalog.models import Innovation
 from lumbung.organisations.models import Agency, Membership, Role, Unit, User
@@ -140,7 +141,7 @@ def test_day_one_of_a_ministry(new_tab, live_server, settings):
     # the management page shows the tree one level at a time
     admin.goto("/kelola/instansi/kemensos/")
     admin.get_by_role("link", name=re.compile("30 unit kerja")).click()
-    assert admin.get_by_role("rowheader", name="Sentra Wyata Guna Bandung").is_visible()
+    expect(admin.get_by_role("rowheader", name="Sentra Wyata Guna Bandung")).to_be_visible()
     _clean(admin)
 
     # 4. officers with their roles, by spreadsheet; each gets an e-mail with a link

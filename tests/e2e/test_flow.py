@@ -4,6 +4,7 @@ publishes; an anonymous visitor finds it in the catalog."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from lumbung.catalog.models import Evidence, Innovation
 from tests.factories import PASSWORD
@@ -60,7 +61,7 @@ def test_create_upload_submit_publish_and_find(tab, world, tmp_path):
     page.get_by_label("File").set_input_files(str(pdf))
     page.get_by_role("button", name="Upload").click()
     page.wait_for_selector("text=The evidence was uploaded.")
-    assert page.get_by_role("link", name="Surat pernyataan pelaksanaan").is_visible()
+    expect(page.get_by_role("link", name="Surat pernyataan pelaksanaan")).to_be_visible()
 
     # submits
     page.get_by_role("button", name="Submit for review").click()
@@ -88,7 +89,7 @@ def test_create_upload_submit_publish_and_find(tab, world, tmp_path):
     page.wait_for_url("**/cari/?q=inklusif")
     page.get_by_role("link", name="Kafe Inklusif Temanggung").click()
     assert page.get_by_role("heading", level=1).inner_text().startswith("Kafe Inklusif Temanggung")
-    assert page.get_by_text("A café where people with disabilities work.").is_visible()
+    expect(page.get_by_text("A café where people with disabilities work.")).to_be_visible()
     link = page.get_by_role("link", name="Surat pernyataan pelaksanaan")
     with page.expect_download() as download:
         link.click()

@@ -4,6 +4,7 @@ axe-core violation on any of its states, and the progress followed by htmx with 
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from lumbung.core.imports import progress
 from lumbung.core.imports.models import ImportJob
@@ -65,8 +66,8 @@ def test_import_units_by_keyboard_from_upload_to_result(tab, world, live_server)
     assert tab.get_by_role("heading", level=1).inner_text() == "Import from a spreadsheet"
 
     _upload_by_keyboard(tab, UNITS)
-    assert tab.get_by_role("heading", name="Preview: nothing has been written yet").is_visible()
-    assert tab.get_by_role("rowheader", name="Sentra Handayani").is_visible()
+    expect(tab.get_by_role("heading", name="Preview: nothing has been written yet")).to_be_visible()
+    expect(tab.get_by_role("rowheader", name="Sentra Handayani")).to_be_visible()
     _clean(tab)
 
     _tab_until(tab, lambda a: a["text"] == "Import these 2 rows")
@@ -74,7 +75,7 @@ def test_import_units_by_keyboard_from_upload_to_result(tab, world, live_server)
     tab.get_by_role("heading", name="Result: the import is written").wait_for()
     _clean(tab)
     link = tab.get_by_role("link", name="Sentra Handayani")
-    assert link.is_visible()
+    expect(link).to_be_visible()
     assert Unit.objects.get(name="Sentra Handayani").parent.name.startswith("Direktorat")
 
 
@@ -83,8 +84,8 @@ def test_bad_rows_are_announced_and_focused(tab, world, live_server):
     _upload_by_keyboard(tab, BAD)
     tab.wait_for_function("document.activeElement.classList.contains('error-summary')")
     assert "nothing has been written" in _active(tab)["text"]
-    assert tab.get_by_role("cell", name="The agency is missing.").is_visible()
-    assert tab.get_by_role("cell", name="Unknown region code “99.99”", exact=False).is_visible()
+    expect(tab.get_by_role("cell", name="The agency is missing.")).to_be_visible()
+    expect(tab.get_by_role("cell", name="Unknown region code “99.99”", exact=False)).to_be_visible()
     _clean(tab)
 
 
@@ -103,7 +104,7 @@ def test_progress_is_polled_and_the_end_is_announced(tab, world, live_server):
     sign_in(tab, live_server.url, world.admin)
     tab.goto(f"/impor/{job.pk}/")
     assert tab.locator("progress").get_attribute("value") == "1"
-    assert tab.get_by_role("link", name="Refresh the status").is_visible()
+    expect(tab.get_by_role("link", name="Refresh the status")).to_be_visible()
     _clean(tab)
     # what the page showed when it loaded is not spoken again; the next quarter is
     progress.publish(job.pk, "write", 3, 4)
@@ -117,7 +118,7 @@ def test_progress_is_polled_and_the_end_is_announced(tab, world, live_server):
     tab.wait_for_function(
         "document.getElementById('import-announcer').textContent.includes('finished')"
     )
-    assert tab.get_by_role("link", name="Show the result").is_visible()
+    expect(tab.get_by_role("link", name="Show the result")).to_be_visible()
     _clean(tab)
 
 
@@ -134,7 +135,7 @@ def test_progress_without_javascript_has_a_refresh_link(new_tab, world, live_ser
     page = new_tab(java_script_enabled=False)
     sign_in(page, live_server.url, world.admin)
     page.goto(f"/impor/{job.pk}/")
-    assert page.get_by_text("Waiting for the background worker").is_visible()
+    expect(page.get_by_text("Waiting for the background worker")).to_be_visible()
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.DONE)
     page.get_by_role("link", name="Refresh the status").click()
-    assert page.get_by_role("heading", name="Result: the import is written").is_visible()
+    expect(page.get_by_role("heading", name="Result: the import is written")).to_be_visible()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from .conftest import axe_violations, describe
 
@@ -62,8 +63,8 @@ def test_catalog_filter_by_keyboard_with_htmx(tab, world):
     tab.wait_for_url(lambda url: "q=baris" in url and f"agency={world.agency.slug}" in url)
     tab.wait_for_function("document.activeElement.id === 'results-title'")
     assert tab.locator("#results-title").inner_text() == "1 innovation"
-    assert tab.get_by_role("link", name="Baris Ditebas").is_visible()
-    assert not tab.get_by_role("link", name="Layanan Kota Contoh").is_visible()
+    expect(tab.get_by_role("link", name="Baris Ditebas")).to_be_visible()
+    expect(tab.get_by_role("link", name="Layanan Kota Contoh")).not_to_be_visible()
     violations = axe_violations(tab)
     assert not violations, describe(violations)
 
@@ -73,7 +74,7 @@ def test_catalog_filter_without_javascript(new_tab, world):
     _filter_by_keyboard(page, world.agency.slug)
     page.wait_for_url(lambda url: "q=baris" in url)
     assert page.locator("#results-title").inner_text() == "1 innovation"
-    assert page.get_by_role("link", name="Baris Ditebas").is_visible()
+    expect(page.get_by_role("link", name="Baris Ditebas")).to_be_visible()
 
 
 def test_focus_is_visible(tab, world):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from lumbung.organisations.models import Membership, Role, Unit
 
@@ -93,7 +94,7 @@ def test_a_unit_is_added_under_a_parent_chosen_by_keyboard(tab, world, live_serv
     tab.wait_for_url("**/kelola/instansi/kemensos/?induk=*")
     unit = Unit.objects.get(name="Sentra Baru Kupang")
     assert unit.parent == world.sibling_unit and unit.region_id == "53.71"
-    assert tab.get_by_role("rowheader", name="Sentra Baru Kupang").is_visible()
+    expect(tab.get_by_role("rowheader", name="Sentra Baru Kupang")).to_be_visible()
 
 
 def test_a_role_is_given_and_taken_away_by_keyboard(tab, world, live_server):

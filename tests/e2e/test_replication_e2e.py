@@ -4,6 +4,7 @@ the project, programme and workspace pages are axe-core clean."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from lumbung.replication.models import ReplicationProject, Stage
 from tests.replication.conftest import advance, rep  # noqa: F401  (the replication fixture)
@@ -52,7 +53,7 @@ def test_start_a_project_and_move_it_through_a_gate(tab, rep, live_server):  # n
     )
     page.get_by_role("button", name="Upload").click()
     page.wait_for_url("**#documents")
-    assert page.get_by_role("link", name="Komitmen replikasi").is_visible()
+    expect(page.get_by_role("link", name="Komitmen replikasi")).to_be_visible()
     assert "uploaded" in page.locator(".checklist").inner_text()
     page.get_by_label("planning and development").check()
     page.get_by_label("Note", exact=True).fill("Komitmen ditandatangani kepala unit")
@@ -68,9 +69,9 @@ def test_start_a_project_and_move_it_through_a_gate(tab, rep, live_server):  # n
 def test_programme_and_workspace_pages_are_clean(new_tab, rep, live_server):  # noqa: F811
     public = new_tab()
     public.goto(f"/replikasi/program/{rep.programme.slug}/")
-    assert public.locator("figure.chart svg[role=img]").is_visible()
+    expect(public.locator("figure.chart svg[role=img]")).to_be_visible()
     public.get_by_text("Show the figures as a table").click()
-    assert public.get_by_role("table", name="Target units by stage, by month").is_visible()
+    expect(public.get_by_role("table", name="Target units by stage, by month")).to_be_visible()
     _clean(public, "public programme page")
     public.goto("/replikasi/program/")
     _clean(public, "programme list")
@@ -122,7 +123,7 @@ def test_an_agency_admin_answers_a_replica_request_by_keyboard(new_tab, rep, liv
     sign_in(page, live_server.url, rep.other_admin)
     page.goto(f"/replikasi/program/{rep.programme.slug}/")
     _clean(page, "programme page with participants")
-    assert page.locator("#participants").get_by_text(rep.other_agency.name).is_visible()
+    expect(page.locator("#participants").get_by_text(rep.other_agency.name)).to_be_visible()
     page.goto("/replikasi/permintaan-replika/")
     _clean(page, "replica requests page")
     accept = page.get_by_label("Accept")
@@ -146,10 +147,10 @@ def test_the_programme_chart_fits_a_phone_and_is_clean(new_tab, rep, live_server
         page = new_tab(viewport={"width": width, "height": 844})
         page.goto(f"/replikasi/program/{rep.programme.slug}/")
         chart = page.get_by_role("img", name="Target units by stage over time")
-        assert chart.is_visible()
+        expect(chart).to_be_visible()
         page.get_by_text("Show the figures as a table").click()
         table = page.get_by_role("table", name="Target units by stage, by month")
-        assert table.is_visible()
+        expect(table).to_be_visible()
         last = table.locator("tbody tr").last
         assert "(today)" in last.inner_text()
         assert last.locator("td").all_inner_texts()[:4] == ["0", "1", "0", "0"]
@@ -178,16 +179,16 @@ def test_finished_stages_fold_away_and_open_by_keyboard(new_tab, rep, live_serve
         False,
         True,
     ]
-    assert page.get_by_role("button", name="Move the project").is_visible()
+    expect(page.get_by_role("button", name="Move the project")).to_be_visible()
     first = periods.first
-    assert not first.get_by_role("link", name="commitment").is_visible()
+    expect(first.get_by_role("link", name="commitment")).not_to_be_visible()
     _clean(page, f"project page at {width} px, stages closed")
     summary = first.locator("summary")
     summary.focus()
     page.keyboard.press("Enter")
     assert first.get_attribute("open") is not None
-    assert first.get_by_text("Moved to “planning and development”").is_visible()
-    assert first.get_by_role("link", name="commitment").is_visible()  # its gate document
+    expect(first.get_by_text("Moved to “planning and development”")).to_be_visible()
+    expect(first.get_by_role("link", name="commitment")).to_be_visible()  # its gate document
     _clean(page, f"project page at {width} px, a stage opened")
     page.keyboard.press("Space")  # closes again
     assert first.get_attribute("open") is None
