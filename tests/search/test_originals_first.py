@@ -5,7 +5,7 @@ first; its result says how many replicas it has."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from lumbung.catalog.models import Innovation
 from lumbung.search import selectors
@@ -37,6 +37,7 @@ def _family(world):
     return original, copies
 
 
+@override_settings(SEARCH_FAMILIES=False)
 def test_the_original_comes_before_its_replicas_and_says_how_many(world):
     original, copies = _family(world)
     results = selectors.search_innovations("sheltered workshop disabilitas intelektual")
@@ -45,6 +46,17 @@ def test_the_original_comes_before_its_replicas_and_says_how_many(world):
     first = next(hit for hit in results.hits if hit.innovation.pk == original.pk)
     assert first.replica_count == 2
     assert all(hit.replica_count == 0 for hit in results.hits if hit.innovation.pk != original.pk)
+    page = Client().get("/cari/", {"q": "sheltered workshop disabilitas intelektual"})
+    assert "and 2 replicas in other units" in page.text
+
+
+def test_with_families_the_original_stands_for_its_replicas(world):
+    original, copies = _family(world)
+    results = selectors.search_innovations("sheltered workshop disabilitas intelektual")
+    assert [hit.innovation.pk for hit in results.hits] == [original.pk]
+    family = results.hits[0].family
+    assert (family.members, family.replicas, family.similar) == (3, 2, 0)
+    assert (results.total, results.matches) == (1, 3)
     page = Client().get("/cari/", {"q": "sheltered workshop disabilitas intelektual"})
     assert "and 2 replicas in other units" in page.text
 
