@@ -51,7 +51,7 @@ def test_the_original_comes_before_its_replicas_and_says_how_many(world):
 
 
 def test_with_families_the_original_stands_for_its_replicas(world):
-    original, copies = _family(world)
+    original, _copies = _family(world)
     results = selectors.search_innovations("sheltered workshop disabilitas intelektual")
     assert [hit.innovation.pk for hit in results.hits] == [original.pk]
     family = results.hits[0].family

@@ -21,6 +21,7 @@ every family from scratch (``lumbung reindex``).
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -92,7 +93,7 @@ def _permutations() -> Any:
 
 def shingles(terms: Sequence[str]) -> set[bytes]:
     """The distinct pairs of neighbouring (analysed) words."""
-    return {f"{a} {b}".encode() for a, b in zip(terms, terms[1:], strict=False)}
+    return {f"{a} {b}".encode() for a, b in itertools.pairwise(terms)}
 
 
 def signature(terms: Sequence[str]) -> bytes:

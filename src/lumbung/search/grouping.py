@@ -34,7 +34,10 @@ from lumbung.catalog.models import Innovation
 from . import families
 from .backends.base import SearchBackend
 
-Row = tuple[int, float, Any]  # (innovation id, score, the ranking's details or None)
+#: (innovation id, score, the ranking's details or None)
+Row = tuple[int, float, Any]
+#: an innovation's family (an innovation not yet placed is its own)
+_FAMILY = Coalesce("family_member__family_id", "pk", output_field=BigIntegerField())
 
 
 @dataclass
@@ -70,9 +73,7 @@ def more_families(
     """The best match of each of the ``limit`` best-matching families (native scores)."""
     inner = (
         backend.matching(qs, expression)
-        .annotate(
-            _family=Coalesce("family_member__family_id", "pk", output_field=BigIntegerField())
-        )
+        .annotate(_family=_FAMILY)
         .order_by()
         .values_list("pk", "_score", "_family")
     )
@@ -150,12 +151,4 @@ def _best_per_family(rows: Sequence[Row], info: Mapping[int, tuple[int, float]])
 
 def count_families(matched: QuerySet[Innovation]) -> int:
     """How many families the matching innovations form."""
-    return (
-        matched.order_by()
-        .annotate(
-            _family=Coalesce("family_member__family_id", "pk", output_field=BigIntegerField())
-        )
-        .values("_family")
-        .distinct()
-        .count()
-    )
+    return matched.order_by().annotate(_family=_FAMILY).values("_family").distinct().count()
