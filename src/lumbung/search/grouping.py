@@ -149,6 +149,29 @@ def _best_per_family(rows: Sequence[Row], info: Mapping[int, tuple[int, float]])
     return best
 
 
+@dataclass
+class Kin:
+    order: list[int]  # families, in the order of their first member
+    first: dict[int, int]  # family → its first member in the given order
+    family_of: dict[int, int]
+    sizes: dict[int, int]  # family → members the reader may see
+
+
+def members_in_view(ids: Sequence[int], qs: QuerySet[Innovation]) -> Kin:
+    """The families of ``ids`` (in order) and how many members of each ``qs`` holds."""
+    info = families.of(ids)
+    first: dict[int, int] = {}
+    for pk in ids:
+        first.setdefault(info[pk][0], pk)
+    heads = families.heads(first, qs)
+    return Kin(
+        order=list(first),
+        first=first,
+        family_of={pk: f for pk, (f, _p) in info.items()},
+        sizes={f: h.members for f, h in heads.items()},
+    )
+
+
 def count_families(matched: QuerySet[Innovation]) -> int:
     """How many families the matching innovations form."""
     return matched.order_by().annotate(_family=_FAMILY).values("_family").distinct().count()

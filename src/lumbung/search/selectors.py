@@ -150,6 +150,12 @@ class DuplicateCandidate:
     score: float
     name_similarity: float
     text_similarity: float
+    #: innovations of its family the person may see, itself included
+    family_size: int = 1
+
+    @property
+    def family_others(self) -> int:
+        return max(0, self.family_size - 1)
 
 
 # --- query preparation ---------------------------------------------------------------------------
@@ -798,8 +804,21 @@ def match_innovations(
     context = _MatchContext(
         sector, region, agency_kind, UNIT_SIZES.get(unit_size, (None, None))[1], user
     )
-    ranked = _retrieve(prepared, qs, max(RERANK_WINDOW, limit), context.boosts).ranked
-    top = originals_first(_fused(problem, qs, ranked))[:limit]
+    window = max(RERANK_WINDOW, limit)
+    found = _retrieve(prepared, qs, window, context.boosts)
+    backend = get_backend()
+
+    def more(n: int) -> list[tuple[int, float]]:
+        return grouping.more_families(backend, qs, found.expression, min(n, MAX_WINDOW))
+
+    ordered, shown = grouping.group(
+        _fused(problem, qs, found.ranked),
+        qs,
+        score=_scorer(prepared),
+        more=more if len(found.candidates) >= window else None,
+        needed=limit + 10,
+    )
+    top = originals_first(ordered)[:limit]
     ids = [pk for pk, _, _ in top]
     innovations = _load_innovations(ids)
     replica_stats: dict[int, Counter[str]] = defaultdict(Counter)
@@ -829,6 +848,7 @@ def match_innovations(
                 context=context.reasons.get(pk, [])
                 if scored
                 else [_("close in meaning to your problem")],
+                family=_with_replicas(shown.get(pk), replication.replicas),
             )
         )
     return MatchResults(
@@ -881,8 +901,11 @@ def similar_innovations(
     prepared = PreparedQuery(plan, dfs, {})
     qs = visible_base(user).exclude(pk=innovation.pk)
     ranked = _retrieve(prepared, qs, 60).ranked
+    grouped, shown = grouping.group(
+        [(pk, s.score, s) for pk, s in ranked if s.score > 0], qs, score=_scorer(prepared)
+    )
     top: list[tuple[int, float, float]] = [
-        (pk, s.score, s.coverage) for pk, s in ranked if s.score > 0
+        (pk, score, detail.coverage if detail else 0.0) for pk, score, detail in grouped
     ][:limit]
     if len(top) < limit:  # fewer lexical neighbours: the closest in meaning fill the list
         taken = {pk for pk, _, _ in top}
@@ -898,6 +921,7 @@ def similar_innovations(
             name_html=_name_html(innovations[pk], terms),
             snippet=_snippet(innovations[pk], terms),
             coverage=round(coverage, 3),
+            family=shown.get(pk),
         )
         for pk, score, coverage in top
         if pk in innovations
@@ -955,7 +979,9 @@ def find_duplicates(
         qs = qs.exclude(pk=exclude_pk)
     prepared = PreparedQuery(plan, dfs, {})
     ranked = _retrieve(prepared, qs, 30).ranked
-    ids = [pk for pk, _ in ranked[:15]]
+    # the same families as search: one warning per family, with how many it holds
+    kin = grouping.members_in_view([pk for pk, _ in ranked], qs)
+    ids = list(dict.fromkeys(kin.first[family] for family in kin.order))[:15]
     innovations = _load_innovations(ids)
     docs = _load_terms(ids)
     query_vec = {t: w * idf(dfs.get(t, 0), n) for t, w in weighted.items()}
@@ -991,6 +1017,7 @@ def find_duplicates(
                     score=round(min(score, 1.0), 3),
                     name_similarity=round(name_sim, 3),
                     text_similarity=round(text_sim, 3),
+                    family_size=kin.sizes.get(kin.family_of[pk], 1),
                 )
             )
     out.sort(key=lambda c: (-c.score, c.innovation.name))
