@@ -38,11 +38,14 @@ from lumbung.catalog.models import Award, Innovation
 from .models import SearchDocument
 from .models_family import FamilyBand, FamilyMember
 
-NUM_PERM = 64
-BANDS = 16
+NUM_PERM = 96
+#: 32 bands of 3 values: pairs at the threshold share a band with probability ≈ 0.75, at 0.5
+#: ≈ 0.98, at 0.1 ≈ 0.03 (candidates are then checked on the whole signature)
+BANDS = 32
 ROWS = NUM_PERM // BANDS
-#: estimated Jaccard similarity of the word pairs from which two profiles are one family
-THRESHOLD = 0.5
+#: estimated Jaccard similarity of the word pairs from which two profiles are one family (a
+#: profile with 15 % of its words changed keeps about half of its word pairs)
+THRESHOLD = 0.35
 #: datasketch's hashing scheme (stated, so stored signatures stay comparable across versions)
 SCHEME = "affine32"
 #: profiles with fewer distinct word pairs are too short to call near-duplicates
