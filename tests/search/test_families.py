@@ -30,7 +30,7 @@ SOLUTION = (
     "mitra perusahaan: pelatihan menjahit, membatik dan mengolah kopi, pendampingan harian, "
     "upah sesuai hasil kerja, lalu penempatan kerja di mitra usaha."
 )
-FILLER = "warga petugas desa layanan kota program daerah kabupaten".split()
+FILLER = ["warga", "petugas", "desa", "layanan", "kota", "program", "daerah", "kabupaten"]
 
 
 def _look_alike(text: str, seed: int, share: float = 0.15) -> str:
