@@ -28,6 +28,12 @@ def assert_vocabulary_exact():
         expected.update({t for text in row for t in text.split()})
     actual = {t: df for t, df in SearchTerm.objects.filter(df__gt=0).values_list("term", "df")}
     assert actual == dict(expected)
+    # the name field's own statistics too
+    names: Counter[str] = Counter()
+    for name in SearchDocument.objects.values_list("name", flat=True):
+        names.update(set(name.split()))
+    actual_names = dict(SearchTerm.objects.filter(name_df__gt=0).values_list("term", "name_df"))
+    assert actual_names == dict(names)
 
 
 def fts_count(word):

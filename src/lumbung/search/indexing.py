@@ -293,31 +293,44 @@ def _with_relations(qs: Any) -> Any:
 
 # --- vocabulary (document frequencies) ------------------------------------------------------
 _UPSERT_SQL = (
-    "INSERT INTO search_searchterm (term, df) VALUES (%s, 1) "
+    "INSERT INTO search_searchterm (term, df, name_df) VALUES (%s, 1, 0) "
     "ON CONFLICT (term) DO UPDATE SET df = search_searchterm.df + 1"
 )
 
 
-def _update_df(added: set[str], removed: set[str]) -> None:
+def _update_df(
+    added: set[str],
+    removed: set[str],
+    name_added: Iterable[str] = (),
+    name_removed: Iterable[str] = (),
+) -> None:
     # sorted, so concurrent writers lock the rows in the same order (no deadlocks)
     with connection.cursor() as cursor:
         if added:
             cursor.executemany(_UPSERT_SQL, [(t,) for t in sorted(added)])
-        removed_sorted = sorted(removed)
-        for i in range(0, len(removed_sorted), 500):
-            chunk = removed_sorted[i : i + 500]
-            placeholders = ", ".join(["%s"] * len(chunk))
-            cursor.execute(
-                f"UPDATE search_searchterm SET df = df - 1 WHERE term IN ({placeholders})", chunk
-            )
+        for column, terms, change in (
+            ("df", removed, "- 1"),
+            ("name_df", name_added, "+ 1"),
+            ("name_df", name_removed, "- 1"),
+        ):
+            ordered = sorted(terms)
+            for i in range(0, len(ordered), 500):
+                chunk = ordered[i : i + 500]
+                placeholders = ", ".join(["%s"] * len(chunk))
+                cursor.execute(
+                    f"UPDATE search_searchterm SET {column} = {column} {change} "
+                    f"WHERE term IN ({placeholders})",
+                    chunk,
+                )
     stats.invalidate()
 
 
-def _old_terms(innovation_id: int) -> set[str] | None:
+def _old_terms(innovation_id: int) -> tuple[set[str], set[str]] | None:
+    """The indexed document's terms, and those of its name group (None: not indexed)."""
     row = SearchDocument.objects.filter(pk=innovation_id).values_list(*FIELD_GROUPS).first()
     if row is None:
         return None
-    return {t for text in row for t in text.split()}
+    return {t for text in row for t in text.split()}, set(row[0].split())
 
 
 # --- hooks --------------------------------------------------------------------------------------
@@ -332,14 +345,15 @@ def index_innovation(innovation: Innovation) -> None:
         return
     built = build_document(fresh)
     with transaction.atomic():
-        old = _old_terms(fresh.pk)
+        old_terms, old_names = _old_terms(fresh.pk) or (None, set())
         doc = built.model(fresh.pk)
-        if old is None:
+        if old_terms is None:
             doc.save(force_insert=True)
         else:
             doc.save(force_update=True)
-        new = built.term_set
-        _update_df(new - (old or set()), (old or set()) - new)
+        new, old = built.term_set, old_terms or set()
+        names = set(built.fields["name"])
+        _update_df(new - old, old - new, names - old_names, old_names - names)
         families.update(
             fresh.pk, families.document_terms(doc.summary, doc.body), fresh.source_id
         )
@@ -352,7 +366,7 @@ def remove_innovation(innovation: Innovation) -> None:
         if old is None:
             return
         SearchDocument.objects.filter(pk=innovation.pk).delete()
-        _update_df(set(), old)
+        _update_df(set(), old[0], (), old[1])
         families.remove(innovation.pk)
 
 
@@ -377,6 +391,7 @@ def rebuild(
 
     total = Innovation.objects.count()
     df: Counter[str] = Counter()
+    name_df: Counter[str] = Counter()
     meta_cache: dict[str, list[str]] = {}
     done = 0
     last_id = 0
@@ -400,6 +415,7 @@ def rebuild(
             for values in batch:
                 built = build_from_values(values, awards.get(values["pk"], ()), meta_cache)
                 df.update(built.term_set)
+                name_df.update(set(built.fields["name"]))
                 rows.append(built.row(values["pk"], now))
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(
@@ -419,7 +435,9 @@ def rebuild(
                 "(SELECT id FROM catalog_innovation)"
             )
             SearchTerm.objects.all().delete()
-            terms = [SearchTerm(term=t[:64], df=n) for t, n in df.items()]
+            terms = [
+                SearchTerm(term=t[:64], df=n, name_df=name_df.get(t, 0)) for t, n in df.items()
+            ]
             SearchTerm.objects.bulk_create(terms, batch_size=2000, ignore_conflicts=True)
             backend.after_bulk_load(cursor)
     except BaseException:

@@ -69,6 +69,9 @@ class SearchTerm(models.Model):
 
     term = models.CharField(max_length=64, primary_key=True)
     df = models.IntegerField(default=0)
+    #: how many documents hold the term in their name group (per-field statistics: a word
+    #: found in many names, such as "layanan", weighs little in the name field)
+    name_df = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("search term")

@@ -32,7 +32,7 @@ from .indexing import TEXT_FIELDS, build_document
 from .models import FIELD_GROUPS, SearchDocument
 from .ranking import DocTerms, Scored, idf, rank
 from .snippets import best_snippet, highlight
-from .stats import document_frequencies, index_stats, vocabulary
+from .stats import document_frequencies, index_stats, name_frequencies, vocabulary
 
 MAX_QUERY_CHARS = 500
 MAX_PROBLEM_CHARS = 4000
@@ -164,6 +164,8 @@ class PreparedQuery:
     plan: QueryPlan
     dfs: dict[str, int]
     corrections: dict[str, str]
+    #: how many names hold each term (the name field's per-field statistics)
+    name_dfs: dict[str, int] = field(default_factory=dict)
 
 
 def prepare_query(text: str, *, max_chars: int = MAX_QUERY_CHARS) -> PreparedQuery:
@@ -175,7 +177,7 @@ def prepare_query(text: str, *, max_chars: int = MAX_QUERY_CHARS) -> PreparedQue
     _add_learned_acronyms(plan)
     dfs = document_frequencies(plan.terms)
     corrections = _add_typo_corrections(plan, dfs)
-    return PreparedQuery(plan, dfs, corrections)
+    return PreparedQuery(plan, dfs, corrections, name_frequencies(plan.terms))
 
 
 def _single(concept: Concept) -> str | None:
@@ -251,7 +253,14 @@ def _scorer(prepared: PreparedQuery) -> Callable[[Sequence[int]], dict[int, Scor
 
     def score(ids: Sequence[int]) -> dict[int, Scored]:
         docs = _load_terms(ids)
-        ranked = rank(prepared.plan, [(pk, 0.0) for pk in ids], docs, index_stats(), prepared.dfs)
+        ranked = rank(
+            prepared.plan,
+            [(pk, 0.0) for pk in ids],
+            docs,
+            index_stats(),
+            prepared.dfs,
+            name_dfs=prepared.name_dfs,
+        )
         return dict(ranked)
 
     return score
@@ -330,7 +339,7 @@ def _retrieve(
     candidates = list(union.items())
     docs = _load_terms(pk for pk, _ in candidates)
     extra = boosts(candidates) if boosts else None
-    ranked = rank(plan, candidates, docs, index_stats(), prepared.dfs, extra)
+    ranked = rank(plan, candidates, docs, index_stats(), prepared.dfs, extra, prepared.name_dfs)
     return Retrieved(ranked, candidates, expression, total)
 
 

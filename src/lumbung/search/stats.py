@@ -66,6 +66,18 @@ def document_frequencies(terms: Iterable[str]) -> dict[str, int]:
     return out
 
 
+def name_frequencies(terms: Iterable[str]) -> dict[str, int]:
+    """How many documents hold each term in their name group."""
+    terms = sorted({t for t in terms if t})
+    out: dict[str, int] = dict.fromkeys(terms, 0)
+    for i in range(0, len(terms), 500):
+        chunk = terms[i : i + 500]
+        rows = SearchTerm.objects.filter(term__in=chunk).values_list("term", "name_df")
+        for term, name_df in rows:
+            out[term] = max(int(name_df), 0)
+    return out
+
+
 # --- typo correction -----------------------------------------------------------------------------
 def osa_distance(a: str, b: str, limit: int) -> int:
     """Optimal-string-alignment (Damerau-Levenshtein) distance, or ``limit + 1`` once past it."""
