@@ -285,3 +285,29 @@ def test_the_result_page_shows_the_family_and_links_to_it(world):
     assert "3 matching innovations" in page.text
     assert "family=" in page.text
     assert client.get("/cari/", {"q": "wadah", "family": "x"}).status_code == 200
+
+
+def test_the_earliest_record_stands_for_copies_the_prior_cannot_tell_apart(world):
+    original = _published(world.unit, "Sheltered Workshop Peduli")  # no year, creation stage
+    copies = [
+        _published(
+            UnitFactory(agency=world.other_agency),
+            f"Rumah Karya {i}",
+            _look_alike(PROBLEM, 40 + i),
+            _look_alike(SOLUTION, 45 + i),
+            start_year=2024,
+            stage=Innovation.Stage.DEVELOPMENT,
+        )
+        for i in range(3)
+    ]
+    assert all(
+        FamilyMember.objects.get(pk=c.pk).prior > FamilyMember.objects.get(pk=original.pk).prior
+        for c in copies
+    )
+    hits = selectors.search_innovations("wadah kerja terlindung disabilitas").hits
+    assert hits[0].innovation.pk == original.pk and hits[0].family.members == 4
+    # an award outweighs being first
+    Award.objects.create(innovation=copies[1], level=Award.Level.TOP_45, year=2025)
+    hooks.innovation_changed(copies[1])
+    hits = selectors.search_innovations("wadah kerja terlindung disabilitas").hits
+    assert hits[0].innovation.pk == copies[1].pk

@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 from datasketch import MinHash
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
 
 from lumbung.catalog.models import Award, Innovation
@@ -39,20 +39,24 @@ from .models import SearchDocument
 from .models_family import FamilyBand, FamilyMember
 
 NUM_PERM = 96
-#: 32 bands of 3 values: pairs at the threshold share a band with probability ≈ 0.75, at 0.5
-#: ≈ 0.98, at 0.1 ≈ 0.03 (candidates are then checked on the whole signature)
+#: 32 bands of 3 values: two profiles share a band with probability ≈ 0.58 at a similarity of
+#: 0.3, ≈ 0.95 at 0.45 (a copy and its original), ≈ 0.03 at 0.1 and ≈ 0.0003 at 0.02 (unrelated
+#: texts); candidates are then checked on the whole signature
 BANDS = 32
 ROWS = NUM_PERM // BANDS
 #: estimated Jaccard similarity of the word pairs from which two profiles are one family (a
-#: profile with 15 % of its words changed keeps about half of its word pairs)
-THRESHOLD = 0.35
+#: profile with 15 % of its words changed keeps about half of its word pairs: ≈ 0.45 with its
+#: original, ≈ 0.3 with another copy of it, which joins families split by chance)
+THRESHOLD = 0.3
 #: datasketch's hashing scheme (stated, so stored signatures stay comparable across versions)
 SCHEME = "affine32"
 #: profiles with fewer distinct word pairs are too short to call near-duplicates (a short text
 #: shares its few pairs by chance: two-line profiles are never grouped on their text)
 MIN_SHINGLES = 20
+#: added to the prior of a family's earliest record when its head is chosen (see ``heads``)
+FIRST_RECORD_BONUS = 0.2
 #: members of a candidate family compared before giving up on it
-CHECKS_PER_FAMILY = 4
+CHECKS_PER_FAMILY = 8
 
 #: how much each fact counts in the prior (the weights add up to 1)
 PRIOR_WEIGHTS: dict[str, float] = {
@@ -437,27 +441,35 @@ def of(ids: Iterable[int]) -> dict[int, tuple[int, float]]:
 
 
 def heads(family_ids: Iterable[int], qs: QuerySet[Innovation]) -> dict[int, Family]:
-    """For each family, its member of ``qs`` (what the reader may see, within the filters) with
-    the highest prior (ties: the oldest record), and how many of its members ``qs`` holds."""
+    """For each family, the member of ``qs`` (what the reader may see, within the filters) most
+    worth copying, and how many of its members ``qs`` holds. Most worth copying: the highest
+    prior, where the family's earliest record gets :data:`FIRST_RECORD_BONUS` (a copy is written
+    after what it copies, and on imported data the prior rarely tells them apart: no start year,
+    no evidence, no lineage); ties go to the older record."""
     family_ids = list(family_ids)
     if not family_ids:
         return {}
     members = FamilyMember.objects.filter(
         family_id__in=family_ids, innovation__in=qs.order_by().values("pk")
     )
-    best = {
-        row["family_id"]: (row["best"], row["n"])
-        for row in members.order_by().values("family_id").annotate(best=Max("prior"), n=Count("pk"))
+    summary = {
+        row["family_id"]: row
+        for row in members.order_by()
+        .values("family_id")
+        .annotate(best=Max("prior"), first=Min("pk"), n=Count("pk"))
     }
-    if not best:
+    if not summary:
         return {}
-    condition = Q()
-    for family, (value, _n) in best.items():
-        condition |= Q(family_id=family, prior=value)
-    chosen: dict[int, int] = {}
-    for family, pk in members.filter(condition).order_by("pk").values_list("family_id", "pk"):
-        chosen.setdefault(family, pk)
+    condition = Q(pk__in=[row["first"] for row in summary.values()])
+    for family, row in summary.items():
+        condition |= Q(family_id=family, prior=row["best"])
+    chosen: dict[int, tuple[float, int, float]] = {}  # family → (-worth, pk, prior)
+    for family, pk, value in members.filter(condition).values_list("family_id", "pk", "prior"):
+        worth = value + (FIRST_RECORD_BONUS if pk == summary[family]["first"] else 0.0)
+        candidate = (-worth, pk, value)
+        if family not in chosen or candidate < chosen[family]:
+            chosen[family] = candidate
     return {
-        family: Family(family, chosen[family], best[family][0], best[family][1])
-        for family in chosen
+        family: Family(family, pk, value, summary[family]["n"])
+        for family, (_worth, pk, value) in chosen.items()
     }
