@@ -336,11 +336,13 @@ def lookalike_metrics(
 ) -> dict:
     """nDCG@10 (graded, look-alikes at half gain), originals in top 10 (every original of
     grade ≥ 2 in the first 10: at most 8 per query, so reachable), MRR of the first relevant
-    original (grade ≥ 1) and of the first relevant document (original or look-alike)."""
-    nd, rr_orig, rr_any, all_in, missing = [], [], [], 0, {}
+    original (grade ≥ 1) and of the first relevant document (original or look-alike), and the
+    queries where a look-alike ranks above its own original (in the first 20)."""
+    nd, rr_orig, rr_any, all_in, missing, copy_first = [], [], [], 0, {}, 0
     for q in queries:
         ranked, grades = runs[q["query"]], q["relevant"]
         gains = lookalike_gains(grades, truth)
+        copy_first += copy_above_original(ranked, grades, truth)
         nd.append(graded_ndcg(ranked, gains))
         rr_orig.append(mrr(ranked, grades))
         rr_any.append(next((1.0 / (i + 1) for i, n in enumerate(ranked) if n in gains), 0.0))
@@ -356,8 +358,20 @@ def lookalike_metrics(
         "mrr_original": statistics.mean(rr_orig),
         "mrr_any": statistics.mean(rr_any),
         "missing": missing,
+        "copy_first": copy_first,
         "queries": len(queries),
     }
+
+
+def copy_above_original(ranked: list[str], grades: dict[str, int], truth: dict[str, str]) -> bool:
+    """Whether a look-alike ranks above its own original (of grade ≥ 2), an original missing
+    from the list ranking below everything in it."""
+    position = {n: i for i, n in enumerate(ranked)}
+    for i, name in enumerate(ranked):
+        original = truth.get(name)
+        if original and grades.get(original, 0) >= 2 and position.get(original, len(ranked)) > i:
+            return True
+    return False
 
 
 def _import_timed(path: Path, profile: bool) -> tuple[float, int, str]:
@@ -652,14 +666,14 @@ def lookalike_tables(args: argparse.Namespace, tmpdir: Path) -> list[str]:
     backend = "PostgreSQL" if args.postgres else "SQLite"
     head = (
         f"{'size':>7s} {'config':9s} | {'search nDCG':>11s} {'orig10':>6s} {'MRR':>5s} "
-        f"{'p50':>6s} {'p95':>6s} | {'match nDCG':>10s} {'orig10':>6s} {'MRR':>5s} "
-        f"{'p50':>6s} {'p95':>6s}"
+        f"{'c>o':>5s} {'p50':>6s} {'p95':>6s} | {'match nDCG':>10s} {'orig10':>6s} {'MRR':>5s} "
+        f"{'c>o':>5s} {'p50':>6s} {'p95':>6s}"
     )
     table = [
         f"\nLook-alikes ({backend}): demo catalog (87) + N look-alikes; 60 judged queries, "
         f"{args.rounds} timed rounds; nDCG@10 graded (look-alike = ½ its original's gain), "
         "orig10 = queries with every original of grade ≥ 2 in the top 10, MRR = first relevant "
-        "original",
+        "original, c>o = queries where a look-alike ranks above its own original (grade ≥ 2)",
         head,
     ]
     print("\n".join(table), flush=True)
@@ -671,9 +685,9 @@ def lookalike_tables(args: argparse.Namespace, tmpdir: Path) -> list[str]:
             s, m = res["configs"][label]["search"], res["configs"][label]["match"]
             table.append(
                 f"{size:7d} {label:9s} | {s['ndcg10']:11.3f} {s['originals_top10']:3d}/60 "
-                f"{s['mrr_original']:5.3f} {s['p50']:6.1f} {s['p95']:6.1f} | "
+                f"{s['mrr_original']:5.3f} {s['copy_first']:5d} {s['p50']:6.1f} {s['p95']:6.1f} | "
                 f"{m['ndcg10']:10.3f} {m['originals_top10']:3d}/60 {m['mrr_original']:5.3f} "
-                f"{m['p50']:6.1f} {m['p95']:6.1f}"
+                f"{m['copy_first']:5d} {m['p50']:6.1f} {m['p95']:6.1f}"
             )
             print(table[-1], flush=True)
         note = (
