@@ -219,6 +219,12 @@ CATALOG_PAGE_SIZE = 20
 LUMBUNG_SEMANTIC = os.environ.get("LUMBUNG_SEMANTIC", "auto").strip().lower() or "auto"
 #: CPU threads of the embedding model (0: the library's default, every core).
 LUMBUNG_SEMANTIC_THREADS = int(os.environ.get("LUMBUNG_SEMANTIC_THREADS", "0") or 0)
+#: Show each family (an original, its replicas and near-duplicates) once, under its member most
+#: worth copying (``lumbung.search.grouping``); "off" lists every innovation on its own.
+SEARCH_FAMILIES = os.environ.get("LUMBUNG_SEARCH_FAMILIES", "on").strip().lower() != "off"
+#: How much the quality prior (awards, evidence, stage, years running, replicas…) counts against
+#: text relevance: score × exp(weight × prior), prior in 0..1; 0 = text relevance alone.
+SEARCH_PRIOR_WEIGHT = float(os.environ.get("LUMBUNG_SEARCH_PRIOR_WEIGHT", "0.3") or 0)
 
 # --- demo ----------------------------------------------------------------------------------
 #: Loaders of higher layers that `lumbung demo` runs after the catalog (in this order, in the same

@@ -5,7 +5,7 @@ first; its result says how many replicas it has."""
 from __future__ import annotations
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from lumbung.catalog.models import Innovation
 from lumbung.search import selectors
@@ -37,6 +37,7 @@ def _family(world):
     return original, copies
 
 
+@override_settings(SEARCH_FAMILIES=False)
 def test_the_original_comes_before_its_replicas_and_says_how_many(world):
     original, copies = _family(world)
     results = selectors.search_innovations("sheltered workshop disabilitas intelektual")
@@ -49,12 +50,25 @@ def test_the_original_comes_before_its_replicas_and_says_how_many(world):
     assert "and 2 replicas in other units" in page.text
 
 
+def test_with_families_the_original_stands_for_its_replicas(world):
+    original, _copies = _family(world)
+    results = selectors.search_innovations("sheltered workshop disabilitas intelektual")
+    assert [hit.innovation.pk for hit in results.hits] == [original.pk]
+    family = results.hits[0].family
+    assert (family.members, family.replicas, family.similar) == (3, 2, 0)
+    assert (results.total, results.matches) == (1, 3)
+    page = Client().get("/cari/", {"q": "sheltered workshop disabilitas intelektual"})
+    assert "and 2 replicas in other units" in page.text
+
+
 def test_matching_puts_the_original_first_too(world):
     original, copies = _family(world)
     results = selectors.match_innovations("pelatihan kerja penyandang disabilitas intelektual")
     order = [hit.innovation.pk for hit in results.hits]
     assert original.pk in order
-    assert order.index(original.pk) < min(order.index(c.pk) for c in copies if c.pk in order)
+    assert not {c.pk for c in copies} & set(order)  # they are its family, folded under it
+    hit = results.hits[order.index(original.pk)]
+    assert hit.family is not None and hit.family.members == 3
 
 
 def test_everything_else_keeps_its_order_and_a_broken_lineage_is_safe(world):

@@ -388,6 +388,7 @@ def evidence_add(
         action="evidence.add",
         changes={"evidence": [None, evidence.title]},
     )
+    hooks.innovation_changed(innovation)  # evidence counts in search's quality prior
     return evidence
 
 
@@ -402,6 +403,7 @@ def evidence_remove(*, actor: ActorLike, evidence: Evidence) -> None:
     )
     delete_stored(evidence)
     evidence.delete()
+    hooks.innovation_changed(evidence.innovation)
 
 
 @transaction.atomic

@@ -44,6 +44,13 @@ def _url(innovation: Innovation) -> str:
         return ""
 
 
+class FamilyOut(Schema):
+    id: int
+    members: int = Field(description="innovations of the family you may see, this one included")
+    replicas: int = Field(description="of them, replicas of this one (by lineage)")
+    similar: int = Field(description="of them, near-duplicates and other replicas")
+
+
 class HitOut(Schema):
     id: int
     slug: str
@@ -59,6 +66,11 @@ class HitOut(Schema):
     score: float
     snippet: str = Field(description="HTML: the best passage, matching words in <mark>")
     matched: list[dict[str, Any]] = []
+    family: FamilyOut | None = Field(
+        None,
+        description="the innovations this result stands for (its replicas and near-duplicates); "
+        "list them with family=<id>",
+    )
 
 
 class FacetValueOut(Schema):
@@ -72,6 +84,7 @@ class SearchOut(Schema):
     query: str
     total: int
     total_exact: bool = Field(True, description="false: at least this many (counting stopped)")
+    matches: int = Field(description="matching innovations (total counts each family once)")
     page: int
     page_size: int
     num_pages: int
@@ -98,6 +111,16 @@ def _hit(hit: selectors.SearchHit) -> dict[str, Any]:
         "score": hit.score,
         "snippet": str(hit.snippet),
         "matched": [{"concept": m.label, "sections": m.sections} for m in hit.matched],
+        "family": (
+            {
+                "id": hit.family.id,
+                "members": hit.family.members,
+                "replicas": hit.family.replicas,
+                "similar": hit.family.similar,
+            }
+            if hit.family
+            else None
+        ),
     }
 
 
@@ -115,6 +138,9 @@ class SearchParams(Schema):
     page: int = Field(1, ge=1, le=10_000)
     page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE)
     facets: bool = Field(False, description="Also count the results per sector, stage, …")
+    family: int | None = Field(
+        None, ge=1, description="only this family's members, each on its own (a hit's family.id)"
+    )
 
 
 @router.get(
@@ -129,7 +155,11 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
     catalog's filters. Drafts show only to those who may see them."""
     data = params.dict()
     filters = CatalogFilters.from_mapping(
-        {k: _text(v) if isinstance(v, str) else v for k, v in data.items() if k != "q"}
+        {
+            k: _text(v) if isinstance(v, str) else v
+            for k, v in data.items()
+            if k not in {"q", "family"}
+        }
     )
     results = selectors.search_innovations(
         params.q,
@@ -139,10 +169,12 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
         page_size=params.page_size,
         facets=params.facets,
         awards=False,  # not part of a hit here
+        family=params.family,
     )
     return {
         "query": results.query,
         "total": results.total,
+        "matches": results.matches if results.matches is not None else results.total,
         "total_exact": results.total_exact,
         "page": results.page,
         "page_size": results.page_size,
@@ -250,6 +282,7 @@ class DuplicateOut(Schema):
     score: float
     name_similarity: float
     text_similarity: float
+    family_size: int = Field(1, description="innovations of its family you may see, it included")
 
 
 @router.post(
@@ -281,6 +314,7 @@ def duplicates(request: HttpRequest, payload: DuplicatesIn) -> list[dict[str, An
             "score": c.score,
             "name_similarity": c.name_similarity,
             "text_similarity": c.text_similarity,
+            "family_size": c.family_size,
         }
         for c in found
     ]

@@ -13,7 +13,7 @@ from django.db import connection, transaction
 
 from lumbung.catalog.models import Award, Innovation
 
-from . import stats
+from . import families, stats
 from .analysis import ANALYZER_VERSION, Analyzer, fold, get_analyzer
 from .backends import get_backend
 from .models import FIELD_GROUPS, SearchDocument, SearchTerm
@@ -340,6 +340,9 @@ def index_innovation(innovation: Innovation) -> None:
             doc.save(force_update=True)
         new = built.term_set
         _update_df(new - (old or set()), (old or set()) - new)
+        families.update(
+            fresh.pk, families.document_terms(doc.summary, doc.body), fresh.source_id
+        )
 
 
 def remove_innovation(innovation: Innovation) -> None:
@@ -350,6 +353,7 @@ def remove_innovation(innovation: Innovation) -> None:
             return
         SearchDocument.objects.filter(pk=innovation.pk).delete()
         _update_df(set(), old)
+        families.remove(innovation.pk)
 
 
 # --- rebuild ------------------------------------------------------------------------------------
@@ -427,4 +431,6 @@ def rebuild(
         with connection.cursor() as cursor:
             backend.after_rebuild(cursor)
     stats.invalidate()
-    return {"documents": done, "terms": len(df)}
+    with transaction.atomic():
+        grouped = families.rebuild()
+    return {"documents": done, "terms": len(df), **grouped}

@@ -25,7 +25,7 @@ from lumbung.catalog.selectors import CatalogFilters, apply_filters, visible_q
 from lumbung.core.actors import ActorLike
 from lumbung.organisations.models import Agency
 
-from . import semantic
+from . import grouping, semantic
 from .analysis import Alternative, Concept, QueryPlan, fold, get_analyzer
 from .backends import get_backend
 from .indexing import TEXT_FIELDS, build_document
@@ -70,6 +70,8 @@ class SearchHit:
     coverage: float = 0.0
     #: the innovation's published replicas ("… and 12 replicas")
     replica_count: int = 0
+    #: the family it stands for in a grouped list ("… and 37 similar innovations")
+    family: grouping.FamilyHit | None = None
 
 
 @dataclass
@@ -92,6 +94,10 @@ class SearchResults:
     concepts: list[str] = field(default_factory=list)
     searched: bool = True  # False when the query held nothing searchable
     total_exact: bool = True  # False: at least ``total`` (counting stopped at TOTAL_CAP)
+    #: how many innovations match (``total`` counts results: a family counts once)
+    matches: int | None = None
+    #: the family shown, when the list is one family's members (``family=``)
+    family: int | None = None
 
     @property
     def num_pages(self) -> int:
@@ -144,6 +150,12 @@ class DuplicateCandidate:
     score: float
     name_similarity: float
     text_similarity: float
+    #: innovations of its family the person may see, itself included
+    family_size: int = 1
+
+    @property
+    def family_others(self) -> int:
+        return max(0, self.family_size - 1)
 
 
 # --- query preparation ---------------------------------------------------------------------------
@@ -232,6 +244,17 @@ def visible_base(user: ActorLike, filters: CatalogFilters | None = None) -> Quer
 def _load_terms(ids: Iterable[int]) -> dict[int, DocTerms]:
     rows = SearchDocument.objects.filter(pk__in=list(ids)).values("innovation_id", *FIELD_GROUPS)
     return {row["innovation_id"]: DocTerms.from_row(row) for row in rows}
+
+
+def _scorer(prepared: PreparedQuery) -> Callable[[Sequence[int]], dict[int, Scored]]:
+    """Ranks innovations outside the candidates (family heads, more families) the same way."""
+
+    def score(ids: Sequence[int]) -> dict[int, Scored]:
+        docs = _load_terms(ids)
+        ranked = rank(prepared.plan, [(pk, 0.0) for pk in ids], docs, index_stats(), prepared.dfs)
+        return dict(ranked)
+
+    return score
 
 
 #: Ranking every match of a query of common words costs time in proportion to the matches; the
@@ -514,34 +537,56 @@ def search_innovations(
     *,
     facets: bool = True,
     awards: bool = True,
+    family: int | None = None,
 ) -> SearchResults:
     """Innovations matching ``query`` that ``user`` may see, within the catalog's ``filters``,
-    ranked by relevance, with highlighted snippets and facet counts. An empty query (or one with
-    nothing searchable, e.g. only punctuation or emoji) lists the filtered catalog by name.
-    ``awards=False``: the hits' awards are not loaded (for readers that do not show them)."""
+    ranked by relevance (one result per family, see ``grouping``), with highlighted snippets
+    and facet counts. An empty query (or one with nothing searchable, e.g. only punctuation or
+    emoji) lists the filtered catalog by name. ``family``: only that family's members, each on
+    its own. ``awards=False``: the hits' awards are not loaded (for readers that do not show
+    them)."""
     filters = filters or CatalogFilters()
     query = (query if query is not None else filters.q or "").strip()[:MAX_QUERY_CHARS]
     page = max(1, int(page or 1))
     page_size = min(max(1, int(page_size or 20)), MAX_PAGE_SIZE)
     offset = (page - 1) * page_size
     qs = visible_base(user, filters)
+    if family is not None:
+        qs = qs.filter(family_member__family_id=family)
     prepared = prepare_query(query)
     plan = prepared.plan
     terms = _highlight_terms(plan)
     backend = get_backend()
     total_exact = True
+    shown: dict[int, grouping.FamilyHit] = {}
+    matches: int | None = None
 
-    if not plan:
+    if not plan or family is not None:
+        # the catalog by name; one family: all its members, the one most worth copying first
+        order = ("-family_member__prior", "name", "pk") if family is not None else ("name", "pk")
         total = qs.count()
         page_ids = list(
-            qs.order_by("name", "pk").values_list("pk", flat=True)[offset : offset + page_size]
+            qs.order_by(*order).values_list("pk", flat=True)[offset : offset + page_size]
         )
         scored: list[tuple[int, float, Scored | None]] = [(pk, 0.0, None) for pk in page_ids]
         facet_counts = compute_facets(qs, filters) if facets else {}
     else:
         window = min(max(RERANK_WINDOW, offset + page_size), MAX_WINDOW)
         found = _retrieve(prepared, qs, window)
-        ordered = originals_first(_fused(query, qs, found.ranked))
+        ordered = _fused(query, qs, found.ranked)
+        truncated = len(found.candidates) >= window
+
+        def more(n: int) -> list[tuple[int, float]]:
+            return grouping.more_families(backend, qs, found.expression, min(n, MAX_WINDOW))
+
+        ordered, shown = grouping.group(
+            ordered,
+            qs,
+            score=_scorer(prepared),
+            more=more if truncated else None,
+            needed=offset + page_size + 10,
+        )
+        ordered = originals_first(ordered)
         matched_qs = backend.filter_matching(qs, found.expression)
         facet_counts = compute_facets(matched_qs, filters) if facets else {}
         if facet_counts:  # every match has one stage, so the stage counts add up to the total
@@ -552,6 +597,10 @@ def search_innovations(
             total = backend.count(qs, found.expression, cap=TOTAL_CAP)
             total_exact = total < TOTAL_CAP
         total = max(total, len(found.candidates), len(ordered))
+        if shown:  # families were folded: the results are fewer than the matches
+            matches = total
+            total = grouping.count_families(matched_qs)
+            total_exact = True
         scored = ordered[offset : offset + page_size]
         if not scored and offset < total and offset >= len(ordered):
             # beyond the re-ranked window: the back end's own order
@@ -577,6 +626,7 @@ def search_innovations(
                 ],
                 coverage=round(detail.coverage, 3) if detail else 0.0,
                 replica_count=replicas.get(pk, 0),
+                family=_with_replicas(shown.get(pk), replicas.get(pk, 0)),
             )
         )
     return SearchResults(
@@ -590,7 +640,17 @@ def search_innovations(
         concepts=[c.label for c in plan.concepts if c.weight >= 1.0],
         searched=bool(plan),
         total_exact=total_exact,
+        matches=matches,
+        family=family,
     )
+
+
+def _with_replicas(
+    family: grouping.FamilyHit | None, replicas: int
+) -> grouping.FamilyHit | None:
+    if family is not None:
+        family.replicas = min(replicas, family.others)
+    return family
 
 
 # --- matching: "cari inovasi untuk masalah saya" ---------------------------------------------
@@ -744,8 +804,21 @@ def match_innovations(
     context = _MatchContext(
         sector, region, agency_kind, UNIT_SIZES.get(unit_size, (None, None))[1], user
     )
-    ranked = _retrieve(prepared, qs, max(RERANK_WINDOW, limit), context.boosts).ranked
-    top = originals_first(_fused(problem, qs, ranked))[:limit]
+    window = max(RERANK_WINDOW, limit)
+    found = _retrieve(prepared, qs, window, context.boosts)
+    backend = get_backend()
+
+    def more(n: int) -> list[tuple[int, float]]:
+        return grouping.more_families(backend, qs, found.expression, min(n, MAX_WINDOW))
+
+    ordered, shown = grouping.group(
+        _fused(problem, qs, found.ranked),
+        qs,
+        score=_scorer(prepared),
+        more=more if len(found.candidates) >= window else None,
+        needed=limit + 10,
+    )
+    top = originals_first(ordered)[:limit]
     ids = [pk for pk, _, _ in top]
     innovations = _load_innovations(ids)
     replica_stats: dict[int, Counter[str]] = defaultdict(Counter)
@@ -775,6 +848,7 @@ def match_innovations(
                 context=context.reasons.get(pk, [])
                 if scored
                 else [_("close in meaning to your problem")],
+                family=_with_replicas(shown.get(pk), replication.replicas),
             )
         )
     return MatchResults(
@@ -827,8 +901,11 @@ def similar_innovations(
     prepared = PreparedQuery(plan, dfs, {})
     qs = visible_base(user).exclude(pk=innovation.pk)
     ranked = _retrieve(prepared, qs, 60).ranked
+    grouped, shown = grouping.group(
+        [(pk, s.score, s) for pk, s in ranked if s.score > 0], qs, score=_scorer(prepared)
+    )
     top: list[tuple[int, float, float]] = [
-        (pk, s.score, s.coverage) for pk, s in ranked if s.score > 0
+        (pk, score, detail.coverage if detail else 0.0) for pk, score, detail in grouped
     ][:limit]
     if len(top) < limit:  # fewer lexical neighbours: the closest in meaning fill the list
         taken = {pk for pk, _, _ in top}
@@ -844,6 +921,7 @@ def similar_innovations(
             name_html=_name_html(innovations[pk], terms),
             snippet=_snippet(innovations[pk], terms),
             coverage=round(coverage, 3),
+            family=shown.get(pk),
         )
         for pk, score, coverage in top
         if pk in innovations
@@ -901,7 +979,9 @@ def find_duplicates(
         qs = qs.exclude(pk=exclude_pk)
     prepared = PreparedQuery(plan, dfs, {})
     ranked = _retrieve(prepared, qs, 30).ranked
-    ids = [pk for pk, _ in ranked[:15]]
+    # the same families as search: one warning per family, with how many it holds
+    kin = grouping.members_in_view([pk for pk, _ in ranked], qs)
+    ids = list(dict.fromkeys(kin.first[family] for family in kin.order))[:15]
     innovations = _load_innovations(ids)
     docs = _load_terms(ids)
     query_vec = {t: w * idf(dfs.get(t, 0), n) for t, w in weighted.items()}
@@ -937,6 +1017,7 @@ def find_duplicates(
                     score=round(min(score, 1.0), 3),
                     name_similarity=round(name_sim, 3),
                     text_similarity=round(text_sim, 3),
+                    family_size=kin.sizes.get(kin.family_of[pk], 1),
                 )
             )
     out.sort(key=lambda c: (-c.score, c.innovation.name))

@@ -35,6 +35,15 @@ def _page_number(raw: Any) -> int:
         return 1
 
 
+def _family_number(raw: Any) -> int | None:
+    """The ``family`` parameter (a family's id), or None when absent or not a number."""
+    try:
+        number = int(raw)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**63 else None
+
+
 def _url_with(params: QueryDict, **changes: Any) -> str:
     query = params.copy()
     query.pop("page", None)
@@ -60,7 +69,13 @@ def search(request: HttpRequest) -> HttpResponse:
     query = (params.get("q") or "")[: selectors.MAX_QUERY_CHARS]
     filters = CatalogFilters.from_mapping(params)
     page = _page_number(params.get("page"))
-    results = selectors.search_innovations(query, filters, request.user, page=page)
+    family = _family_number(params.get("family"))
+    results = selectors.search_innovations(
+        query, filters, request.user, page=page, family=family
+    )
+    for hit in results.hits:
+        if hit.family is not None:
+            hit.family.url = _url_with(params, family=hit.family.id)
     facets = []
     for name, values in results.facets.items():
         if not values:
@@ -86,6 +101,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "previous_url": _url_with(params, page=results.page - 1) if results.has_previous else "",
         "next_url": _url_with(params, page=results.page + 1) if results.has_next else "",
         "first_index": (results.page - 1) * results.page_size + 1,
+        "all_results_url": _url_with(params, family="") if family is not None else "",
     }
     if getattr(request, "htmx", False) and request.headers.get("HX-Target") == "search-results":
         return render(request, "search/_results.html", context)

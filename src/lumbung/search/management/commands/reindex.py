@@ -50,6 +50,13 @@ class Command(BaseCommand):
             _("Indexed %(documents)d innovations (%(terms)d terms) in %(seconds).1f s.")
             % {**result, "seconds": elapsed}
         )
+        self.stdout.write(
+            _(
+                "Families: %(families)d (%(grouped)d innovations share theirs with a replica "
+                "or a near-duplicate)."
+            )
+            % result
+        )
         if options["no_semantic"]:
             return
         if not semantic.is_available():

@@ -1,0 +1,462 @@
+"""Families and quality priors, kept at index time.
+
+A **family** is an original with everything that repeats it: its replicas by lineage (the
+replication services set ``Innovation.source``) and its near-duplicates without lineage (profiles
+in other regions whose problem and solution repeat it, often word for word). Near-duplicates are
+found with MinHash signatures (``datasketch``) of the problem-and-solution word pairs and
+locality-sensitive hashing: a signature is cut into :data:`BANDS` bands, innovations sharing a
+band are candidates, and a candidate joins when the signatures agree on at least
+:data:`THRESHOLD` of their values (an estimate of the Jaccard similarity of the word pairs).
+
+The **prior** (0..1) says how much the catalog's own facts make an innovation worth copying:
+awards (level, fading with age), evidence documents, management stage, continuing or stopped,
+years running, published replicas, being an original, completeness of the profile
+(:data:`PRIOR_WEIGHTS`). Search shows a family once, under its member with the highest prior (its
+*head*), and mixes the head's prior into the family's text score (see ``selectors``).
+
+Writes happen inside the catalog's transaction (``index_innovation``); ``rebuild`` recomputes
+every family from scratch (``lumbung reindex``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+from datasketch import MinHash
+from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
+
+from lumbung.catalog.models import Award, Innovation
+
+from .models import SearchDocument
+from .models_family import FamilyBand, FamilyMember
+
+NUM_PERM = 96
+#: 32 bands of 3 values: pairs at the threshold share a band with probability ≈ 0.75, at 0.5
+#: ≈ 0.98, at 0.1 ≈ 0.03 (candidates are then checked on the whole signature)
+BANDS = 32
+ROWS = NUM_PERM // BANDS
+#: estimated Jaccard similarity of the word pairs from which two profiles are one family (a
+#: profile with 15 % of its words changed keeps about half of its word pairs)
+THRESHOLD = 0.35
+#: datasketch's hashing scheme (stated, so stored signatures stay comparable across versions)
+SCHEME = "affine32"
+#: profiles with fewer distinct word pairs are too short to call near-duplicates
+MIN_SHINGLES = 8
+#: members of a candidate family compared before giving up on it
+CHECKS_PER_FAMILY = 4
+
+#: how much each fact counts in the prior (the weights add up to 1)
+PRIOR_WEIGHTS: dict[str, float] = {
+    "award": 0.25,
+    "replicas": 0.15,
+    "continuing": 0.15,
+    "stage": 0.10,
+    "years": 0.10,
+    "evidence": 0.10,
+    "original": 0.05,
+    "complete": 0.10,
+}
+AWARD_VALUE: dict[str, float] = {
+    Award.Level.OUTSTANDING: 1.0,
+    Award.Level.UNPSA: 1.0,
+    Award.Level.TOP_5_REPLICATION: 0.9,
+    Award.Level.TOP_15: 0.9,
+    Award.Level.TOP_25: 0.85,
+    Award.Level.TOP_40: 0.8,
+    Award.Level.TOP_45: 0.8,
+    Award.Level.TOP_99: 0.6,
+    Award.Level.FINALIST: 0.5,
+    Award.Level.PROVINCIAL: 0.4,
+    Award.Level.OTHER: 0.3,
+}
+STAGE_VALUE: dict[str, float] = {
+    Innovation.Stage.CREATION: 0.0,
+    Innovation.Stage.DEVELOPMENT: 0.5,
+    Innovation.Stage.INSTITUTIONALISATION: 1.0,
+}
+#: profile sections whose filling counts as completeness
+PROFILE_SECTIONS = tuple(
+    f for f in Innovation.TRANSLATED_FIELDS if f not in {"name", "acronym_expansion"}
+)
+
+
+# --- signatures ----------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _permutations() -> Any:
+    return MinHash(num_perm=NUM_PERM, seed=7, scheme=SCHEME).permutations
+
+
+def shingles(terms: Sequence[str]) -> set[bytes]:
+    """The distinct pairs of neighbouring (analysed) words."""
+    return {f"{a} {b}".encode() for a, b in itertools.pairwise(terms)}
+
+
+def signature(terms: Sequence[str]) -> bytes:
+    """The MinHash signature of the word pairs (empty when the text is too short)."""
+    pairs = shingles(terms)
+    if len(pairs) < MIN_SHINGLES:
+        return b""
+    minhash = MinHash(num_perm=NUM_PERM, seed=7, permutations=_permutations(), scheme=SCHEME)
+    minhash.update_batch(list(pairs))
+    return np.asarray(minhash.hashvalues, dtype="<u4").tobytes()
+
+
+def band_keys(sig: bytes) -> list[int]:
+    """One 64-bit key per band (the band's number is part of the key)."""
+    if not sig:
+        return []
+    width = ROWS * 4
+    return [
+        int.from_bytes(
+            hashlib.blake2b(bytes([b]) + sig[b * width : (b + 1) * width], digest_size=8).digest(),
+            "little",
+            signed=True,
+        )
+        for b in range(BANDS)
+    ]
+
+
+def similarity(a: bytes, b: bytes) -> float:
+    """Estimated Jaccard similarity of two signatures' word pairs."""
+    if not a or not b or len(a) != len(b):
+        return 0.0
+    return float(np.mean(np.frombuffer(a, dtype="<u4") == np.frombuffer(b, dtype="<u4")))
+
+
+def document_terms(summary: str, body: str) -> list[str]:
+    """The analysed words a signature is made of: the summary and the body (problem, solution…)."""
+    return (summary or "").split() + (body or "").split()
+
+
+# --- priors --------------------------------------------------------------------------------------
+@dataclass
+class Facts:
+    awards: list[tuple[str, int | None]]
+    evidence: int
+    stage: str
+    status: str
+    start_year: int | None
+    replicas: int
+    is_replica: bool
+    complete: float
+
+
+def prior(facts: Facts, year: int | None = None) -> float:
+    """0..1: the weighted facts (see :data:`PRIOR_WEIGHTS`)."""
+    year = year or timezone.now().year
+    award = 0.0
+    for level, award_year in facts.awards:
+        age = max(0, year - award_year) if award_year else 5
+        award = max(award, AWARD_VALUE.get(level, 0.3) * (1.0 - 0.04 * min(age, 10)))
+    years = min(max(0, year - facts.start_year), 8) / 8 if facts.start_year else 0.0
+    parts = {
+        "award": award,
+        "replicas": min(facts.replicas, 5) / 5,
+        "continuing": 1.0 if facts.status == Innovation.Status.CONTINUING else 0.0,
+        "stage": STAGE_VALUE.get(facts.stage, 0.0),
+        "years": years,
+        "evidence": min(facts.evidence, 3) / 3,
+        "original": 0.0 if facts.is_replica else 1.0,
+        "complete": facts.complete,
+    }
+    return round(sum(PRIOR_WEIGHTS[k] * v for k, v in parts.items()), 6)
+
+
+def facts_for(ids: Iterable[int]) -> dict[int, Facts]:
+    """The facts of innovations ``ids`` (three queries, whatever their number)."""
+    ids = list(ids)
+    rows = (
+        Innovation.objects.filter(pk__in=ids)
+        .order_by()
+        .values("pk", "stage", "status", "start_year", "source_id", *PROFILE_SECTIONS)
+    )
+    evidence = dict(
+        Innovation.objects.filter(pk__in=ids, evidence__isnull=False)
+        .order_by()
+        .values("pk")
+        .annotate(n=Count("evidence"))
+        .values_list("pk", "n")
+    )
+    replicas = dict(
+        Innovation.objects.filter(source_id__in=ids, publication_state=Innovation.State.PUBLISHED)
+        .order_by()
+        .values("source_id")
+        .annotate(n=Count("pk"))
+        .values_list("source_id", "n")
+    )
+    awards: dict[int, list[tuple[str, int | None]]] = defaultdict(list)
+    for innovation_id, level, year in Award.objects.filter(innovation_id__in=ids).values_list(
+        "innovation_id", "level", "year"
+    ):
+        awards[innovation_id].append((level, year))
+    return {
+        row["pk"]: Facts(
+            awards=awards.get(row["pk"], []),
+            evidence=evidence.get(row["pk"], 0),
+            stage=row["stage"],
+            status=row["status"],
+            start_year=row["start_year"],
+            replicas=replicas.get(row["pk"], 0),
+            is_replica=row["source_id"] is not None,
+            complete=sum(1 for s in PROFILE_SECTIONS if (row[s] or "").strip())
+            / len(PROFILE_SECTIONS),
+        )
+        for row in rows
+    }
+
+
+def refresh_priors(ids: Iterable[int]) -> None:
+    """Recompute the priors of ``ids`` (e.g. a source when one of its replicas changed)."""
+    year = timezone.now().year
+    for pk, facts in facts_for(ids).items():
+        FamilyMember.objects.filter(pk=pk).update(prior=prior(facts, year))
+
+
+# --- families, one innovation at a time ----------------------------------------------------------
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
+
+    def find(self, x: int) -> int:
+        parent = self.parent
+        parent.setdefault(x, x)
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _near_families(pk: int, sig: bytes, keys: list[int]) -> set[int]:
+    """The families holding a near-duplicate of ``sig`` (a few members of each are compared)."""
+    if not keys:
+        return set()
+    near = (
+        FamilyBand.objects.filter(key__in=keys)
+        .exclude(innovation_id=pk)
+        .values_list("innovation_id", flat=True)
+        .distinct()
+    )
+    by_family: dict[int, list[int]] = defaultdict(list)
+    for other, family in FamilyMember.objects.filter(pk__in=near).values_list("pk", "family_id"):
+        by_family[family].append(other)
+    found: set[int] = set()
+    for family, members in by_family.items():
+        sample = sorted(members)[:CHECKS_PER_FAMILY]
+        signatures = FamilyMember.objects.filter(pk__in=sample).values_list("signature", flat=True)
+        if any(similarity(sig, bytes(other)) >= THRESHOLD for other in signatures):
+            found.add(family)
+    return found
+
+
+def _lineage_families(pk: int) -> set[int]:
+    related = Innovation.objects.filter(Q(pk=pk) | Q(source_id=pk)).values_list("pk", "source_id")
+    ids = {other for row in related for other in row if other is not None and other != pk}
+    return set(FamilyMember.objects.filter(pk__in=ids).values_list("family_id", flat=True))
+
+
+def _regroup(family_id: int, without: int) -> None:
+    """Split family ``family_id`` (less ``without``) into what still holds together."""
+    members = dict(
+        FamilyMember.objects.filter(family_id=family_id)
+        .exclude(pk=without)
+        .values_list("pk", "signature")
+    )
+    if not members:
+        return
+    groups = _components(
+        {pk: bytes(sig) for pk, sig in members.items()},
+        _band_rows(members),
+        _lineage_edges(members),
+    )
+    for root, pks in groups.items():
+        if root != family_id or len(groups) > 1:
+            FamilyMember.objects.filter(pk__in=pks).update(family_id=root)
+
+
+def _band_rows(ids: Iterable[int]) -> Iterable[tuple[int, int]]:
+    ids = list(ids)
+    for i in range(0, len(ids), 900):
+        yield from FamilyBand.objects.filter(innovation_id__in=ids[i : i + 900]).values_list(
+            "innovation_id", "key"
+        )
+
+
+def _lineage_edges(ids: Iterable[int]) -> list[tuple[int, int]]:
+    ids = list(ids)
+    edges: list[tuple[int, int]] = []
+    for i in range(0, len(ids), 900):
+        edges += Innovation.objects.filter(
+            pk__in=ids[i : i + 900], source_id__isnull=False
+        ).values_list("pk", "source_id")
+    return edges
+
+
+def _components(
+    signatures: Mapping[int, bytes],
+    bands: Iterable[tuple[int, int]],
+    lineage: Iterable[tuple[int, int]],
+) -> dict[int, list[int]]:
+    """Connected innovations ({smallest id: member ids}) by near-duplicate bands and lineage."""
+    uf = _UnionFind()
+    buckets: dict[int, list[int]] = defaultdict(list)
+    for pk, key in sorted(bands):
+        buckets[key].append(pk)
+    for bucket in buckets.values():
+        first = bucket[0]
+        for other in bucket[1:]:
+            if uf.find(other) == uf.find(first):
+                continue
+            sig = signatures.get(other, b"")
+            # compared with a few members already in the bucket (all share this band)
+            for candidate in bucket[:CHECKS_PER_FAMILY]:
+                if candidate != other and similarity(sig, signatures.get(candidate, b"")) >= (
+                    THRESHOLD
+                ):
+                    uf.union(other, candidate)
+                    break
+    for a, b in lineage:
+        if a in signatures and b in signatures:
+            uf.union(a, b)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for pk in signatures:
+        groups[uf.find(pk)].append(pk)
+    return dict(groups)
+
+
+def update(innovation_id: int, terms: Sequence[str], source_id: int | None) -> None:
+    """Place one (re)indexed innovation in its family; called inside the index's transaction."""
+    sig = signature(terms)
+    keys = band_keys(sig)
+    FamilyBand.objects.filter(innovation_id=innovation_id).delete()
+    FamilyBand.objects.bulk_create(FamilyBand(innovation_id=innovation_id, key=k) for k in keys)
+    linked = _near_families(innovation_id, sig, keys) | _lineage_families(innovation_id)
+    old = FamilyMember.objects.filter(pk=innovation_id).values_list("family_id", flat=True).first()
+    if old is not None and old not in linked:
+        _regroup(old, without=innovation_id)
+    family = min(linked | {innovation_id})
+    facts = facts_for([innovation_id]).get(innovation_id)
+    value = prior(facts) if facts else 0.0
+    FamilyMember.objects.update_or_create(
+        pk=innovation_id, defaults={"family_id": family, "prior": value, "signature": sig}
+    )
+    merged = linked - {family}
+    if merged:
+        FamilyMember.objects.filter(family_id__in=merged).update(family_id=family)
+    if source_id is not None:
+        refresh_priors([source_id])  # its number of replicas changed
+
+
+def remove(innovation_id: int) -> None:
+    """Take an innovation out of its family (before the catalog deletes it)."""
+    old = FamilyMember.objects.filter(pk=innovation_id).values_list("family_id", flat=True).first()
+    FamilyBand.objects.filter(innovation_id=innovation_id).delete()
+    FamilyMember.objects.filter(pk=innovation_id).delete()
+    if old is not None:
+        _regroup(old, without=innovation_id)
+
+
+# --- every family at once ------------------------------------------------------------------------
+def rebuild(
+    *, batch_size: int = 2000, progress: Callable[[int, int], None] | None = None
+) -> dict[str, int]:
+    """Recompute every signature, band, prior and family from the search documents."""
+    total = SearchDocument.objects.count()
+    signatures: dict[int, bytes] = {}
+    priors: dict[int, float] = {}
+    bands: list[tuple[int, int]] = []
+    year = timezone.now().year
+    last = 0
+    done = 0
+    base = SearchDocument.objects.order_by("pk").values_list("pk", "summary", "body")
+    while True:
+        batch = list(base.filter(pk__gt=last)[:batch_size])
+        if not batch:
+            break
+        facts = facts_for(pk for pk, _, _ in batch)
+        for pk, summary, body in batch:
+            sig = signature(document_terms(summary, body))
+            signatures[pk] = sig
+            bands.extend((pk, key) for key in band_keys(sig))
+            priors[pk] = prior(facts[pk], year) if pk in facts else 0.0
+        last = batch[-1][0]
+        done += len(batch)
+        if progress:
+            progress(done, total)
+    groups = _components(signatures, bands, _lineage_edges(signatures))
+    family_of = {pk: root for root, pks in groups.items() for pk in pks}
+    FamilyBand.objects.all().delete()
+    FamilyMember.objects.all().delete()
+    FamilyMember.objects.bulk_create(
+        (
+            FamilyMember(innovation_id=pk, family_id=family_of[pk], prior=priors[pk], signature=sig)
+            for pk, sig in signatures.items()
+        ),
+        batch_size=2000,
+    )
+    FamilyBand.objects.bulk_create(
+        (FamilyBand(innovation_id=pk, key=key) for pk, key in bands), batch_size=5000
+    )
+    return {"families": len(groups), "grouped": sum(len(p) for p in groups.values() if len(p) > 1)}
+
+
+# --- reads ---------------------------------------------------------------------------------------
+@dataclass
+class Family:
+    id: int
+    head: int
+    prior: float
+    members: int  # the family's members the reader may see (within the filters)
+
+
+def of(ids: Iterable[int]) -> dict[int, tuple[int, float]]:
+    """{innovation id: (family id, prior)}; an innovation not yet placed is its own family."""
+    ids = list(ids)
+    found = {
+        pk: (family, value)
+        for pk, family, value in FamilyMember.objects.filter(pk__in=ids).values_list(
+            "pk", "family_id", "prior"
+        )
+    }
+    return {pk: found.get(pk, (pk, 0.0)) for pk in ids}
+
+
+def heads(family_ids: Iterable[int], qs: QuerySet[Innovation]) -> dict[int, Family]:
+    """For each family, its member of ``qs`` (what the reader may see, within the filters) with
+    the highest prior (ties: the oldest record), and how many of its members ``qs`` holds."""
+    family_ids = list(family_ids)
+    if not family_ids:
+        return {}
+    members = FamilyMember.objects.filter(
+        family_id__in=family_ids, innovation__in=qs.order_by().values("pk")
+    )
+    best = {
+        row["family_id"]: (row["best"], row["n"])
+        for row in members.order_by().values("family_id").annotate(best=Max("prior"), n=Count("pk"))
+    }
+    if not best:
+        return {}
+    condition = Q()
+    for family, (value, _n) in best.items():
+        condition |= Q(family_id=family, prior=value)
+    chosen: dict[int, int] = {}
+    for family, pk in members.filter(condition).order_by("pk").values_list("family_id", "pk"):
+        chosen.setdefault(family, pk)
+    return {
+        family: Family(family, chosen[family], best[family][0], best[family][1])
+        for family in chosen
+    }

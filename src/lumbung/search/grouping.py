@@ -1,0 +1,177 @@
+"""One result per family, under the member most worth copying, with the quality prior mixed in.
+
+After the text ranking (``ranking.rank``) the results are grouped by family (``families``): each
+family is shown once, by its *head* — the member the reader may see with the highest prior (an
+awarded, institutionalised, still-running original before its copies) — at the place of its
+best-matching member, with "and N replicas / N similar innovations". The family's score is then
+
+    score = text score of its best member × exp(SEARCH_PRIOR_WEIGHT × prior of its head)
+
+a log-linear mix: ``log score = log text + w · prior``. With ``w = 0.3`` (the default) the prior
+moves a result by at most a factor of e^0.3 ≈ 1.35: it decides between results of similar text
+relevance, never over a much better match (measured in ``benchmarks/search``).
+``SEARCH_FAMILIES = False`` turns grouping off (each innovation on its own, its own prior).
+
+When the look-alikes of a few families fill the whole re-ranked window, more families are
+fetched with one grouped query (the best match of each family, ``more_families``), so other
+answers are not pushed off the page.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import connections
+from django.db.models import BigIntegerField, QuerySet
+from django.db.models.functions import Coalesce
+
+from lumbung.catalog.models import Innovation
+
+from . import families
+from .backends.base import SearchBackend
+
+#: (innovation id, score, the ranking's details or None)
+Row = tuple[int, float, Any]
+#: an innovation's family (an innovation not yet placed is its own)
+_FAMILY = Coalesce("family_member__family_id", "pk", output_field=BigIntegerField())
+
+
+@dataclass
+class FamilyHit:
+    id: int
+    #: members the reader may see (within the filters), the shown one included
+    members: int
+    #: of them, replicas of the shown innovation (by lineage)
+    replicas: int = 0
+    #: where the reader sees every member (set by the page)
+    url: str = ""
+
+    @property
+    def others(self) -> int:
+        return max(0, self.members - 1)
+
+    @property
+    def similar(self) -> int:
+        return max(0, self.others - self.replicas)
+
+
+def enabled() -> bool:
+    return bool(getattr(settings, "SEARCH_FAMILIES", True))
+
+
+def prior_weight() -> float:
+    return float(getattr(settings, "SEARCH_PRIOR_WEIGHT", 0.3))
+
+
+def more_families(
+    backend: SearchBackend, qs: QuerySet[Innovation], expression: str, limit: int
+) -> list[tuple[int, float]]:
+    """The best match of each of the ``limit`` best-matching families (native scores)."""
+    inner = (
+        backend.matching(qs, expression)
+        .annotate(_family=_FAMILY)
+        .order_by()
+        .values_list("pk", "_score", "_family")
+    )
+    sql, params = inner.query.get_compiler(using=qs.db).as_sql()
+    grouped = (
+        f"WITH m(i, s, f) AS ({sql}) "
+        "SELECT g.i, g.s FROM (SELECT m.i AS i, m.s AS s, ROW_NUMBER() OVER "
+        "(PARTITION BY m.f ORDER BY m.s DESC, m.i) AS rn FROM m) AS g "
+        "WHERE g.rn = 1 ORDER BY g.s DESC, g.i LIMIT %s"
+    )
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(grouped, [*params, limit])
+        return [(int(pk), float(score or 0.0)) for pk, score in cursor.fetchall()]
+
+
+def _adjusted(score: float, prior: float, weight: float) -> float:
+    return score * math.exp(weight * prior)
+
+
+def group(
+    ordered: Sequence[Row],
+    qs: QuerySet[Innovation],
+    *,
+    score: Callable[[Sequence[int]], Mapping[int, Any]],
+    more: Callable[[int], Sequence[tuple[int, float]]] | None = None,
+    needed: int = 20,
+) -> tuple[list[Row], dict[int, FamilyHit]]:
+    """``ordered`` with one row per family (its head) and the prior mixed in, best first; and
+    the shown rows' families. ``score(ids)`` ranks innovations that were not in ``ordered``
+    ({id: details with ``.score``}); ``more(n)`` fetches the best match of up to n families."""
+    weight = prior_weight()
+    rows = list(ordered)
+    info = families.of(pk for pk, _, _ in rows)
+    if not enabled():
+        adjusted = [(pk, _adjusted(s, info[pk][1], weight), d) for pk, s, d in rows]
+        adjusted.sort(key=lambda r: -r[1])
+        return adjusted, {}
+    best = _best_per_family(rows, info)
+    if more is not None and len(best) < needed:
+        extra = [pk for pk, _ in more(needed * 2) if pk not in info]
+        if extra:
+            details = score(extra)
+            rows += [(pk, d.score, d) for pk, d in details.items()]
+            info.update(families.of(details))
+            rows.sort(key=lambda r: -r[1])
+            best = _best_per_family(rows, info)
+    heads = families.heads(best, qs)
+    missing = [h.head for f, h in heads.items() if h.head != best[f][0] and h.head not in info]
+    head_details = score(missing) if missing else {}
+    by_pk = {pk: (s, d) for pk, s, d in rows}
+    grouped: list[Row] = []
+    shown: dict[int, FamilyHit] = {}
+    for family, (pk, text_score, detail) in best.items():
+        head = heads.get(family)
+        if head is None:  # a family the reader may not see any more of: the match itself
+            grouped.append((pk, _adjusted(text_score, info[pk][1], weight), detail))
+            continue
+        own = by_pk.get(head.head)
+        head_detail = own[1] if own else head_details.get(head.head)
+        grouped.append(
+            (head.head, _adjusted(text_score, head.prior, weight), head_detail or detail)
+        )
+        if head.members > 1:
+            shown[head.head] = FamilyHit(id=family, members=head.members)
+    grouped.sort(key=lambda r: -r[1])
+    return grouped, shown
+
+
+def _best_per_family(rows: Sequence[Row], info: Mapping[int, tuple[int, float]]) -> dict[int, Row]:
+    best: dict[int, Row] = {}
+    for row in rows:
+        best.setdefault(info[row[0]][0], row)
+    return best
+
+
+@dataclass
+class Kin:
+    order: list[int]  # families, in the order of their first member
+    first: dict[int, int]  # family → its first member in the given order
+    family_of: dict[int, int]
+    sizes: dict[int, int]  # family → members the reader may see
+
+
+def members_in_view(ids: Sequence[int], qs: QuerySet[Innovation]) -> Kin:
+    """The families of ``ids`` (in order) and how many members of each ``qs`` holds."""
+    info = families.of(ids)
+    first: dict[int, int] = {}
+    for pk in ids:
+        first.setdefault(info[pk][0], pk)
+    heads = families.heads(first, qs)
+    return Kin(
+        order=list(first),
+        first=first,
+        family_of={pk: f for pk, (f, _p) in info.items()},
+        sizes={f: h.members for f, h in heads.items()},
+    )
+
+
+def count_families(matched: QuerySet[Innovation]) -> int:
+    """How many families the matching innovations form."""
+    return matched.order_by().annotate(_family=_FAMILY).values("_family").distinct().count()

@@ -1,0 +1,46 @@
+"""Families of innovations: an original with its replicas (lineage) and its near-duplicates (texts
+that repeat it), kept at index time by :mod:`lumbung.search.families`."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class FamilyMember(models.Model):
+    """An indexed innovation's family, quality prior and MinHash signature."""
+
+    innovation = models.OneToOneField(
+        "catalog.Innovation",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="family_member",
+    )
+    #: the family's key: the smallest innovation id among its members when it was formed
+    family_id = models.BigIntegerField(db_index=True)
+    #: how much the catalog's own facts say the innovation is worth copying, 0..1
+    prior = models.FloatField(default=0.0)
+    #: MinHash signature of the problem and solution text (empty: too short to compare)
+    signature = models.BinaryField(blank=True, default=b"")
+
+    class Meta:
+        verbose_name = _("family member")
+        verbose_name_plural = _("family members")
+
+    def __str__(self) -> str:
+        return f"innovation {self.pk} in family {self.family_id}"
+
+
+class FamilyBand(models.Model):
+    """One locality-sensitive-hashing band of a signature: innovations sharing a band key are
+    candidate near-duplicates (then compared on the whole signature)."""
+
+    innovation_id = models.BigIntegerField(db_index=True)
+    key = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        verbose_name = _("family band")
+        verbose_name_plural = _("family bands")
+
+    def __str__(self) -> str:
+        return f"band {self.key} of innovation {self.innovation_id}"

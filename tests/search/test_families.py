@@ -1,0 +1,287 @@
+"""Families (an original, its replicas, its near-duplicates) and quality priors in search.
+
+A national catalog is full of look-alikes: profiles in other regions that repeat an original's
+text. Search shows each family once, under the member most worth copying, with an exact count
+of the rest, and mixes the catalog's own facts (awards, stage, continuing…) into the ranking.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from django.test import Client, override_settings
+
+from lumbung.catalog import hooks
+from lumbung.catalog.models import Award, Innovation
+from lumbung.search import families, selectors
+from lumbung.search.indexing import rebuild
+from lumbung.search.models_family import FamilyMember
+from tests.factories import InnovationFactory, UnitFactory
+
+pytestmark = pytest.mark.django_db
+
+PROBLEM = (
+    "Penyandang disabilitas intelektual di panti sering distigma, tidak memiliki keterampilan "
+    "kerja dan sulit bersaing di pasar kerja sehingga bergantung pada bantuan keluarga."
+)
+SOLUTION = (
+    "Sentra membangun wadah kerja terlindung berbasis komunitas bersama bengkel kerja warga dan "
+    "mitra perusahaan: pelatihan menjahit, membatik dan mengolah kopi, pendampingan harian, "
+    "upah sesuai hasil kerja, lalu penempatan kerja di mitra usaha."
+)
+FILLER = ["warga", "petugas", "desa", "layanan", "kota", "program", "daerah", "kabupaten"]
+
+
+def _look_alike(text: str, seed: int, share: float = 0.15) -> str:
+    """``text`` with ``share`` of its words swapped, as the benchmark's generator does."""
+    rng = random.Random(seed)
+    words = text.split()
+    for i in rng.sample(range(len(words)), int(len(words) * share)):
+        words[i] = rng.choice(FILLER)
+    return " ".join(words) + f" di Kabupaten Contoh {seed}"
+
+
+def _published(unit, name, problem=PROBLEM, implementation=SOLUTION, **extra):
+    return InnovationFactory(
+        unit=unit,
+        name=name,
+        summary=problem[:120],
+        problem=problem,
+        implementation=implementation,
+        publication_state="published",
+        **extra,
+    )
+
+
+def _family_of(innovation) -> int:
+    return FamilyMember.objects.get(pk=innovation.pk).family_id
+
+
+def test_near_duplicates_form_one_family_and_a_different_innovation_does_not(world):
+    original = _published(world.unit, "Sheltered Workshop Peduli")
+    copies = [
+        _published(
+            UnitFactory(agency=world.other_agency),
+            f"Rumah Karya Mandiri {i}",
+            _look_alike(PROBLEM, i),
+            _look_alike(SOLUTION, 100 + i),
+        )
+        for i in range(3)
+    ]
+    other = _published(
+        world.sibling_unit,
+        "Antrian Regol",
+        "Pendaftaran pasien di puskesmas menumpuk sehingga antrean dan waktu tunggu panjang "
+        "setiap pagi, terutama bagi lansia yang datang dari desa jauh tanpa kendaraan umum.",
+        "Pendaftaran pasien secara daring lewat aplikasi dengan nomor antrean dan pemantauan "
+        "antrean waktu nyata, sehingga pasien datang tepat waktu dan tidak menunggu lama.",
+    )
+    assert {_family_of(c) for c in copies} == {_family_of(original)}
+    assert _family_of(other) != _family_of(original)
+    # the whole index rebuilt finds the same families
+    rebuild()
+    assert {_family_of(c) for c in copies} == {_family_of(original)}
+    assert _family_of(other) == other.pk
+
+
+def test_the_awarded_original_stands_for_its_look_alikes_with_an_exact_count(world):
+    original = _published(world.unit, "Sheltered Workshop Peduli", start_year=2016)
+    Award.objects.create(innovation=original, level=Award.Level.TOP_45, year=2023)
+    hooks.innovation_changed(original)
+    for i in range(4):
+        _published(
+            UnitFactory(agency=world.other_agency),
+            f"Wadah Kerja Terlindung {i}",
+            _look_alike(PROBLEM, i),
+            _look_alike(SOLUTION, 50 + i),
+        )
+    results = selectors.search_innovations("wadah kerja terlindung disabilitas")
+    assert results.hits[0].innovation.pk == original.pk
+    family = results.hits[0].family
+    assert family is not None
+    assert (family.members, family.similar, family.replicas) == (5, 4, 0)
+    assert [h.innovation.pk for h in results.hits] == [original.pk]
+    assert (results.total, results.matches) == (1, 5)
+    # expanded: every member, the one most worth copying first
+    expanded = selectors.search_innovations("wadah kerja terlindung", family=family.id)
+    assert expanded.total == 5 and expanded.hits[0].innovation.pk == original.pk
+    assert all(hit.family is None for hit in expanded.hits)
+
+
+def test_drafts_of_others_are_never_counted_or_shown(world):
+    original = _published(world.unit, "Sheltered Workshop Peduli")
+    draft = InnovationFactory(
+        unit=world.other_unit,
+        name="Draf Rumah Karya",
+        summary=_look_alike(PROBLEM, 7)[:120],
+        problem=_look_alike(PROBLEM, 7),
+        implementation=_look_alike(SOLUTION, 8),
+    )
+    assert _family_of(draft) == _family_of(original)
+    public = selectors.search_innovations("wadah kerja terlindung disabilitas")
+    assert [h.innovation.pk for h in public.hits] == [original.pk]
+    assert public.hits[0].family is None  # alone in what the reader may see
+    stranger = selectors.search_innovations(
+        "wadah kerja terlindung disabilitas", user=world.officer
+    )
+    assert stranger.hits[0].family is None
+    owner = selectors.search_innovations(
+        "wadah kerja terlindung disabilitas", user=world.other_officer
+    )
+    assert owner.hits[0].family is not None and owner.hits[0].family.members == 2
+    # expanding the family as a stranger shows only what they may see
+    page = Client().get("/cari/", {"q": "wadah kerja", "family": _family_of(original)})
+    assert page.status_code == 200 and "Draf Rumah Karya" not in page.text
+
+
+def test_a_replica_joins_its_original_by_lineage_even_with_other_words(world):
+    original = _published(world.unit, "Sheltered Workshop Peduli")
+    replica = _published(
+        world.other_unit,
+        "Bengkel Kopi Inklusif",
+        "Kafe kecil tempat lulusan pelatihan barista dengan hambatan penglihatan bekerja.",
+        "Lulusan dilatih menyangrai dan menyeduh kopi lalu mengelola kafe di kantor dinas.",
+    )
+    assert _family_of(replica) != _family_of(original)
+    Innovation.objects.filter(pk=replica.pk).update(source=original, generation=1)
+    hooks.innovation_changed(Innovation.objects.get(pk=replica.pk))
+    assert _family_of(replica) == _family_of(original)
+    # the original's prior counts its replica now
+    before = families.prior(families.facts_for([original.pk])[original.pk])
+    assert FamilyMember.objects.get(pk=original.pk).prior == before
+    # cut loose (the lineage removed, the text already different): it leaves the family
+    Innovation.objects.filter(pk=replica.pk).update(source=None, generation=0)
+    hooks.innovation_changed(Innovation.objects.get(pk=replica.pk))
+    assert _family_of(replica) != _family_of(original)
+
+
+def test_an_edit_that_changes_the_text_takes_it_out_of_the_family(world):
+    original = _published(world.unit, "Sheltered Workshop Peduli")
+    copy = _published(
+        world.other_unit, "Rumah Karya", _look_alike(PROBLEM, 1), _look_alike(SOLUTION, 2)
+    )
+    assert _family_of(copy) == _family_of(original)
+    Innovation.objects.filter(pk=original.pk).update(
+        problem="Antrean pendaftaran pasien puskesmas panjang dan lansia menunggu berjam-jam.",
+        implementation="Pendaftaran daring dengan nomor antrean dan pemantauan waktu nyata.",
+        summary="Pendaftaran daring puskesmas.",
+    )
+    hooks.innovation_changed(Innovation.objects.get(pk=original.pk))
+    assert _family_of(copy) != _family_of(original)
+    assert _family_of(copy) == copy.pk
+
+
+@override_settings(SEARCH_FAMILIES=False)
+def test_an_awarded_original_beats_an_identical_unawarded_copy(world):
+    copy = _published(world.other_unit, "Wadah Kerja Terlindung")
+    original = _published(world.unit, "Wadah Kerja Terlindung Peduli")
+    Innovation.objects.filter(pk=original.pk).update(name="Wadah Kerja Terlindung")
+    Award.objects.create(innovation=original, level=Award.Level.TOP_99, year=2024)
+    hooks.innovation_changed(Innovation.objects.get(pk=original.pk))
+    order = [h.innovation.pk for h in selectors.search_innovations("wadah kerja terlindung").hits]
+    assert order.index(original.pk) < order.index(copy.pk)
+    with override_settings(SEARCH_PRIOR_WEIGHT=0):  # text alone: the older record first
+        order = [
+            h.innovation.pk for h in selectors.search_innovations("wadah kerja terlindung").hits
+        ]
+        assert order.index(copy.pk) < order.index(original.pk)
+
+
+@override_settings(SEARCH_FAMILIES=False)
+def test_a_stopped_innovation_ranks_below_a_continuing_one_with_the_same_text(world):
+    stopped = _published(world.unit, "Wadah Kerja Terlindung")
+    continuing = _published(world.other_unit, "Wadah Kerja Terlindung")
+    Innovation.objects.filter(pk=stopped.pk).update(status=Innovation.Status.STOPPED)
+    hooks.innovation_changed(Innovation.objects.get(pk=stopped.pk))
+    order = [h.innovation.pk for h in selectors.search_innovations("wadah kerja terlindung").hits]
+    assert order.index(continuing.pk) < order.index(stopped.pk)
+
+
+def test_prior_weighs_the_catalogs_facts():
+    bare = families.Facts([], 0, "creation", "stopped", None, 0, True, 0.0)
+    proven = families.Facts(
+        [(Award.Level.OUTSTANDING, 2025)],
+        3,
+        "institutionalisation",
+        "continuing",
+        2016,
+        5,
+        False,
+        1.0,
+    )
+    assert families.prior(bare, 2026) == 0.0
+    assert families.prior(proven, 2026) == pytest.approx(0.99, abs=0.01)
+    older_award = families.Facts(
+        [(Award.Level.OUTSTANDING, 2016)],
+        3,
+        "institutionalisation",
+        "continuing",
+        2016,
+        5,
+        False,
+        1.0,
+    )
+    assert families.prior(older_award, 2026) < families.prior(proven, 2026)
+
+
+def test_the_duplicate_warning_names_a_family_once_with_its_size(world):
+    original = _published(world.unit, "Sheltered Workshop Peduli")
+    for i in range(3):
+        _published(
+            UnitFactory(agency=world.other_agency),
+            f"Sheltered Workshop Kabupaten {i}",
+            _look_alike(PROBLEM, 20 + i),
+            _look_alike(SOLUTION, 30 + i),
+        )
+    found = selectors.find_duplicates("Sheltered Workshop", PROBLEM[:200], PROBLEM)
+    family = _family_of(original)
+    in_family = [c for c in found if _family_of(c.innovation) == family]
+    assert len(in_family) == 1 and in_family[0].family_size == 4
+    response = Client().post(
+        "/api/v1/search/duplicates",
+        {"name": "Sheltered Workshop", "summary": PROBLEM[:200], "problem": PROBLEM},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert [d["family_size"] for d in response.json()] == [c.family_size for c in found]
+
+
+def test_the_api_returns_families_and_lists_one(world):
+    original = _published(world.unit, "Sheltered Workshop Peduli")
+    for i in range(2):
+        _published(
+            UnitFactory(agency=world.other_agency),
+            f"Rumah Karya {i}",
+            _look_alike(PROBLEM, 60 + i),
+            _look_alike(SOLUTION, 70 + i),
+        )
+    client = Client()
+    body = client.get("/api/v1/search/", {"q": "wadah kerja terlindung"}).json()
+    assert body["total"] == 1 and body["matches"] == 3
+    family = body["hits"][0]["family"]
+    assert family["members"] == 3 and family["similar"] == 2
+    members = client.get(
+        "/api/v1/search/", {"q": "wadah kerja terlindung", "family": family["id"]}
+    ).json()
+    assert members["total"] == 3 and all(h["family"] is None for h in members["hits"])
+    assert {h["id"] for h in members["hits"]} >= {original.pk}
+    assert client.get("/api/v1/search/", {"q": "x", "family": "abc"}).status_code == 422
+
+
+def test_the_result_page_shows_the_family_and_links_to_it(world):
+    _published(world.unit, "Sheltered Workshop Peduli")
+    for i in range(2):
+        _published(
+            UnitFactory(agency=world.other_agency),
+            f"Rumah Karya {i}",
+            _look_alike(PROBLEM, 80 + i),
+            _look_alike(SOLUTION, 90 + i),
+        )
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.cookies["django_language"] = "en"
+    page = client.get("/cari/", {"q": "wadah kerja terlindung"})
+    assert "and 2 similar innovations" in page.text
+    assert "3 matching innovations" in page.text
+    assert "family=" in page.text
+    assert client.get("/cari/", {"q": "wadah", "family": "x"}).status_code == 200
