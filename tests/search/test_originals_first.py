@@ -14,6 +14,9 @@ from tests.factories import InnovationFactory
 pytestmark = pytest.mark.django_db
 
 TEXT = "Sheltered workshop bagi penyandang disabilitas intelektual: pelatihan kerja dan upah."
+# (not the factory's texts, which every other innovation of the test world shares)
+PROBLEM = "Lulusan panti sulit bersaing di pasar kerja dan bergantung pada keluarga."
+WAY = "Bengkel kerja komunitas dengan mitra perusahaan, pendampingan harian dan upah borongan."
 
 
 def _family(world):
@@ -21,6 +24,8 @@ def _family(world):
         unit=world.unit,
         name="Sheltered Workshop Peduli",
         summary=TEXT,
+        problem=PROBLEM,
+        implementation=WAY,
         publication_state="published",
     )
     copies = []
@@ -30,6 +35,8 @@ def _family(world):
             name=f"Sheltered Workshop Disabilitas Intelektual {i}",
             # the copy repeats the words the reader types, more than the original does
             summary=f"{TEXT} Sheltered workshop penyandang disabilitas intelektual. {TEXT}",
+            problem=PROBLEM,
+            implementation=WAY,
             publication_state="published",
         )
         Innovation.objects.filter(pk=copy.pk).update(source=original, generation=1)

@@ -48,8 +48,9 @@ ROWS = NUM_PERM // BANDS
 THRESHOLD = 0.35
 #: datasketch's hashing scheme (stated, so stored signatures stay comparable across versions)
 SCHEME = "affine32"
-#: profiles with fewer distinct word pairs are too short to call near-duplicates
-MIN_SHINGLES = 8
+#: profiles with fewer distinct word pairs are too short to call near-duplicates (a short text
+#: shares its few pairs by chance: two-line profiles are never grouped on their text)
+MIN_SHINGLES = 20
 #: members of a candidate family compared before giving up on it
 CHECKS_PER_FAMILY = 4
 
