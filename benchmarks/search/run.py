@@ -299,6 +299,170 @@ def phase_query(args: argparse.Namespace) -> None:
     )
 
 
+# --- phase: look-alikes ----------------------------------------------------------------------
+#: The ranking configurations, measured in the same process: (label, SEARCH_FAMILIES, priors on).
+#: The prior weight "on" is the product's default (``SEARCH_PRIOR_WEIGHT``, read at run time).
+CONFIGURATIONS = (
+    ("today", False, False),
+    ("families", True, False),
+    ("priors", False, True),
+    ("both", True, True),
+)
+#: A look-alike's gain, as a share of its original's (2^g - 1): an original that answers the
+#: query gains more than a look-alike of it.
+LOOKALIKE_GAIN = 0.5
+
+
+def lookalike_gains(grades: dict[str, int], truth: dict[str, str]) -> dict[str, float]:
+    """Every judged document's gain: an original of grade g gains 2^g - 1, each of its
+    look-alikes half of that."""
+    gains = {name: float(2**g - 1) for name, g in grades.items() if g > 0}
+    for copy, original in truth.items():
+        if grades.get(original, 0) > 0:
+            gains[copy] = LOOKALIKE_GAIN * (2 ** grades[original] - 1)
+    return gains
+
+
+def graded_ndcg(ranked: list[str], gains: dict[str, float], k: int = 10) -> float:
+    """nDCG@k with the gains given; the ideal ranking is over every judged document."""
+    dcg = sum(gains.get(n, 0.0) / math.log2(i + 2) for i, n in enumerate(ranked[:k]))
+    ideal = sorted(gains.values(), reverse=True)[:k]
+    idcg = sum(g / math.log2(i + 2) for i, g in enumerate(ideal))
+    return dcg / idcg if idcg else 0.0
+
+
+def lookalike_metrics(
+    runs: dict[str, list[str]], queries: list[dict], truth: dict[str, str]
+) -> dict:
+    """nDCG@10 (graded, look-alikes at half gain), originals in top 10 (every original of
+    grade ≥ 2 in the first 10: at most 8 per query, so reachable), MRR of the first relevant
+    original (grade ≥ 1) and of the first relevant document (original or look-alike), the
+    queries where a look-alike ranks above its own original (in the first 20), and nDCG@10 of
+    the originals alone (look-alikes gain nothing; the demo relevance's nDCG@10)."""
+    nd, nd_orig, rr_orig, rr_any, all_in, missing, copy_first = [], [], [], [], 0, {}, 0
+    for q in queries:
+        ranked, grades = runs[q["query"]], q["relevant"]
+        gains = lookalike_gains(grades, truth)
+        copy_first += copy_above_original(ranked, grades, truth)
+        nd.append(graded_ndcg(ranked, gains))
+        nd_orig.append(ndcg_at(ranked, grades))
+        rr_orig.append(mrr(ranked, grades))
+        rr_any.append(next((1.0 / (i + 1) for i, n in enumerate(ranked) if n in gains), 0.0))
+        wanted = {n for n, g in grades.items() if g >= 2}
+        lost = sorted(wanted - set(ranked[:10]))
+        if lost:
+            missing[q["query"]] = lost
+        else:
+            all_in += 1
+    return {
+        "ndcg10": statistics.mean(nd),
+        "ndcg10_originals": statistics.mean(nd_orig),
+        "originals_top10": all_in,
+        "mrr_original": statistics.mean(rr_orig),
+        "mrr_any": statistics.mean(rr_any),
+        "missing": missing,
+        "copy_first": copy_first,
+        "queries": len(queries),
+    }
+
+
+def copy_above_original(ranked: list[str], grades: dict[str, int], truth: dict[str, str]) -> bool:
+    """Whether a look-alike ranks above its own original (of grade ≥ 2), an original missing
+    from the list ranking below everything in it."""
+    position = {n: i for i, n in enumerate(ranked)}
+    for i, name in enumerate(ranked):
+        original = truth.get(name)
+        if original and grades.get(original, 0) >= 2 and position.get(original, len(ranked)) > i:
+            return True
+    return False
+
+
+def _import_timed(path: Path, profile: bool) -> tuple[float, int, str]:
+    """Import ``path`` the product's way (published); (seconds, rows created, profile text)."""
+    from lumbung.catalog.importing import import_innovations
+
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    started = time.monotonic()
+    report = import_innovations(str(path), publish=True)
+    elapsed = time.monotonic() - started
+    text = ""
+    if profiler is not None:
+        import io
+        import pstats
+
+        profiler.disable()
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out)
+        stats.sort_stats("cumulative").print_stats(35)
+        stats.sort_stats("tottime").print_stats(25)
+        text = out.getvalue()
+    if not report.ok:
+        raise SystemExit(f"import of {path} failed: {[str(p) for p in report.problems[:5]]}")
+    return elapsed, report.created, text
+
+
+def phase_lookalikes(args: argparse.Namespace) -> None:
+    """Demo catalog + ``--size`` look-alikes, imported; the judged queries through search and
+    matching under each ranking configuration; metrics and latency."""
+    workdir = Path(args.workdir)
+    setup_django(args.database_url, workdir)
+    migrate()
+    from django.conf import settings
+    from django.contrib.auth.models import AnonymousUser
+    from django.test import override_settings
+    from lookalikes import generate
+
+    from lumbung.search import selectors
+
+    demo_s, demo_rows, _ = _import_timed(demo_csv(), False)
+    truth: dict[str, str] = {}
+    result: dict = {"size": args.size, "demo_import_s": demo_s, "demo_rows": demo_rows}
+    if args.size:
+        path = workdir / f"lookalikes-{args.size}.csv"
+        truth = generate(args.size, path)
+        seconds, created, profile = _import_timed(path, args.profile)
+        result.update(import_s=seconds, imported=created, profile=profile)
+    queries = json.loads(RELEVANCE.read_text())["queries"]
+    prior = float(getattr(settings, "SEARCH_PRIOR_WEIGHT", 1.0))
+    result["prior_weight"] = prior
+    user = AnonymousUser()
+
+    def search(q: str) -> list[str]:
+        res = selectors.search_innovations(q, None, user, page_size=20, facets=False)
+        return [h.innovation.name for h in res.hits]
+
+    def match(q: str) -> list[str]:
+        res = selectors.match_innovations(q, user=user, limit=20)
+        return [h.innovation.name for h in res.hits]
+
+    configs = {}
+    for label, families, priors in CONFIGURATIONS:
+        with override_settings(SEARCH_FAMILIES=families, SEARCH_PRIOR_WEIGHT=prior * priors):
+            out: dict = {}
+            for kind, call in (("search", search), ("match", match)):
+                runs = {q["query"]: call(q["query"]) for q in queries}  # also the warm-up
+                times = []
+                for _ in range(args.rounds):
+                    for q in queries:
+                        t = time.perf_counter()
+                        call(q["query"])
+                        times.append((time.perf_counter() - t) * 1000)
+                metrics = lookalike_metrics(runs, queries, truth)
+                metrics.update(p50=_percentile(times, 0.5), p95=_percentile(times, 0.95))
+                metrics["runs"] = {q: r[:10] for q, r in runs.items()}
+                out[kind] = metrics
+            configs[label] = out
+    result["configs"] = configs
+    shown = {n for c in configs.values() for m in c.values() for r in m["runs"].values() for n in r}
+    result["copies"] = {n: truth[n] for n in shown if n in truth}  # to tag the look-alikes shown
+    emit(result)
+
+
 # --- orchestration ---------------------------------------------------------------------------
 def semantic_installed() -> bool:
     import importlib.util
@@ -349,6 +513,17 @@ def _args() -> argparse.Namespace:
     )
     parser.add_argument("--postgres", default="", help="e.g. postgres://postgres@127.0.0.1:5432/")
     parser.add_argument("--rounds", type=int, default=3, help="rounds over the queries per measure")
+    parser.add_argument(
+        "--lookalikes",
+        default="",
+        help="only the look-alike phase: demo catalog + these numbers of look-alikes, e.g. "
+        "2000,20000 (each in its own database)",
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="profile the look-alikes' import (cProfile)"
+    )
+    parser.add_argument("--json", default="", help="write the look-alike phase's results here")
+    parser.add_argument("--size", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
     parser.add_argument("--workdir", help=argparse.SUPPRESS)
@@ -458,17 +633,112 @@ def scale_table(args: argparse.Namespace, tmpdir: Path) -> list[str]:
     return table
 
 
+def lookalike_database(args: argparse.Namespace, tmpdir: Path, size: int) -> str:
+    if args.postgres:
+        return pg_recreate(args.postgres, f"bench14_lookalikes_{size}")
+    return f"sqlite:///{tmpdir / f'lookalikes-{size}.sqlite3'}"
+
+
+def _tagged(name: str, grades: dict[str, int], copies: dict[str, str]) -> str:
+    if name in copies:
+        original = copies[name]
+        return f"{name} [look-alike of {original}, g{grades.get(original, 0)}]"
+    return f"{name} [original, g{grades.get(name, 0)}]"
+
+
+def lookalike_findings(res: dict, config: str, kind: str, limit: int = 6) -> list[str]:
+    """Queries whose originals (grade ≥ 2) are not all in the top 10, with what ranks there."""
+    queries = {q["query"]: q["relevant"] for q in json.loads(RELEVANCE.read_text())["queries"]}
+    m = res["configs"][config][kind]
+    out = [
+        f"  {kind}, {config}: {len(m['missing'])} queries miss an original of grade ≥ 2 "
+        "in the top 10" + (f"; the first {limit}:" if m["missing"] else "")
+    ]
+    for q, lost in list(m["missing"].items())[:limit]:
+        out.append(f"    «{q}» misses {', '.join(lost)}; top 10:")
+        out += [
+            f"      {i + 1:2d}. {_tagged(n, queries[q], res['copies'])}"
+            for i, n in enumerate(m["runs"][q])
+        ]
+    return out
+
+
+def lookalike_tables(args: argparse.Namespace, tmpdir: Path) -> list[str]:
+    """The demo catalog alone, then with each number of look-alikes: import rate, and per
+    ranking configuration the metrics and latency of search and matching."""
+    sizes = [0] + [int(s) for s in args.lookalikes.split(",") if s.strip()]
+    backend = "PostgreSQL" if args.postgres else "SQLite"
+    head = (
+        f"{'size':>7s} {'config':9s} | {'search nDCG':>11s} {'nDCGo':>5s} {'orig10':>6s} "
+        f"{'MRR':>5s} {'c>o':>3s} {'p50':>5s} {'p95':>5s} | {'match nDCG':>10s} {'nDCGo':>5s} "
+        f"{'orig10':>6s} {'MRR':>5s} {'c>o':>3s} {'p50':>5s} {'p95':>5s}"
+    )
+    table = [
+        f"\nLook-alikes ({backend}): demo catalog (87) + N look-alikes; 60 judged queries, "
+        f"{args.rounds} timed rounds; nDCG@10 graded (look-alike = ½ its original's gain), "
+        "orig10 = queries with every original of grade ≥ 2 in the top 10, MRR = first relevant "
+        "original, c>o = queries where a look-alike ranks above its own original (grade ≥ 2), "
+        "nDCGo = nDCG@10 of the originals alone (look-alikes gain 0)",
+        head,
+    ]
+    print("\n".join(table), flush=True)
+    notes, findings, results = [], [], []
+    for size in sizes:
+        url = lookalike_database(args, tmpdir, size)
+        res = child("lookalikes", url, tmpdir, size=size, rounds=args.rounds, profile=args.profile)
+        results.append(res)
+        if args.json:
+            Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=1))
+        for label, *_ in CONFIGURATIONS:
+            s, m = res["configs"][label]["search"], res["configs"][label]["match"]
+            table.append(
+                f"{size:7d} {label:9s} | "
+                + " | ".join(
+                    f"{x['ndcg10']:{w}.3f} {x['ndcg10_originals']:5.3f} "
+                    f"{x['originals_top10']:3d}/60 {x['mrr_original']:5.3f} "
+                    f"{x['copy_first']:3d} {x['p50']:5.1f} {x['p95']:5.1f}"
+                    for x, w in ((s, 11), (m, 10))
+                )
+            )
+            print(table[-1], flush=True)
+        note = (
+            f"size {size}: demo import {res['demo_import_s']:.1f}s; "
+            f"SEARCH_PRIOR_WEIGHT default {res['prior_weight']}"
+        )
+        if size:
+            note += (
+                f"; look-alikes imported: {res['imported']} in {res['import_s']:.1f}s "
+                f"({res['imported'] / res['import_s']:.0f} rows/s); peak RSS "
+                f"{res['max_rss_mb']:.0f} MB"
+            )
+            for config in ("today", "both"):
+                for kind in ("search", "match"):
+                    findings += [f"size {size}:", *lookalike_findings(res, config, kind)]
+        if res.get("profile"):
+            findings.append(f"size {size}: profile of the look-alikes' import\n{res['profile']}")
+        notes.append(note)
+        print(note, flush=True)
+    return table + notes + findings
+
+
 def main() -> None:
     args = _args()
     if args.phase:
         sys.path.insert(0, str(HERE))
-        {"relevance": phase_relevance, "generate": phase_generate, "query": phase_query}[
-            args.phase
-        ](args)
+        {
+            "relevance": phase_relevance,
+            "generate": phase_generate,
+            "query": phase_query,
+            "lookalikes": phase_lookalikes,
+        }[args.phase](args)
         return
 
     with tempfile.TemporaryDirectory(prefix="lumbung-bench-") as tmp:
         tmpdir = Path(tmp)
+        if args.lookalikes:  # only the look-alike phase
+            out = lookalike_tables(args, tmpdir)
+            print("\n" + "\n".join(out))
+            return
         # 1. relevance
         runs = relevance_runs(args, tmpdir)
         out = relevance_table(*runs) + relevance_findings(*runs)
