@@ -218,6 +218,23 @@ def facts_for(ids: Iterable[int]) -> dict[int, Facts]:
     }
 
 
+def facts_of(innovation: Innovation) -> Facts:
+    """The facts of one loaded innovation (awards prefetched; two counting queries)."""
+    return Facts(
+        awards=[(a.level, a.year) for a in innovation.awards.all()],
+        evidence=innovation.evidence.count(),
+        stage=innovation.stage,
+        status=innovation.status,
+        start_year=innovation.start_year,
+        replicas=Innovation.objects.filter(
+            source_id=innovation.pk, publication_state=Innovation.State.PUBLISHED
+        ).count(),
+        is_replica=innovation.source_id is not None,
+        complete=sum(1 for s in PROFILE_SECTIONS if (getattr(innovation, s) or "").strip())
+        / len(PROFILE_SECTIONS),
+    )
+
+
 def refresh_priors(ids: Iterable[int]) -> None:
     """Recompute the priors of ``ids`` (e.g. a source when one of its replicas changed)."""
     year = timezone.now().year
@@ -259,11 +276,13 @@ def _near_families(pk: int, sig: bytes, keys: list[int]) -> set[int]:
     by_family: dict[int, list[int]] = defaultdict(list)
     for other, family in FamilyMember.objects.filter(pk__in=near).values_list("pk", "family_id"):
         by_family[family].append(other)
+    sample = [
+        other for members in by_family.values() for other in sorted(members)[:CHECKS_PER_FAMILY]
+    ]
     found: set[int] = set()
-    for family, members in by_family.items():
-        sample = sorted(members)[:CHECKS_PER_FAMILY]
-        signatures = FamilyMember.objects.filter(pk__in=sample).values_list("signature", flat=True)
-        if any(similarity(sig, bytes(other)) >= THRESHOLD for other in signatures):
+    rows = FamilyMember.objects.filter(pk__in=sample).values_list("family_id", "signature")
+    for family, other in rows:
+        if family not in found and similarity(sig, bytes(other)) >= THRESHOLD:
             found.add(family)
     return found
 
@@ -343,27 +362,43 @@ def _components(
     return dict(groups)
 
 
-def update(innovation_id: int, terms: Sequence[str], source_id: int | None) -> None:
-    """Place one (re)indexed innovation in its family; called inside the index's transaction."""
+def update(innovation: Innovation, terms: Sequence[str]) -> None:
+    """Place one (re)indexed innovation in its family and refresh its prior; called inside the
+    index's transaction. ``innovation`` comes with its awards prefetched."""
+    pk = innovation.pk
     sig = signature(terms)
-    keys = band_keys(sig)
-    FamilyBand.objects.filter(innovation_id=innovation_id).delete()
-    FamilyBand.objects.bulk_create(FamilyBand(innovation_id=innovation_id, key=k) for k in keys)
-    linked = _near_families(innovation_id, sig, keys) | _lineage_families(innovation_id)
-    old = FamilyMember.objects.filter(pk=innovation_id).values_list("family_id", flat=True).first()
-    if old is not None and old not in linked:
-        _regroup(old, without=innovation_id)
-    family = min(linked | {innovation_id})
-    facts = facts_for([innovation_id]).get(innovation_id)
-    value = prior(facts) if facts else 0.0
-    FamilyMember.objects.update_or_create(
-        pk=innovation_id, defaults={"family_id": family, "prior": value, "signature": sig}
+    current = (
+        FamilyMember.objects.filter(pk=pk)
+        .values_list("family_id", "signature", "source_id")
+        .first()
     )
+    old = current[0] if current else None
+    if current is not None and bytes(current[1]) == sig and current[2] == innovation.source_id:
+        linked = {old} | _lineage_families(pk)  # same text and source: the same family
+    else:
+        keys = band_keys(sig)
+        FamilyBand.objects.filter(innovation_id=pk).delete()
+        FamilyBand.objects.bulk_create(FamilyBand(innovation_id=pk, key=k) for k in keys)
+        linked = _near_families(pk, sig, keys) | _lineage_families(pk)
+        if old is not None and old not in linked:
+            _regroup(old, without=pk)
+    family = min(linked | {pk})
+    value = prior(facts_of(innovation))
+    placed = {
+        "family_id": family,
+        "prior": value,
+        "signature": sig,
+        "source_id": innovation.source_id,
+    }
+    if current is None:
+        FamilyMember.objects.create(innovation_id=pk, **placed)
+    else:
+        FamilyMember.objects.filter(pk=pk).update(**placed)
     merged = linked - {family}
     if merged:
         FamilyMember.objects.filter(family_id__in=merged).update(family_id=family)
-    if source_id is not None:
-        refresh_priors([source_id])  # its number of replicas changed
+    if innovation.source_id is not None:
+        refresh_priors([innovation.source_id])  # its number of replicas changed
 
 
 def remove(innovation_id: int) -> None:
@@ -402,13 +437,21 @@ def rebuild(
         done += len(batch)
         if progress:
             progress(done, total)
-    groups = _components(signatures, bands, _lineage_edges(signatures))
+    lineage = _lineage_edges(signatures)
+    sources = dict(lineage)
+    groups = _components(signatures, bands, lineage)
     family_of = {pk: root for root, pks in groups.items() for pk in pks}
     FamilyBand.objects.all().delete()
     FamilyMember.objects.all().delete()
     FamilyMember.objects.bulk_create(
         (
-            FamilyMember(innovation_id=pk, family_id=family_of[pk], prior=priors[pk], signature=sig)
+            FamilyMember(
+                innovation_id=pk,
+                family_id=family_of[pk],
+                prior=priors[pk],
+                signature=sig,
+                source_id=sources.get(pk),
+            )
             for pk, sig in signatures.items()
         ),
         batch_size=2000,

@@ -354,9 +354,7 @@ def index_innovation(innovation: Innovation) -> None:
         new, old = built.term_set, old_terms or set()
         names = set(built.fields["name"])
         _update_df(new - old, old - new, names - old_names, old_names - names)
-        families.update(
-            fresh.pk, families.document_terms(doc.summary, doc.body), fresh.source_id
-        )
+        families.update(fresh, families.document_terms(doc.summary, doc.body))
 
 
 def remove_innovation(innovation: Innovation) -> None:

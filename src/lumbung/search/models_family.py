@@ -22,6 +22,8 @@ class FamilyMember(models.Model):
     prior = models.FloatField(default=0.0)
     #: MinHash signature of the problem and solution text (empty: too short to compare)
     signature = models.BinaryField(blank=True, default=b"")
+    #: the innovation's source when it was placed (a change of lineage means placing it again)
+    source_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("family member")

@@ -654,9 +654,7 @@ def search_innovations(
     )
 
 
-def _with_replicas(
-    family: grouping.FamilyHit | None, replicas: int
-) -> grouping.FamilyHit | None:
+def _with_replicas(family: grouping.FamilyHit | None, replicas: int) -> grouping.FamilyHit | None:
     if family is not None:
         family.replicas = min(replicas, family.others)
     return family

@@ -70,9 +70,7 @@ def search(request: HttpRequest) -> HttpResponse:
     filters = CatalogFilters.from_mapping(params)
     page = _page_number(params.get("page"))
     family = _family_number(params.get("family"))
-    results = selectors.search_innovations(
-        query, filters, request.user, page=page, family=family
-    )
+    results = selectors.search_innovations(query, filters, request.user, page=page, family=family)
     for hit in results.hits:
         if hit.family is not None:
             hit.family.url = _url_with(params, family=hit.family.id)
