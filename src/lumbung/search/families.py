@@ -30,7 +30,8 @@ from typing import Any
 
 import numpy as np
 from datasketch import MinHash
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db import connections
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from lumbung.catalog.models import Award, Innovation
@@ -488,31 +489,23 @@ def heads(family_ids: Iterable[int], qs: QuerySet[Innovation]) -> dict[int, Fami
     worth copying, and how many of its members ``qs`` holds. Most worth copying: the highest
     prior, where the family's earliest record gets :data:`FIRST_RECORD_BONUS` (a copy is written
     after what it copies, and on imported data the prior rarely tells them apart: no start year,
-    no evidence, no lineage); ties go to the older record."""
-    family_ids = list(family_ids)
+    no evidence, no lineage); ties go to the older record. One statement."""
+    family_ids = sorted(set(family_ids))
     if not family_ids:
         return {}
-    members = FamilyMember.objects.filter(
-        family_id__in=family_ids, innovation__in=qs.order_by().values("pk")
+    visible_sql, visible_params = qs.order_by().values_list("pk").query.sql_with_params()
+    marks = ", ".join(["%s"] * len(family_ids))
+    sql = (
+        "WITH m AS (SELECT fm.family_id AS f, fm.innovation_id AS i, fm.prior AS p "
+        f"FROM search_familymember fm WHERE fm.family_id IN ({marks}) "
+        f"AND fm.innovation_id IN ({visible_sql})), "
+        "s AS (SELECT f, MIN(i) AS first, COUNT(*) AS n FROM m GROUP BY f), "
+        "r AS (SELECT m.f AS f, m.i AS i, m.p AS p, s.n AS n, ROW_NUMBER() OVER (PARTITION BY m.f "
+        "ORDER BY m.p + CASE WHEN m.i = s.first THEN %s ELSE 0 END DESC, m.i) AS rn "
+        "FROM m JOIN s ON s.f = m.f) "
+        "SELECT f, i, p, n FROM r WHERE rn = 1"
     )
-    summary = {
-        row["family_id"]: row
-        for row in members.order_by()
-        .values("family_id")
-        .annotate(best=Max("prior"), first=Min("pk"), n=Count("pk"))
-    }
-    if not summary:
-        return {}
-    condition = Q(pk__in=[row["first"] for row in summary.values()])
-    for family, row in summary.items():
-        condition |= Q(family_id=family, prior=row["best"])
-    chosen: dict[int, tuple[float, int, float]] = {}  # family → (-worth, pk, prior)
-    for family, pk, value in members.filter(condition).values_list("family_id", "pk", "prior"):
-        worth = value + (FIRST_RECORD_BONUS if pk == summary[family]["first"] else 0.0)
-        candidate = (-worth, pk, value)
-        if family not in chosen or candidate < chosen[family]:
-            chosen[family] = candidate
-    return {
-        family: Family(family, pk, value, summary[family]["n"])
-        for family, (_worth, pk, value) in chosen.items()
-    }
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(sql, [*family_ids, *visible_params, FIRST_RECORD_BONUS])
+        rows = cursor.fetchall()
+    return {int(f): Family(int(f), int(i), float(p), int(n)) for f, i, p, n in rows}

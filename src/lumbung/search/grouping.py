@@ -113,13 +113,16 @@ def group(
         return adjusted, {}
     best = _best_per_family(rows, info)
     if more is not None and len(best) < needed:
-        extra = [pk for pk, _ in more(needed * 2) if pk not in info]
+        extra = [pk for pk, _ in more(needed) if pk not in info]
         if extra:
             details = score(extra)
             rows += [(pk, d.score, d) for pk, d in details.items()]
             info.update(families.of(details))
             rows.sort(key=lambda r: -r[1])
             best = _best_per_family(rows, info)
+    # the families that can reach the page (the prior moves a score by at most e^w)
+    reach = needed + 5
+    best = dict(list(best.items())[:reach])
     heads = families.heads(best, qs)
     missing = [h.head for f, h in heads.items() if h.head != best[f][0] and h.head not in info]
     head_details = score(missing) if missing else {}

@@ -593,7 +593,7 @@ def search_innovations(
             qs,
             score=_scorer(prepared),
             more=more if truncated else None,
-            needed=offset + page_size + 10,
+            needed=offset + page_size + 5,
         )
         ordered = originals_first(ordered)
         matched_qs = backend.filter_matching(qs, found.expression)
@@ -823,7 +823,7 @@ def match_innovations(
         qs,
         score=_scorer(prepared),
         more=more if len(found.candidates) >= window else None,
-        needed=limit + 10,
+        needed=limit + 5,
     )
     top = originals_first(ordered)[:limit]
     ids = [pk for pk, _, _ in top]
