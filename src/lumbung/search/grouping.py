@@ -1,15 +1,17 @@
 """One result per family, under the member most worth copying, with the quality prior mixed in.
 
 After the text ranking (``ranking.rank``) the results are grouped by family (``families``): each
-family is shown once, by its *head* — the member the reader may see with the highest prior (an
-awarded, institutionalised, still-running original before its copies) — at the place of its
-best-matching member, with "and N replicas / N similar innovations". The family's score is then
+family is shown once, by its *head* — the member the reader may see with the highest prior, the
+family's earliest record getting a bonus (an awarded, institutionalised, still-running original
+before its copies; see ``families.heads``) — at the place of its best-matching member, with
+"and N replicas / N similar innovations". The family's score is then
 
     score = text score of its best member × exp(SEARCH_PRIOR_WEIGHT × prior of its head)
 
 a log-linear mix: ``log score = log text + w · prior``. With ``w = 0.3`` (the default) the prior
 moves a result by at most a factor of e^0.3 ≈ 1.35: it decides between results of similar text
-relevance, never over a much better match (measured in ``benchmarks/search``).
+relevance, never over a much better match (measured in ``benchmarks/search``). Matching mixes no
+prior (its context boosts weigh awards, replicas and status already); its heads are the same.
 ``SEARCH_FAMILIES = False`` turns grouping off (each innovation on its own, its own prior).
 
 When the look-alikes of a few families fill the whole re-ranked window, more families are
@@ -100,11 +102,14 @@ def group(
     score: Callable[[Sequence[int]], Mapping[int, Any]],
     more: Callable[[int], Sequence[tuple[int, float]]] | None = None,
     needed: int = 20,
+    mix_prior: bool = True,
 ) -> tuple[list[Row], dict[int, FamilyHit]]:
     """``ordered`` with one row per family (its head) and the prior mixed in, best first; and
     the shown rows' families. ``score(ids)`` ranks innovations that were not in ``ordered``
-    ({id: details with ``.score``}); ``more(n)`` fetches the best match of up to n families."""
-    weight = prior_weight()
+    ({id: details with ``.score``}); ``more(n)`` fetches the best match of up to n families.
+    ``mix_prior=False``: the prior chooses heads only (for rankings that weigh the same facts
+    themselves, as matching does)."""
+    weight = prior_weight() if mix_prior else 0.0
     rows = list(ordered)
     info = families.of(pk for pk, _, _ in rows)
     if not enabled():

@@ -824,6 +824,7 @@ def match_innovations(
         score=_scorer(prepared),
         more=more if len(found.candidates) >= window else None,
         needed=limit + 5,
+        mix_prior=False,  # the context's boosts weigh awards, replicas and status already
     )
     top = originals_first(ordered)[:limit]
     ids = [pk for pk, _, _ in top]
