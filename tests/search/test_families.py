@@ -311,3 +311,40 @@ def test_the_earliest_record_stands_for_copies_the_prior_cannot_tell_apart(world
     hooks.innovation_changed(copies[1])
     hits = selectors.search_innovations("wadah kerja terlindung disabilitas").hits
     assert hits[0].innovation.pk == copies[1].pk
+
+
+def test_heads_from_the_families_index_equal_heads_over_the_catalog(world):
+    original = _published(world.unit, "Sheltered Workshop Peduli")
+    for i in range(3):
+        _published(
+            UnitFactory(agency=world.other_agency),
+            f"Rumah Karya {i}",
+            _look_alike(PROBLEM, 120 + i),
+            _look_alike(SOLUTION, 130 + i),
+            stage=Innovation.Stage.DEVELOPMENT,
+        )
+    draft = InnovationFactory(
+        unit=world.other_unit,
+        name="Draf Rumah Karya",
+        summary=_look_alike(PROBLEM, 140)[:120],
+        problem=_look_alike(PROBLEM, 140),
+        implementation=_look_alike(SOLUTION, 141),
+    )
+    family = _family_of(original)
+    assert _family_of(draft) == family
+    for user in (None, world.officer, world.other_officer, world.admin):
+        qs = selectors.visible_base(user)
+        fast = families.heads([family], qs, unfiltered=True)
+        exact = families.heads([family], qs)
+        assert fast == exact
+    assert (
+        families.heads([family], selectors.visible_base(None), unfiltered=True)[family].members == 4
+    )
+    assert (
+        families.heads([family], selectors.visible_base(world.other_officer))[family].members == 5
+    )
+    # the earliest record loses its bonus when a merge puts an older one in its family
+    rebuild()
+    assert families.heads([family], selectors.visible_base(None), unfiltered=True) == (
+        families.heads([family], selectors.visible_base(None))
+    )

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 from datasketch import MinHash
 from django.db import connections
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, OuterRef, QuerySet, Value, When
 from django.utils import timezone
 
 from lumbung.catalog.models import Award, Innovation
@@ -236,11 +236,30 @@ def facts_of(innovation: Innovation) -> Facts:
     )
 
 
+#: a hair less worth per later record, so that equal priors order the older record first
+AGE_EPSILON = 1e-12
+#: a member's worth without the first-record bonus, as a database expression
+_WORTH = F("prior") - F("innovation_id") * AGE_EPSILON
+
+
+def worth_of(value: float, pk: int, family_id: int) -> float:
+    """The order in which a family's head is chosen: the prior, the family's earliest record
+    (its id is the family's) with :data:`FIRST_RECORD_BONUS`, older records first on ties."""
+    return value + (FIRST_RECORD_BONUS if pk == family_id else 0.0) - pk * AGE_EPSILON
+
+
 def refresh_priors(ids: Iterable[int]) -> None:
     """Recompute the priors of ``ids`` (e.g. a source when one of its replicas changed)."""
     year = timezone.now().year
     for pk, facts in facts_for(ids).items():
-        FamilyMember.objects.filter(pk=pk).update(prior=prior(facts, year))
+        value = prior(facts, year)
+        FamilyMember.objects.filter(pk=pk).update(
+            prior=value,
+            worth=Case(
+                When(family_id=pk, then=Value(worth_of(value, pk, pk))),
+                default=Value(worth_of(value, pk, 0)),
+            ),
+        )
 
 
 # --- families, one innovation at a time ----------------------------------------------------------
@@ -288,9 +307,11 @@ def _near_families(pk: int, sig: bytes, keys: list[int]) -> set[int]:
     return found
 
 
-def _lineage_families(pk: int) -> set[int]:
-    related = Innovation.objects.filter(Q(pk=pk) | Q(source_id=pk)).values_list("pk", "source_id")
-    ids = {other for row in related for other in row if other is not None and other != pk}
+def _lineage_families(pk: int, source_id: int | None) -> set[int]:
+    """The families of the innovation's source and of its replicas."""
+    ids = set(Innovation.objects.filter(source_id=pk).values_list("pk", flat=True))
+    if source_id is not None:
+        ids.add(source_id)
     return set(FamilyMember.objects.filter(pk__in=ids).values_list("family_id", flat=True))
 
 
@@ -310,7 +331,8 @@ def _regroup(family_id: int, without: int) -> None:
     )
     for root, pks in groups.items():
         if root != family_id or len(groups) > 1:
-            FamilyMember.objects.filter(pk__in=pks).update(family_id=root)
+            FamilyMember.objects.filter(pk__in=pks).update(family_id=root, worth=_WORTH)
+            FamilyMember.objects.filter(pk=root).update(worth=_WORTH + FIRST_RECORD_BONUS)
 
 
 def _band_rows(ids: Iterable[int]) -> Iterable[tuple[int, int]]:
@@ -375,12 +397,13 @@ def update(innovation: Innovation, terms: Sequence[str]) -> None:
     )
     old = current[0] if current else None
     if current is not None and bytes(current[1]) == sig and current[2] == innovation.source_id:
-        linked = {old} | _lineage_families(pk)  # same text and source: the same family
+        # same text and source: the same family
+        linked = {old} | _lineage_families(pk, innovation.source_id)
     else:
         keys = band_keys(sig)
         FamilyBand.objects.filter(innovation_id=pk).delete()
         FamilyBand.objects.bulk_create(FamilyBand(innovation_id=pk, key=k) for k in keys)
-        linked = _near_families(pk, sig, keys) | _lineage_families(pk)
+        linked = _near_families(pk, sig, keys) | _lineage_families(pk, innovation.source_id)
         if old is not None and old not in linked:
             _regroup(old, without=pk)
     family = min(linked | {pk})
@@ -388,8 +411,10 @@ def update(innovation: Innovation, terms: Sequence[str]) -> None:
     placed = {
         "family_id": family,
         "prior": value,
+        "worth": worth_of(value, pk, family),
         "signature": sig,
         "source_id": innovation.source_id,
+        "published": innovation.publication_state == Innovation.State.PUBLISHED,
     }
     if current is None:
         FamilyMember.objects.create(innovation_id=pk, **placed)
@@ -397,6 +422,8 @@ def update(innovation: Innovation, terms: Sequence[str]) -> None:
         FamilyMember.objects.filter(pk=pk).update(**placed)
     merged = linked - {family}
     if merged:
+        # the earliest records of the merged families are no longer their family's earliest
+        FamilyMember.objects.filter(pk__in=merged).update(worth=_WORTH)
         FamilyMember.objects.filter(family_id__in=merged).update(family_id=family)
     if innovation.source_id is not None:
         refresh_priors([innovation.source_id])  # its number of replicas changed
@@ -440,6 +467,11 @@ def rebuild(
             progress(done, total)
     lineage = _lineage_edges(signatures)
     sources = dict(lineage)
+    published = set(
+        Innovation.objects.filter(publication_state=Innovation.State.PUBLISHED).values_list(
+            "pk", flat=True
+        )
+    )
     groups = _components(signatures, bands, lineage)
     family_of = {pk: root for root, pks in groups.items() for pk in pks}
     FamilyBand.objects.all().delete()
@@ -450,8 +482,10 @@ def rebuild(
                 innovation_id=pk,
                 family_id=family_of[pk],
                 prior=priors[pk],
+                worth=worth_of(priors[pk], pk, family_of[pk]),
                 signature=sig,
                 source_id=sources.get(pk),
+                published=pk in published,
             )
             for pk, sig in signatures.items()
         ),
@@ -484,21 +518,74 @@ def of(ids: Iterable[int]) -> dict[int, tuple[int, float]]:
     return {pk: found.get(pk, (pk, 0.0)) for pk in ids}
 
 
-def heads(family_ids: Iterable[int], qs: QuerySet[Innovation]) -> dict[int, Family]:
+def heads(
+    family_ids: Iterable[int], qs: QuerySet[Innovation], *, unfiltered: bool = False
+) -> dict[int, Family]:
     """For each family, the member of ``qs`` (what the reader may see, within the filters) most
     worth copying, and how many of its members ``qs`` holds. Most worth copying: the highest
     prior, where the family's earliest record gets :data:`FIRST_RECORD_BONUS` (a copy is written
     after what it copies, and on imported data the prior rarely tells them apart: no start year,
-    no evidence, no lineage); ties go to the older record. One statement."""
+    no evidence, no lineage); ties go to the older record.
+
+    ``unfiltered``: ``qs`` is everything the reader may see (no catalog filter). Heads and counts
+    then come from this table's own index (published members), plus the few unpublished members
+    the reader may see: the cost no longer grows with the size of the families."""
     family_ids = sorted(set(family_ids))
     if not family_ids:
         return {}
-    visible_sql, visible_params = qs.order_by().values_list("pk").query.sql_with_params()
+    if not unfiltered:
+        return _heads_within(family_ids, qs)
+    found: dict[int, tuple[float, int, float, int]] = {}  # family → (-worth, pk, prior, count)
     marks = ", ".join(["%s"] * len(family_ids))
+    with connections[qs.db].cursor() as cursor:
+        # "published = %s" (not the ORM's bare column test) lets the index count on its own
+        cursor.execute(
+            "SELECT family_id, COUNT(*) FROM search_familymember "
+            f"WHERE family_id IN ({marks}) AND published = %s GROUP BY family_id",
+            [*family_ids, True],
+        )
+        counts = {int(f): int(n) for f, n in cursor.fetchall()}
+    # one index step per family: (family, published, worth) read backwards from its end
+    best_sql = (
+        "SELECT * FROM (SELECT family_id, innovation_id, prior, worth FROM search_familymember "
+        "WHERE family_id = %s AND published = %s ORDER BY worth DESC LIMIT 1) AS h"
+    )
+    published_families = [f for f in family_ids if counts.get(f)]
+    rows: list[tuple[int, int, float, float]] = []
+    if published_families:
+        sql = " UNION ALL ".join([best_sql] * len(published_families))
+        with connections[qs.db].cursor() as cursor:
+            cursor.execute(sql, [v for f in published_families for v in (f, True)])
+            rows = list(cursor.fetchall())
+    unpublished = list(
+        FamilyMember.objects.filter(family_id__in=family_ids, published=False)
+        .filter(Exists(qs.order_by().filter(pk=OuterRef("innovation_id"))))
+        .values_list("family_id", "innovation_id", "prior", "worth")
+    )
+    for family, pk, value, worth in [*rows, *unpublished]:
+        candidate = (-float(worth), int(pk), float(value), 0)
+        current = found.get(family)
+        if current is None or candidate < current:
+            found[family] = candidate
+    extra = Counter(family for family, *_ in unpublished)
+    return {
+        int(f): Family(int(f), pk, value, counts.get(f, 0) + extra.get(f, 0))
+        for f, (_w, pk, value, _n) in found.items()
+    }
+
+
+def _heads_within(family_ids: list[int], qs: QuerySet[Innovation]) -> dict[int, Family]:
+    """``heads`` for a filtered queryset: one statement over the families' members in ``qs``."""
+    # the members the reader may see, from the families' side (their index), then the catalog
+    members = (
+        FamilyMember.objects.filter(family_id__in=family_ids)
+        .filter(Exists(qs.order_by().filter(pk=OuterRef("innovation_id"))))
+        .order_by()
+        .values_list("family_id", "innovation_id", "prior")
+    )
+    members_sql, members_params = members.query.sql_with_params()
     sql = (
-        "WITH m AS (SELECT fm.family_id AS f, fm.innovation_id AS i, fm.prior AS p "
-        f"FROM search_familymember fm WHERE fm.family_id IN ({marks}) "
-        f"AND fm.innovation_id IN ({visible_sql})), "
+        f"WITH m(f, i, p) AS ({members_sql}), "
         "s AS (SELECT f, MIN(i) AS first, COUNT(*) AS n FROM m GROUP BY f), "
         "r AS (SELECT m.f AS f, m.i AS i, m.p AS p, s.n AS n, ROW_NUMBER() OVER (PARTITION BY m.f "
         "ORDER BY m.p + CASE WHEN m.i = s.first THEN %s ELSE 0 END DESC, m.i) AS rn "
@@ -506,6 +593,6 @@ def heads(family_ids: Iterable[int], qs: QuerySet[Innovation]) -> dict[int, Fami
         "SELECT f, i, p, n FROM r WHERE rn = 1"
     )
     with connections[qs.db].cursor() as cursor:
-        cursor.execute(sql, [*family_ids, *visible_params, FIRST_RECORD_BONUS])
+        cursor.execute(sql, [*members_params, FIRST_RECORD_BONUS])
         rows = cursor.fetchall()
     return {int(f): Family(int(f), int(i), float(p), int(n)) for f, i, p, n in rows}

@@ -103,12 +103,14 @@ def group(
     more: Callable[[int], Sequence[tuple[int, float]]] | None = None,
     needed: int = 20,
     mix_prior: bool = True,
+    unfiltered: bool = False,
 ) -> tuple[list[Row], dict[int, FamilyHit]]:
     """``ordered`` with one row per family (its head) and the prior mixed in, best first; and
     the shown rows' families. ``score(ids)`` ranks innovations that were not in ``ordered``
     ({id: details with ``.score``}); ``more(n)`` fetches the best match of up to n families.
     ``mix_prior=False``: the prior chooses heads only (for rankings that weigh the same facts
-    themselves, as matching does)."""
+    themselves, as matching does). ``unfiltered``: ``qs`` is all the reader may see (heads and
+    counts are then read from the families' own index, see ``families.heads``)."""
     weight = prior_weight() if mix_prior else 0.0
     rows = list(ordered)
     info = families.of(pk for pk, _, _ in rows)
@@ -128,7 +130,7 @@ def group(
     # the families that can reach the page (the prior moves a score by at most e^w)
     reach = needed + 5
     best = dict(list(best.items())[:reach])
-    heads = families.heads(best, qs)
+    heads = families.heads(best, qs, unfiltered=unfiltered)
     missing = [h.head for f, h in heads.items() if h.head != best[f][0] and h.head not in info]
     head_details = score(missing) if missing else {}
     by_pk = {pk: (s, d) for pk, s, d in rows}

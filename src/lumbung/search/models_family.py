@@ -17,17 +17,26 @@ class FamilyMember(models.Model):
         related_name="family_member",
     )
     #: the family's key: the smallest innovation id among its members when it was formed
-    family_id = models.BigIntegerField(db_index=True)
+    family_id = models.BigIntegerField()  # indexed by search_family_head_idx (first column)
     #: how much the catalog's own facts say the innovation is worth copying, 0..1
     prior = models.FloatField(default=0.0)
     #: MinHash signature of the problem and solution text (empty: too short to compare)
     signature = models.BinaryField(blank=True, default=b"")
     #: the innovation's source when it was placed (a change of lineage means placing it again)
     source_id = models.BigIntegerField(null=True, blank=True)
+    #: published (visible to everyone): heads and counts for readers without filters are read
+    #: from this table alone
+    published = models.BooleanField(default=False)
+    #: the prior, plus ``FIRST_RECORD_BONUS`` for the family's earliest record (the member whose
+    #: id is the family's): the order in which a family's head is chosen
+    worth = models.FloatField(default=0.0)
 
     class Meta:
         verbose_name = _("family member")
         verbose_name_plural = _("family members")
+        indexes = [
+            models.Index(fields=["family_id", "published", "worth"], name="search_family_head_idx")
+        ]
 
     def __str__(self) -> str:
         return f"innovation {self.pk} in family {self.family_id}"

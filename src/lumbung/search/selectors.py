@@ -594,6 +594,7 @@ def search_innovations(
             score=_scorer(prepared),
             more=more if truncated else None,
             needed=offset + page_size + 5,
+            unfiltered=replace(filters, q="") == CatalogFilters(),
         )
         ordered = originals_first(ordered)
         matched_qs = backend.filter_matching(qs, found.expression)
@@ -825,6 +826,7 @@ def match_innovations(
         more=more if len(found.candidates) >= window else None,
         needed=limit + 5,
         mix_prior=False,  # the context's boosts weigh awards, replicas and status already
+        unfiltered=True,
     )
     top = originals_first(ordered)[:limit]
     ids = [pk for pk, _, _ in top]
