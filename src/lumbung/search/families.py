@@ -294,16 +294,16 @@ def _near_families(pk: int, sig: bytes, keys: list[int]) -> set[int]:
         .distinct()
     )
     by_family: dict[int, list[int]] = defaultdict(list)
-    for other, family in FamilyMember.objects.filter(pk__in=near).values_list("pk", "family_id"):
-        by_family[family].append(other)
+    for other, family_id in FamilyMember.objects.filter(pk__in=near).values_list("pk", "family_id"):
+        by_family[family_id].append(other)
     sample = [
         other for members in by_family.values() for other in sorted(members)[:CHECKS_PER_FAMILY]
     ]
     found: set[int] = set()
     rows = FamilyMember.objects.filter(pk__in=sample).values_list("family_id", "signature")
-    for family, other in rows:
-        if family not in found and similarity(sig, bytes(other)) >= THRESHOLD:
-            found.add(family)
+    for family_id, other_sig in rows:
+        if family_id not in found and similarity(sig, bytes(other_sig)) >= THRESHOLD:
+            found.add(family_id)
     return found
 
 
@@ -395,8 +395,14 @@ def update(innovation: Innovation, terms: Sequence[str]) -> None:
         .values_list("family_id", "signature", "source_id")
         .first()
     )
-    old = current[0] if current else None
-    if current is not None and bytes(current[1]) == sig and current[2] == innovation.source_id:
+    old: int | None = current[0] if current else None
+    linked: set[int]
+    if (
+        old is not None
+        and current is not None
+        and bytes(current[1]) == sig
+        and (current[2] == innovation.source_id)
+    ):
         # same text and source: the same family
         linked = {old} | _lineage_families(pk, innovation.source_id)
     else:
