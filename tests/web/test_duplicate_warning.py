@@ -43,6 +43,10 @@ def test_innovation_page_lists_similar_innovations(client, world):
         unit=world.other_unit,
         name="Baris Ditebas Kota",
         summary="Pelatihan barista tunanetra.",
+        # its own words (the factory's default texts would make it a near-duplicate of the
+        # world's other innovations, shown under them)
+        problem="Lulusan tunanetra sulit mendapat kerja selain pijat.",
+        implementation="Kafe kota mempekerjakan barista tunanetra lulusan pelatihan.",
         publication_state="published",
     )
     html = client.get(f"/inovasi/{world.published.slug}/").content.decode()

@@ -52,8 +52,13 @@ THRESHOLD = 0.3
 #: datasketch's hashing scheme (stated, so stored signatures stay comparable across versions)
 SCHEME = "affine32"
 #: profiles with fewer distinct word pairs are too short to call near-duplicates (a short text
-#: shares its few pairs by chance: two-line profiles are never grouped on their text)
-MIN_SHINGLES = 20
+#: shares its few pairs by chance: one-line profiles are never grouped on their text)
+MIN_SHINGLES = 10
+#: a pair of profiles of which one has fewer word pairs than this needs SHORT_THRESHOLD: a few
+#: shared phrases ("petugas datang ke desa") make short texts look alike by chance, while a copy
+#: of a short profile keeps about half of its pairs
+SHORT_PAIRS = 30
+SHORT_THRESHOLD = 0.45
 #: added to the prior of a family's earliest record when its head is chosen (see ``heads``)
 FIRST_RECORD_BONUS = 0.2
 #: members of a candidate family compared before giving up on it
@@ -112,7 +117,9 @@ def signature(terms: Sequence[str]) -> bytes:
         return b""
     minhash = MinHash(num_perm=NUM_PERM, seed=7, permutations=_permutations(), scheme=SCHEME)
     minhash.update_batch(list(pairs))
-    return np.asarray(minhash.hashvalues, dtype="<u4").tobytes()
+    # the values, then how many pairs they summarise (for the threshold of short texts)
+    values = np.asarray(minhash.hashvalues, dtype="<u4").tobytes()
+    return values + min(len(pairs), 65535).to_bytes(2, "little")
 
 
 def band_keys(sig: bytes) -> list[int]:
@@ -130,11 +137,25 @@ def band_keys(sig: bytes) -> list[int]:
     ]
 
 
+_VALUES = NUM_PERM * 4
+_SIGNATURE = _VALUES + 2
+
+
 def similarity(a: bytes, b: bytes) -> float:
     """Estimated Jaccard similarity of two signatures' word pairs."""
-    if not a or not b or len(a) != len(b):
+    if len(a) != _SIGNATURE or len(b) != _SIGNATURE:
         return 0.0
-    return float(np.mean(np.frombuffer(a, dtype="<u4") == np.frombuffer(b, dtype="<u4")))
+    return float(
+        np.mean(np.frombuffer(a[:_VALUES], dtype="<u4") == np.frombuffer(b[:_VALUES], dtype="<u4"))
+    )
+
+
+def joins(a: bytes, b: bytes) -> bool:
+    """Whether two profiles are near-duplicates (short texts need more alike, see SHORT_PAIRS)."""
+    if len(a) != _SIGNATURE or len(b) != _SIGNATURE:
+        return False
+    pairs = min(int.from_bytes(a[_VALUES:], "little"), int.from_bytes(b[_VALUES:], "little"))
+    return similarity(a, b) >= (SHORT_THRESHOLD if pairs < SHORT_PAIRS else THRESHOLD)
 
 
 def document_terms(summary: str, body: str) -> list[str]:
@@ -302,7 +323,7 @@ def _near_families(pk: int, sig: bytes, keys: list[int]) -> set[int]:
     found: set[int] = set()
     rows = FamilyMember.objects.filter(pk__in=sample).values_list("family_id", "signature")
     for family_id, other_sig in rows:
-        if family_id not in found and similarity(sig, bytes(other_sig)) >= THRESHOLD:
+        if family_id not in found and joins(sig, bytes(other_sig)):
             found.add(family_id)
     return found
 
@@ -371,9 +392,7 @@ def _components(
             sig = signatures.get(other, b"")
             # compared with a few members already in the bucket (all share this band)
             for candidate in bucket[:CHECKS_PER_FAMILY]:
-                if candidate != other and similarity(sig, signatures.get(candidate, b"")) >= (
-                    THRESHOLD
-                ):
+                if candidate != other and joins(sig, signatures.get(candidate, b"")):
                     uf.union(other, candidate)
                     break
     for a, b in lineage:

@@ -143,11 +143,15 @@ def group(
             continue
         own = by_pk.get(head.head)
         head_detail = own[1] if own else head_details.get(head.head)
-        grouped.append(
-            (head.head, _adjusted(text_score, head.prior, weight), head_detail or detail)
-        )
+        if not getattr(head_detail, "score", 0.0):
+            # the head does not hold the query's words (its text has moved on): the family is
+            # shown by its best match, which does
+            shown_pk, prior, head_detail = pk, info[pk][1], detail
+        else:
+            shown_pk, prior = head.head, head.prior
+        grouped.append((shown_pk, _adjusted(text_score, prior, weight), head_detail))
         if head.members > 1:
-            shown[head.head] = FamilyHit(id=family, members=head.members)
+            shown[shown_pk] = FamilyHit(id=family, members=head.members)
     grouped.sort(key=lambda r: -r[1])
     return grouped, shown
 
