@@ -57,7 +57,7 @@ MIN_SHINGLES = 10
 #: a pair of profiles of which one has fewer word pairs than this needs SHORT_THRESHOLD: a few
 #: shared phrases ("petugas datang ke desa") make short texts look alike by chance, while a copy
 #: of a short profile keeps about half of its pairs
-SHORT_PAIRS = 30
+SHORT_PAIRS = 20
 SHORT_THRESHOLD = 0.45
 #: added to the prior of a family's earliest record when its head is chosen (see ``heads``)
 FIRST_RECORD_BONUS = 0.2
