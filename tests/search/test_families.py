@@ -348,3 +348,20 @@ def test_heads_from_the_families_index_equal_heads_over_the_catalog(world):
     assert families.heads([family], selectors.visible_base(None), unfiltered=True) == (
         families.heads([family], selectors.visible_base(None))
     )
+
+
+def test_the_total_is_never_below_the_results_shown(world, monkeypatch):
+    # the loosest stage's expression can match fewer than the stages (or semantic matching)
+    # found together: the count of families must not undercut the list
+    _published(world.unit, "Sheltered Workshop Peduli")
+    for i in range(2):
+        _published(
+            UnitFactory(agency=world.other_agency),
+            f"Rumah Karya {i}",
+            _look_alike(PROBLEM, 150 + i),
+            _look_alike(SOLUTION, 160 + i),
+        )
+    _published(world.other_unit, "Kerja Terlindung Kota", "Kerja terlindung.", "Bengkel kota.")
+    monkeypatch.setattr("lumbung.search.grouping.count_families", lambda matched: 0)
+    results = selectors.search_innovations("kerja terlindung", facets=False)
+    assert len(results.hits) == 2 and results.total == 2

@@ -609,7 +609,8 @@ def search_innovations(
         total = max(total, len(found.candidates), len(ordered))
         if shown:  # families were folded: the results are fewer than the matches
             matches = total
-            total = grouping.count_families(matched_qs)
+            # (the loosest stage's expression may match fewer than the stages found together)
+            total = max(grouping.count_families(matched_qs), len(ordered))
             total_exact = True
         scored = ordered[offset : offset + page_size]
         if not scored and offset < total and offset >= len(ordered):
