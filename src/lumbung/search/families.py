@@ -11,8 +11,8 @@ band are candidates, and a candidate joins when the signatures agree on at least
 The **prior** (0..1) says how much the catalog's own facts make an innovation worth copying:
 awards (level, fading with age), evidence documents, management stage, continuing or stopped,
 years running, published replicas, being an original, completeness of the profile
-(:data:`PRIOR_WEIGHTS`). Search shows a family once, under its member with the highest prior (its
-*head*), and mixes the head's prior into the family's text score (see ``selectors``).
+(:data:`PRIOR_WEIGHTS`). Search shows a family once, under its member most worth copying (its
+*head*, see ``heads``), and mixes the head's prior into the family's text score (``grouping``).
 
 Writes happen inside the catalog's transaction (``index_innovation``); ``rebuild`` recomputes
 every family from scratch (``lumbung reindex``).
