@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import UnitFactory
-from tests.search.test_families import PROBLEM, SOLUTION, _look_alike, _published
+from tests.search.test_families import _copies, _published
 
 from .conftest import axe_violations, describe
 
@@ -28,13 +27,7 @@ def _tab_to_text(page, starts: str, limit: int = 80) -> None:
 
 def test_a_family_opens_and_closes_by_keyboard(tab, world):
     original = _published(world.unit, "Sheltered Workshop Peduli", start_year=2016)
-    for i in range(3):
-        _published(
-            UnitFactory(agency=world.other_agency),
-            f"Rumah Karya Mandiri {i}",
-            _look_alike(PROBLEM, i),
-            _look_alike(SOLUTION, 100 + i),
-        )
+    _copies(world, 3, 0, 100, name="Rumah Karya Mandiri {i}")
     tab.goto("/cari/?q=wadah+kerja+terlindung")
     results = tab.locator("ol.results > li")
     expect(results).to_have_count(1)

@@ -54,21 +54,27 @@ def _published(unit, name, problem=PROBLEM, implementation=SOLUTION, **extra):
     )
 
 
+def _copies(world, n, problem_seed, solution_seed, name="Rumah Karya {i}", **extra):
+    """``n`` published look-alikes of the test original, each in a new unit of another agency."""
+    return [
+        _published(
+            UnitFactory(agency=world.other_agency),
+            name.format(i=i),
+            _look_alike(PROBLEM, problem_seed + i),
+            _look_alike(SOLUTION, solution_seed + i),
+            **extra,
+        )
+        for i in range(n)
+    ]
+
+
 def _family_of(innovation) -> int:
     return FamilyMember.objects.get(pk=innovation.pk).family_id
 
 
 def test_near_duplicates_form_one_family_and_a_different_innovation_does_not(world):
     original = _published(world.unit, "Sheltered Workshop Peduli")
-    copies = [
-        _published(
-            UnitFactory(agency=world.other_agency),
-            f"Rumah Karya Mandiri {i}",
-            _look_alike(PROBLEM, i),
-            _look_alike(SOLUTION, 100 + i),
-        )
-        for i in range(3)
-    ]
+    copies = _copies(world, 3, 0, 100, name="Rumah Karya Mandiri {i}")
     other = _published(
         world.sibling_unit,
         "Antrian Regol",
@@ -89,13 +95,7 @@ def test_the_awarded_original_stands_for_its_look_alikes_with_an_exact_count(wor
     original = _published(world.unit, "Sheltered Workshop Peduli", start_year=2016)
     Award.objects.create(innovation=original, level=Award.Level.TOP_45, year=2023)
     hooks.innovation_changed(original)
-    for i in range(4):
-        _published(
-            UnitFactory(agency=world.other_agency),
-            f"Wadah Kerja Terlindung {i}",
-            _look_alike(PROBLEM, i),
-            _look_alike(SOLUTION, 50 + i),
-        )
+    _copies(world, 4, 0, 50, name="Wadah Kerja Terlindung {i}")
     results = selectors.search_innovations("wadah kerja terlindung disabilitas")
     assert results.hits[0].innovation.pk == original.pk
     family = results.hits[0].family
@@ -227,13 +227,7 @@ def test_prior_weighs_the_catalogs_facts():
 
 def test_the_duplicate_warning_names_a_family_once_with_its_size(world):
     original = _published(world.unit, "Sheltered Workshop Peduli")
-    for i in range(3):
-        _published(
-            UnitFactory(agency=world.other_agency),
-            f"Sheltered Workshop Kabupaten {i}",
-            _look_alike(PROBLEM, 20 + i),
-            _look_alike(SOLUTION, 30 + i),
-        )
+    _copies(world, 3, 20, 30, name="Sheltered Workshop Kabupaten {i}")
     found = selectors.find_duplicates("Sheltered Workshop", PROBLEM[:200], PROBLEM)
     family = _family_of(original)
     in_family = [c for c in found if _family_of(c.innovation) == family]
@@ -249,13 +243,7 @@ def test_the_duplicate_warning_names_a_family_once_with_its_size(world):
 
 def test_the_api_returns_families_and_lists_one(world):
     original = _published(world.unit, "Sheltered Workshop Peduli")
-    for i in range(2):
-        _published(
-            UnitFactory(agency=world.other_agency),
-            f"Rumah Karya {i}",
-            _look_alike(PROBLEM, 60 + i),
-            _look_alike(SOLUTION, 70 + i),
-        )
+    _copies(world, 2, 60, 70)
     client = Client()
     body = client.get("/api/v1/search/", {"q": "wadah kerja terlindung"}).json()
     assert body["total"] == 1 and body["matches"] == 3
@@ -271,13 +259,7 @@ def test_the_api_returns_families_and_lists_one(world):
 
 def test_the_result_page_shows_the_family_and_links_to_it(world):
     _published(world.unit, "Sheltered Workshop Peduli")
-    for i in range(2):
-        _published(
-            UnitFactory(agency=world.other_agency),
-            f"Rumah Karya {i}",
-            _look_alike(PROBLEM, 80 + i),
-            _look_alike(SOLUTION, 90 + i),
-        )
+    _copies(world, 2, 80, 90)
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.cookies["django_language"] = "en"
     page = client.get("/cari/", {"q": "wadah kerja terlindung"})
@@ -289,17 +271,7 @@ def test_the_result_page_shows_the_family_and_links_to_it(world):
 
 def test_the_earliest_record_stands_for_copies_the_prior_cannot_tell_apart(world):
     original = _published(world.unit, "Sheltered Workshop Peduli")  # no year, creation stage
-    copies = [
-        _published(
-            UnitFactory(agency=world.other_agency),
-            f"Rumah Karya {i}",
-            _look_alike(PROBLEM, 40 + i),
-            _look_alike(SOLUTION, 45 + i),
-            start_year=2024,
-            stage=Innovation.Stage.DEVELOPMENT,
-        )
-        for i in range(3)
-    ]
+    copies = _copies(world, 3, 40, 45, start_year=2024, stage=Innovation.Stage.DEVELOPMENT)
     assert all(
         FamilyMember.objects.get(pk=c.pk).prior > FamilyMember.objects.get(pk=original.pk).prior
         for c in copies
@@ -315,14 +287,7 @@ def test_the_earliest_record_stands_for_copies_the_prior_cannot_tell_apart(world
 
 def test_heads_from_the_families_index_equal_heads_over_the_catalog(world):
     original = _published(world.unit, "Sheltered Workshop Peduli")
-    for i in range(3):
-        _published(
-            UnitFactory(agency=world.other_agency),
-            f"Rumah Karya {i}",
-            _look_alike(PROBLEM, 120 + i),
-            _look_alike(SOLUTION, 130 + i),
-            stage=Innovation.Stage.DEVELOPMENT,
-        )
+    _copies(world, 3, 120, 130, stage=Innovation.Stage.DEVELOPMENT)
     draft = InnovationFactory(
         unit=world.other_unit,
         name="Draf Rumah Karya",
@@ -354,13 +319,7 @@ def test_the_total_is_never_below_the_results_shown(world, monkeypatch):
     # the loosest stage's expression can match fewer than the stages (or semantic matching)
     # found together: the count of families must not undercut the list
     _published(world.unit, "Sheltered Workshop Peduli")
-    for i in range(2):
-        _published(
-            UnitFactory(agency=world.other_agency),
-            f"Rumah Karya {i}",
-            _look_alike(PROBLEM, 150 + i),
-            _look_alike(SOLUTION, 160 + i),
-        )
+    _copies(world, 2, 150, 160)
     _published(world.other_unit, "Kerja Terlindung Kota", "Kerja terlindung.", "Bengkel kota.")
     monkeypatch.setattr("lumbung.search.grouping.count_families", lambda matched: 0)
     results = selectors.search_innovations("kerja terlindung", facets=False)
