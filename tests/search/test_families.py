@@ -8,6 +8,7 @@ of the rest, and mixes the catalog's own facts (awards, stage, continuing…) in
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 from django.test import Client, override_settings
@@ -133,6 +134,15 @@ def test_drafts_of_others_are_never_counted_or_shown(world):
     # expanding the family as a stranger shows only what they may see
     page = Client().get("/cari/", {"q": "wadah kerja", "family": _family_of(original)})
     assert page.status_code == 200 and "Draf Rumah Karya" not in page.text
+    listed = Client().get("/api/v1/search/", {"q": "wadah", "family": _family_of(original)})
+    assert [h["id"] for h in listed.json()["hits"]] == [original.pk]
+    signed_in = Client()
+    signed_in.force_login(world.officer)  # another agency's officer: the draft stays hidden
+    page = signed_in.get("/cari/", {"q": "wadah kerja", "family": _family_of(original)})
+    assert "Draf Rumah Karya" not in page.text
+    signed_in.force_login(world.other_officer)  # its own unit's officer sees it in the family
+    page = signed_in.get("/cari/", {"q": "wadah kerja", "family": _family_of(original)})
+    assert "Draf Rumah Karya" in page.text
 
 
 def test_a_replica_joins_its_original_by_lineage_even_with_other_words(world):
@@ -324,3 +334,33 @@ def test_the_total_is_never_below_the_results_shown(world, monkeypatch):
     monkeypatch.setattr("lumbung.search.grouping.count_families", lambda matched: 0)
     results = selectors.search_innovations("kerja terlindung", facets=False)
     assert len(results.hits) == 2 and results.total == 2
+
+
+def test_families_form_from_a_catalog_imported_the_products_way(db):
+    """An empty instance fed by a spreadsheet import (no demo loader): the imported look-alikes
+    join their original's family, and search shows the awarded original for all three."""
+    import csv
+    import io
+
+    from lumbung.catalog.importing import import_innovations
+
+    demo = Path(__file__).resolve().parents[2] / "src/lumbung/catalog/data/demo/innovations.csv"
+    with demo.open(encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        fields = reader.fieldnames or []
+        original = next(reader)
+    rows = [original]
+    for i in range(2):
+        copy = dict(original, name=f"Rumah Karya Mandiri {i}", award="", year="2023")
+        copy["problem"] = _look_alike(original["problem"], 170 + i)
+        copy["solution"] = _look_alike(original["solution"], 180 + i)
+        rows.append(copy)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=fields)
+    writer.writeheader()
+    writer.writerows(rows)
+    report = import_innovations(out.getvalue().encode(), publish=True, filename="x.csv")
+    assert report.ok, [str(p) for p in report.problems]
+    results = selectors.search_innovations("wadah kerja terlindung disabilitas intelektual")
+    assert [h.innovation.name for h in results.hits] == [original["name"]]
+    assert results.hits[0].family is not None and results.hits[0].family.members == 3
