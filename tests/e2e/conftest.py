@@ -111,13 +111,25 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
     """Serious and critical axe-core violations of WCAG 2.2 AA on the page."""
     import axe_playwright_python
 
+    from playwright.sync_api import Error
+
     script = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()
-    page.evaluate(script)
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, "
-        "resultTypes: ['violations']})",
-        WCAG_TAGS,
-    )
+    for attempt in range(3):
+        # A click that navigates may still be loading the next page: check the page that
+        # settles, not the document being replaced (axe then finds no documentElement).
+        page.wait_for_load_state("load")
+        try:
+            page.evaluate(script)
+            result = page.evaluate(
+                "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, "
+                "resultTypes: ['violations']})",
+                WCAG_TAGS,
+            )
+            break
+        except Error:
+            if attempt == 2:
+                raise
+            page.wait_for_timeout(200)
     return [v for v in result["violations"] if v.get("impact") in {"serious", "critical"}]
 
 

@@ -84,6 +84,7 @@ def _sign_in_with_the_form(page, username: str, password: str) -> None:
 def _create_agency(page, name: str, short: str) -> None:
     page.goto("/kelola/")
     page.get_by_role("link", name="Instansi baru").click()
+    page.wait_for_url("**/kelola/instansi/baru/")
     _clean(page)
     page.locator("#id_name").fill(name)
     page.locator("#id_short_name").fill(short)
@@ -102,6 +103,7 @@ def test_day_one_of_a_ministry(new_tab, live_server, settings):
     # 1. the platform admin signs in and creates the two agencies with the pages
     _sign_in_with_the_form(admin, "root", ROOT_PASSWORD)
     admin.get_by_role("navigation", name="Utama").get_by_role("link", name="Kelola").click()
+    admin.wait_for_url("**/kelola/")
     _clean(admin)
     _create_agency(admin, "Kementerian Sosial", "Kemensos")
     _create_agency(
