@@ -125,6 +125,46 @@ def test_failed_service_leaves_index_unchanged(world):
     assert fts_count("okapi") == 0
 
 
+def test_a_bulk_write_indexes_each_innovation_once_at_its_end(world, monkeypatch):
+    from lumbung.catalog import hooks
+    from lumbung.search import indexing
+
+    indexed: list[int] = []
+    real = indexing._index_one
+    monkeypatch.setattr(indexing, "_index_one", lambda pk: (indexed.append(pk), real(pk)))
+    with transaction.atomic(), hooks.bulk():
+        created = services.innovation_create(
+            actor=world.officer, unit=world.unit, data={"name": "Kelas Perahu Nelayan"}
+        )
+        services.innovation_update(
+            actor=world.officer, innovation=created, data={"summary": "Lembar kerja siswa."}
+        )
+        gone = services.innovation_create(
+            actor=world.officer, unit=world.unit, data={"name": "Rumah Singgah Zebra"}
+        )
+        services.innovation_delete(actor=world.officer, innovation=gone)
+        assert indexed == []  # queued, not yet written
+    assert indexed == [created.pk]  # once, though written twice; the deleted one not at all
+    assert created.pk in found("lembar kerja nelayan", world.officer)
+    assert fts_count("zebra") == 0
+    assert_vocabulary_exact()
+
+
+def test_a_failed_bulk_write_indexes_nothing(world):
+    from lumbung.catalog import hooks
+
+    with pytest.raises(RuntimeError), transaction.atomic(), hooks.bulk():
+        services.innovation_create(
+            actor=world.officer, unit=world.unit, data={"name": "Kapibara Keliling"}
+        )
+        raise RuntimeError("a row of the import failed")
+    assert fts_count("kapibara") == 0
+    with transaction.atomic(), hooks.bulk():  # and nothing is left queued for the next block
+        pass
+    assert fts_count("kapibara") == 0
+    assert_vocabulary_exact()
+
+
 def test_rebuild_restores_a_damaged_index(corpus):
     SearchDocument.objects.filter(pk=corpus["regol"].pk).delete()
     SearchTerm.objects.all().delete()

