@@ -110,7 +110,6 @@ def sign_in(page: Any, base_url: str, user: Any) -> None:
 def axe_violations(page: Any) -> list[dict[str, Any]]:
     """Serious and critical axe-core violations of WCAG 2.2 AA on the page."""
     import axe_playwright_python
-
     from playwright.sync_api import Error
 
     script = (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text()

@@ -8,6 +8,7 @@ of the rest, and mixes the catalog's own facts (awards, stage, continuing…) in
 from __future__ import annotations
 
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -364,3 +365,73 @@ def test_families_form_from_a_catalog_imported_the_products_way(db):
     results = selectors.search_innovations("wadah kerja terlindung disabilitas intelektual")
     assert [h.innovation.name for h in results.hits] == [original["name"]]
     assert results.hits[0].family is not None and results.hits[0].family.members == 3
+
+
+MASKER = (
+    "Kelompok ibu rumah tangga tanpa penghasilan tetap belajar menjahit masker kain di balai "
+    "desa, lalu menjual masker lewat koperasi dan pasar mingguan kecamatan."
+)
+
+
+def test_a_search_gathers_enough_families_not_only_enough_look_alikes(world, monkeypatch):
+    # the strict stage (every query word) finds a window's worth of one original's look-alikes;
+    # the stages go on until other families are found too, so another answer is not lost
+    monkeypatch.setattr(selectors, "RERANK_WINDOW", 5)
+    original = _published(world.unit, "Sheltered Workshop Peduli")
+    _copies(world, 7, 200, 210)
+    masker = _published(world.sibling_unit, "Masker Pelita", MASKER, MASKER)
+    strict = [
+        i.pk
+        for i in Innovation.objects.all()
+        if {"menjahit", "disabilitas"} <= set(re.findall(r"\w+", f"{i.problem} {i.implementation}"))
+    ]
+    assert len(strict) >= 5 and masker.pk not in strict  # the window fills with one family
+    hits = selectors.search_innovations("menjahit disabilitas", page_size=3, facets=False).hits
+    assert [h.innovation.pk for h in hits] == [original.pk, masker.pk]
+
+
+def test_a_family_weighs_as_much_as_the_member_it_shows(world):
+    # the original holds the query's word once; a look-alike holds it twice (a doubled word
+    # scores higher): the family ranks by the original, which it shows
+    original = _published(world.unit, "Sheltered Workshop Peduli")
+    copy = _published(
+        UnitFactory(agency=world.other_agency),
+        "Rumah Karya Ganda",
+        _look_alike(PROBLEM, 220).replace("distigma", "distigma distigma"),
+        _look_alike(SOLUTION, 221),
+    )
+    assert _family_of(copy) == _family_of(original)
+    with override_settings(SEARCH_PRIOR_WEIGHT=0, SEARCH_FAMILIES=False):
+        alone = {h.innovation.pk: h.score for h in selectors.search_innovations("distigma").hits}
+    assert alone[copy.pk] > alone[original.pk]
+    with override_settings(SEARCH_PRIOR_WEIGHT=0):
+        hits = selectors.search_innovations("distigma").hits
+    assert [h.innovation.pk for h in hits] == [original.pk]
+    assert hits[0].score == pytest.approx(alone[original.pk], abs=1e-3)
+
+
+def test_a_word_one_look_alike_mentions_in_passing_does_not_make_its_family_an_answer(world):
+    # a family about sheltered work, one of whose eight look-alikes mentions "tuberkulosis" in
+    # its summary; a smaller innovation about tuberculosis mentions it only in its long text
+    original = _published(world.unit, "Sheltered Workshop Peduli")
+    copies = _copies(world, 7, 230, 240)
+    stray = copies[3]
+    stray.summary = "Tuberkulosis " + stray.summary
+    stray.save()
+    hooks.innovation_changed(stray)
+    assert _family_of(stray) == _family_of(original)
+    tb = _published(
+        world.sibling_unit,
+        "Gerakan Batuk Sehat",
+        "Warga desa yang batuk lama jarang memeriksakan diri ke puskesmas dan obat sering putus "
+        "di tengah jalan karena jarak dan biaya perjalanan.",
+        "Kader desa mendampingi penderita minum obat setiap hari, mengantar dahak ke puskesmas "
+        "dan mencatat kemajuan pengobatan tuberkulosis di buku pemantauan keluarga.",
+    )
+    with override_settings(SEARCH_PRIOR_WEIGHT=0, SEARCH_FAMILIES=False):
+        alone = [h.innovation.pk for h in selectors.search_innovations("tuberkulosis").hits]
+    assert alone == [stray.pk, tb.pk]  # on its text alone, the stray mention ranks first
+    with override_settings(SEARCH_PRIOR_WEIGHT=0):
+        hits = selectors.search_innovations("tuberkulosis").hits
+    assert [h.innovation.pk for h in hits] == [tb.pk, stray.pk]
+    assert hits[1].family is not None and hits[1].family.members == 8

@@ -45,20 +45,23 @@ NUM_PERM = 96
 #: texts); candidates are then checked on the whole signature
 BANDS = 32
 ROWS = NUM_PERM // BANDS
-#: estimated Jaccard similarity of the word pairs from which two profiles are one family (a
-#: profile with 15 % of its words changed keeps about half of its word pairs: ≈ 0.45 with its
-#: original, ≈ 0.3 with another copy of it, which joins families split by chance)
-THRESHOLD = 0.3
+#: estimated Jaccard similarity of the word pairs from which two profiles are one family. A
+#: profile with 15 % of its words changed keeps about half of its word pairs: 0.2–0.45 with its
+#: original or another copy of it (measured on 2,000 look-alikes of the real demo rows, see
+#: ``benchmarks/search``); unrelated profiles stay at or below 0.125 (the highest of 20,000
+#: random pairs of different originals, 99.9 % ≤ 0.094), so 0.22 leaves a margin on both sides
+THRESHOLD = 0.22
 #: datasketch's hashing scheme (stated, so stored signatures stay comparable across versions)
 SCHEME = "affine32"
 #: profiles with fewer distinct word pairs are too short to call near-duplicates (a short text
 #: shares its few pairs by chance: one-line profiles are never grouped on their text)
 MIN_SHINGLES = 10
 #: a pair of profiles of which one has fewer word pairs than this needs SHORT_THRESHOLD: a few
-#: shared phrases ("petugas datang ke desa") make short texts look alike by chance, while a copy
-#: of a short profile keeps about half of its pairs
+#: shared phrases ("petugas datang ke desa") make short texts look alike by chance (unrelated
+#: short pairs: at most 0.115 measured), while a copy of a short profile keeps about half of its
+#: pairs (0.3–0.45)
 SHORT_PAIRS = 20
-SHORT_THRESHOLD = 0.45
+SHORT_THRESHOLD = 0.28
 #: added to the prior of a family's earliest record when its head is chosen (see ``heads``)
 FIRST_RECORD_BONUS = 0.2
 #: members of a candidate family compared before giving up on it

@@ -3,12 +3,17 @@
 After the text ranking (``ranking.rank``) the results are grouped by family (``families``): each
 family is shown once, by its *head* — the member the reader may see with the highest prior, the
 family's earliest record getting a bonus (an awarded, institutionalised, still-running original
-before its copies; see ``families.heads``) — at the place of its best-matching member, with
+before its copies; see ``families.heads``) — with
 "and N replicas / N similar innovations". The family's score is then
 
-    score = text score of its best member × exp(SEARCH_PRIOR_WEIGHT × prior of its head)
+    score = text score of the member shown × exp(SEARCH_PRIOR_WEIGHT × prior of that member)
 
-a log-linear mix: ``log score = log text + w · prior``. With ``w = 0.3`` (the default) the prior
+— the head's own text score (at most its best member's), not the best member's: among two
+hundred near-copies the best-scoring one is only the luckiest (a query word doubled, a sentence
+dropped), and ranking families by it puts big families of loose matches above small exact ones.
+When the head does not hold the query's words, the family is shown by its best match and its
+score is multiplied by √(share of its members that match). The mix is log-linear:
+``log score = log text + w · prior``. With ``w = 0.3`` (the default) the prior
 moves a result by at most a factor of e^0.3 ≈ 1.35: it decides between results of similar text
 relevance, never over a much better match (measured in ``benchmarks/search``). Matching mixes no
 prior (its context boosts weigh awards, replicas and status already); its heads are the same.
@@ -28,7 +33,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import BigIntegerField, QuerySet
+from django.db.models import BigIntegerField, Count, QuerySet
 from django.db.models.functions import Coalesce
 
 from lumbung.catalog.models import Innovation
@@ -101,13 +106,15 @@ def group(
     *,
     score: Callable[[Sequence[int]], Mapping[int, Any]],
     more: Callable[[int], Sequence[tuple[int, float]]] | None = None,
+    matching: Callable[[Sequence[int]], Mapping[int, int]] | None = None,
     needed: int = 20,
     mix_prior: bool = True,
     unfiltered: bool = False,
 ) -> tuple[list[Row], dict[int, FamilyHit]]:
     """``ordered`` with one row per family (its head) and the prior mixed in, best first; and
     the shown rows' families. ``score(ids)`` ranks innovations that were not in ``ordered``
-    ({id: details with ``.score``}); ``more(n)`` fetches the best match of up to n families.
+    ({id: details with ``.score``}); ``more(n)`` fetches the best match of up to n families;
+    ``matching(family ids)`` counts each family's members that match the query.
     ``mix_prior=False``: the prior chooses heads only (for rankings that weigh the same facts
     themselves, as matching does). ``unfiltered``: ``qs`` is all the reader may see (heads and
     counts are then read from the families' own index, see ``families.heads``)."""
@@ -134,6 +141,13 @@ def group(
     missing = [h.head for f, h in heads.items() if h.head != best[f][0] and h.head not in info]
     head_details = score(missing) if missing else {}
     by_pk = {pk: (s, d) for pk, s, d in rows}
+
+    def detail_of(pk: int) -> Any:
+        own = by_pk.get(pk)
+        return own[1] if own else head_details.get(pk)
+
+    aside = [f for f, h in heads.items() if h.members > 1 and not _lexical(detail_of(h.head))]
+    matches = matching(aside) if matching is not None and aside else {}
     grouped: list[Row] = []
     shown: dict[int, FamilyHit] = {}
     for family, (pk, text_score, detail) in best.items():
@@ -141,19 +155,47 @@ def group(
         if head is None:  # a family the reader may not see any more of: the match itself
             grouped.append((pk, _adjusted(text_score, info[pk][1], weight), detail))
             continue
-        own = by_pk.get(head.head)
-        head_detail = own[1] if own else head_details.get(head.head)
-        if not getattr(head_detail, "score", 0.0):
+        head_detail = detail_of(head.head)
+        head_score = _lexical(head_detail)
+        if not head_score:
             # the head does not hold the query's words (its text has moved on): the family is
-            # shown by its best match, which does
+            # shown by its best match, which does, and weighs as much as the share of its
+            # members that match (one look-alike of twenty-four that mentions a word in passing
+            # does not make the family an answer)
             shown_pk, prior, head_detail = pk, info[pk][1], detail
+            share = min(1.0, matches.get(family, 1) / head.members) if matching else 1.0
+            family_score = text_score * math.sqrt(share)
         else:
+            # the family weighs as much as the member it shows: the best of many near-copies
+            # is only the luckiest of them (a word doubled, a sentence dropped)
             shown_pk, prior = head.head, head.prior
-        grouped.append((shown_pk, _adjusted(text_score, prior, weight), head_detail))
+            best_score = _lexical(detail)
+            ratio = min(1.0, head_score / best_score) if best_score else 1.0
+            family_score = text_score * ratio
+        grouped.append((shown_pk, _adjusted(family_score, prior, weight), head_detail))
         if head.members > 1:
             shown[shown_pk] = FamilyHit(id=family, members=head.members)
     grouped.sort(key=lambda r: -r[1])
     return grouped, shown
+
+
+def _lexical(detail: Any) -> float:
+    return float(getattr(detail, "score", 0.0) or 0.0)
+
+
+def matching_members(
+    backend: SearchBackend, qs: QuerySet[Innovation], expression: str, family_ids: Sequence[int]
+) -> dict[int, int]:
+    """How many members of each family in ``qs`` match ``expression`` (one query)."""
+    rows = (
+        backend.filter_matching(qs, expression)
+        .filter(family_member__family_id__in=list(family_ids))
+        .order_by()
+        .values("family_member__family_id")
+        .annotate(n=Count("pk"))
+        .values_list("family_member__family_id", "n")
+    )
+    return {int(f): int(n) for f, n in rows}
 
 
 def _best_per_family(rows: Sequence[Row], info: Mapping[int, tuple[int, float]]) -> dict[int, Row]:

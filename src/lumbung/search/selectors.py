@@ -25,7 +25,7 @@ from lumbung.catalog.selectors import CatalogFilters, apply_filters, visible_q
 from lumbung.core.actors import ActorLike
 from lumbung.organisations.models import Agency
 
-from . import grouping, semantic
+from . import families, grouping, semantic
 from .analysis import Alternative, Concept, QueryPlan, fold, get_analyzer
 from .backends import get_backend
 from .indexing import TEXT_FIELDS, build_document
@@ -312,7 +312,13 @@ def _retrieve(
     qs: QuerySet[Innovation],
     window: int,
     boosts: Callable[[Sequence[tuple[int, float]]], Mapping[int, float]] | None = None,
+    *,
+    families_needed: int = 0,
 ) -> Retrieved:
+    """The candidates of a query, re-ranked. The stages stop once ``window`` candidates are
+    found — and, with ``families_needed``, once they belong to that many families: the strict
+    stages of a query may find nothing but the look-alikes of a few originals, and the answers
+    that match fewer of its words are other families."""
     backend = get_backend()
     plan = prepared.plan
     union: dict[int, float] = {}
@@ -328,7 +334,7 @@ def _retrieve(
         total = found.total
         for pk, native in found:
             union.setdefault(pk, native)
-        if len(union) >= window:
+        if len(union) >= window and _families_enough(union, families_needed):
             break
     if not expression:  # nothing the index knows: one loose query over every concept
         expression = backend.expression([c.alternatives for c in plan.concepts])
@@ -341,6 +347,12 @@ def _retrieve(
     extra = boosts(candidates) if boosts else None
     ranked = rank(plan, candidates, docs, index_stats(), prepared.dfs, extra, prepared.name_dfs)
     return Retrieved(ranked, candidates, expression, total)
+
+
+def _families_enough(union: Mapping[int, float], needed: int) -> bool:
+    if not needed or not grouping.enabled():
+        return True
+    return len({family for family, _ in families.of(union).values()}) >= needed
 
 
 def _load_innovations(ids: Sequence[int], *, awards: bool = True) -> dict[int, Innovation]:
@@ -581,19 +593,24 @@ def search_innovations(
         facet_counts = compute_facets(qs, filters) if facets else {}
     else:
         window = min(max(RERANK_WINDOW, offset + page_size), MAX_WINDOW)
-        found = _retrieve(prepared, qs, window)
+        needed = offset + page_size + 5
+        found = _retrieve(prepared, qs, window, families_needed=needed)
         ordered = _fused(query, qs, found.ranked)
         truncated = len(found.candidates) >= window
 
         def more(n: int) -> list[tuple[int, float]]:
             return grouping.more_families(backend, qs, found.expression, min(n, MAX_WINDOW))
 
+        def matching(family_ids: Sequence[int]) -> dict[int, int]:
+            return grouping.matching_members(backend, qs, found.expression, family_ids)
+
         ordered, shown = grouping.group(
             ordered,
             qs,
             score=_scorer(prepared),
             more=more if truncated else None,
-            needed=offset + page_size + 5,
+            matching=matching,
+            needed=needed,
             unfiltered=replace(filters, q="") == CatalogFilters(),
         )
         ordered = originals_first(ordered)
@@ -814,17 +831,21 @@ def match_innovations(
         sector, region, agency_kind, UNIT_SIZES.get(unit_size, (None, None))[1], user
     )
     window = max(RERANK_WINDOW, limit)
-    found = _retrieve(prepared, qs, window, context.boosts)
+    found = _retrieve(prepared, qs, window, context.boosts, families_needed=limit + 5)
     backend = get_backend()
 
     def more(n: int) -> list[tuple[int, float]]:
         return grouping.more_families(backend, qs, found.expression, min(n, MAX_WINDOW))
+
+    def matching(family_ids: Sequence[int]) -> dict[int, int]:
+        return grouping.matching_members(backend, qs, found.expression, family_ids)
 
     ordered, shown = grouping.group(
         _fused(problem, qs, found.ranked),
         qs,
         score=_scorer(prepared),
         more=more if len(found.candidates) >= window else None,
+        matching=matching,
         needed=limit + 5,
         mix_prior=False,  # the context's boosts weigh awards, replicas and status already
         unfiltered=True,
