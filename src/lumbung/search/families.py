@@ -407,9 +407,10 @@ def _components(
     return dict(groups)
 
 
-def update(innovation: Innovation, terms: Sequence[str]) -> None:
+def update(innovation: Innovation, terms: Sequence[str], facts: Facts | None = None) -> None:
     """Place one (re)indexed innovation in its family and refresh its prior; called inside the
-    index's transaction. ``innovation`` comes with its awards prefetched."""
+    index's transaction. ``innovation`` comes with its awards prefetched; ``facts``, when the
+    caller read them already (``facts_for``)."""
     pk = innovation.pk
     sig = signature(terms)
     current = (
@@ -435,7 +436,7 @@ def update(innovation: Innovation, terms: Sequence[str]) -> None:
         if old is not None and old not in linked:
             _regroup(old, without=pk)
     family = min(linked | {pk})
-    value = prior(facts_of(innovation))
+    value = prior(facts if facts is not None else facts_of(innovation))
     placed = {
         "family_id": family,
         "prior": value,

@@ -361,12 +361,20 @@ def flush_pending(completed: bool) -> None:
     replica written in the same block then finds its original's family), or drop it."""
     ids = sorted(_pending())
     _pending().clear()
-    if completed:
-        for pk in ids:
-            _index_one(pk)
+    if not completed:
+        return
+    for start in range(0, len(ids), FLUSH_BATCH):
+        chunk = ids[start : start + FLUSH_BATCH]
+        facts = families.facts_for(chunk)  # the catalog's facts are final: read them at once
+        for pk in chunk:
+            _index_one(pk, facts.get(pk))
 
 
-def _index_one(pk: int) -> None:
+#: innovations whose facts a bulk write's end reads in one go
+FLUSH_BATCH = 500
+
+
+def _index_one(pk: int, facts: families.Facts | None = None) -> None:
     fresh = _with_relations(Innovation.objects.filter(pk=pk)).prefetch_related("awards").first()
     if fresh is None:  # deleted, or its write was rolled back
         return
@@ -381,7 +389,7 @@ def _index_one(pk: int) -> None:
         new, old = built.term_set, old_terms or set()
         names = set(built.fields["name"])
         _update_df(new - old, old - new, names - old_names, old_names - names)
-        families.update(fresh, families.document_terms(doc.summary, doc.body))
+        families.update(fresh, families.document_terms(doc.summary, doc.body), facts)
 
 
 def remove_innovation(innovation: Innovation) -> None:
