@@ -131,7 +131,9 @@ def test_a_bulk_write_indexes_each_innovation_once_at_its_end(world, monkeypatch
 
     indexed: list[int] = []
     real = indexing._index_one
-    monkeypatch.setattr(indexing, "_index_one", lambda pk: (indexed.append(pk), real(pk)))
+    monkeypatch.setattr(
+        indexing, "_index_one", lambda pk, facts=None: (indexed.append(pk), real(pk, facts))
+    )
     with transaction.atomic(), hooks.bulk():
         created = services.innovation_create(
             actor=world.officer, unit=world.unit, data={"name": "Kelas Perahu Nelayan"}
