@@ -331,6 +331,29 @@ def graded_ndcg(ranked: list[str], gains: dict[str, float], k: int = 10) -> floa
     return dcg / idcg if idcg else 0.0
 
 
+def family_ndcg(
+    ranked: list[str], gains: dict[str, float], truth: dict[str, str], k: int = 10
+) -> float:
+    """Graded nDCG@k of a list that shows each family once: a document gains as in
+    ``graded_ndcg`` (a look-alike half its original), but a second or further document of one
+    original's family (the original and its look-alikes) adds nothing — the reader has seen that
+    answer — and the ideal is each family once, by its best document (the original)."""
+    seen: set[str] = set()
+    dcg = 0.0
+    for i, name in enumerate(ranked[:k]):
+        family = truth.get(name, name)
+        if family not in seen:
+            seen.add(family)
+            dcg += gains.get(name, 0.0) / math.log2(i + 2)
+    best: dict[str, float] = {}
+    for name, gain in gains.items():
+        family = truth.get(name, name)
+        best[family] = max(best.get(family, 0.0), gain)
+    ideal = sorted(best.values(), reverse=True)[:k]
+    idcg = sum(g / math.log2(i + 2) for i, g in enumerate(ideal))
+    return dcg / idcg if idcg else 0.0
+
+
 def lookalike_metrics(
     runs: dict[str, list[str]], queries: list[dict], truth: dict[str, str]
 ) -> dict:
@@ -338,13 +361,15 @@ def lookalike_metrics(
     grade ≥ 2 in the first 10: at most 8 per query, so reachable), MRR of the first relevant
     original (grade ≥ 1) and of the first relevant document (original or look-alike), the
     queries where a look-alike ranks above its own original (in the first 20), and nDCG@10 of
-    the originals alone (look-alikes gain nothing; the demo relevance's nDCG@10)."""
-    nd, nd_orig, rr_orig, rr_any, all_in, missing, copy_first = [], [], [], [], 0, {}, 0
+    the originals alone (look-alikes gain nothing; the demo relevance's nDCG@10) and of a list
+    that shows each family once (``family_ndcg``)."""
+    nd, nd_fam, nd_orig, rr_orig, rr_any, all_in, missing, copy_first = [], [], [], [], [], 0, {}, 0
     for q in queries:
         ranked, grades = runs[q["query"]], q["relevant"]
         gains = lookalike_gains(grades, truth)
         copy_first += copy_above_original(ranked, grades, truth)
         nd.append(graded_ndcg(ranked, gains))
+        nd_fam.append(family_ndcg(ranked, gains, truth))
         nd_orig.append(ndcg_at(ranked, grades))
         rr_orig.append(mrr(ranked, grades))
         rr_any.append(next((1.0 / (i + 1) for i, n in enumerate(ranked) if n in gains), 0.0))
@@ -357,6 +382,7 @@ def lookalike_metrics(
     return {
         "ndcg10": statistics.mean(nd),
         "ndcg10_originals": statistics.mean(nd_orig),
+        "ndcg10_families": statistics.mean(nd_fam),
         "originals_top10": all_in,
         "mrr_original": statistics.mean(rr_orig),
         "mrr_any": statistics.mean(rr_any),
@@ -669,16 +695,19 @@ def lookalike_tables(args: argparse.Namespace, tmpdir: Path) -> list[str]:
     sizes = [0] + [int(s) for s in args.lookalikes.split(",") if s.strip()]
     backend = "PostgreSQL" if args.postgres else "SQLite"
     head = (
-        f"{'size':>7s} {'config':9s} | {'search nDCG':>11s} {'nDCGo':>5s} {'orig10':>6s} "
-        f"{'MRR':>5s} {'c>o':>3s} {'p50':>5s} {'p95':>5s} | {'match nDCG':>10s} {'nDCGo':>5s} "
-        f"{'orig10':>6s} {'MRR':>5s} {'c>o':>3s} {'p50':>5s} {'p95':>5s}"
+        f"{'size':>7s} {'config':9s} | {'search nDCG':>11s} {'nDCGf':>5s} {'nDCGo':>5s} "
+        f"{'orig10':>6s} {'MRR':>5s} {'c>o':>3s} {'p50':>5s} {'p95':>5s} | {'match nDCG':>10s} "
+        f"{'nDCGf':>5s} {'nDCGo':>5s} {'orig10':>6s} {'MRR':>5s} {'c>o':>3s} {'p50':>5s} "
+        f"{'p95':>5s}"
     )
     table = [
         f"\nLook-alikes ({backend}): demo catalog (87) + N look-alikes; 60 judged queries, "
         f"{args.rounds} timed rounds; nDCG@10 graded (look-alike = ½ its original's gain), "
         "orig10 = queries with every original of grade ≥ 2 in the top 10, MRR = first relevant "
         "original, c>o = queries where a look-alike ranks above its own original (grade ≥ 2), "
-        "nDCGo = nDCG@10 of the originals alone (look-alikes gain 0)",
+        "nDCGo = nDCG@10 of the originals alone (look-alikes gain 0), nDCGf = graded nDCG@10 "
+        "of a list that shows each family once (a second member of one original's family gains "
+        "0; the ideal: each family once, by its original)",
         head,
     ]
     print("\n".join(table), flush=True)
@@ -694,7 +723,8 @@ def lookalike_tables(args: argparse.Namespace, tmpdir: Path) -> list[str]:
             table.append(
                 f"{size:7d} {label:9s} | "
                 + " | ".join(
-                    f"{x['ndcg10']:{w}.3f} {x['ndcg10_originals']:5.3f} "
+                    f"{x['ndcg10']:{w}.3f} {x['ndcg10_families']:5.3f} "
+                    f"{x['ndcg10_originals']:5.3f} "
                     f"{x['originals_top10']:3d}/60 {x['mrr_original']:5.3f} "
                     f"{x['copy_first']:3d} {x['p50']:5.1f} {x['p95']:5.1f}"
                     for x, w in ((s, 11), (m, 10))

@@ -435,3 +435,27 @@ def test_a_word_one_look_alike_mentions_in_passing_does_not_make_its_family_an_a
         hits = selectors.search_innovations("tuberkulosis").hits
     assert [h.innovation.pk for h in hits] == [tb.pk, stray.pk]
     assert hits[1].family is not None and hits[1].family.members == 8
+
+
+def test_a_profile_joins_a_family_by_its_earliest_members_on_average_not_by_one():
+    # single links chain families: in a family of hundreds, one member resembles a look-alike
+    # of another original by chance. A profile joins a family when it resembles the family's
+    # earliest members on average.
+    def sig(text: str) -> bytes:
+        return families.signature(families.document_terms(text, ""))
+
+    me = sig(PROBLEM + " " + SOLUTION)
+    copies = [sig(_look_alike(PROBLEM, i) + " " + _look_alike(SOLUTION, 50 + i)) for i in range(8)]
+    assert families.joins_family(me, copies)
+    others = [
+        sig(
+            f"Warga kecamatan {i} mengurus izin usaha mikro lewat gerai terpadu dan aplikasi "
+            f"daring sehingga berkas selesai dalam {i + 2} hari tanpa calo dan tanpa biaya."
+        )
+        for i in range(7)
+    ]
+    alike_one = [copies[0], *others]  # one member alike, seven of another subject
+    assert families.similarity(me, copies[0]) >= families.THRESHOLD
+    assert not families.joins_family(me, alike_one)
+    assert not families.joins_family(me, [])  # an empty family is no family
+    assert not families.joins_family(sig("terlalu pendek"), copies)  # too short to tell

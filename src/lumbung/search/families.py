@@ -5,8 +5,9 @@ replication services set ``Innovation.source``) and its near-duplicates without 
 in other regions whose problem and solution repeat it, often word for word). Near-duplicates are
 found with MinHash signatures (``datasketch``) of the problem-and-solution word pairs and
 locality-sensitive hashing: a signature is cut into :data:`BANDS` bands, innovations sharing a
-band are candidates, and a candidate joins when the signatures agree on at least
-:data:`THRESHOLD` of their values (an estimate of the Jaccard similarity of the word pairs).
+band are candidates, and a candidate family is joined when the signature agrees, on average,
+with its earliest members' on at least :data:`THRESHOLD` of their values (an estimate of the
+Jaccard similarity of the word pairs).
 
 The **prior** (0..1) says how much the catalog's own facts make an innovation worth copying:
 awards (level, fading with age), evidence documents, management stage, continuing or stopped,
@@ -45,23 +46,26 @@ NUM_PERM = 96
 #: texts); candidates are then checked on the whole signature
 BANDS = 32
 ROWS = NUM_PERM // BANDS
-#: estimated Jaccard similarity of the word pairs from which two profiles are one family. A
-#: profile with 15 % of its words changed keeps about half of its word pairs: 0.2–0.45 with its
-#: original or another copy of it (measured on 2,000 look-alikes of the real demo rows, see
-#: ``benchmarks/search``); unrelated profiles stay at or below 0.125 (the highest of 20,000
-#: random pairs of different originals, 99.9 % ≤ 0.094), so 0.22 leaves a margin on both sides
-THRESHOLD = 0.22
+#: mean estimated Jaccard similarity of the word pairs, with a family's earliest members, from
+#: which a profile joins the family. A profile with 15 % of its words changed keeps about half
+#: of its word pairs: 0.2–0.45 with its original or another copy of it, 0.38 on average (measured
+#: on look-alikes of the real demo rows, see ``benchmarks/search``); unrelated profiles stay at
+#: or below 0.125 (the highest of 20,000 random pairs of different originals, 99.9 % ≤ 0.094),
+#: and the look-alikes of two originals on one subject (two KTP-el home services) at 0.09 on
+#: average. At 20,000 look-alikes, 0.18 leaves 36 of 20,000 outside their original's family and
+#: mixes none (0.22: 78 outside; 0.16: two families of two originals each)
+THRESHOLD = 0.18
 #: datasketch's hashing scheme (stated, so stored signatures stay comparable across versions)
 SCHEME = "affine32"
 #: profiles with fewer distinct word pairs are too short to call near-duplicates (a short text
 #: shares its few pairs by chance: one-line profiles are never grouped on their text)
 MIN_SHINGLES = 10
-#: a pair of profiles of which one has fewer word pairs than this needs SHORT_THRESHOLD: a few
-#: shared phrases ("petugas datang ke desa") make short texts look alike by chance (unrelated
-#: short pairs: at most 0.115 measured), while a copy of a short profile keeps about half of its
-#: pairs (0.3–0.45)
+#: a profile with fewer word pairs than this (or a family whose earliest member has) needs
+#: SHORT_THRESHOLD: a few shared phrases ("petugas datang ke desa") make short texts look alike
+#: by chance (unrelated short pairs: at most 0.115 measured), while a copy of a short profile
+#: keeps about half of its pairs (0.3–0.45)
 SHORT_PAIRS = 20
-SHORT_THRESHOLD = 0.28
+SHORT_THRESHOLD = 0.22
 #: added to the prior of a family's earliest record when its head is chosen (see ``heads``)
 FIRST_RECORD_BONUS = 0.2
 #: members of a candidate family compared before giving up on it
@@ -153,12 +157,23 @@ def similarity(a: bytes, b: bytes) -> float:
     )
 
 
-def joins(a: bytes, b: bytes) -> bool:
-    """Whether two profiles are near-duplicates (short texts need more alike, see SHORT_PAIRS)."""
-    if len(a) != _SIGNATURE or len(b) != _SIGNATURE:
+def _pairs(sig: bytes) -> int:
+    return int.from_bytes(sig[_VALUES:], "little")
+
+
+def joins_family(sig: bytes, earliest: Sequence[bytes]) -> bool:
+    """Whether a profile joins a family whose earliest members' signatures are ``earliest`` (up
+    to :data:`CHECKS_PER_FAMILY`): its estimated similarity to them, on average, reaches the
+    threshold (short texts need more alike, see SHORT_PAIRS). An average, not any one member: in
+    a family of hundreds of look-alikes one of them resembles a look-alike of another original
+    by chance, and single links chain families of different originals together (measured at
+    20,000 look-alikes: 2 families mixing originals with single links, none with the average)."""
+    sample = [other for other in earliest if len(other) == _SIGNATURE]
+    if len(sig) != _SIGNATURE or not sample:
         return False
-    pairs = min(int.from_bytes(a[_VALUES:], "little"), int.from_bytes(b[_VALUES:], "little"))
-    return similarity(a, b) >= (SHORT_THRESHOLD if pairs < SHORT_PAIRS else THRESHOLD)
+    pairs = min(_pairs(sig), _pairs(sample[0]))
+    threshold = SHORT_THRESHOLD if pairs < SHORT_PAIRS else THRESHOLD
+    return sum(similarity(sig, other) for other in sample) / len(sample) >= threshold
 
 
 def document_terms(summary: str, body: str) -> list[str]:
@@ -308,25 +323,27 @@ class _UnionFind:
 
 
 def _near_families(pk: int, sig: bytes, keys: list[int]) -> set[int]:
-    """The families holding a near-duplicate of ``sig`` (a few members of each are compared)."""
+    """The families ``sig`` joins (``joins_family``): those holding a member that shares one of
+    its bands, each compared by its earliest members."""
     if not keys:
         return set()
-    near = (
-        FamilyBand.objects.filter(key__in=keys)
-        .exclude(innovation_id=pk)
-        .values_list("innovation_id", flat=True)
+    sharing = FamilyBand.objects.filter(key__in=keys).exclude(innovation_id=pk)
+    candidates = (
+        FamilyMember.objects.filter(pk__in=sharing.values("innovation_id"))
+        .order_by()
+        .values_list("family_id", flat=True)
         .distinct()
     )
-    by_family: dict[int, list[int]] = defaultdict(list)
-    for other, family_id in FamilyMember.objects.filter(pk__in=near).values_list("pk", "family_id"):
-        by_family[family_id].append(other)
-    sample = [
-        other for members in by_family.values() for other in sorted(members)[:CHECKS_PER_FAMILY]
-    ]
     found: set[int] = set()
-    rows = FamilyMember.objects.filter(pk__in=sample).values_list("family_id", "signature")
-    for family_id, other_sig in rows:
-        if family_id not in found and joins(sig, bytes(other_sig)):
+    for family_id in candidates:
+        earliest = (
+            FamilyMember.objects.filter(family_id=family_id)
+            .exclude(pk=pk)
+            .exclude(signature=b"")
+            .order_by("pk")
+            .values_list("signature", flat=True)[:CHECKS_PER_FAMILY]
+        )
+        if joins_family(sig, [bytes(other) for other in earliest]):
             found.add(family_id)
     return found
 
@@ -382,22 +399,28 @@ def _components(
     bands: Iterable[tuple[int, int]],
     lineage: Iterable[tuple[int, int]],
 ) -> dict[int, list[int]]:
-    """Connected innovations ({smallest id: member ids}) by near-duplicate bands and lineage."""
+    """Families ({smallest id: member ids}) as ``update`` forms them one at a time: each
+    innovation, oldest first, joins the families it shares a band with and resembles by their
+    earliest members (``joins_family``); then lineage joins the rest."""
     uf = _UnionFind()
-    buckets: dict[int, list[int]] = defaultdict(list)
-    for pk, key in sorted(bands):
-        buckets[key].append(pk)
-    for bucket in buckets.values():
-        first = bucket[0]
-        for other in bucket[1:]:
-            if uf.find(other) == uf.find(first):
-                continue
-            sig = signatures.get(other, b"")
-            # compared with a few members already in the bucket (all share this band)
-            for candidate in bucket[:CHECKS_PER_FAMILY]:
-                if candidate != other and joins(sig, signatures.get(candidate, b"")):
-                    uf.union(other, candidate)
-                    break
+    keys_of: dict[int, list[int]] = defaultdict(list)
+    for pk, key in bands:
+        keys_of[pk].append(key)
+    earliest: dict[int, list[int]] = {}
+    seen: dict[int, set[int]] = defaultdict(set)  # band key -> families seen in it
+    for pk in sorted(signatures):
+        sig = signatures[pk]
+        keys = keys_of.get(pk, [])
+        candidates = {uf.find(f) for key in keys for f in seen.get(key, ())}
+        joined = [f for f in candidates if joins_family(sig, [signatures[m] for m in earliest[f]])]
+        members = [pk]
+        for f in joined:
+            uf.union(pk, f)
+            members += earliest.pop(f)
+        root = uf.find(pk)
+        earliest[root] = sorted(members)[:CHECKS_PER_FAMILY]
+        for key in keys:
+            seen[key].add(root)
     for a, b in lineage:
         if a in signatures and b in signatures:
             uf.union(a, b)
