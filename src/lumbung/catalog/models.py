@@ -219,6 +219,8 @@ class Innovation(models.Model):
             models.Index(fields=["publication_state", "-published_at"]),
             models.Index(fields=["agency", "publication_state"]),
             models.Index(fields=["unit", "publication_state"]),
+            # replica counts of a result page (without it SQLite reads every published row)
+            models.Index(fields=["source", "publication_state"]),
         ]
 
     def __str__(self) -> str:

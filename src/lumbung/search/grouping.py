@@ -27,13 +27,14 @@ answers are not pushed off the page.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import BigIntegerField, Count, QuerySet
+from django.db.models import BigIntegerField, QuerySet
 from django.db.models.functions import Coalesce
 
 from lumbung.catalog.models import Innovation
@@ -74,10 +75,26 @@ def prior_weight() -> float:
     return float(getattr(settings, "SEARCH_PRIOR_WEIGHT", 0.3))
 
 
-def more_families(
+@dataclass
+class Matches:
+    """Every match of a query, family by family (one grouped query, ``family_matches``)."""
+
+    #: the best match of each of the best-matching families, best first (native scores)
+    best: list[tuple[int, float]]
+    #: family → how many of its members match (for the families in ``best``)
+    counts: dict[int, int]
+    #: how many families match
+    families: int
+    #: how many innovations match
+    matching: int
+
+
+def family_matches(
     backend: SearchBackend, qs: QuerySet[Innovation], expression: str, limit: int
-) -> list[tuple[int, float]]:
-    """The best match of each of the ``limit`` best-matching families (native scores)."""
+) -> Matches:
+    """The best match of each of the ``limit`` best-matching families, how many members of each
+    match, how many families and innovations match — one pass over the matches (the index's scan
+    of a common word is the cost; separate queries made it once each)."""
     inner = (
         backend.matching(qs, expression)
         .annotate(_family=_FAMILY)
@@ -87,13 +104,21 @@ def more_families(
     sql, params = inner.query.get_compiler(using=qs.db).as_sql()
     grouped = (
         f"WITH m(i, s, f) AS ({sql}) "
-        "SELECT g.i, g.s FROM (SELECT m.i AS i, m.s AS s, ROW_NUMBER() OVER "
-        "(PARTITION BY m.f ORDER BY m.s DESC, m.i) AS rn FROM m) AS g "
+        "SELECT g.i, g.s, g.f, g.n, COUNT(*) OVER (), SUM(g.n) OVER () FROM (SELECT m.i AS i, "
+        "m.s AS s, m.f AS f, "
+        "ROW_NUMBER() OVER (PARTITION BY m.f ORDER BY m.s DESC, m.i) AS rn, "
+        "COUNT(*) OVER (PARTITION BY m.f) AS n FROM m) AS g "
         "WHERE g.rn = 1 ORDER BY g.s DESC, g.i LIMIT %s"
     )
     with connections[qs.db].cursor() as cursor:
         cursor.execute(grouped, [*params, limit])
-        return [(int(pk), float(score or 0.0)) for pk, score in cursor.fetchall()]
+        rows = cursor.fetchall()
+    return Matches(
+        best=[(int(pk), float(score or 0.0)) for pk, score, *_ in rows],
+        counts={int(f): int(n) for _pk, _s, f, n, *_ in rows},
+        families=int(rows[0][4]) if rows else 0,
+        matching=int(rows[0][5]) if rows else 0,
+    )
 
 
 def _adjusted(score: float, prior: float, weight: float) -> float:
@@ -105,35 +130,46 @@ def group(
     qs: QuerySet[Innovation],
     *,
     score: Callable[[Sequence[int]], Mapping[int, Any]],
-    more: Callable[[int], Sequence[tuple[int, float]]] | None = None,
-    matching: Callable[[Sequence[int]], Mapping[int, int]] | None = None,
+    matches: Callable[[int], Matches] | None = None,
+    exhaustive: bool = False,
     needed: int = 20,
     mix_prior: bool = True,
     unfiltered: bool = False,
-) -> tuple[list[Row], dict[int, FamilyHit]]:
-    """``ordered`` with one row per family (its head) and the prior mixed in, best first; and
-    the shown rows' families. ``score(ids)`` ranks innovations that were not in ``ordered``
-    ({id: details with ``.score``}); ``more(n)`` fetches the best match of up to n families;
-    ``matching(family ids)`` counts each family's members that match the query.
-    ``mix_prior=False``: the prior chooses heads only (for rankings that weigh the same facts
-    themselves, as matching does). ``unfiltered``: ``qs`` is all the reader may see (heads and
-    counts are then read from the families' own index, see ``families.heads``)."""
+) -> tuple[list[Row], dict[int, FamilyHit], int | None]:
+    """``ordered`` with one row per family (its head) and the prior mixed in, best first; the
+    shown rows' families; and how many families match (None when not known).
+
+    ``score(ids)`` ranks innovations that were not in ``ordered`` ({id: details with
+    ``.score``}). What the query matches beyond ``ordered``: ``exhaustive`` — ``ordered`` holds
+    every match; else ``matches(n)`` (``family_matches``) — the best match of up to n families,
+    how many members of each match, how many families match. ``mix_prior=False``: the prior
+    chooses heads only (for rankings that weigh the same facts themselves, as matching does).
+    ``unfiltered``: ``qs`` is all the reader may see (heads and counts are then read from the
+    families' own index, see ``families.heads``)."""
     weight = prior_weight() if mix_prior else 0.0
     rows = list(ordered)
     info = families.of(pk for pk, _, _ in rows)
     if not enabled():
         adjusted = [(pk, _adjusted(s, info[pk][1], weight), d) for pk, s, d in rows]
         adjusted.sort(key=lambda r: -r[1])
-        return adjusted, {}
+        return adjusted, {}, None
     best = _best_per_family(rows, info)
-    if more is not None and len(best) < needed:
-        extra = [pk for pk, _ in more(needed) if pk not in info]
+    summary = matches(needed) if matches is not None else None
+    if summary is not None and len(best) < needed:
+        extra = [pk for pk, _ in summary.best if pk not in info]
         if extra:
             details = score(extra)
             rows += [(pk, d.score, d) for pk, d in details.items()]
             info.update(families.of(details))
             rows.sort(key=lambda r: -r[1])
             best = _best_per_family(rows, info)
+    in_rows = Counter(family for family, _ in info.values())
+    if summary is not None:
+        counts: Mapping[int, int] = {**in_rows, **summary.counts}
+        total: int | None = max(summary.families, len(best))
+    else:
+        counts = in_rows
+        total = len(best) if exhaustive else None
     # the families that can reach the page (the prior moves a score by at most e^w)
     reach = needed + 5
     best = dict(list(best.items())[:reach])
@@ -146,8 +182,7 @@ def group(
         own = by_pk.get(pk)
         return own[1] if own else head_details.get(pk)
 
-    aside = [f for f, h in heads.items() if h.members > 1 and not _lexical(detail_of(h.head))]
-    matches = matching(aside) if matching is not None and aside else {}
+    known = summary is not None or exhaustive
     grouped: list[Row] = []
     shown: dict[int, FamilyHit] = {}
     for family, (pk, text_score, detail) in best.items():
@@ -163,7 +198,7 @@ def group(
             # members that match (one look-alike of twenty-four that mentions a word in passing
             # does not make the family an answer)
             shown_pk, prior, head_detail = pk, info[pk][1], detail
-            share = min(1.0, matches.get(family, 1) / head.members) if matching else 1.0
+            share = min(1.0, counts.get(family, 1) / head.members) if known else 1.0
             family_score = text_score * math.sqrt(share)
         else:
             # the family weighs as much as the member it shows: the best of many near-copies
@@ -176,26 +211,11 @@ def group(
         if head.members > 1:
             shown[shown_pk] = FamilyHit(id=family, members=head.members)
     grouped.sort(key=lambda r: -r[1])
-    return grouped, shown
+    return grouped, shown, total
 
 
 def _lexical(detail: Any) -> float:
     return float(getattr(detail, "score", 0.0) or 0.0)
-
-
-def matching_members(
-    backend: SearchBackend, qs: QuerySet[Innovation], expression: str, family_ids: Sequence[int]
-) -> dict[int, int]:
-    """How many members of each family in ``qs`` match ``expression`` (one query)."""
-    rows = (
-        backend.filter_matching(qs, expression)
-        .filter(family_member__family_id__in=list(family_ids))
-        .order_by()
-        .values("family_member__family_id")
-        .annotate(n=Count("pk"))
-        .values_list("family_member__family_id", "n")
-    )
-    return {int(f): int(n) for f, n in rows}
 
 
 def _best_per_family(rows: Sequence[Row], info: Mapping[int, tuple[int, float]]) -> dict[int, Row]:
@@ -226,8 +246,3 @@ def members_in_view(ids: Sequence[int], qs: QuerySet[Innovation]) -> Kin:
         family_of={pk: f for pk, (f, _p) in info.items()},
         sizes={f: h.members for f, h in heads.items()},
     )
-
-
-def count_families(matched: QuerySet[Innovation]) -> int:
-    """How many families the matching innovations form."""
-    return matched.order_by().annotate(_family=_FAMILY).values("_family").distinct().count()

@@ -598,18 +598,20 @@ def search_innovations(
         ordered = _fused(query, qs, found.ranked)
         truncated = len(found.candidates) >= window
 
-        def more(n: int) -> list[tuple[int, float]]:
-            return grouping.more_families(backend, qs, found.expression, min(n, MAX_WINDOW))
+        summary: list[grouping.Matches] = []
 
-        def matching(family_ids: Sequence[int]) -> dict[int, int]:
-            return grouping.matching_members(backend, qs, found.expression, family_ids)
+        def family_matches(n: int) -> grouping.Matches:
+            summary.append(
+                grouping.family_matches(backend, qs, found.expression, min(n, MAX_WINDOW))
+            )
+            return summary[-1]
 
-        ordered, shown = grouping.group(
+        ordered, shown, families_total = grouping.group(
             ordered,
             qs,
             score=_scorer(prepared),
-            more=more if truncated else None,
-            matching=matching,
+            matches=family_matches if truncated else None,
+            exhaustive=not truncated,
             needed=needed,
             unfiltered=replace(filters, q="") == CatalogFilters(),
         )
@@ -620,6 +622,8 @@ def search_innovations(
             total = sum(v.count for v in facet_counts["stage"])
         elif found.total is not None:  # the candidate query saw every match
             total = found.total
+        elif summary:  # the families' query counted every match
+            total = summary[-1].matching
         else:
             total = backend.count(qs, found.expression, cap=TOTAL_CAP)
             total_exact = total < TOTAL_CAP
@@ -627,7 +631,7 @@ def search_innovations(
         if shown:  # families were folded: the results are fewer than the matches
             matches = total
             # (the loosest stage's expression may match fewer than the stages found together)
-            total = max(grouping.count_families(matched_qs), len(ordered))
+            total = max(families_total or 0, len(ordered))
             total_exact = True
         scored = ordered[offset : offset + page_size]
         if not scored and offset < total and offset >= len(ordered):
@@ -834,18 +838,16 @@ def match_innovations(
     found = _retrieve(prepared, qs, window, context.boosts, families_needed=limit + 5)
     backend = get_backend()
 
-    def more(n: int) -> list[tuple[int, float]]:
-        return grouping.more_families(backend, qs, found.expression, min(n, MAX_WINDOW))
+    def family_matches(n: int) -> grouping.Matches:
+        return grouping.family_matches(backend, qs, found.expression, min(n, MAX_WINDOW))
 
-    def matching(family_ids: Sequence[int]) -> dict[int, int]:
-        return grouping.matching_members(backend, qs, found.expression, family_ids)
-
-    ordered, shown = grouping.group(
+    truncated = len(found.candidates) >= window
+    ordered, shown, _families = grouping.group(
         _fused(problem, qs, found.ranked),
         qs,
         score=_scorer(prepared),
-        more=more if len(found.candidates) >= window else None,
-        matching=matching,
+        matches=family_matches if truncated else None,
+        exhaustive=not truncated,
         needed=limit + 5,
         mix_prior=False,  # the context's boosts weigh awards, replicas and status already
         unfiltered=True,
@@ -933,7 +935,7 @@ def similar_innovations(
     prepared = PreparedQuery(plan, dfs, {})
     qs = visible_base(user).exclude(pk=innovation.pk)
     ranked = _retrieve(prepared, qs, 60).ranked
-    grouped, shown = grouping.group(
+    grouped, shown, _families = grouping.group(
         [(pk, s.score, s) for pk, s in ranked if s.score > 0], qs, score=_scorer(prepared)
     )
     top: list[tuple[int, float, float]] = [
