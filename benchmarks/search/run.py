@@ -443,16 +443,23 @@ def phase_lookalikes(args: argparse.Namespace) -> None:
     from django.test import override_settings
     from lookalikes import generate
 
+    from lumbung.catalog.models import Innovation
     from lumbung.search import selectors
 
-    demo_s, demo_rows, _ = _import_timed(demo_csv(), False)
+    kept = Innovation.objects.count()
     truth: dict[str, str] = {}
-    result: dict = {"size": args.size, "demo_import_s": demo_s, "demo_rows": demo_rows}
+    result: dict = {"size": args.size, "reused": bool(kept)}
+    if not kept:  # a new database (else one kept by --keep: the catalog is there)
+        demo_s, demo_rows, _ = _import_timed(demo_csv(), False)
+        result.update(demo_import_s=demo_s, demo_rows=demo_rows)
     if args.size:
         path = workdir / f"lookalikes-{args.size}.csv"
         truth = generate(args.size, path)
-        seconds, created, profile = _import_timed(path, args.profile)
-        result.update(import_s=seconds, imported=created, profile=profile)
+        if not kept:
+            seconds, created, profile = _import_timed(path, args.profile)
+            result.update(import_s=seconds, imported=created, profile=profile)
+        elif kept != args.size + 87:
+            raise SystemExit(f"the kept database holds {kept} innovations, not {args.size + 87}")
     queries = json.loads(RELEVANCE.read_text())["queries"]
     prior = float(getattr(settings, "SEARCH_PRIOR_WEIGHT", 1.0))
     result["prior_weight"] = prior
@@ -549,6 +556,12 @@ def _args() -> argparse.Namespace:
         "--profile", action="store_true", help="profile the look-alikes' import (cProfile)"
     )
     parser.add_argument("--json", default="", help="write the look-alike phase's results here")
+    parser.add_argument(
+        "--keep",
+        default="",
+        help="keep the look-alike databases in this folder (PostgreSQL: keep the databases) and "
+        "reuse one that is there: its import is not timed again (100,000 take about an hour)",
+    )
     parser.add_argument("--size", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
@@ -660,9 +673,23 @@ def scale_table(args: argparse.Namespace, tmpdir: Path) -> list[str]:
 
 
 def lookalike_database(args: argparse.Namespace, tmpdir: Path, size: int) -> str:
+    name = f"bench14_lookalikes_{size}"
     if args.postgres:
-        return pg_recreate(args.postgres, f"bench14_lookalikes_{size}")
-    return f"sqlite:///{tmpdir / f'lookalikes-{size}.sqlite3'}"
+        if args.keep and pg_exists(args.postgres, name):
+            return urlunsplit(urlsplit(args.postgres)._replace(path=f"/{name}"))
+        return pg_recreate(args.postgres, name)
+    folder = Path(args.keep) if args.keep else tmpdir
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / f'lookalikes-{size}.sqlite3'}"
+
+
+def pg_exists(url: str, name: str) -> bool:
+    import psycopg
+
+    admin = urlunsplit(urlsplit(url)._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+    return found is not None
 
 
 def _tagged(name: str, grades: dict[str, int], copies: dict[str, str]) -> str:
@@ -731,11 +758,12 @@ def lookalike_tables(args: argparse.Namespace, tmpdir: Path) -> list[str]:
                 )
             )
             print(table[-1], flush=True)
-        note = (
-            f"size {size}: demo import {res['demo_import_s']:.1f}s; "
-            f"SEARCH_PRIOR_WEIGHT default {res['prior_weight']}"
-        )
-        if size:
+        note = f"size {size}: SEARCH_PRIOR_WEIGHT default {res['prior_weight']}"
+        if res.get("reused"):
+            note += "; a kept database (its import not timed again)"
+        else:
+            note += f"; demo import {res['demo_import_s']:.1f}s"
+        if size and not res.get("reused"):
             note += (
                 f"; look-alikes imported: {res['imported']} in {res['import_s']:.1f}s "
                 f"({res['imported'] / res['import_s']:.0f} rows/s); peak RSS "
