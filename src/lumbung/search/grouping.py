@@ -125,6 +125,10 @@ def _adjusted(score: float, prior: float, weight: float) -> float:
     return score * math.exp(weight * prior)
 
 
+#: how many times the families a page needs are fetched and scored by their heads
+CANDIDATE_FAMILIES = 2
+
+
 def group(
     ordered: Sequence[Row],
     qs: QuerySet[Innovation],
@@ -154,7 +158,9 @@ def group(
         adjusted.sort(key=lambda r: -r[1])
         return adjusted, {}, None
     best = _best_per_family(rows, info)
-    summary = matches(needed) if matches is not None else None
+    # more families than the page needs: a family's best match (by the index's own score) is
+    # only its luckiest member, and many fall back once their head's own match counts
+    summary = matches(needed * CANDIDATE_FAMILIES) if matches is not None else None
     if summary is not None and len(best) < needed:
         extra = [pk for pk, _ in summary.best if pk not in info]
         if extra:
@@ -170,8 +176,9 @@ def group(
     else:
         counts = in_rows
         total = len(best) if exhaustive else None
-    # the families that can reach the page (the prior moves a score by at most e^w)
-    reach = needed + 5
+    # the families that can reach the page: their heads are scored (one query for the heads,
+    # one for the heads' terms)
+    reach = needed * CANDIDATE_FAMILIES
     best = dict(list(best.items())[:reach])
     heads = families.heads(best, qs, unfiltered=unfiltered)
     missing = [h.head for f, h in heads.items() if h.head != best[f][0] and h.head not in info]
