@@ -468,3 +468,25 @@ def test_a_profile_joins_a_family_by_its_earliest_members_on_average_not_by_one(
     assert not families.joins_family(me, alike_one)
     assert not families.joins_family(me, [])  # an empty family is no family
     assert not families.joins_family(sig("terlalu pendek"), copies)  # too short to tell
+
+
+def test_short_profiles_sharing_a_template_sentence_stay_apart(world):
+    # agencies reuse sentences: two different short profiles with one sentence in common
+    template = "Petugas datang ke desa tiap pekan."
+    work = _published(
+        world.sibling_unit,
+        "Kerja Terlindung",
+        "Penyandang disabilitas sulit mendapat kerja.",
+        "Penyandang disabilitas bekerja di bengkel kerja terlindung. " + template,
+    )
+    school = _published(
+        world.other_unit,
+        "Sekolah Inklusif",
+        "Anak disabilitas sulit mendapat sekolah.",
+        "Anak penyandang disabilitas belajar di sekolah reguler. " + template,
+    )
+    a, b = (bytes(FamilyMember.objects.get(pk=i.pk).signature) for i in (work, school))
+    assert families.similarity(a, b) >= families.THRESHOLD  # alike enough for long texts
+    assert _family_of(work) != _family_of(school)
+    hits = selectors.search_innovations("disabilitas sulit mendapat", facets=False).hits
+    assert {work.pk, school.pk} <= {h.innovation.pk for h in hits}  # each shown
