@@ -19,9 +19,10 @@ relevance, never over a much better match (measured in ``benchmarks/search``). M
 prior (its context boosts weigh awards, replicas and status already); its heads are the same.
 ``SEARCH_FAMILIES = False`` turns grouping off (each innovation on its own, its own prior).
 
-When the look-alikes of a few families fill the whole re-ranked window, more families are
-fetched with one grouped query (the best match of each family, ``more_families``), so other
-answers are not pushed off the page.
+When the re-ranked window does not hold every match (the look-alikes of a few families can fill
+it), one grouped query over every match (``family_matches``) brings the best match of more
+families, so other answers are not pushed off the page, and tells how many members of each
+family match and how many families match.
 """
 
 from __future__ import annotations
