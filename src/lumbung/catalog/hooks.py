@@ -60,6 +60,32 @@ def in_bulk() -> bool:
     return getattr(_local, "bulk_depth", 0) > 0
 
 
+class BulkQueue:
+    """Innovations a listener defers to the end of a :func:`bulk` block, in this thread: ``add``
+    when one is written, ``discard`` when it is deleted, ``take`` (oldest record first, and
+    emptied) in the listener's :func:`on_bulk_end` function."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def _ids(self) -> dict[int, None]:
+        ids = getattr(self._local, "ids", None)
+        if ids is None:
+            ids = self._local.ids = {}
+        return ids
+
+    def add(self, pk: int) -> None:
+        self._ids()[pk] = None
+
+    def discard(self, pk: int) -> None:
+        self._ids().pop(pk, None)
+
+    def take(self) -> list[int]:
+        ids = sorted(self._ids())
+        self._ids().clear()
+        return ids
+
+
 @contextmanager
 def bulk() -> Iterator[None]:
     """Many innovation writes: listeners may defer their work to the end of the block. Open it

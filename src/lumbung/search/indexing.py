@@ -4,7 +4,6 @@ service's transaction) or all of them (``lumbung reindex``)."""
 from __future__ import annotations
 
 import re
-import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -336,14 +335,7 @@ def _old_terms(innovation_id: int) -> tuple[set[str], set[str]] | None:
 
 
 # --- hooks --------------------------------------------------------------------------------------
-_local = threading.local()
-
-
-def _pending() -> dict[int, None]:
-    pending = getattr(_local, "pending", None)
-    if pending is None:
-        pending = _local.pending = {}
-    return pending
+_pending = hooks.BulkQueue()
 
 
 def index_innovation(innovation: Innovation) -> None:
@@ -351,7 +343,7 @@ def index_innovation(innovation: Innovation) -> None:
     ``hooks.bulk()`` block (an import) it is queued and indexed once when the block ends, however
     many times the innovation was written (an import creates, then publishes)."""
     if hooks.in_bulk():
-        _pending()[innovation.pk] = None
+        _pending.add(innovation.pk)
         return
     _index_one(innovation.pk)
 
@@ -359,8 +351,7 @@ def index_innovation(innovation: Innovation) -> None:
 def flush_pending(completed: bool) -> None:
     """Hook: a ``hooks.bulk()`` block ended; index what it queued, oldest record first (a
     replica written in the same block then finds its original's family), or drop it."""
-    ids = sorted(_pending())
-    _pending().clear()
+    ids = _pending.take()
     if not completed:
         return
     for start in range(0, len(ids), FLUSH_BATCH):
@@ -394,7 +385,7 @@ def _index_one(pk: int, facts: families.Facts | None = None) -> None:
 
 def remove_innovation(innovation: Innovation) -> None:
     """Drop an innovation from the index (before the catalog deletes it)."""
-    _pending().pop(innovation.pk, None)
+    _pending.discard(innovation.pk)
     with transaction.atomic():
         old = _old_terms(innovation.pk)
         if old is None:

@@ -275,14 +275,7 @@ def _sync_ids(ids: Collection[int]) -> None:
         log.exception("semantic vectors not updated for %d innovation(s)", len(ids))
 
 
-_local = threading.local()
-
-
-def _pending() -> dict[int, None]:
-    pending = getattr(_local, "pending", None)
-    if pending is None:
-        pending = _local.pending = {}
-    return pending
+_pending = hooks.BulkQueue()
 
 
 def index_innovation(innovation: Any) -> None:
@@ -291,14 +284,14 @@ def index_innovation(innovation: Any) -> None:
     if not is_available():
         return
     if hooks.in_bulk():
-        _pending()[innovation.pk] = None
+        _pending.add(innovation.pk)
         return
     _sync_ids([innovation.pk])
 
 
 def remove_innovation(innovation: Any) -> None:
     """Hook: drop the innovation's vector (before the catalog deletes it)."""
-    _pending().pop(innovation.pk, None)
+    _pending.discard(innovation.pk)
     if SemanticVector.objects.filter(pk=innovation.pk).delete()[0]:
         _invalidate()
 
@@ -311,8 +304,7 @@ BULK_EMBED_LIMIT = 300
 
 def flush_pending(completed: bool) -> None:
     """Hook: a ``hooks.bulk()`` block ended; embed what it queued, in batches (or drop it)."""
-    ids = list(_pending())
-    _pending().clear()
+    ids = _pending.take()
     if not completed or not ids:
         return
     if len(ids) > BULK_EMBED_LIMIT:
