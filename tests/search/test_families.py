@@ -70,6 +70,17 @@ def _copies(world, n, problem_seed, solution_seed, name="Rumah Karya {i}", **ext
     ]
 
 
+def _draft_look_alike(world, seed):
+    """A draft look-alike of the test original in another agency's unit (not for strangers)."""
+    return InnovationFactory(
+        unit=world.other_unit,
+        name="Draf Rumah Karya",
+        summary=_look_alike(PROBLEM, seed)[:120],
+        problem=_look_alike(PROBLEM, seed),
+        implementation=_look_alike(SOLUTION, seed + 1),
+    )
+
+
 def _family_of(innovation) -> int:
     return FamilyMember.objects.get(pk=innovation.pk).family_id
 
@@ -113,13 +124,7 @@ def test_the_awarded_original_stands_for_its_look_alikes_with_an_exact_count(wor
 
 def test_drafts_of_others_are_never_counted_or_shown(world):
     original = _published(world.unit, "Sheltered Workshop Peduli")
-    draft = InnovationFactory(
-        unit=world.other_unit,
-        name="Draf Rumah Karya",
-        summary=_look_alike(PROBLEM, 7)[:120],
-        problem=_look_alike(PROBLEM, 7),
-        implementation=_look_alike(SOLUTION, 8),
-    )
+    draft = _draft_look_alike(world, 7)
     assert _family_of(draft) == _family_of(original)
     public = selectors.search_innovations("wadah kerja terlindung disabilitas")
     assert [h.innovation.pk for h in public.hits] == [original.pk]
@@ -299,13 +304,7 @@ def test_the_earliest_record_stands_for_copies_the_prior_cannot_tell_apart(world
 def test_heads_from_the_families_index_equal_heads_over_the_catalog(world):
     original = _published(world.unit, "Sheltered Workshop Peduli")
     _copies(world, 3, 120, 130, stage=Innovation.Stage.DEVELOPMENT)
-    draft = InnovationFactory(
-        unit=world.other_unit,
-        name="Draf Rumah Karya",
-        summary=_look_alike(PROBLEM, 140)[:120],
-        problem=_look_alike(PROBLEM, 140),
-        implementation=_look_alike(SOLUTION, 141),
-    )
+    draft = _draft_look_alike(world, 140)
     family = _family_of(original)
     assert _family_of(draft) == family
     for user in (None, world.officer, world.other_officer, world.admin):
