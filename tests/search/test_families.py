@@ -345,13 +345,10 @@ def test_the_total_is_never_below_the_results_shown(world, monkeypatch):
     assert len(results.hits) == 1 and results.total >= 1
 
 
-def test_families_form_from_a_catalog_imported_the_products_way(db):
-    """An empty instance fed by a spreadsheet import (no demo loader): the imported look-alikes
-    join their original's family, and search shows the awarded original for all three."""
+def _imported_look_alikes(**extra) -> tuple[dict[str, str], bytes]:
+    """The first demo row and two look-alikes of it, as a spreadsheet in the demo's columns."""
     import csv
     import io
-
-    from lumbung.catalog.importing import import_innovations
 
     demo = Path(__file__).resolve().parents[2] / "src/lumbung/catalog/data/demo/innovations.csv"
     with demo.open(encoding="utf-8") as f:
@@ -360,7 +357,8 @@ def test_families_form_from_a_catalog_imported_the_products_way(db):
         original = next(reader)
     rows = [original]
     for i in range(2):
-        copy = dict(original, name=f"Rumah Karya Mandiri {i}", award="", year="2023")
+        copy = {**original, "name": f"Rumah Karya Mandiri {i}", "award": "", "year": "2023"}
+        copy.update(extra)
         copy["problem"] = _look_alike(original["problem"], 170 + i)
         copy["solution"] = _look_alike(original["solution"], 180 + i)
         rows.append(copy)
@@ -368,11 +366,42 @@ def test_families_form_from_a_catalog_imported_the_products_way(db):
     writer = csv.DictWriter(out, fieldnames=fields)
     writer.writeheader()
     writer.writerows(rows)
-    report = import_innovations(out.getvalue().encode(), publish=True, filename="x.csv")
+    return original, out.getvalue().encode()
+
+
+def test_families_form_from_a_catalog_imported_the_products_way(db):
+    """An empty instance fed by a spreadsheet import (no demo loader): the imported look-alikes
+    join their original's family, and search shows the awarded original for all three."""
+    from lumbung.catalog.importing import import_innovations
+
+    original, content = _imported_look_alikes()
+    report = import_innovations(content, publish=True, filename="x.csv")
     assert report.ok, [str(p) for p in report.problems]
     results = selectors.search_innovations("wadah kerja terlindung disabilitas intelektual")
     assert [h.innovation.name for h in results.hits] == [original["name"]]
     assert results.hits[0].family is not None and results.hits[0].family.members == 3
+
+
+def test_an_import_indexes_at_its_end_only_what_it_wrote_and_drafts_stay_hidden(db):
+    """An empty instance: a spreadsheet with a bad row writes nothing (not even to the index or
+    the families); imported as drafts, nothing reaches the public, nor is counted in a family."""
+    from lumbung.catalog.importing import import_innovations
+    from lumbung.search.models import SearchDocument
+
+    _original, broken = _imported_look_alikes(year="3000")  # a start year in the future
+    report = import_innovations(broken, publish=True, filename="x.csv")
+    assert not report.ok and not report.written
+    assert not SearchDocument.objects.exists() and not FamilyMember.objects.exists()
+    original, content = _imported_look_alikes()
+    report = import_innovations(content, publish=False, filename="x.csv")
+    assert report.ok, [str(p) for p in report.problems]
+    assert SearchDocument.objects.count() == FamilyMember.objects.count() == 3
+    public = selectors.search_innovations("wadah kerja terlindung disabilitas intelektual")
+    assert public.hits == [] and public.total == 0
+    page = Client().get("/cari/", {"q": "wadah kerja terlindung"})
+    assert page.status_code == 200 and original["name"] not in page.text
+    listed = Client().get("/api/v1/search/", {"q": "wadah kerja terlindung"})
+    assert listed.status_code == 200 and listed.json()["hits"] == []
 
 
 MASKER = (
