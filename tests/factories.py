@@ -5,6 +5,7 @@ from __future__ import annotations
 import factory
 from django.contrib.auth.hashers import make_password
 
+from lumbung.catalog import hooks as catalog_hooks
 from lumbung.catalog import services as catalog_services
 from lumbung.catalog.models import Innovation
 from lumbung.core.actors import SYSTEM
@@ -89,6 +90,7 @@ class InnovationFactory(factory.django.DjangoModelFactory):
 
                 innovation.published_at = timezone.now()
             innovation.save()
+            catalog_hooks.innovation_changed(innovation)  # as the catalog's services do
         return innovation
 
 

@@ -262,7 +262,10 @@ def test_the_api_returns_families_and_lists_one(world):
     _copies(world, 2, 60, 70)
     client = Client()
     body = client.get("/api/v1/search/", {"q": "wadah kerja terlindung"}).json()
-    assert body["total"] == 1 and body["matches"] == 3
+    # the family's look-alikes are not ranked, nor counted one by one: its size is exact
+    assert body["total"] == 1 and body["matches"] is None
+    faceted = client.get("/api/v1/search/", {"q": "wadah kerja terlindung", "facets": True})
+    assert faceted.json()["matches"] == 3  # the facets count every match
     family = body["hits"][0]["family"]
     assert family["members"] == 3 and family["similar"] == 2
     members = client.get(
@@ -335,7 +338,13 @@ def test_the_total_is_never_below_the_results_shown(world, monkeypatch):
 
     monkeypatch.setattr(selectors, "RERANK_WINDOW", 1)  # not every match in the window
     results = selectors.search_innovations("kerja terlindung", page_size=1, facets=False)
-    assert results.total == 2 and results.matches == 4  # 2 families; 4 innovations
+    assert results.total == 2 and len(results.hits) == 1  # 2 families
+    faceted = selectors.search_innovations("kerja terlindung", page_size=1)
+    assert faceted.total == 2 and faceted.matches == 4  # 4 innovations
+    with override_settings(SEARCH_FAMILIES=True):  # every member ranked: a reader with drafts
+        monkeypatch.setattr(selectors, "ranked_first", lambda qs, unfiltered: False)
+        results = selectors.search_innovations("kerja terlindung", page_size=1, facets=False)
+    assert results.total == 2 and results.matches == 4
     monkeypatch.setattr(
         grouping,
         "family_matches",
@@ -470,6 +479,13 @@ def test_a_word_one_look_alike_mentions_in_passing_does_not_make_its_family_an_a
     assert alone == [stray.pk, tb.pk]  # on its text alone, the stray mention ranks first
     with override_settings(SEARCH_PRIOR_WEIGHT=0):
         hits = selectors.search_innovations("tuberkulosis").hits
+    # the look-alike's words are its family's: it is not ranked on its own (its family's head
+    # does not speak of tuberculosis)
+    assert [h.innovation.pk for h in hits] == [tb.pk]
+    # where every member is ranked (a reader who sees drafts), the family comes second, weighed
+    # by the share of its members that match
+    with override_settings(SEARCH_PRIOR_WEIGHT=0):
+        hits = selectors.search_innovations("tuberkulosis", user=world.admin).hits
     assert [h.innovation.pk for h in hits] == [tb.pk, stray.pk]
     assert hits[1].family is not None and hits[1].family.members == 8
 

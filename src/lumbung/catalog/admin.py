@@ -1,9 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.db import models
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from . import hooks
 from .models import SDG, Award, Evidence, Innovation, Sector, StatusChange, TeamMember
 
 
@@ -65,6 +69,21 @@ class InnovationAdmin(admin.ModelAdmin):
     inlines = (TeamMemberInline, AwardInline, EvidenceInline, StatusChangeInline)
     date_hierarchy = "created_at"
 
+    # what the catalog's services tell the search index and families, the admin tells too
+    # (a record published here is found by search, its family's head follows)
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        hooks.innovation_changed(form.instance)
+
+    def delete_model(self, request: HttpRequest, obj: Innovation) -> None:
+        hooks.innovation_deleted(obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Innovation]) -> None:
+        for innovation in queryset:
+            hooks.innovation_deleted(innovation)
+        super().delete_queryset(request, queryset)
+
 
 @admin.register(Award)
 class AwardAdmin(admin.ModelAdmin):
@@ -73,6 +92,16 @@ class AwardAdmin(admin.ModelAdmin):
     search_fields = ("innovation__name", "label", "competition")
     list_select_related = ("innovation",)
     raw_id_fields = ("innovation",)
+
+    # an award changes what the innovation is worth copying (its prior, its family's head)
+    def save_model(self, request: HttpRequest, obj: Award, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        hooks.innovation_changed(obj.innovation)
+
+    def delete_model(self, request: HttpRequest, obj: Award) -> None:
+        innovation = obj.innovation
+        super().delete_model(request, obj)
+        hooks.innovation_changed(innovation)
 
 
 @admin.register(Evidence)

@@ -84,7 +84,11 @@ class SearchOut(Schema):
     query: str
     total: int
     total_exact: bool = Field(True, description="false: at least this many (counting stopped)")
-    matches: int = Field(description="matching innovations (total counts each family once)")
+    matches: int | None = Field(
+        description="matching innovations (total counts each family once); null when they were "
+        "not counted (a search that ranks families by their heads and members with a text of "
+        "their own does not count every look-alike)"
+    )
     page: int
     page_size: int
     num_pages: int
@@ -174,7 +178,9 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
     return {
         "query": results.query,
         "total": results.total,
-        "matches": results.matches if results.matches is not None else results.total,
+        "matches": results.matches
+        if results.matches is not None or not results.matches_counted
+        else results.total,
         "total_exact": results.total_exact,
         "page": results.page,
         "page_size": results.page_size,

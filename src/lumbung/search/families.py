@@ -32,7 +32,18 @@ from typing import Any
 import numpy as np
 from datasketch import MinHash
 from django.db import connections
-from django.db.models import Case, Count, Exists, F, OuterRef, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from lumbung.catalog.models import Award, Innovation
@@ -291,8 +302,9 @@ def worth_of(value: float, pk: int, family_id: int) -> float:
 def refresh_priors(ids: Iterable[int]) -> None:
     """Recompute the priors of ``ids`` (e.g. a source when one of its replicas changed)."""
     year = timezone.now().year
-    for pk, facts in facts_for(ids).items():
-        value = prior(facts, year)
+    facts = facts_for(ids)
+    for pk, fact in facts.items():
+        value = prior(fact, year)
         FamilyMember.objects.filter(pk=pk).update(
             prior=value,
             worth=Case(
@@ -300,6 +312,30 @@ def refresh_priors(ids: Iterable[int]) -> None:
                 default=Value(worth_of(value, pk, 0)),
             ),
         )
+    settle(FamilyMember.objects.filter(pk__in=list(facts)).values_list("family_id", flat=True))
+
+
+def settle(family_ids: Iterable[int]) -> None:
+    """Mark what search ranks of each of ``family_ids`` (``FamilyMember.ranked``): its public
+    head (its published member with the highest worth, as ``heads`` chooses it for a reader
+    without filters) and its published members with a text of their own (not look-alikes).
+    Two statements write only the rows that change."""
+    family_ids = sorted(set(family_ids))
+    for i in range(0, len(family_ids), 400):
+        chunk = family_ids[i : i + 400]
+        best = FamilyMember.objects.filter(
+            family_id=OuterRef("family_id"), published=True
+        ).order_by("-worth")
+        heads = set(
+            FamilyMember.objects.filter(family_id__in=chunk, published=True)
+            .annotate(best=Subquery(best.values("innovation_id")[:1]))
+            .filter(innovation_id=F("best"))
+            .values_list("innovation_id", flat=True)
+        )
+        should = Q(innovation_id__in=heads) | Q(published=True, lookalike=False)
+        members = FamilyMember.objects.filter(family_id__in=chunk)
+        members.filter(ranked=True).exclude(should).update(ranked=False)
+        members.filter(should, ranked=False).update(ranked=True)
 
 
 # --- families, one innovation at a time ----------------------------------------------------------
@@ -357,15 +393,16 @@ def _lineage_families(pk: int, source_id: int | None) -> set[int]:
     return set(FamilyMember.objects.filter(pk__in=ids).values_list("family_id", flat=True))
 
 
-def _regroup(family_id: int, without: int) -> None:
-    """Split family ``family_id`` (less ``without``) into what still holds together."""
+def _regroup(family_id: int, without: int) -> set[int]:
+    """Split family ``family_id`` (less ``without``) into what still holds together; the
+    families it leaves."""
     members = dict(
         FamilyMember.objects.filter(family_id=family_id)
         .exclude(pk=without)
         .values_list("pk", "signature")
     )
     if not members:
-        return
+        return set()
     groups = _components(
         {pk: bytes(sig) for pk, sig in members.items()},
         _band_rows(members),
@@ -375,6 +412,7 @@ def _regroup(family_id: int, without: int) -> None:
         if root != family_id or len(groups) > 1:
             FamilyMember.objects.filter(pk__in=pks).update(family_id=root, worth=_WORTH)
             FamilyMember.objects.filter(pk=root).update(worth=_WORTH + FIRST_RECORD_BONUS)
+    return set(groups)
 
 
 def _band_rows(ids: Iterable[int]) -> Iterable[tuple[int, int]]:
@@ -399,10 +437,12 @@ def _components(
     signatures: Mapping[int, bytes],
     bands: Iterable[tuple[int, int]],
     lineage: Iterable[tuple[int, int]],
+    lookalikes: set[int] | None = None,
 ) -> dict[int, list[int]]:
     """Families ({smallest id: member ids}) as ``update`` forms them one at a time: each
     innovation, oldest first, joins the families it shares a band with and resembles by their
-    earliest members (``joins_family``); then lineage joins the rest."""
+    earliest members (``joins_family``; those are added to ``lookalikes``); then lineage joins
+    the rest."""
     uf = _UnionFind()
     keys_of: dict[int, list[int]] = defaultdict(list)
     for pk, key in bands:
@@ -414,6 +454,8 @@ def _components(
         keys = keys_of.get(pk, [])
         candidates = {uf.find(f) for key in keys for f in seen.get(key, ())}
         joined = [f for f in candidates if joins_family(sig, [signatures[m] for m in earliest[f]])]
+        if joined and lookalikes is not None:
+            lookalikes.add(pk)
         members = [pk]
         for f in joined:
             uf.union(pk, f)
@@ -439,11 +481,12 @@ def update(innovation: Innovation, terms: Sequence[str], facts: Facts | None = N
     sig = signature(terms)
     current = (
         FamilyMember.objects.filter(pk=pk)
-        .values_list("family_id", "signature", "source_id")
+        .values_list("family_id", "signature", "source_id", "lookalike")
         .first()
     )
     old: int | None = current[0] if current else None
     linked: set[int]
+    left: set[int] = set()
     if (
         old is not None
         and current is not None
@@ -452,13 +495,16 @@ def update(innovation: Innovation, terms: Sequence[str], facts: Facts | None = N
     ):
         # same text and source: the same family
         linked = {old} | _lineage_families(pk, innovation.source_id)
+        near = bool(current[3])
     else:
         keys = band_keys(sig)
         FamilyBand.objects.filter(innovation_id=pk).delete()
         FamilyBand.objects.bulk_create(FamilyBand(innovation_id=pk, key=k) for k in keys)
-        linked = _near_families(pk, sig, keys) | _lineage_families(pk, innovation.source_id)
+        alike = _near_families(pk, sig, keys)
+        near = bool(alike)
+        linked = alike | _lineage_families(pk, innovation.source_id)
         if old is not None and old not in linked:
-            _regroup(old, without=pk)
+            left = _regroup(old, without=pk)
     family = min(linked | {pk})
     value = prior(facts if facts is not None else facts_of(innovation))
     placed = {
@@ -468,6 +514,8 @@ def update(innovation: Innovation, terms: Sequence[str], facts: Facts | None = N
         "signature": sig,
         "source_id": innovation.source_id,
         "published": innovation.publication_state == Innovation.State.PUBLISHED,
+        # a near-copy of an earlier record's text (the earliest record is its family's own)
+        "lookalike": near and family != pk,
     }
     if current is None:
         FamilyMember.objects.create(innovation_id=pk, **placed)
@@ -478,6 +526,7 @@ def update(innovation: Innovation, terms: Sequence[str], facts: Facts | None = N
         # the earliest records of the merged families are no longer their family's earliest
         FamilyMember.objects.filter(pk__in=merged).update(worth=_WORTH)
         FamilyMember.objects.filter(family_id__in=merged).update(family_id=family)
+    settle({family, *left})
     if innovation.source_id is not None:
         refresh_priors([innovation.source_id])  # its number of replicas changed
 
@@ -488,7 +537,7 @@ def remove(innovation_id: int) -> None:
     FamilyBand.objects.filter(innovation_id=innovation_id).delete()
     FamilyMember.objects.filter(pk=innovation_id).delete()
     if old is not None:
-        _regroup(old, without=innovation_id)
+        settle({old, *_regroup(old, without=innovation_id)})
 
 
 # --- every family at once ------------------------------------------------------------------------
@@ -525,8 +574,15 @@ def rebuild(
             "pk", flat=True
         )
     )
-    groups = _components(signatures, bands, lineage)
+    lookalikes: set[int] = set()
+    groups = _components(signatures, bands, lineage, lookalikes)
     family_of = {pk: root for root, pks in groups.items() for pk in pks}
+    worth = {pk: worth_of(priors[pk], pk, family_of[pk]) for pk in signatures}
+    public_heads = {
+        max((pk for pk in pks if pk in published), key=worth.__getitem__)
+        for pks in groups.values()
+        if any(pk in published for pk in pks)
+    }
     FamilyBand.objects.all().delete()
     FamilyMember.objects.all().delete()
     FamilyMember.objects.bulk_create(
@@ -535,10 +591,12 @@ def rebuild(
                 innovation_id=pk,
                 family_id=family_of[pk],
                 prior=priors[pk],
-                worth=worth_of(priors[pk], pk, family_of[pk]),
+                worth=worth[pk],
                 signature=sig,
                 source_id=sources.get(pk),
                 published=pk in published,
+                lookalike=pk in lookalikes,
+                ranked=pk in public_heads or (pk in published and pk not in lookalikes),
             )
             for pk, sig in signatures.items()
         ),

@@ -22,7 +22,9 @@ prior (its context boosts weigh awards, replicas and status already); its heads 
 When the re-ranked window does not hold every match (the look-alikes of a few families can fill
 it), one grouped query over every match (``family_matches``) brings the best match of more
 families, so other answers are not pushed off the page, and tells how many members of each
-family match and how many families match.
+family match and how many families match. For the public without filters the candidates are
+the families' ranked members only (``selectors.ranked_first``: heads and members with a text of
+their own, not look-alikes): the window then holds families, and that query is not needed.
 """
 
 from __future__ import annotations

@@ -30,12 +30,23 @@ class FamilyMember(models.Model):
     #: the prior, plus ``FIRST_RECORD_BONUS`` for the family's earliest record (the member whose
     #: id is the family's): the order in which a family's head is chosen
     worth = models.FloatField(default=0.0)
+    #: it joined its family as a near-copy of its text (not by lineage only, nor as its first)
+    lookalike = models.BooleanField(default=False)
+    #: search ranks it (kept by ``families.settle``): its family's public head (the published
+    #: member with the highest worth) or a published member with a text of its own — not a
+    #: look-alike, whose words are its family's
+    ranked = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("family member")
         verbose_name_plural = _("family members")
         indexes = [
-            models.Index(fields=["family_id", "published", "worth"], name="search_family_head_idx")
+            models.Index(fields=["family_id", "published", "worth"], name="search_family_head_idx"),
+            models.Index(
+                fields=["innovation_id"],
+                condition=models.Q(ranked=True),
+                name="search_family_ranked",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -96,6 +96,9 @@ class SearchResults:
     total_exact: bool = True  # False: at least ``total`` (counting stopped at TOTAL_CAP)
     #: how many innovations match (``total`` counts results: a family counts once)
     matches: int | None = None
+    #: False: families were folded and the innovations matching were not counted (a search of
+    #: the families' ranked members does not look at every look-alike)
+    matches_counted: bool = True
     #: the family shown, when the list is one family's members (``family=``)
     family: int | None = None
 
@@ -271,6 +274,8 @@ def _scorer(prepared: PreparedQuery) -> Callable[[Sequence[int]], dict[int, Scor
 #: concepts down to any of them, until there are enough; a loose stage is skipped when its
 #: estimated size (sum of document frequencies) is above this budget, unless nothing was found.
 OR_BUDGET = 8000
+#: look-alikes a search of ranked members adds when their name holds every word of the query
+NAME_MATCHES = 20
 
 
 @dataclass
@@ -314,23 +319,30 @@ def _retrieve(
     boosts: Callable[[Sequence[tuple[int, float]]], Mapping[int, float]] | None = None,
     *,
     families_needed: int = 0,
+    ranked_only: bool = False,
 ) -> Retrieved:
     """The candidates of a query, re-ranked. The stages stop once ``window`` candidates are
     found — and, with ``families_needed``, once they belong to that many families: the strict
     stages of a query may find nothing but the look-alikes of a few originals, and the answers
-    that match fewer of its words are other families."""
+    that match fewer of its words are other families. ``ranked_only``: only the families'
+    ranked members are candidates (``ranked_first``): not their look-alikes."""
     backend = get_backend()
     plan = prepared.plan
     union: dict[int, float] = {}
     expression = ""
     total: int | None = None
-    run = backend.candidate_runner(qs, window)
+    run = backend.candidate_runner(qs, window, ranked_only=ranked_only)
+    # the share of the documents a stage's estimate (from document frequencies) may reach
+    reach = 1.0
+    if ranked_only:
+        stats = index_stats()
+        reach = min(1.0, stats.ranked / stats.documents) if stats.documents else 1.0
     for concepts, require_all, size in _stages(plan, prepared.dfs):
-        if not require_all and union and size > OR_BUDGET:
+        if not require_all and union and size * reach > OR_BUDGET:
             break
         groups = [c.alternatives for c in concepts]
         expression = backend.expression(groups, require_all=require_all)
-        found = run(expression, size)
+        found = run(expression, round(size * reach))
         total = found.total
         for pk, native in found:
             union.setdefault(pk, native)
@@ -342,11 +354,31 @@ def _retrieve(
         total = found.total
         for pk, native in found:
             union.setdefault(pk, native)
+    core = [c.alternatives for c in plan.concepts if c.weight >= 1.0]
+    if ranked_only and len(core) >= 2:
+        # a look-alike is not ranked on its text, but it is found by its own name (every word
+        # of the query in it: few names hold them all, the query stays cheap)
+        for pk, native in backend.name_matches(qs, core, NAME_MATCHES):
+            union.setdefault(pk, native)
     candidates = list(union.items())
     docs = _load_terms(pk for pk, _ in candidates)
     extra = boosts(candidates) if boosts else None
     ranked = rank(plan, candidates, docs, index_stats(), prepared.dfs, extra, prepared.name_dfs)
     return Retrieved(ranked, candidates, expression, total)
+
+
+def ranked_first(qs: QuerySet[Innovation], *, unfiltered: bool) -> bool:
+    """Whether a search may rank the families' ranked members only — their public heads and
+    the members with a text of their own, not the look-alikes, whose words are their family's
+    (what keeps a catalog of look-alikes as fast as one without). It may when the families are
+    grouped, no catalog filter applies (a filter may leave out a family's head and keep one of
+    its look-alikes) and the reader sees published innovations only (an unpublished member the
+    reader may see can head its family for that reader)."""
+    return (
+        grouping.enabled()
+        and unfiltered
+        and not qs.exclude(publication_state=Innovation.State.PUBLISHED).exists()
+    )
 
 
 def _families_enough(union: Mapping[int, float], needed: int) -> bool:
@@ -581,6 +613,7 @@ def search_innovations(
     total_exact = True
     shown: dict[int, grouping.FamilyHit] = {}
     matches: int | None = None
+    ranked_only = False  # only the families' ranked members were searched (``ranked_first``)
 
     if not plan or family is not None:
         # the catalog by name; one family: all its members, the one most worth copying first
@@ -594,7 +627,9 @@ def search_innovations(
     else:
         window = min(max(RERANK_WINDOW, offset + page_size), MAX_WINDOW)
         needed = offset + page_size + 5
-        found = _retrieve(prepared, qs, window, families_needed=needed)
+        unfiltered = replace(filters, q="") == CatalogFilters()
+        ranked_only = ranked_first(qs, unfiltered=unfiltered)
+        found = _retrieve(prepared, qs, window, families_needed=needed, ranked_only=ranked_only)
         ordered = _fused(query, qs, found.ranked)
         truncated = len(found.candidates) >= window
 
@@ -610,33 +645,30 @@ def search_innovations(
             ordered,
             qs,
             score=_scorer(prepared),
-            matches=family_matches if truncated else None,
+            matches=family_matches if truncated and not ranked_only else None,
             exhaustive=not truncated,
             needed=needed,
-            unfiltered=replace(filters, q="") == CatalogFilters(),
+            unfiltered=unfiltered,
         )
         ordered = originals_first(ordered)
         matched_qs = backend.filter_matching(qs, found.expression)
         facet_counts = compute_facets(matched_qs, filters) if facets else {}
-        if facet_counts:  # every match has one stage, so the stage counts add up to the total
-            total = sum(v.count for v in facet_counts["stage"])
-        elif found.total is not None:  # the candidate query saw every match
-            total = found.total
-        elif summary:  # the families' query counted every match
-            total = summary[-1].matching
-        else:
-            total = backend.count(qs, found.expression, cap=TOTAL_CAP)
-            total_exact = total < TOTAL_CAP
-        total = max(total, len(found.candidates), len(ordered))
-        if shown:  # families were folded: the results are fewer than the matches
-            matches = total
-            # (the loosest stage's expression may match fewer than the stages found together)
-            total = max(families_total or 0, len(ordered))
-            total_exact = True
+        total, total_exact, matches = _totals(
+            found,
+            qs,
+            ordered=len(ordered),
+            folded=bool(shown),
+            families=families_total,
+            summary=summary[-1] if summary else None,
+            facet_counts=facet_counts,
+            ranked_only=ranked_only,
+        )
         scored = ordered[offset : offset + page_size]
         if not scored and offset < total and offset >= len(ordered):
             # beyond the re-ranked window: the back end's own order
-            deeper = backend.candidates(qs, found.expression, offset + page_size)
+            deeper = backend.candidates(
+                _ranked_members(qs) if ranked_only else qs, found.expression, offset + page_size
+            )
             scored = [(pk, native, None) for pk, native in deeper[offset:]]
 
     innovations = _load_innovations([pk for pk, _, _ in scored], awards=awards)
@@ -673,8 +705,55 @@ def search_innovations(
         searched=bool(plan),
         total_exact=total_exact,
         matches=matches,
+        matches_counted=matches is not None or not (shown or ranked_only),
         family=family,
     )
+
+
+def _totals(
+    found: Retrieved,
+    qs: QuerySet[Innovation],
+    *,
+    ordered: int,
+    folded: bool,
+    families: int | None,
+    summary: grouping.Matches | None,
+    facet_counts: Mapping[str, list[FacetValue]],
+    ranked_only: bool,
+) -> tuple[int, bool, int | None]:
+    """A search's (total, whether it is exact, matches): results, and — when families were
+    folded — how many innovations match."""
+    backend = get_backend()
+    # every match has one stage, so the stage counts add up to the matches
+    matching = sum(v.count for v in facet_counts["stage"]) if facet_counts else None
+    if ranked_only:
+        # the candidates were the families' ranked members: the results are counted so
+        # (the look-alikes, never ranked, are in the facets' count of the matches)
+        if families is not None:  # every family the ranked members match was grouped
+            return max(families, ordered), True, matching
+        if found.total is not None:  # the candidate query saw every ranked member that matches
+            return max(found.total, ordered), True, matching
+        total = backend.count(_ranked_members(qs), found.expression, cap=TOTAL_CAP)
+        return max(total, ordered), total < TOTAL_CAP, matching
+    exact = True
+    if matching is not None:
+        total = matching
+    elif found.total is not None:  # the candidate query saw every match
+        total = found.total
+    elif summary is not None:  # the families' query counted every match
+        total = summary.matching
+    else:
+        total = backend.count(qs, found.expression, cap=TOTAL_CAP)
+        exact = total < TOTAL_CAP
+    total = max(total, len(found.candidates), ordered)
+    if folded:  # families were folded: the results are fewer than the matches
+        # (the loosest stage's expression may match fewer than the stages found together)
+        return max(families or 0, ordered), True, total
+    return total, exact, None
+
+
+def _ranked_members(qs: QuerySet[Innovation]) -> QuerySet[Innovation]:
+    return qs.filter(family_member__ranked=True)
 
 
 def _with_replicas(family: grouping.FamilyHit | None, replicas: int) -> grouping.FamilyHit | None:
@@ -835,7 +914,10 @@ def match_innovations(
         sector, region, agency_kind, UNIT_SIZES.get(unit_size, (None, None))[1], user
     )
     window = max(RERANK_WINDOW, limit)
-    found = _retrieve(prepared, qs, window, context.boosts, families_needed=limit + 5)
+    ranked_only = ranked_first(qs, unfiltered=True)
+    found = _retrieve(
+        prepared, qs, window, context.boosts, families_needed=limit + 5, ranked_only=ranked_only
+    )
     backend = get_backend()
 
     def family_matches(n: int) -> grouping.Matches:
@@ -846,7 +928,7 @@ def match_innovations(
         _fused(problem, qs, found.ranked),
         qs,
         score=_scorer(prepared),
-        matches=family_matches if truncated else None,
+        matches=family_matches if truncated and not ranked_only else None,
         exhaustive=not truncated,
         needed=limit + 5,
         mix_prior=False,  # the context's boosts weigh awards, replicas and status already

@@ -13,6 +13,7 @@ from django.db import connection
 from django.db.models import Avg, Count
 
 from .models import FIELD_GROUPS, SearchDocument, SearchTerm
+from .models_family import FamilyMember
 
 TTL_SECONDS = 60.0
 _lock = threading.Lock()
@@ -33,6 +34,9 @@ def _key() -> tuple[str, int]:
 class IndexStats:
     documents: int
     avg_len: dict[str, float]
+    #: innovations search ranks first (``FamilyMember.ranked``): families' heads and members
+    #: with a text of their own
+    ranked: int = 0
     loaded_at: float = field(default_factory=time.monotonic)
 
 
@@ -50,6 +54,7 @@ def index_stats() -> IndexStats:
     result = IndexStats(
         documents=int(agg["n"] or 0),
         avg_len={g: max(float(agg[g] or 0.0), 1.0) for g in FIELD_GROUPS},
+        ranked=FamilyMember.objects.filter(ranked=True).count(),
     )
     _stats_cache.clear()
     _stats_cache[key] = result

@@ -24,6 +24,11 @@ class Candidates(list[tuple[int, float]]):
         self.total = total
 
 
+#: what search ranks of a family (``FamilyMember.ranked``, kept by ``families.settle``): its
+#: public head and its published members with a text of their own, not its look-alikes
+RANKED_MEMBERS_SQL = "SELECT innovation_id FROM search_familymember WHERE ranked"
+
+
 class SearchBackend(ABC):
     """Restricts a queryset of innovations to those matching a query expression."""
 
@@ -61,9 +66,10 @@ class SearchBackend(ABC):
     def candidates(self, qs: QuerySet[Any], expression: str, limit: int) -> Candidates:
         return self.candidate_runner(qs, limit)(expression)
 
-    def ranked_matches_sql(self) -> str | None:
+    def ranked_matches_sql(self, ranked_only: bool = False) -> str | None:
         """SQL ranking the index's own matches, best first, without looking at the catalog: columns
-        ``id`` and ``s`` (the score), parameters: expression, limit. None when there is none."""
+        ``id`` and ``s`` (the score), parameters: expression, limit. None when there is none.
+        ``ranked_only``: only the families' ranked members (``RANKED_MEMBERS_SQL``)."""
         return None
 
     def ranked_matches(
@@ -73,11 +79,13 @@ class SearchBackend(ABC):
         fetch: int,
         estimate: int | None = None,
         kept: tuple[str, Sequence[Any]] | None = None,
+        ranked_only: bool = False,
     ) -> list[tuple[int, float, bool]]:
         """The ``fetch`` best matches of the index, best first, as (id, score, kept): whether the
         innovation is in ``kept`` (SQL selecting ``kept_id``: the reader's queryset), checked in
         the same statement. ``estimate``: roughly how many documents match, when known."""
-        return self._ranked(cursor, str(self.ranked_matches_sql()), expression, fetch, kept)
+        sql = str(self.ranked_matches_sql(ranked_only))
+        return self._ranked(cursor, sql, expression, fetch, kept)
 
     @staticmethod
     def _ranked(
@@ -98,13 +106,26 @@ class SearchBackend(ABC):
         )
         return [(int(pk), float(s or 0.0), bool(ok)) for pk, s, ok in cursor.fetchall()]
 
-    def candidate_runner(self, qs: QuerySet[Any], limit: int) -> Callable[..., Candidates]:
+    def name_matches(
+        self, qs: QuerySet[Any], groups: Groups, limit: int
+    ) -> list[tuple[int, float]]:
+        """The ``limit`` best innovations of ``qs`` whose name holds every group, ranked or not
+        (look-alikes included), best first."""
+        return []
+
+    def candidate_runner(
+        self, qs: QuerySet[Any], limit: int, *, ranked_only: bool = False
+    ) -> Callable[..., Candidates]:
         """A function returning the ``limit`` best matches among ``qs`` for any expression.
 
         The index ranks its own matches first (no join with the catalog: several times faster
         for common words), and the same statement tells which of them ``qs`` holds (visibility,
         filters). The result is the same as ranking the join: when fewer than ``limit`` of the
-        fetched rows are kept and there may be more matches, the joined query runs instead."""
+        fetched rows are kept and there may be more matches, the joined query runs instead.
+        ``ranked_only``: among the families' ranked members only (their heads and the members
+        with a text of their own: the look-alikes of an original are not ranked at all)."""
+        if ranked_only:
+            qs = qs.filter(family_member__ranked=True)
         joined = self._joined_runner(qs, limit)
         fetch = limit * 2 + 50
         if self.ranked_matches_sql() is None or fetch > 900:  # deep pages: keep the id list short
@@ -115,7 +136,9 @@ class SearchBackend(ABC):
 
         def run(expression: str, estimate: int | None = None) -> Candidates:
             with connection.cursor() as cursor:
-                rows = self.ranked_matches(cursor, expression, fetch, estimate, kept)
+                rows = self.ranked_matches(
+                    cursor, expression, fetch, estimate, kept, ranked_only=ranked_only
+                )
             visible = [(pk, score) for pk, score, ok in rows if ok]
             if len(rows) < fetch:  # every match was fetched: the count comes free
                 return Candidates(visible[:limit], total=len(visible))
@@ -150,6 +173,16 @@ class SearchBackend(ABC):
             return Candidates(rows, total=len(rows) if len(rows) < limit else None)
 
         return run
+
+    def _kept_matches(
+        self, qs: QuerySet[Any], ranked_sql: str, expression: str, limit: int
+    ) -> list[tuple[int, float]]:
+        kept_qs = qs.order_by().annotate(kept_id=F("pk")).values_list("kept_id", flat=True)
+        with connections[qs.db].cursor() as cursor:
+            rows = self._ranked(
+                cursor, ranked_sql, expression, limit, kept_qs.query.sql_with_params()
+            )
+        return [(pk, score) for pk, score, ok in rows if ok]
 
     def count(self, qs: QuerySet[Any], expression: str, cap: int | None = None) -> int:
         """How many innovations of ``qs`` match (at most ``cap``: counting a third of a national

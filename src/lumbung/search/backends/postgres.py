@@ -6,7 +6,7 @@ from typing import Any
 from django.db import connections
 from django.db.models import F, QuerySet
 
-from .base import Groups, SearchBackend
+from .base import RANKED_MEMBERS_SQL, Groups, SearchBackend
 
 
 def _lexemes(terms: tuple[str, ...]) -> str:
@@ -31,8 +31,13 @@ HEAD_TIER_FROM = 4000
 _RANKED = (
     "SELECT innovation_id AS id, ts_rank(tsv, q, 1) AS s "
     "FROM {table}, to_tsquery('simple', %s) AS q "
-    "WHERE tsv @@ q ORDER BY s DESC, innovation_id LIMIT %s"
+    "WHERE tsv @@ q{members} ORDER BY s DESC, innovation_id LIMIT %s"
 )
+
+
+def _ranked_sql(table: str, ranked_only: bool) -> str:
+    members = f" AND innovation_id IN ({RANKED_MEMBERS_SQL})" if ranked_only else ""
+    return _RANKED.format(table=table, members=members)
 
 
 class PostgresBackend(SearchBackend):
@@ -101,8 +106,15 @@ class PostgresBackend(SearchBackend):
             params=[expression],
         )
 
-    def ranked_matches_sql(self) -> str:
-        return _RANKED.format(table="search_searchdocument")
+    def name_matches(
+        self, qs: QuerySet[Any], groups: Groups, limit: int
+    ) -> list[tuple[int, float]]:
+        # the name tier: every innovation's name group (name, acronym, expansion)
+        ranked_sql = _ranked_sql("search_searchhead", False)
+        return self._kept_matches(qs, ranked_sql, self.expression(groups, require_all=True), limit)
+
+    def ranked_matches_sql(self, ranked_only: bool = False) -> str:
+        return _ranked_sql("search_searchdocument", ranked_only)
 
     def ranked_matches(
         self,
@@ -111,13 +123,16 @@ class PostgresBackend(SearchBackend):
         fetch: int,
         estimate: int | None = None,
         kept: tuple[str, Sequence[Any]] | None = None,
+        ranked_only: bool = False,
     ) -> list[tuple[int, float, bool]]:
         if estimate is not None and estimate >= HEAD_TIER_FROM:
-            head_sql = _RANKED.format(table="search_searchhead")
+            head_sql = _ranked_sql("search_searchhead", ranked_only)
             head = self._ranked(cursor, head_sql, expression, fetch, kept)
             if len(head) == fetch:
                 return head
-        return super().ranked_matches(cursor, expression, fetch, estimate, kept)
+        return super().ranked_matches(
+            cursor, expression, fetch, estimate, kept, ranked_only=ranked_only
+        )
 
     def count(self, qs: QuerySet[Any], expression: str, cap: int | None = None) -> int:
         if cap is None:

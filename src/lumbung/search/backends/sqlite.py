@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from .base import Groups, SearchBackend
+from .base import RANKED_MEMBERS_SQL, Groups, SearchBackend
 
 #: bm25() column weights: name, summary, body, meta
 WEIGHTS = (8.0, 3.0, 1.5, 0.75)
@@ -76,9 +76,18 @@ class SqliteBackend(SearchBackend):
             params=[expression],
         )
 
-    def ranked_matches_sql(self) -> str:
+    def name_matches(
+        self, qs: QuerySet[Any], groups: Groups, limit: int
+    ) -> list[tuple[int, float]]:
+        expression = "{name} : (" + self.expression(groups, require_all=True) + ")"
+        return self._kept_matches(qs, self.ranked_matches_sql(), expression, limit)
+
+    def ranked_matches_sql(self, ranked_only: bool = False) -> str:
         weights = ", ".join(str(w) for w in WEIGHTS)
+        # "+rowid": a filter on each match; a plain "rowid IN" is handed to FTS5, which then
+        # runs the whole query once per listed id (hundreds of times slower)
+        members = f" AND +rowid IN ({RANKED_MEMBERS_SQL})" if ranked_only else ""
         return (
             f"SELECT rowid AS id, -bm25(search_fts, {weights}) AS s FROM search_fts "
-            "WHERE search_fts MATCH %s ORDER BY s DESC, rowid LIMIT %s"
+            f"WHERE search_fts MATCH %s{members} ORDER BY s DESC, rowid LIMIT %s"
         )
