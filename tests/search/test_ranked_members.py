@@ -191,3 +191,20 @@ def test_a_look_alike_is_found_by_its_own_name(world):
     assert [h.innovation.pk for h in hits] == [copy.pk]
     assert hits[0].family is not None and hits[0].family.members == 2
     assert original.pk not in [h.innovation.pk for h in hits]
+
+
+def test_an_innovation_indexed_before_families_is_found_after_the_upgrade(world):
+    import importlib
+
+    from django.apps import apps
+
+    upgrade = importlib.import_module("lumbung.search.migrations.0006_family_ranked")
+    kept = _published(world.unit, "Kebun Terapi Sentra", "Penerima manfaat jenuh.", "Kebun.")
+    FamilyMember.objects.filter(pk__in=[kept.pk, world.draft.pk]).delete()  # never placed
+    assert not selectors.search_innovations("penerima manfaat jenuh").hits
+    upgrade.place_the_unplaced(apps, None)
+    marks = _marks()
+    assert marks[kept.pk] == (kept.pk, True, False)  # its own family, ranked
+    assert marks[world.draft.pk] == (world.draft.pk, False, False)  # a draft: not ranked
+    hits = selectors.search_innovations("penerima manfaat jenuh").hits
+    assert [h.innovation.pk for h in hits] == [kept.pk]
