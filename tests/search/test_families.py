@@ -389,6 +389,10 @@ def test_families_form_from_a_catalog_imported_the_products_way(db):
     results = selectors.search_innovations("wadah kerja terlindung disabilitas intelektual")
     assert [h.innovation.name for h in results.hits] == [original["name"]]
     assert results.hits[0].family is not None and results.hits[0].family.members == 3
+    # the imported look-alikes are marked as such: the public search ranked the original only
+    ranked = FamilyMember.objects.filter(ranked=True).values_list("innovation__name", flat=True)
+    assert list(ranked) == [original["name"]]
+    assert FamilyMember.objects.filter(lookalike=True).count() == 2
 
 
 def test_an_import_indexes_at_its_end_only_what_it_wrote_and_drafts_stay_hidden(db):

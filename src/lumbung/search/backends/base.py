@@ -29,6 +29,13 @@ class Candidates(list[tuple[int, float]]):
 RANKED_MEMBERS_SQL = "SELECT innovation_id FROM search_familymember WHERE ranked"
 
 
+def kept_sql(qs: QuerySet[Any]) -> tuple[str, Sequence[Any]]:
+    """SQL selecting ``kept_id``: the innovations of ``qs`` (the reader's, within the filters),
+    to check matches against in the same statement."""
+    kept = qs.order_by().annotate(kept_id=F("pk")).values_list("kept_id", flat=True)
+    return kept.query.sql_with_params()
+
+
 class SearchBackend(ABC):
     """Restricts a queryset of innovations to those matching a query expression."""
 
@@ -131,8 +138,7 @@ class SearchBackend(ABC):
         if self.ranked_matches_sql() is None or fetch > 900:  # deep pages: keep the id list short
             return joined
         connection = connections[qs.db]
-        kept_qs = qs.order_by().annotate(kept_id=F("pk")).values_list("kept_id", flat=True)
-        kept = kept_qs.query.sql_with_params()
+        kept = kept_sql(qs)
 
         def run(expression: str, estimate: int | None = None) -> Candidates:
             with connection.cursor() as cursor:
@@ -177,11 +183,8 @@ class SearchBackend(ABC):
     def _kept_matches(
         self, qs: QuerySet[Any], ranked_sql: str, expression: str, limit: int
     ) -> list[tuple[int, float]]:
-        kept_qs = qs.order_by().annotate(kept_id=F("pk")).values_list("kept_id", flat=True)
         with connections[qs.db].cursor() as cursor:
-            rows = self._ranked(
-                cursor, ranked_sql, expression, limit, kept_qs.query.sql_with_params()
-            )
+            rows = self._ranked(cursor, ranked_sql, expression, limit, kept_sql(qs))
         return [(pk, score) for pk, score, ok in rows if ok]
 
     def count(self, qs: QuerySet[Any], expression: str, cap: int | None = None) -> int:

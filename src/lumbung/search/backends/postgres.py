@@ -4,9 +4,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import connections
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 
-from .base import RANKED_MEMBERS_SQL, Groups, SearchBackend
+from .base import RANKED_MEMBERS_SQL, Groups, SearchBackend, kept_sql
 
 
 def _lexemes(terms: tuple[str, ...]) -> str:
@@ -140,11 +140,10 @@ class PostgresBackend(SearchBackend):
         # the index's matches first (OFFSET 0 keeps the planner from walking the catalog in key
         # order and testing each document), then the ones ``qs`` holds, counted up to ``cap``
         match_sql, match_params = self.match_ids_sql(expression)
-        kept = qs.order_by().annotate(kept_id=F("pk")).values_list("kept_id", flat=True)
-        kept_sql, kept_params = kept.query.sql_with_params()
+        kept, kept_params = kept_sql(qs)
         sql = (
             f"SELECT COUNT(*) FROM (SELECT 1 FROM ({match_sql} OFFSET 0) AS m "
-            f"JOIN ({kept_sql}) AS k ON k.kept_id = m.innovation_id LIMIT %s) AS c"
+            f"JOIN ({kept}) AS k ON k.kept_id = m.innovation_id LIMIT %s) AS c"
         )
         with connections[qs.db].cursor() as cursor:
             cursor.execute(sql, [*match_params, *kept_params, cap])
