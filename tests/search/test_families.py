@@ -494,10 +494,10 @@ def test_a_word_one_look_alike_mentions_in_passing_does_not_make_its_family_an_a
     assert hits[1].family is not None and hits[1].family.members == 8
 
 
-def test_a_profile_joins_a_family_by_its_earliest_members_on_average_not_by_one():
+def test_a_profile_joins_a_family_by_its_earliest_members_on_average_or_its_first_record():
     # single links chain families: in a family of hundreds, one member resembles a look-alike
     # of another original by chance. A profile joins a family when it resembles the family's
-    # earliest members on average.
+    # earliest members on average, or its first record (what copies are written from).
     def sig(text: str) -> bytes:
         return families.signature(families.document_terms(text, ""))
 
@@ -511,11 +511,74 @@ def test_a_profile_joins_a_family_by_its_earliest_members_on_average_not_by_one(
         )
         for i in range(7)
     ]
-    alike_one = [copies[0], *others]  # one member alike, seven of another subject
-    assert families.similarity(me, copies[0]) >= families.THRESHOLD
+    alike_one = [others[0], copies[0], *others[1:]]  # one later member alike, the rest not
+    assert families.similarity(me, copies[0]) >= families.ROOT_THRESHOLD
     assert not families.joins_family(me, alike_one)
+    # the family's first record is what its copies were written from: alike to it is enough
+    assert families.joins_family(me, [copies[0], *others])
     assert not families.joins_family(me, [])  # an empty family is no family
     assert not families.joins_family(sig("terlalu pendek"), copies)  # too short to tell
+
+
+def _reordered(text: str) -> str:
+    """``text`` with every fourth word swapped with the next: most word pairs break, the words
+    stay (a rewrite of the same text, as a copy's editor makes)."""
+    words = text.split()
+    for i in range(0, len(words) - 1, 4):
+        words[i], words[i + 1] = words[i + 1], words[i]
+    return " ".join(words)
+
+
+def test_a_copy_whose_word_pairs_broke_joins_by_its_words_a_same_subject_one_does_not(world):
+    original = _published(world.unit, "Sheltered Workshop Peduli")
+    _copies(world, 6, 0, 100, name="Rumah Karya Mandiri {i}")  # candidates come by shared bands
+    copy = _published(
+        world.sibling_unit,
+        "Rumah Karya Tertata",
+        _look_alike(_reordered(PROBLEM), 1, 0.05),
+        _look_alike(_reordered(SOLUTION), 51, 0.05),
+    )
+    same_subject = _published(
+        world.other_unit,
+        "Braille Keliling",
+        "Anak penyandang disabilitas netra sulit mendapat buku pelajaran dan bergantung pada "
+        "bantuan keluarga untuk belajar di rumah.",
+        "Sentra mengirim perpustakaan braille keliling ke sekolah dan rumah warga: pelatihan "
+        "membaca braille bagi keluarga, pendampingan guru, lalu peminjaman buku audio.",
+    )
+    a, b, c = (
+        bytes(FamilyMember.objects.get(pk=i.pk).signature) for i in (original, copy, same_subject)
+    )
+    # the word pairs alone cannot tell: under the thresholds, over the second look's floor
+    assert families.SECOND_LOOK <= families.similarity(a, b) < families.THRESHOLD
+    earliest = [
+        bytes(sig)
+        for sig in FamilyMember.objects.filter(family_id=_family_of(original))
+        .exclude(pk=copy.pk)
+        .order_by("pk")
+        .values_list("signature", flat=True)[: families.CHECKS_PER_FAMILY]
+    ]
+    assert not families.joins_family(b, earliest)  # without the words: apart
+    assert _family_of(copy) == _family_of(original)
+    assert FamilyMember.objects.get(pk=copy.pk).lookalike
+    assert _family_of(same_subject) != _family_of(original)
+    assert families.similarity(a, c) < families.SECOND_LOOK or not families.joins_family(
+        c, [a], words=lambda: 0.0
+    )
+    rebuild()  # ``lumbung reindex`` takes the same second look
+    assert _family_of(copy) == _family_of(original) != _family_of(same_subject)
+
+
+def test_shared_words_weigh_rare_words_and_a_short_text_held_by_a_long_one_is_not_a_copy():
+    dfs = {"kerja": 90, "disabilitas": 10, "bengkel": 2, "terlindung": 2, "batik": 1}
+    long = {"kerja", "disabilitas", "bengkel", "terlindung", "batik"}
+    assert families.shared_words(long, long, dfs, 100) == pytest.approx(1.0)
+    # the common word weighs little: sharing only it is sharing almost nothing
+    assert families.shared_words({"kerja", "batik"}, {"kerja", "bengkel"}, dfs, 100) < 0.05
+    # a short text whose words the long one holds: the smaller share (of the long one's words)
+    short = {"disabilitas", "kerja"}
+    assert families.shared_words(short, long, dfs, 100) < 0.2
+    assert families.shared_words(set(), long, dfs, 100) == 0.0
 
 
 def test_short_profiles_sharing_a_template_sentence_stay_apart(world):
