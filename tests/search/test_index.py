@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 
 from lumbung.catalog import services
+from lumbung.catalog.models import Innovation
 from lumbung.search import selectors
 from lumbung.search.indexing import rebuild
 from lumbung.search.models import FIELD_GROUPS, SearchDocument, SearchTerm
@@ -132,7 +133,7 @@ def test_a_bulk_write_indexes_each_innovation_once_at_its_end(world, monkeypatch
     indexed: list[int] = []
     real = indexing._index_one
     monkeypatch.setattr(
-        indexing, "_index_one", lambda pk, facts=None: (indexed.append(pk), real(pk, facts))
+        indexing, "_index_one", lambda pk, *rest: (indexed.append(pk), real(pk, *rest))
     )
     with transaction.atomic(), hooks.bulk():
         created = services.innovation_create(
@@ -148,6 +149,37 @@ def test_a_bulk_write_indexes_each_innovation_once_at_its_end(world, monkeypatch
         assert indexed == []  # queued, not yet written
     assert indexed == [created.pk]  # once, though written twice; the deleted one not at all
     assert created.pk in found("lembar kerja nelayan", world.officer)
+    _assert_vocabulary_counts_its_documents()
+
+
+def _assert_vocabulary_counts_its_documents() -> None:
+    """Every term's document frequency (whole document and name) is what the documents say."""
+    df: Counter[str] = Counter()
+    name_df: Counter[str] = Counter()
+    for row in SearchDocument.objects.values_list(*FIELD_GROUPS):
+        df.update({t for text in row for t in text.split()})
+        name_df.update(set(row[0].split()))
+    stored = {t: (d, n) for t, d, n in SearchTerm.objects.values_list("term", "df", "name_df")}
+    assert {t: v for t, v in stored.items() if v != (0, 0)} == {t: (df[t], name_df[t]) for t in df}
+
+
+def test_an_import_of_many_rows_counts_each_term_once_per_document(world):
+    # an import writes the vocabulary's counts once per batch of documents, not per document
+    from lumbung.catalog import hooks
+
+    with transaction.atomic(), hooks.bulk():
+        for i in range(7):
+            services.innovation_create(
+                actor=world.officer,
+                unit=world.unit,
+                data={"name": f"Perahu Nelayan {i}", "summary": "Kelas nelayan di pesisir."},
+            )
+    _assert_vocabulary_counts_its_documents()
+    first = Innovation.objects.get(name="Perahu Nelayan 0")
+    services.innovation_update(
+        actor=world.officer, innovation=first, data={"name": "Kapal Pesisir"}
+    )
+    _assert_vocabulary_counts_its_documents()  # one document at a time, as before
     assert fts_count("zebra") == 0
     assert_vocabulary_exact()
 
