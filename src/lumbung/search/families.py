@@ -7,7 +7,9 @@ found with MinHash signatures (``datasketch``) of the problem-and-solution word 
 locality-sensitive hashing: a signature is cut into :data:`BANDS` bands, innovations sharing a
 band are candidates, and a candidate family is joined when the signature agrees, on average,
 with its earliest members' on at least :data:`THRESHOLD` of their values (an estimate of the
-Jaccard similarity of the word pairs).
+Jaccard similarity of the word pairs), or with its first record's on :data:`ROOT_THRESHOLD`;
+when the word pairs alone cannot decide, a second look weighs the words the profile and the
+first record share (:func:`shared_words`).
 
 The **prior** (0..1) says how much the catalog's own facts make an innovation worth copying:
 awards (level, fading with age), evidence documents, management stage, continuing or stopped,
