@@ -342,7 +342,7 @@ def test_the_total_is_never_below_the_results_shown(world, monkeypatch):
     faceted = selectors.search_innovations("kerja terlindung", page_size=1)
     assert faceted.total == 2 and faceted.matches == 4  # 4 innovations
     with override_settings(SEARCH_FAMILIES=True):  # every member ranked: a reader with drafts
-        monkeypatch.setattr(selectors, "ranked_first", lambda qs, unfiltered: False)
+        monkeypatch.setattr(selectors, "ranked_first", lambda qs, **kw: False)
         results = selectors.search_innovations("kerja terlindung", page_size=1, facets=False)
     assert results.total == 2 and results.matches == 4
     monkeypatch.setattr(

@@ -147,6 +147,32 @@ def test_a_rebuild_marks_what_saves_mark(world):
     assert _marks() == saved
 
 
+def test_who_reads_published_innovations_only_is_told_by_the_policy_without_a_query(
+    world, django_assert_num_queries, monkeypatch
+):
+    from lumbung.catalog.selectors import reads_published_only
+
+    with django_assert_num_queries(0):
+        assert reads_published_only(None)
+    for reader in (world.nobody, world.judge):  # signed in, no role that reads drafts
+        assert reads_published_only(reader)
+    for reader in (world.officer, world.admin, world.viewer, world.platform_admin):
+        assert not reads_published_only(reader)  # they read some unit's drafts
+    public = selectors.visible_base(None)
+    with django_assert_num_queries(0):
+        assert selectors.ranked_first(public, unfiltered=True, published_only=True)
+    # and a search by the public takes the ranked path without asking the database first
+    calls = []
+    real = selectors.ranked_first
+    monkeypatch.setattr(
+        selectors, "ranked_first", lambda qs, **kw: calls.append(kw) or real(qs, **kw)
+    )
+    selectors.search_innovations("disabilitas", facets=False)
+    selectors.search_innovations("disabilitas", user=world.officer, facets=False)
+    selectors.match_innovations("disabilitas sulit bekerja")
+    assert [c["published_only"] for c in calls] == [True, False, True]
+
+
 def test_only_the_public_without_filters_searches_ranked_members(world):
     _family(world)
     public = selectors.visible_base(None)
@@ -176,7 +202,7 @@ def test_ranked_and_full_searches_agree_for_the_public(world, monkeypatch):
     )
     queries = ["wadah kerja terlindung", "menjahit disabilitas", "penyintas tuberkulosis"]
     ranked = {q: [h.innovation.pk for h in selectors.search_innovations(q).hits] for q in queries}
-    monkeypatch.setattr(selectors, "ranked_first", lambda qs, unfiltered: False)
+    monkeypatch.setattr(selectors, "ranked_first", lambda qs, **kw: False)
     full = {q: [h.innovation.pk for h in selectors.search_innovations(q).hits] for q in queries}
     assert ranked == full
     assert {original.pk, other.pk} <= set(ranked["wadah kerja terlindung"])

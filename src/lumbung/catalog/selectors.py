@@ -12,6 +12,7 @@ from lumbung.core import audit
 from lumbung.core.actors import ActorLike, as_actor, in_own_roles
 from lumbung.core.models import AuditEntry
 from lumbung.core.params import MAX_ID, bounded_int
+from lumbung.core.policies import In
 from lumbung.organisations.models import Agency, Unit
 
 from .models import Award, Innovation
@@ -154,6 +155,19 @@ def published_innovations(filters: CatalogFilters | None = None) -> QuerySet[Inn
 def visible_q(actor: ActorLike) -> Q:
     """Which innovations this person may read (the innovation policy's ``view``)."""
     return policy.condition(actor, "view").to_q(Innovation)
+
+
+def reads_published_only(actor: ActorLike) -> bool:
+    """Whether this person may read published innovations only — the public, and anyone without
+    a role that reads a unit's drafts. Decided from the policy's own condition, without a query
+    (a query asking the database to find no unpublished row among the published ones reads
+    every published row on PostgreSQL)."""
+    condition = policy.condition(actor, "view")
+    return (
+        isinstance(condition, In)
+        and condition.path == "publication_state"
+        and condition.values == frozenset({Innovation.State.PUBLISHED})
+    )
 
 
 def visible_innovations(

@@ -21,7 +21,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lumbung.catalog.models import Award, Innovation, Sector
-from lumbung.catalog.selectors import CatalogFilters, apply_filters, visible_q
+from lumbung.catalog.selectors import (
+    CatalogFilters,
+    apply_filters,
+    reads_published_only,
+    visible_q,
+)
 from lumbung.core.actors import ActorLike
 from lumbung.organisations.models import Agency
 
@@ -367,17 +372,22 @@ def _retrieve(
     return Retrieved(ranked, candidates, expression, total)
 
 
-def ranked_first(qs: QuerySet[Innovation], *, unfiltered: bool) -> bool:
+def ranked_first(
+    qs: QuerySet[Innovation], *, unfiltered: bool, published_only: bool = False
+) -> bool:
     """Whether a search may rank the families' ranked members only — their public heads and
     the members with a text of their own, not the look-alikes, whose words are their family's
     (what keeps a catalog of look-alikes as fast as one without). It may when the families are
     grouped, no catalog filter applies (a filter may leave out a family's head and keep one of
     its look-alikes) and the reader sees published innovations only (an unpublished member the
-    reader may see can head its family for that reader)."""
+    reader may see can head its family for that reader): ``published_only`` when the policy says
+    so (``reads_published_only``), else when ``qs`` holds no unpublished innovation."""
     return (
         grouping.enabled()
         and unfiltered
-        and not qs.exclude(publication_state=Innovation.State.PUBLISHED).exists()
+        and (
+            published_only or not qs.exclude(publication_state=Innovation.State.PUBLISHED).exists()
+        )
     )
 
 
@@ -628,7 +638,9 @@ def search_innovations(
         window = min(max(RERANK_WINDOW, offset + page_size), MAX_WINDOW)
         needed = offset + page_size + 5
         unfiltered = replace(filters, q="") == CatalogFilters()
-        ranked_only = ranked_first(qs, unfiltered=unfiltered)
+        ranked_only = ranked_first(
+            qs, unfiltered=unfiltered, published_only=reads_published_only(user)
+        )
         found = _retrieve(prepared, qs, window, families_needed=needed, ranked_only=ranked_only)
         ordered = _fused(query, qs, found.ranked)
         truncated = len(found.candidates) >= window
@@ -914,7 +926,7 @@ def match_innovations(
         sector, region, agency_kind, UNIT_SIZES.get(unit_size, (None, None))[1], user
     )
     window = max(RERANK_WINDOW, limit)
-    ranked_only = ranked_first(qs, unfiltered=True)
+    ranked_only = ranked_first(qs, unfiltered=True, published_only=reads_published_only(user))
     found = _retrieve(
         prepared, qs, window, context.boosts, families_needed=limit + 5, ranked_only=ranked_only
     )
