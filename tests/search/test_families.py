@@ -569,6 +569,32 @@ def test_a_copy_whose_word_pairs_broke_joins_by_its_words_a_same_subject_one_doe
     assert _family_of(copy) == _family_of(original) != _family_of(same_subject)
 
 
+def test_a_profile_like_two_families_merges_them_only_when_their_first_records_are_alike():
+    def sig(text: str) -> bytes:
+        return families.signature(families.document_terms(text, ""))
+
+    ktp = sig(PROBLEM + " " + SOLUTION)
+    other = sig(
+        "Warga lanjut usia dan penyandang disabilitas sulit datang ke kantor kependudukan untuk "
+        "merekam KTP elektronik sehingga banyak yang belum memiliki dokumen. Petugas datang ke "
+        "rumah dengan alat perekaman keliling, mencetak kartu dan mengantarnya kembali."
+    )
+    assert not families.joins_family(other, [ktp])  # two innovations on their own
+    joined = {
+        10: families.Joined(0.35, 1, ktp),
+        20: families.Joined(0.33, 2, other),
+    }
+    # a profile resembling both joins the closest family only: the two stay apart
+    assert families.closest_kin(joined, None) == {10}
+    assert families.closest_kin({20: joined[20]}, None) == {20}
+    # two families of one original (its copies split early) merge when a profile joins both
+    copy = sig(_look_alike(PROBLEM, 3) + " " + _look_alike(SOLUTION, 53))
+    assert families.joins_family(copy, [ktp])
+    split = {10: families.Joined(0.35, 1, ktp), 30: families.Joined(0.4, 3, copy)}
+    assert families.closest_kin(split, None) == {10, 30}
+    assert families.closest_kin({}, None) == set()
+
+
 def test_shared_words_weigh_rare_words_and_a_short_text_held_by_a_long_one_is_not_a_copy():
     dfs = {"kerja": 90, "disabilitas": 10, "bengkel": 2, "terlindung": 2, "batik": 1}
     long = {"kerja", "disabilitas", "bengkel", "terlindung", "batik"}

@@ -268,6 +268,45 @@ class SecondLook:
         return shared_words(words, other, self._dfs, self._documents)
 
 
+@dataclass(frozen=True)
+class Joined:
+    """A family a profile joins: how alike the profile is to its first record, and that record."""
+
+    closeness: float
+    first: int
+    first_signature: bytes
+
+
+def closest_kin(joined: Mapping[int, Joined], look: SecondLook | None) -> set[int]:
+    """Of the families a profile joins, the one whose first record it resembles most, and the
+    others whose first record would join that one's or shares as many of its words as a copy
+    does (:data:`SHARED_WORDS`, short texts too): the families a profile merges. A profile can
+    resemble two families of different innovations on one subject (at 100,000 look-alikes a
+    copy of one KTP-el home service resembled the other's too, and merged them: their first
+    records share 0.41 of their weighted words); the copies of one original split into two
+    families merge again (a fragment's first record shares 0.54 or more with its original's in
+    nine cases of ten)."""
+    if len(joined) < 2:
+        return set(joined)
+    best = max(joined, key=lambda f: (joined[f].closeness, -f))
+    kept = {best}
+    mine = joined[best]
+    for family, other in joined.items():
+        if family == best:
+            continue
+        words = _words_between(look, other.first, mine.first) if look is not None else None
+        if joins_family(other.first_signature, [mine.first_signature], words=words) or (
+            words is not None and words() >= SHARED_WORDS
+        ):
+            kept.add(family)
+    return kept
+
+
+def _words_between(look: SecondLook, a: int, b: int) -> Callable[[], float]:
+    """The second look at innovations ``a`` and ``b``, read only when asked."""
+    return lambda: look.shared(look.words(a), b)
+
+
 def document_terms(summary: str, body: str) -> list[str]:
     """The analysed words a signature is made of: the summary and the body (problem, solution…)."""
     return (summary or "").split() + (body or "").split()
@@ -439,13 +478,14 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def _near_families(pk: int, sig: bytes, keys: list[int], terms: Sequence[str]) -> set[int]:
+def _near_families(
+    pk: int, sig: bytes, keys: list[int], terms: Sequence[str], look: SecondLook
+) -> dict[int, Joined]:
     """The families ``sig`` joins (``joins_family``): those holding a member that shares one of
     its bands, each compared by its earliest members (and by the words of its first record,
     ``terms`` being the profile's)."""
     if not keys:
-        return set()
-    look = SecondLook()
+        return {}
     own = set(terms)
     sharing = FamilyBand.objects.filter(key__in=keys).exclude(innovation_id=pk)
     candidates = (
@@ -454,7 +494,7 @@ def _near_families(pk: int, sig: bytes, keys: list[int], terms: Sequence[str]) -
         .values_list("family_id", flat=True)
         .distinct()
     )
-    found: set[int] = set()
+    found: dict[int, Joined] = {}
     for family_id in candidates:
         earliest = list(
             FamilyMember.objects.filter(family_id=family_id)
@@ -465,9 +505,10 @@ def _near_families(pk: int, sig: bytes, keys: list[int], terms: Sequence[str]) -
         )
         if not earliest:
             continue
-        words = partial(look.shared, own, earliest[0][0])
+        first, first_signature = earliest[0][0], bytes(earliest[0][1])
+        words = partial(look.shared, own, first)
         if joins_family(sig, [bytes(other) for _, other in earliest], words=words):
-            found.add(family_id)
+            found[family_id] = Joined(similarity(sig, first_signature), first, first_signature)
     return found
 
 
@@ -540,7 +581,8 @@ def _components(
     for pk in sorted(signatures):
         keys = keys_of.get(pk, [])
         candidates = {uf.find(f) for key in keys for f in seen.get(key, ())}
-        joined = [f for f in candidates if _joins(pk, earliest[f], signatures, look)]
+        found = {f: j for f in candidates if (j := _joins(pk, earliest[f], signatures, look))}
+        joined = closest_kin(found, look)
         if joined and lookalikes is not None:
             lookalikes.add(pk)
         members = [pk]
@@ -562,15 +604,17 @@ def _components(
 
 def _joins(
     pk: int, earliest: Sequence[int], signatures: Mapping[int, bytes], look: SecondLook | None
-) -> bool:
+) -> Joined | None:
     """``joins_family`` for innovation ``pk`` and a family whose earliest members are
-    ``earliest`` (ids, oldest first)."""
+    ``earliest`` (ids, oldest first): how it joins, or None."""
     signed = [m for m in earliest if len(signatures[m]) == _SIGNATURE]
-    sample = [signatures[m] for m in signed]
-    if look is None or not signed:
-        return joins_family(signatures[pk], sample)
-    first = signed[0]
-    return joins_family(signatures[pk], sample, words=lambda: look.shared(look.words(pk), first))
+    if not signed:
+        return None
+    sig, first = signatures[pk], signed[0]
+    words = _words_between(look, pk, first) if look is not None else None
+    if not joins_family(sig, [signatures[m] for m in signed], words=words):
+        return None
+    return Joined(similarity(sig, signatures[first]), first, signatures[first])
 
 
 def update(innovation: Innovation, terms: Sequence[str], facts: Facts | None = None) -> None:
@@ -600,7 +644,8 @@ def update(innovation: Innovation, terms: Sequence[str], facts: Facts | None = N
         keys = band_keys(sig)
         FamilyBand.objects.filter(innovation_id=pk).delete()
         FamilyBand.objects.bulk_create(FamilyBand(innovation_id=pk, key=k) for k in keys)
-        alike = _near_families(pk, sig, keys, terms)
+        look = SecondLook()
+        alike = closest_kin(_near_families(pk, sig, keys, terms, look), look)
         near = bool(alike)
         linked = alike | _lineage_families(pk, innovation.source_id)
         if old is not None and old not in linked:
