@@ -234,3 +234,29 @@ def test_an_innovation_indexed_before_families_is_found_after_the_upgrade(world)
     assert marks[world.draft.pk] == (world.draft.pk, False, False)  # a draft: not ranked
     hits = selectors.search_innovations("penerima manfaat jenuh").hits
     assert [h.innovation.pk for h in hits] == [kept.pk]
+
+
+def test_the_ranked_members_matching_are_counted_from_the_index_alone(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lumbung.search.backends import get_backend
+
+    _original, copies, _replica = _family(world)
+    draft = InnovationFactory(
+        unit=world.other_unit, name="Draf Bengkel Kerja", summary="Bengkel kerja disabilitas."
+    )
+    backend = get_backend()
+    plan = selectors.prepare_query("bengkel kerja disabilitas").plan
+    expression = backend.expression([c.alternatives for c in plan.concepts])
+    members = selectors.visible_base(None).filter(family_member__ranked=True)
+    expected = backend.count(members, expression)
+    assert expected >= 1  # the original (its look-alikes are not ranked, the draft is not public)
+    with CaptureQueriesContext(connection) as ctx:
+        assert backend.count_ranked(connection.alias, expression, 1000) == expected
+        assert backend.count_ranked(connection.alias, expression, 1) == 1  # the cap
+    assert not any("catalog_innovation" in q["sql"] for q in ctx.captured_queries)
+    ranked = set(FamilyMember.objects.filter(ranked=True).values_list("pk", flat=True))
+    assert draft.pk not in ranked and not {c.pk for c in copies} & ranked  # why no join is needed
+    unpublished = Innovation.objects.filter(pk__in=ranked).exclude(publication_state="published")
+    assert not unpublished.exists()

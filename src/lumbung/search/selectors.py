@@ -745,7 +745,7 @@ def _totals(
             return max(families, ordered), True, matching
         if found.total is not None:  # the candidate query saw every ranked member that matches
             return max(found.total, ordered), True, matching
-        total = backend.count(_ranked_members(qs), found.expression, cap=TOTAL_CAP)
+        total = backend.count_ranked(qs.db, found.expression, TOTAL_CAP)
         return max(total, ordered), total < TOTAL_CAP, matching
     exact = True
     if matching is not None:

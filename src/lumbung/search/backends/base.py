@@ -62,6 +62,11 @@ class SearchBackend(ABC):
         """SQL selecting the ids of the matching innovations (for subqueries)."""
 
     @abstractmethod
+    def ranked_ids_sql(self, expression: str) -> tuple[str, list[Any]]:
+        """SQL selecting the ids of the matching ranked members of families
+        (``RANKED_MEMBERS_SQL``)."""
+
+    @abstractmethod
     def matching(self, qs: QuerySet[Any], expression: str) -> QuerySet[Any]:
         """``qs`` restricted to matches, with a ``_score`` (higher is better)."""
 
@@ -186,6 +191,17 @@ class SearchBackend(ABC):
         with connections[qs.db].cursor() as cursor:
             rows = self._ranked(cursor, ranked_sql, expression, limit, kept_sql(qs))
         return [(pk, score) for pk, score, ok in rows if ok]
+
+    def count_ranked(self, db: str, expression: str, cap: int) -> int:
+        """How many of the families' ranked members match, at most ``cap``, from the index
+        alone: ranked members are published, and every reader may read what is published (the
+        join with the catalog took 35–70 ms at 100,000 look-alikes for a query of common
+        words)."""
+        sql, params = self.ranked_ids_sql(expression)
+        with connections[db].cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({sql} LIMIT %s) AS c", [*params, cap])
+            row = cursor.fetchone()
+        return int(row[0]) if row else 0
 
     def count(self, qs: QuerySet[Any], expression: str, cap: int | None = None) -> int:
         """How many innovations of ``qs`` match (at most ``cap``: counting a third of a national

@@ -93,6 +93,13 @@ class PostgresBackend(SearchBackend):
             [expression],
         )
 
+    def ranked_ids_sql(self, expression: str) -> tuple[str, list[Any]]:
+        return (
+            "SELECT innovation_id FROM search_searchdocument WHERE tsv @@ to_tsquery('simple', %s) "
+            f"AND innovation_id IN ({RANKED_MEMBERS_SQL})",
+            [expression],
+        )
+
     def matching(self, qs: QuerySet[Any], expression: str) -> QuerySet[Any]:
         table = qs.model._meta.db_table
         return qs.extra(

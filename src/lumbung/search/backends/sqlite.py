@@ -66,6 +66,14 @@ class SqliteBackend(SearchBackend):
     def match_ids_sql(self, expression: str) -> tuple[str, list[Any]]:
         return "SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [expression]
 
+    def ranked_ids_sql(self, expression: str) -> tuple[str, list[Any]]:
+        # "+rowid": see ranked_matches_sql
+        return (
+            "SELECT rowid FROM search_fts WHERE search_fts MATCH %s "
+            f"AND +rowid IN ({RANKED_MEMBERS_SQL})",
+            [expression],
+        )
+
     def matching(self, qs: QuerySet[Any], expression: str) -> QuerySet[Any]:
         table = qs.model._meta.db_table
         weights = ", ".join(str(w) for w in WEIGHTS)
