@@ -825,10 +825,10 @@ def lookalike_tables(args: argparse.Namespace, tmpdir: Path) -> list[str]:
             )
             print(table[-1], flush=True)
         note = f"size {size}: SEARCH_PRIOR_WEIGHT default {res['prior_weight']}"
-        if res.get("reused") and not res.get("grown"):
-            note += "; a kept database (its import not timed again)"
-        else:
+        if "demo_import_s" in res:
             note += f"; demo import {res['demo_import_s']:.1f}s"
+        elif not res.get("grown"):
+            note += "; a kept database (its import not timed again)"
         if res.get("grown"):
             note += f"; a copy of the kept {res['grown']}-look-alike database"
         if size and (not res.get("reused") or res.get("grown")):
