@@ -506,10 +506,10 @@ def rebuild(
         with transaction.atomic(), connection.cursor() as cursor:
             backend.after_bulk_load(cursor)
         raise
-    if connection.get_autocommit() and not connection.in_atomic_block:
-        with connection.cursor() as cursor:
-            backend.after_rebuild(cursor)
     stats.invalidate()
     with transaction.atomic():
         grouped = families.rebuild()
+    if connection.get_autocommit() and not connection.in_atomic_block:
+        with connection.cursor() as cursor:
+            backend.after_rebuild(cursor)
     return {"documents": done, "terms": len(df), **grouped}

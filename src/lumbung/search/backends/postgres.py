@@ -75,8 +75,12 @@ class PostgresBackend(SearchBackend):
 
     def after_rebuild(self, cursor: Any) -> None:
         # a rebuild replaces every row: vacuum now rather than let autovacuum read the tables
-        # again while the first searches run (and mark the new rows all-visible)
-        cursor.execute("VACUUM (ANALYZE) search_searchdocument, search_searchhead")
+        # again while the first searches run (and mark the new rows all-visible: the families'
+        # member counts are index-only scans then, 17 → 1 ms per search at 100,000)
+        cursor.execute(
+            "VACUUM (ANALYZE) search_searchdocument, search_searchhead, search_familymember, "
+            "search_familyband"
+        )
 
     def expression(self, groups: Groups, require_all: bool = False) -> str:
         parts = []
