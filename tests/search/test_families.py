@@ -395,6 +395,69 @@ def test_families_form_from_a_catalog_imported_the_products_way(db):
     assert FamilyMember.objects.filter(lookalike=True).count() == 2
 
 
+def test_an_imported_catalog_groups_a_reworded_copy_and_keeps_another_innovation_apart(db):
+    """An empty instance fed by one spreadsheet: an original, its look-alikes, one copy whose
+    edits broke its word pairs (joined by its words) and another innovation of the catalog."""
+    import csv
+    import io
+
+    from lumbung.catalog.importing import import_innovations
+
+    demo = Path(__file__).resolve().parents[2] / "src/lumbung/catalog/data/demo/innovations.csv"
+    with demo.open(encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        fields = reader.fieldnames or []
+        rows = list(reader)
+    original, other = rows[0], rows[1]
+    out = [original, other]
+    for i in range(6):
+        out.append(
+            {
+                **original,
+                "name": f"Rumah Karya Mandiri {i}",
+                "award": "",
+                "year": "2023",
+                "problem": _look_alike(original["problem"], 170 + i),
+                "solution": _look_alike(original["solution"], 180 + i),
+            }
+        )
+    reworded = {
+        **original,
+        "name": "Rumah Karya Tertata",
+        "award": "",
+        "year": "2024",
+        "problem": _look_alike(_reordered(original["problem"]), 3, 0.1),
+        "solution": _look_alike(_reordered(original["solution"]), 53, 0.1),
+    }
+    out.append(reworded)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=fields)
+    writer.writeheader()
+    writer.writerows(out)
+    report = import_innovations(buffer.getvalue().encode(), publish=True, filename="x.csv")
+    assert report.ok, [str(p) for p in report.problems]
+
+    def member(name: str) -> FamilyMember:
+        return FamilyMember.objects.get(innovation__name=name)
+
+    first, copy = member(original["name"]), member(reworded["name"])
+    assert families.similarity(bytes(copy.signature), bytes(first.signature)) < (
+        families.ROOT_THRESHOLD
+    )  # not joined by the first record's word pairs alone
+    earliest = [
+        bytes(sig)
+        for sig in FamilyMember.objects.filter(family_id=first.family_id)
+        .exclude(pk=copy.pk)
+        .order_by("pk")
+        .values_list("signature", flat=True)[: families.CHECKS_PER_FAMILY]
+    ]
+    assert not families.joins_family(bytes(copy.signature), earliest)  # nor by the average
+    assert copy.family_id == first.family_id and copy.lookalike and not copy.ranked
+    assert member(other["name"]).family_id != first.family_id
+    hits = selectors.search_innovations(original["name"], facets=False).hits
+    assert hits[0].innovation.name == original["name"] and hits[0].family.members == 8
+
+
 def test_an_import_indexes_at_its_end_only_what_it_wrote_and_drafts_stay_hidden(db):
     """An empty instance: a spreadsheet with a bad row writes nothing (not even to the index or
     the families); imported as drafts, nothing reaches the public, nor is counted in a family."""
