@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -53,6 +52,7 @@ from lumbung.catalog.models import Award, Innovation
 
 from .models import SearchDocument, SearchTerm
 from .models_family import FamilyBand, FamilyMember
+from .ranking import idf
 from .stats import document_frequencies
 
 NUM_PERM = 96
@@ -193,12 +193,12 @@ def _pairs(sig: bytes) -> int:
 
 
 def shared_words(a: set[str], b: set[str], dfs: Mapping[str, int], documents: int) -> float:
-    """How much of their words two profiles share, each word weighed by its rarity (idf over
-    ``documents`` with document frequencies ``dfs``): the smaller of the two shares, so that a
-    short profile whose words a long one holds is not taken for a copy of it."""
+    """How much of their words two profiles share, each word weighed by its rarity (the
+    ranking's idf over ``documents`` with document frequencies ``dfs``): the smaller of the two
+    shares, so that a short profile whose words a long one holds is not taken for a copy of it."""
 
     def weight(words: Iterable[str]) -> float:
-        return sum(math.log((documents + 1) / (dfs.get(w, 0) + 1)) for w in words)
+        return sum(idf(dfs.get(w, 0), documents) for w in words)
 
     both = weight(a & b)
     larger = max(weight(a), weight(b))
