@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 from django.db import connections
 from django.db.models import F, QuerySet
@@ -61,10 +61,15 @@ class SearchBackend(ABC):
     def match_ids_sql(self, expression: str) -> tuple[str, list[Any]]:
         """SQL selecting the ids of the matching innovations (for subqueries)."""
 
-    @abstractmethod
+    #: the condition (" AND …") that keeps the index's matches to the families' ranked members
+    #: (``RANKED_MEMBERS_SQL``), appended to ``match_ids_sql``'s and the ranked queries' WHERE;
+    #: every back end sets it (none: an error, never every match)
+    ranked_filter: ClassVar[str]
+
     def ranked_ids_sql(self, expression: str) -> tuple[str, list[Any]]:
-        """SQL selecting the ids of the matching ranked members of families
-        (``RANKED_MEMBERS_SQL``)."""
+        """SQL selecting the ids of the matching ranked members of families."""
+        sql, params = self.match_ids_sql(expression)
+        return sql + self.ranked_filter, params
 
     @abstractmethod
     def matching(self, qs: QuerySet[Any], expression: str) -> QuerySet[Any]:

@@ -35,9 +35,12 @@ _RANKED = (
 )
 
 
+#: see ``SearchBackend.ranked_filter``
+_RANKED_FILTER = f" AND innovation_id IN ({RANKED_MEMBERS_SQL})"
+
+
 def _ranked_sql(table: str, ranked_only: bool) -> str:
-    members = f" AND innovation_id IN ({RANKED_MEMBERS_SQL})" if ranked_only else ""
-    return _RANKED.format(table=table, members=members)
+    return _RANKED.format(table=table, members=_RANKED_FILTER if ranked_only else "")
 
 
 class PostgresBackend(SearchBackend):
@@ -52,6 +55,7 @@ class PostgresBackend(SearchBackend):
     the ones it puts first). Fewer name matches: the full documents are ranked."""
 
     vendor = "postgresql"
+    ranked_filter = _RANKED_FILTER
 
     def before_bulk_load(self, cursor: Any) -> None:
         # one index build at the end is several times faster than updating it row by row
@@ -94,13 +98,6 @@ class PostgresBackend(SearchBackend):
     def match_ids_sql(self, expression: str) -> tuple[str, list[Any]]:
         return (
             "SELECT innovation_id FROM search_searchdocument WHERE tsv @@ to_tsquery('simple', %s)",
-            [expression],
-        )
-
-    def ranked_ids_sql(self, expression: str) -> tuple[str, list[Any]]:
-        return (
-            "SELECT innovation_id FROM search_searchdocument WHERE tsv @@ to_tsquery('simple', %s) "
-            f"AND innovation_id IN ({RANKED_MEMBERS_SQL})",
             [expression],
         )
 

@@ -38,6 +38,9 @@ TRIGGERS = {
 
 class SqliteBackend(SearchBackend):
     vendor = "sqlite"
+    # "+rowid": a filter on each match; a plain "rowid IN" is handed to FTS5, which then runs
+    # the whole query once per listed id (hundreds of times slower)
+    ranked_filter = f" AND +rowid IN ({RANKED_MEMBERS_SQL})"
 
     def before_bulk_load(self, cursor: Any) -> None:
         # row-by-row trigger inserts are ~20x slower than one FTS5 'rebuild' at the end
@@ -66,14 +69,6 @@ class SqliteBackend(SearchBackend):
     def match_ids_sql(self, expression: str) -> tuple[str, list[Any]]:
         return "SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [expression]
 
-    def ranked_ids_sql(self, expression: str) -> tuple[str, list[Any]]:
-        # "+rowid": see ranked_matches_sql
-        return (
-            "SELECT rowid FROM search_fts WHERE search_fts MATCH %s "
-            f"AND +rowid IN ({RANKED_MEMBERS_SQL})",
-            [expression],
-        )
-
     def matching(self, qs: QuerySet[Any], expression: str) -> QuerySet[Any]:
         table = qs.model._meta.db_table
         weights = ", ".join(str(w) for w in WEIGHTS)
@@ -92,9 +87,7 @@ class SqliteBackend(SearchBackend):
 
     def ranked_matches_sql(self, ranked_only: bool = False) -> str:
         weights = ", ".join(str(w) for w in WEIGHTS)
-        # "+rowid": a filter on each match; a plain "rowid IN" is handed to FTS5, which then
-        # runs the whole query once per listed id (hundreds of times slower)
-        members = f" AND +rowid IN ({RANKED_MEMBERS_SQL})" if ranked_only else ""
+        members = self.ranked_filter if ranked_only else ""
         return (
             f"SELECT rowid AS id, -bm25(search_fts, {weights}) AS s FROM search_fts "
             f"WHERE search_fts MATCH %s{members} ORDER BY s DESC, rowid LIMIT %s"
