@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "lumbung.catalog",
     "lumbung.notifications",
     "lumbung.replication",
+    "lumbung.competitions",
     "lumbung.search",
     "lumbung.events",
     "lumbung.core.http",

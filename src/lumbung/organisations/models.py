@@ -30,6 +30,14 @@ class Region(models.Model):
         related_name="children",
         verbose_name=_("province"),
     )
+    is_3t = models.BooleanField(
+        _("3T region"),
+        default=False,
+        help_text=_(
+            "Frontier, outermost or underdeveloped (terdepan, terluar, tertinggal): "
+            "competition results report their balance."
+        ),
+    )
 
     class Meta:
         verbose_name = _("region")
@@ -38,6 +46,13 @@ class Region(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def province_name(self) -> str:
+        """The province's name (the region's own for a province)."""
+        if self.level == self.Level.PROVINCE or self.parent is None:
+            return self.name
+        return self.parent.name
 
 
 class Agency(models.Model):

@@ -1,0 +1,1 @@
+"""Competitions: rounds, entries, judging and results (issue 11)."""

@@ -1,0 +1,253 @@
+"""Closing a judged stage (ranking, quota cut) and publishing a round's results (awards written
+back to the catalog); an internal selection's kept entries carried into the national round.
+
+Closing a stage reads its submitted scores once, ranks each group with ``scoring`` (weighted
+totals, per-judge z-scores, the documented tie-break), keeps each group's quota (ties at the cut
+all kept, an optional cap per agency type) and stores one ``Result`` per entry. Publishing makes
+the round's results public and writes, for every entry a stage with an award level kept, that
+award to the innovation's award list — once, however often it is published.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lumbung.catalog.models import Award
+from lumbung.core import audit
+from lumbung.core.actors import ActorLike
+from lumbung.core.policies import require
+
+from .. import scoring
+from ..models import Answer, Entry, Group, Quota, Result, Round, Score, Stage
+from .entries import check_registration_open
+from .judging import stage_entries
+
+
+def stage_marks(stage: Stage) -> list[scoring.Mark]:
+    """The stage's submitted scores (drafts never count), read in one query."""
+    rows = Score.objects.filter(
+        assignment__stage=stage, assignment__submitted_at__isnull=False
+    ).values_list("assignment__entry_id", "assignment__judge_id", "criterion_id", "value")
+    return [scoring.Mark(entry=e, judge=j, criterion=c, value=float(v)) for e, j, c, v in rows]
+
+
+def stage_criteria(stage: Stage) -> list[scoring.Criterion]:
+    return [
+        scoring.Criterion(
+            id=c.pk, weight=float(c.weight), scale_min=c.scale_min, scale_max=c.scale_max
+        )
+        for c in stage.criteria.all()
+    ]
+
+
+@dataclass(frozen=True)
+class StageSummary:
+    ranked: int
+    kept: int
+    agreement: dict[int, float | None]
+    balance: dict[str, dict[str, int]]
+
+
+def _candidates(entries: list[Entry]) -> dict[int, scoring.Candidate]:
+    return {
+        e.pk: scoring.Candidate(
+            entry=e.pk,
+            group=str(e.group_id),
+            agency_type=e.agency.kind,
+            region=e.agency.region.province_name if e.agency.region else "",
+            remote=bool(e.agency.region and e.agency.region.is_3t),
+        )
+        for e in entries
+    }
+
+
+@transaction.atomic
+def stage_close(*, actor: ActorLike, stage: Stage) -> StageSummary:
+    """Rank the stage's entries per group and keep each group's quota. Scores can no longer
+    change afterwards."""
+    stage = Stage.objects.select_for_update().select_related("round").get(pk=stage.pk)
+    require(actor, "competition_round.organise", stage.round)
+    if not stage.is_judged:
+        raise ValidationError(_("This stage is not judged."))
+    if stage.is_closed:
+        raise ValidationError(_("This stage is already closed."))
+    criteria = stage_criteria(stage)
+    marks = stage_marks(stage)
+    entries = [
+        e
+        for e in Entry.objects.filter(pk__in=[e.pk for e in stage_entries(stage)]).select_related(
+            "agency__region__parent"
+        )
+    ]
+    by_group: dict[int, list[scoring.EntryResult]] = defaultdict(list)
+    results = {r.entry: r for r in scoring.entry_results(marks, criteria)}
+    group_of = {e.pk: e.group_id for e in entries}
+    for entry_id, result in results.items():
+        if entry_id in group_of:
+            by_group[group_of[entry_id]].append(result)
+    quotas = {q.group_id: q for q in Quota.objects.filter(stage=stage)}
+    candidates = _candidates(entries)
+    rows: list[Result] = []
+    kept: set[int] = set()
+    balance: dict[str, dict[str, int]] = {}
+    for group_id, group_results in by_group.items():
+        ranked = scoring.rank(group_results, criteria)
+        quota = quotas.get(group_id)
+        if quota is not None:
+            cut = scoring.cut(
+                ranked,
+                candidates,
+                {str(group_id): quota.top},
+                per_agency_type=(
+                    {
+                        kind: quota.per_agency_type
+                        for kind in {c.agency_type for c in candidates.values()}
+                    }
+                    if quota.per_agency_type
+                    else None
+                ),
+            )
+            kept |= set(cut.selected)
+            for key, counts in cut.balance.items():
+                merged = balance.setdefault(key, {})
+                for name, n in counts.items():
+                    merged[name] = merged.get(name, 0) + n
+        for item in ranked:
+            rows.append(
+                Result(
+                    stage=stage,
+                    entry_id=item.result.entry,
+                    judges=item.result.judges,
+                    raw=item.result.raw,
+                    normalised=item.result.normalised,
+                    rank=item.rank,
+                    tie_break=item.tie_break,
+                )
+            )
+    for row in rows:
+        row.kept = row.entry_id in kept if quotas else True
+    Result.objects.bulk_create(rows)
+    Entry.objects.filter(pk__in=[r.entry_id for r in rows if r.kept]).update(reached=stage)
+    stage.closed_at = timezone.now()
+    stage.save(update_fields=["closed_at"])
+    agreement = scoring.agreement(marks, criteria)
+    audit.record(
+        actor=actor,
+        obj=stage.round,
+        action="stage.close",
+        changes={"stage": stage.pk, "ranked": len(rows), "kept": sum(r.kept for r in rows)},
+    )
+    return StageSummary(
+        ranked=len(rows), kept=sum(r.kept for r in rows), agreement=agreement, balance=balance
+    )
+
+
+def _award_label(round_: Round, quota: Quota) -> str:
+    return f"{quota.get_award_level_display()} {round_.award_competition} {round_.year}"
+
+
+@transaction.atomic
+def results_publish(*, actor: ActorLike, round_: Round) -> int:
+    """Publish the round's results and write each award to its innovation (idempotent).
+    Returns the number of awards written now."""
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    require(actor, "competition_round.organise", round_)
+    if round_.state == Round.State.DRAFT:
+        raise ValidationError(_("This round has not run yet."))
+    if not round_.stages.filter(kind__in=Stage.JUDGED_KINDS, closed_at__isnull=False).exists():
+        raise ValidationError(_("Close a judged stage before publishing the results."))
+    written = 0
+    quotas = Quota.objects.filter(stage__round=round_, stage__closed_at__isnull=False).exclude(
+        award_level=""
+    )
+    for quota in quotas.select_related("stage"):
+        kept = Result.objects.filter(
+            stage=quota.stage, kept=True, entry__group_id=quota.group_id
+        ).select_related("entry")
+        for result in kept:
+            _award, created = Award.objects.get_or_create(
+                innovation_id=result.entry.innovation_id,
+                competition=round_.award_competition,
+                year=round_.year,
+                level=quota.award_level,
+                defaults={"label": _award_label(round_, quota)},
+            )
+            written += created
+    round_.state = Round.State.PUBLISHED
+    round_.results_published_at = round_.results_published_at or timezone.now()
+    round_.save(update_fields=["state", "results_published_at"])
+    audit.record(actor=actor, obj=round_, action="round.publish", changes={"awards": written})
+    return written
+
+
+def kept_entries(round_: Round) -> list[Entry]:
+    """The entries the round's last closed judged stage kept, in group and rank order."""
+    last = (
+        round_.stages.filter(kind__in=Stage.JUDGED_KINDS, closed_at__isnull=False)
+        .order_by("-order", "-starts_at")
+        .first()
+    )
+    if last is None:
+        return []
+    return [
+        r.entry
+        for r in Result.objects.filter(stage=last, kept=True)
+        .select_related("entry")
+        .order_by("entry__group__order", "rank", "entry_id")
+    ]
+
+
+@transaction.atomic
+def feed_entries(
+    *, actor: ActorLike, source: Round, target: Round, groups: Mapping[int, Group]
+) -> list[Entry]:
+    """The entries an internal selection kept become the agency's entries of the national
+    round, without retyping: the profile, SDGs, video, inspirations and the texts of sections
+    with the same title are carried over; they wait for the agency admin's submission."""
+    require(actor, "competition_round.organise", source)
+    if source.feeds_id != target.pk:
+        raise ValidationError(_("This selection does not feed that round."))
+    check_registration_open(target)
+    created: list[Entry] = []
+    for entry in kept_entries(source):
+        group = groups.get(entry.group_id)
+        if group is None or group.round_id != target.pk:
+            raise ValidationError(
+                _("Choose the national group for “%(group)s”.") % {"group": entry.group}
+            )
+        if target.entries.filter(innovation_id=entry.innovation_id).exists():
+            continue
+        carried = Entry(
+            round=target,
+            group=group,
+            innovation_id=entry.innovation_id,
+            unit_id=entry.unit_id,
+            agency_id=entry.agency_id,
+            title=entry.title,
+            profile=entry.profile,
+            video_url=entry.video_url,
+            fed_from=entry,
+            state=Entry.State.AT_AGENCY,
+            created_by=entry.created_by,
+        )
+        require(actor, "competition_entry.decide", carried)
+        carried.save()
+        carried.sdgs.set(entry.sdgs.all())
+        carried.inspirations.set(entry.inspirations.all())
+        texts = {
+            a.section.title.strip().lower(): a.text for a in entry.answers.select_related("section")
+        }
+        Answer.objects.bulk_create(
+            Answer(entry=carried, section=s, text=texts.get(s.title.strip().lower(), ""))
+            for s in group.sections.all()
+        )
+        audit.record(actor=actor, obj=carried, action="entry.feed", note=source.title)
+        created.append(carried)
+    return created
