@@ -5,10 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 from types import SimpleNamespace
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from lumbung.catalog.models import Innovation
+from lumbung.competitions.services import entries as comp_entries
+from lumbung.competitions.services import judging as comp_judging
+from lumbung.competitions.services import results as comp_results
+from lumbung.competitions.services import rounds as comp_rounds
 from lumbung.core.actors import SYSTEM
 from lumbung.core.http import tokens as token_services
 from lumbung.events import services as event_services
@@ -17,6 +23,7 @@ from lumbung.organisations.models import Role
 from lumbung.replication import services as rep_services
 from lumbung.replication.models import DocumentKind
 
+from .competition_world import make_round
 from .factories import AgencyFactory, InnovationFactory, PartnerFactory, UnitFactory, UserFactory
 from .factories import grant as grant_role
 
@@ -171,7 +178,61 @@ def build_policy_world(w: SimpleNamespace | object) -> object:
     )
     notify(user=w.officer, text="Halo", url="", kind="test")
     notify(user=w.other_officer, text="Halo", url="", kind="test")
+    _competitions(w)
     return w
+
+
+def _competitions(w: Any) -> None:
+    """A running national round of PANRB with an entry of each agency (one judged and scored by
+    ``judge``, one still a draft), a round still being set up, and a closed internal selection
+    of the agency with a published result."""
+    Innovation.objects.update(start_date=timezone.localdate() - dt.timedelta(days=800))
+    for name in ("published", "other_published", "draft", "other_draft", "child_draft"):
+        getattr(w, name).refresh_from_db()
+    w.round = make_round(w.panrb, title="KIPP Dunia")
+    general = w.round.groups.get(code="umum")
+    w.entry_draft = comp_entries.entry_create(
+        actor=w.officer, round_=w.round, group=general, innovation=w.draft
+    )
+    w.entry = comp_entries.entry_create(
+        actor=w.other_officer, round_=w.round, group=general, innovation=w.other_published
+    )
+    comp_entries.entry_update(
+        actor=w.other_officer, entry=w.entry, answers={general.sections.get().pk: "Ringkas."}
+    )
+    comp_entries.entry_send(actor=w.other_officer, entry=w.entry)
+    comp_entries.entry_submit(actor=w.other_admin, entry=w.entry)
+    comp_entries.entry_check(actor=SYSTEM, entry=w.entry, passed=True)
+    w.judge_seat = comp_judging.judge_add(actor=SYSTEM, round_=w.round, user=w.judge)
+    w.judge_seat_other = comp_judging.judge_add(actor=SYSTEM, round_=w.round, user=w.viewer)
+    comp_judging.conflict_declare(actor=w.viewer, judge=w.judge_seat_other, entry=w.entry_draft)
+    desk = w.round.stages.get(kind="desk")
+    comp_judging.assignment_create(
+        actor=SYSTEM, stage=desk, entry=w.entry, judge=w.judge_seat_other
+    )
+    w.draft_round = comp_rounds.round_copy(actor=SYSTEM, source=w.round, year=w.round.year + 1)
+    internal = make_round(w.agency, title="Seleksi Internal", level="internal")
+    igeneral = internal.groups.get(code="umum")
+    entry = comp_entries.entry_create(
+        actor=w.officer, round_=internal, group=igeneral, innovation=w.published
+    )
+    comp_entries.entry_update(
+        actor=w.officer, entry=entry, answers={igeneral.sections.get().pk: "Ringkas."}
+    )
+    comp_entries.entry_send(actor=w.officer, entry=entry)
+    comp_entries.entry_submit(actor=w.admin, entry=entry)
+    comp_entries.entry_check(actor=w.admin, entry=entry, passed=True)
+    seat = comp_judging.judge_add(actor=SYSTEM, round_=internal, user=w.judge)
+    stage = internal.stages.get(kind="desk")
+    assignment = comp_judging.assignment_create(actor=SYSTEM, stage=stage, entry=entry, judge=seat)
+    comp_judging.scores_save(
+        actor=w.judge,
+        assignment=assignment,
+        values={c.pk: (7, "") for c in stage.criteria.all()},
+        submit=True,
+    )
+    comp_results.stage_close(actor=SYSTEM, stage=stage)
+    comp_results.results_publish(actor=SYSTEM, round_=internal)
 
 
 #: Everyone the policy tests ask about, by attribute of the world ("anonymous" and "system" too).

@@ -24,8 +24,9 @@ from lumbung.competitions.services import entries, judging, results, rounds
 from lumbung.core.actors import SYSTEM
 from lumbung.core.policies import can, permitted
 
+from ..competition_world import YEAR, make_round
 from ..factories import InnovationFactory, UnitFactory, UserFactory
-from .conftest import YEAR, make_round, submitted_entry
+from .conftest import submitted_entry
 
 # --- set-up ---------------------------------------------------------------------------------
 

@@ -123,6 +123,10 @@ class Round(models.Model):
         return self.localized("title")
 
     @property
+    def display_description(self) -> str:
+        return self.localized("description")
+
+    @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
 

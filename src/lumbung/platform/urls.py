@@ -11,6 +11,7 @@ urlpatterns = [
     path("cari/", include("lumbung.search.urls")),  # lumbung.search pages
     path("replikasi/", include("lumbung.replication.urls")),
     path("notifikasi/", include("lumbung.notifications.urls")),
+    path("kompetisi/", include("lumbung.competitions.urls")),  # rounds, entries, judging
     path("acara/", include("lumbung.events.urls")),  # lumbung.events: learning events
     path("instansi/", include("lumbung.organisations.urls")),  # agencies and units
     path("kelola/", include("lumbung.organisations.manage.urls")),  # managing organisations

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from lumbung.catalog.policies import may_review_somewhere
+from lumbung.competitions.selectors import judges_somewhere
 from lumbung.core.actors import as_actor
 from lumbung.core.imports.registry import kinds_for
 from lumbung.notifications.selectors import unread_count
@@ -30,10 +31,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         (reverse("organisations:agencies"), _("Agencies")),
         (reverse("replication:programmes"), _("Replication")),
         (reverse("events:list"), _("Learning events")),
+        (reverse("competitions:list"), _("Competitions")),
     ]
     if person is not None:
         items.append((reverse("catalog:dashboard"), _("Workspace")))
         items.append((reverse("replication:workspace"), _("My replication")))
+        if judges_somewhere(person):
+            items.append((reverse("competitions:workspace"), _("Judging")))
         if may_review_somewhere(person):
             items.append((reverse("catalog:review_queue"), _("Review")))
         if may_manage_organisations(person):
@@ -56,8 +60,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "unread_notifications": unread_count(person) if person is not None else 0,
         "nav_items": nav,
         "site_search_q": (
-            request.GET.get("q", "")[:200]
-            if path.startswith(("/inovasi/", "/cari/"))
-            else ""
+            request.GET.get("q", "")[:200] if path.startswith(("/inovasi/", "/cari/")) else ""
         ),
     }

@@ -1,0 +1,178 @@
+"""Reads of competitions shared by the pages and the API, filtered by the policies; related rows
+fetched once here, and counts done by the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from lumbung.catalog import profile
+from lumbung.catalog.models import Innovation
+from lumbung.core.actors import ActorLike, as_actor, in_own_roles
+from lumbung.core.policies import permitted
+from lumbung.organisations.models import User
+
+from .models import Assignment, Criterion, Entry, Group, Judge, Result, Round, Stage
+
+
+def visible_rounds(actor: ActorLike) -> QuerySet[Round]:
+    return permitted(actor, "competition_round.view", Round.objects.select_related("organiser"))
+
+
+def round_detail(slug: str) -> Round | None:
+    return (
+        Round.objects.select_related("organiser", "feeds")
+        .prefetch_related(
+            Prefetch("groups", queryset=Group.objects.prefetch_related("sections")),
+            Prefetch(
+                "stages",
+                queryset=Stage.objects.prefetch_related(
+                    Prefetch("criteria", queryset=Criterion.objects.order_by("order", "id")),
+                    "quotas__group",
+                ),
+            ),
+        )
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def _entries() -> QuerySet[Entry]:
+    return Entry.objects.select_related("round", "group", "unit", "agency", "innovation")
+
+
+def entry_detail(pk: int) -> Entry | None:
+    return (
+        _entries()
+        .prefetch_related("answers__section", "inspirations", "sdgs", "group__sections")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class ProfileSection:
+    title: str
+    texts: list[tuple[str, str]]
+
+
+def frozen_profile(entry: Entry) -> list[ProfileSection]:
+    """The profile as the entry froze it, in the catalog's sections: each text field that has
+    words, under its label (what the agency and the judges read)."""
+    sections = []
+    for section in profile.PAGE_SECTIONS:
+        texts = [
+            (str(Innovation._meta.get_field(f.name).verbose_name), str(entry.profile.get(f.name)))
+            for f in section.fields
+            if f.display in (profile.Display.TEXT, profile.Display.LINES, profile.Display.FIGURE)
+            and str(entry.profile.get(f.name) or "").strip()
+        ]
+        if texts:
+            sections.append(ProfileSection(title=str(section.title), texts=texts))
+    return sections
+
+
+def my_entries(actor: ActorLike, round_: Round | None = None) -> QuerySet[Entry]:
+    """Entries the person prepares (their units') or decides on (their agency's)."""
+    who = in_own_roles(as_actor(actor))
+    qs = _entries() if round_ is None else _entries().filter(round=round_)
+    prepared = permitted(who, "competition_entry.prepare", qs).values("pk")
+    decided = permitted(who, "competition_entry.decide", qs).values("pk")
+    return qs.filter(Q(pk__in=prepared) | Q(pk__in=decided)).order_by("-round__year", "title")
+
+
+def organiser_entries(actor: ActorLike, round_: Round) -> QuerySet[Entry]:
+    return permitted(actor, "competition_entry.organise", _entries().filter(round=round_)).order_by(
+        "group__order", "state", "title"
+    )
+
+
+def enterable_innovations(actor: ActorLike) -> QuerySet[Innovation]:
+    """The innovations a person may enter: those of the units they manage."""
+    return permitted(
+        in_own_roles(as_actor(actor)), "innovation.change", Innovation.objects.all()
+    ).order_by("name")
+
+
+def judges_somewhere(user: User) -> bool:
+    """Whether the person sits in an active judge pool (the navigation shows their workspace)."""
+    return Judge.objects.filter(user=user, active=True).exists()
+
+
+def my_assignments(actor: ActorLike) -> QuerySet[Assignment]:
+    """A judge's assignments, with how many criteria they scored, deadlines first."""
+    return (
+        permitted(
+            actor,
+            "competition_assignment.score",
+            Assignment.objects.select_related("stage__round", "entry__group"),
+        )
+        .annotate(scored=Count("scores"), criteria=Count("stage__criteria", distinct=True))
+        .order_by("submitted_at", "stage__ends_at", "entry_id")
+    )
+
+
+@dataclass(frozen=True)
+class Progress:
+    judge: str
+    assigned: int
+    submitted: int
+
+
+def judge_progress(stage: Stage) -> list[Progress]:
+    rows = (
+        Assignment.objects.filter(stage=stage)
+        .values("judge_id", "judge__user__username", "judge__user__display_name")
+        .annotate(assigned=Count("id"), submitted=Count("id", filter=Q(submitted_at__isnull=False)))
+        .order_by("judge__user__display_name", "judge__user__username")
+    )
+    return [
+        Progress(
+            judge=r["judge__user__display_name"] or r["judge__user__username"],
+            assigned=r["assigned"],
+            submitted=r["submitted"],
+        )
+        for r in rows
+    ]
+
+
+def entry_progress(stage: Stage) -> QuerySet[Entry]:
+    """The stage's entries with their number of judges and of submitted scorings."""
+    return (
+        Entry.objects.filter(assignments__stage=stage)
+        .annotate(
+            assigned=Count("assignments", filter=Q(assignments__stage=stage)),
+            submitted=Count(
+                "assignments",
+                filter=Q(assignments__stage=stage, assignments__submitted_at__isnull=False),
+            ),
+        )
+        .select_related("group")
+        .order_by("group__order", "title")
+    )
+
+
+def stage_results(actor: ActorLike, stage: Stage) -> QuerySet[Result]:
+    return permitted(
+        actor,
+        "competition_result.view",
+        Result.objects.filter(stage=stage).select_related(
+            "entry__group", "entry__agency", "entry__unit", "entry__innovation"
+        ),
+    ).order_by("entry__group__order", "rank", "entry_id")
+
+
+def final_stage(round_: Round) -> Stage | None:
+    """The round's last closed judged stage (its results are the round's)."""
+    return (
+        round_.stages.filter(kind__in=Stage.JUDGED_KINDS, closed_at__isnull=False)
+        .order_by("-order", "-starts_at")
+        .first()
+    )
+
+
+def current_stage(round_: Round) -> Stage | None:
+    now = timezone.now()
+    return round_.stages.filter(starts_at__lte=now, ends_at__gte=now).order_by("order").first()

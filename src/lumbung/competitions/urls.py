@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "competitions"
+
+urlpatterns = [
+    path("", views.round_list, name="list"),
+    path("penilaian/", views.workspace, name="workspace"),
+    path("penilaian/<int:pk>/", views.score, name="score"),
+    path("penilaian/<int:pk>/konflik/", views.conflict, name="conflict"),
+    path("entri/<int:pk>/", views.entry_detail, name="entry"),
+    path("entri/<int:pk>/keputusan/", views.entry_decide, name="entry_decide"),
+    path("entri/<int:pk>/periksa/", views.entry_check, name="entry_check"),
+    path("<slug:slug>/", views.round_detail, name="round"),
+    path("<slug:slug>/daftar/", views.enter, name="enter"),
+    path("<slug:slug>/kelola/", views.manage, name="manage"),
+    path("<slug:slug>/kelola/aksi/", views.manage_action, name="manage_action"),
+    path("<slug:slug>/hasil.xlsx", views.results_xlsx, name="results_xlsx"),
+]

@@ -1,0 +1,464 @@
+"""Competition pages: rounds (public once running), entering and the agency's and organiser's
+decisions, the organiser's page, the judge's workspace and scoring, the results.
+
+A record the person may not see answers 404 (its existence is not disclosed); one they see but
+may not act on answers 403. Every write calls the services; views parse forms and render.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from lumbung.core.pages import add_service_errors
+from lumbung.core.params import id_param
+from lumbung.core.policies import can, require
+from lumbung.organisations.models import User
+
+from . import exports, selectors
+from .forms import (
+    CheckForm,
+    ConflictForm,
+    CopyForm,
+    EnterForm,
+    EntryForm,
+    JudgeAddForm,
+    ReasonForm,
+    ScoreForm,
+)
+from .models import Assignment, Entry, Judge, Round, Stage
+from .services import entries as entry_services
+from .services import judging, results, rounds
+from .times import deadline_label
+
+
+def _round(request: HttpRequest, slug: str) -> Round:
+    round_ = selectors.round_detail(slug)
+    if round_ is None or not can(request.user, "competition_round.view", round_):
+        raise Http404
+    return round_
+
+
+def _entry(request: HttpRequest, pk: int) -> Entry:
+    entry = selectors.entry_detail(pk)
+    if entry is None or not can(request.user, "competition_entry.view", entry):
+        raise Http404
+    return entry
+
+
+def _flash_error(request: HttpRequest, exc: ValidationError) -> None:
+    messages.error(request, " ".join(exc.messages))
+
+
+def _stages(round_: Round) -> list[dict[str, Any]]:
+    return [
+        {
+            "stage": s,
+            "starts": deadline_label(s.starts_at, round_),
+            "ends": deadline_label(s.ends_at, round_),
+        }
+        for s in round_.stages.all()
+    ]
+
+
+# --- public ---------------------------------------------------------------------------------
+
+
+@require_GET
+def round_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "competitions/round_list.html",
+        {"rounds": selectors.visible_rounds(request.user)},
+    )
+
+
+@require_GET
+def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    round_ = _round(request, slug)
+    final = selectors.final_stage(round_)
+    published = round_.state == Round.State.PUBLISHED
+    user = request.user
+    context = {
+        "round": round_,
+        "stages": _stages(round_),
+        "organise": can(user, "competition_round.organise", round_),
+        "judge": can(user, "competition_round.judge", round_),
+        "results": selectors.stage_results(user, final).filter(kept=True)
+        if final is not None and published
+        else None,
+        "mine": selectors.my_entries(user, round_) if user.is_authenticated else None,
+        "may_enter": user.is_authenticated
+        and round_.state == Round.State.OPEN
+        and selectors.enterable_innovations(user).exists(),
+    }
+    return render(request, "competitions/round_detail.html", context)
+
+
+# --- entering -------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enter(request: HttpRequest, slug: str) -> HttpResponse:
+    round_ = _round(request, slug)
+    form = EnterForm(
+        request.POST or None,
+        round_=round_,
+        innovations=selectors.enterable_innovations(request.user),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = entry_services.entry_create(
+                actor=request.user,
+                round_=round_,
+                group=form.cleaned_data["group"],
+                innovation=form.cleaned_data["innovation"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The entry was started: fill in its sections."))
+            return redirect("competitions:entry", entry.pk)
+    return render(request, "competitions/enter.html", {"round": round_, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry(request, pk)
+    user = request.user
+    prepare = can(user, "competition_entry.prepare", entry) and entry.is_editable
+    form = EntryForm(request.POST or None, entry=entry) if prepare else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                entry_services.entry_update(
+                    actor=user,
+                    entry=entry,
+                    answers=form.answers(),
+                    video_url=form.cleaned_data.get("video_url") or "",
+                    inspirations=form.cleaned_data.get("inspirations"),
+                )
+                if request.POST.get("send"):
+                    entry_services.entry_send(actor=user, entry=entry)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                if request.POST.get("send"):
+                    messages.success(request, _("The entry was sent to your agency."))
+                else:
+                    messages.success(request, _("Saved."))
+                return redirect("competitions:entry", entry.pk)
+    context = {
+        "entry": entry,
+        "form": form,
+        "answers": list(entry.answers.all()),
+        "profile": selectors.frozen_profile(entry),
+        "deadline": _registration_deadline(entry.round),
+        "decide": entry.state == Entry.State.AT_AGENCY
+        and can(user, "competition_entry.decide", entry),
+        "check": entry.state in Entry.WITH_ORGANISER
+        and can(user, "competition_entry.organise", entry),
+        "reason_form": ReasonForm(),
+        "check_form": CheckForm(),
+        "problems": entry_services.send_problems(entry) if prepare else [],
+    }
+    return render(request, "competitions/entry_detail.html", context)
+
+
+def _registration_deadline(round_: Round) -> str:
+    stage = entry_services.registration_stage(round_)
+    return deadline_label(stage.ends_at, round_) if stage is not None else ""
+
+
+@login_required
+@require_POST
+def entry_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry(request, pk)
+    action = request.POST.get("action")
+    try:
+        if action == "submit":
+            entry_services.entry_submit(actor=request.user, entry=entry)
+            messages.success(request, _("The entry was submitted to the organiser."))
+        elif action == "return":
+            form = ReasonForm(request.POST)
+            form.is_valid()
+            entry_services.entry_return(
+                actor=request.user, entry=entry, reason=form.cleaned_data.get("reason", "")
+            )
+            messages.success(request, _("The entry was returned to the unit."))
+        else:
+            raise ValidationError(_("Choose what to do with the entry."))
+    except ValidationError as exc:
+        _flash_error(request, exc)
+    return redirect("competitions:entry", entry.pk)
+
+
+@login_required
+@require_POST
+def entry_check(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry(request, pk)
+    form = CheckForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose whether the entry passes."))
+        return redirect("competitions:entry", entry.pk)
+    try:
+        entry_services.entry_check(
+            actor=request.user,
+            entry=entry,
+            passed=form.cleaned_data["passed"],
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as exc:
+        _flash_error(request, exc)
+    else:
+        messages.success(request, _("The outcome of the check was recorded."))
+    return redirect("competitions:entry", entry.pk)
+
+
+# --- organiser ------------------------------------------------------------------------------
+
+
+def _organised(request: HttpRequest, slug: str) -> Round:
+    round_ = _round(request, slug)
+    require(request.user, "competition_round.organise", round_)
+    return round_
+
+
+@login_required
+@require_GET
+def manage(request: HttpRequest, slug: str) -> HttpResponse:
+    round_ = _organised(request, slug)
+    stages = []
+    for item in _stages(round_):
+        stage: Stage = item["stage"]
+        if stage.is_judged:
+            item["judges"] = selectors.judge_progress(stage)
+            item["entries"] = selectors.entry_progress(stage)
+        stages.append(item)
+    context = {
+        "round": round_,
+        "stages": stages,
+        "problems": rounds.setup_problems(round_) if round_.state == Round.State.DRAFT else [],
+        "entries": selectors.organiser_entries(request.user, round_),
+        "judges": round_.judges.select_related("user"),
+        "judge_form": JudgeAddForm(),
+        "copy_form": CopyForm(initial={"year": round_.year + 1}),
+    }
+    return render(request, "competitions/manage.html", context)
+
+
+def _stage_of(round_: Round, request: HttpRequest) -> Stage:
+    pk = id_param(request.POST.get("stage"))
+    stage = round_.stages.filter(pk=pk).first() if pk is not None else None
+    if stage is None:
+        raise ValidationError(_("Unknown stage."))
+    return stage
+
+
+def _open(request: HttpRequest, round_: Round) -> None:
+    rounds.round_open(actor=request.user, round_=round_)
+    messages.success(request, _("The round is open."))
+
+
+def _add_judge(request: HttpRequest, round_: Round) -> None:
+    form = JudgeAddForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(_("Enter the judge's username."))
+    person = User.objects.filter(username=form.cleaned_data["username"], is_active=True).first()
+    if person is None:
+        raise ValidationError(_("No one has this username."))
+    judging.judge_add(
+        actor=request.user, round_=round_, user=person, capacity=form.cleaned_data["capacity"]
+    )
+    messages.success(request, _("The judge was added."))
+
+
+def _assign(request: HttpRequest, round_: Round) -> None:
+    outcome = judging.stage_assign(actor=request.user, stage=_stage_of(round_, request))
+    messages.success(
+        request,
+        ngettext("%(count)d assignment made.", "%(count)d assignments made.", outcome.created)
+        % {"count": outcome.created},
+    )
+    if outcome.short:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d entry still lacks judges: add judges or assign by hand.",
+                "%(count)d entries still lack judges: add judges or assign by hand.",
+                len(outcome.short),
+            )
+            % {"count": len(outcome.short)},
+        )
+
+
+def _close(request: HttpRequest, round_: Round) -> None:
+    summary = results.stage_close(actor=request.user, stage=_stage_of(round_, request))
+    messages.success(
+        request,
+        _("The stage was closed: %(ranked)d ranked, %(kept)d kept.")
+        % {"ranked": summary.ranked, "kept": summary.kept},
+    )
+
+
+def _publish(request: HttpRequest, round_: Round) -> None:
+    written = results.results_publish(actor=request.user, round_=round_)
+    messages.success(
+        request,
+        ngettext(
+            "The results are public; %(count)d award was written to the catalog.",
+            "The results are public; %(count)d awards were written to the catalog.",
+            written,
+        )
+        % {"count": written},
+    )
+
+
+def _copy(request: HttpRequest, round_: Round) -> HttpResponse:
+    form = CopyForm(request.POST)
+    if not form.is_valid():
+        raise ValidationError(_("Enter the year of the new round."))
+    copy = rounds.round_copy(
+        actor=request.user,
+        source=round_,
+        year=form.cleaned_data["year"],
+        title=form.cleaned_data["title"],
+    )
+    messages.success(request, _("The set-up was copied to a new round."))
+    return redirect("competitions:manage", copy.slug)
+
+
+_ACTIONS: dict[str, Callable[[HttpRequest, Round], HttpResponse | None]] = {
+    "open": _open,
+    "judge": _add_judge,
+    "assign": _assign,
+    "close": _close,
+    "publish": _publish,
+    "copy": _copy,
+}
+
+
+@login_required
+@require_POST
+def manage_action(request: HttpRequest, slug: str) -> HttpResponse:
+    """The organiser's buttons: open, add a judge, assign, close a stage, publish, copy."""
+    round_ = _organised(request, slug)
+    handler = _ACTIONS.get(request.POST.get("action", ""))
+    try:
+        if handler is None:
+            raise ValidationError(_("Unknown action."))
+        response = handler(request, round_)
+    except ValidationError as exc:
+        _flash_error(request, exc)
+        response = None
+    return response or redirect("competitions:manage", round_.slug)
+
+
+@require_GET
+def results_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
+    round_ = _round(request, slug)
+    final = selectors.final_stage(round_)
+    if final is None:
+        raise Http404
+    rows = selectors.stage_results(request.user, final)
+    if not can(request.user, "competition_round.organise", round_):
+        rows = rows.filter(kept=True)
+    return exports.results_response(round_, final, list(rows))
+
+
+# --- judges ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def workspace(request: HttpRequest) -> HttpResponse:
+    assignments = list(selectors.my_assignments(request.user))
+    for a in assignments:
+        a.deadline = deadline_label(a.stage.ends_at, a.stage.round)  # type: ignore[attr-defined]
+    left = sum(1 for a in assignments if not a.is_submitted)
+    return render(
+        request, "competitions/workspace.html", {"assignments": assignments, "left": left}
+    )
+
+
+def _assignment(request: HttpRequest, pk: int) -> Assignment:
+    assignment = (
+        Assignment.objects.select_related("stage__round", "entry__group", "judge__user")
+        .filter(pk=pk)
+        .first()
+    )
+    if assignment is None or not can(request.user, "competition_assignment.view", assignment):
+        raise Http404
+    return assignment
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def score(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _assignment(request, pk)
+    require(request.user, "competition_assignment.score", assignment)
+    criteria = list(assignment.stage.criteria.order_by("order", "id"))
+    current = {s.criterion_id: s for s in assignment.scores.all()}
+    form = ScoreForm(request.POST or None, criteria=criteria, current=current)
+    if request.method == "POST" and form.is_valid():
+        submit = bool(request.POST.get("submit"))
+        try:
+            judging.scores_save(
+                actor=request.user, assignment=assignment, values=form.values(), submit=submit
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Your scores were submitted.") if submit else _("Draft saved.")
+            )
+            return redirect("competitions:score", assignment.pk)
+    entry = selectors.entry_detail(assignment.entry_id)
+    context = {
+        "assignment": assignment,
+        "entry": entry,
+        "answers": list(entry.answers.all()) if entry is not None else [],
+        "profile": selectors.frozen_profile(entry) if entry is not None else [],
+        "blind": not judging.may_see_identity(request.user, assignment),
+        "form": form,
+        "deadline": deadline_label(assignment.stage.ends_at, assignment.stage.round),
+        "conflict_form": ConflictForm(),
+    }
+    return render(request, "competitions/score.html", context)
+
+
+@login_required
+@require_POST
+def conflict(request: HttpRequest, pk: int) -> HttpResponse:
+    """The judge declares a conflict of interest with the entry of an assignment."""
+    assignment = _assignment(request, pk)
+    require(request.user, "competition_assignment.score", assignment)
+    judge: Judge = assignment.judge
+    form = ConflictForm(request.POST)
+    form.is_valid()
+    try:
+        judging.conflict_declare(
+            actor=request.user,
+            judge=judge,
+            entry=assignment.entry,
+            reason=form.cleaned_data.get("reason", ""),
+        )
+    except ValidationError as exc:
+        _flash_error(request, exc)
+        return redirect("competitions:score", assignment.pk)
+    messages.success(
+        request, _("Your conflict of interest was recorded; the entry is no longer yours to score.")
+    )
+    return redirect("competitions:workspace")
