@@ -58,13 +58,18 @@ class ProfileSection:
     texts: list[tuple[str, str]]
 
 
+def _label(name: str) -> str:
+    field = Innovation._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name))
+
+
 def frozen_profile(entry: Entry) -> list[ProfileSection]:
     """The profile as the entry froze it, in the catalog's sections: each text field that has
     words, under its label (what the agency and the judges read)."""
     sections = []
     for section in profile.PAGE_SECTIONS:
         texts = [
-            (str(Innovation._meta.get_field(f.name).verbose_name), str(entry.profile.get(f.name)))
+            (_label(f.name), str(entry.profile.get(f.name)))
             for f in section.fields
             if f.display in (profile.Display.TEXT, profile.Display.LINES, profile.Display.FIGURE)
             and str(entry.profile.get(f.name) or "").strip()
