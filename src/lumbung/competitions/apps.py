@@ -6,6 +6,7 @@ AUDIT_LABELS = {
     "round.create": _("competition round created"),
     "round.copy": _("competition round copied from an earlier one"),
     "round.open": _("competition round opened"),
+    "round.configure": _("competition round set up"),
     "round.publish": _("competition results published"),
     "entry.create": _("competition entry started"),
     "entry.update": _("competition entry changed"),

@@ -8,6 +8,8 @@ the difference in years, so a new year starts from last year's configuration.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,7 +22,7 @@ from lumbung.core.policies import require
 from lumbung.organisations.models import Agency
 from lumbung.organisations.services import unique_slug
 
-from ..models import Group, Round, Stage
+from ..models import Criterion, Group, Quota, Round, Section, Stage
 
 
 def _shift(value: dt.datetime, years: int) -> dt.datetime:
@@ -149,3 +151,210 @@ def round_open(*, actor: ActorLike, round_: Round) -> Round:
     round_.save(update_fields=["state"])
     audit.record(actor=actor, obj=round_, action="round.open")
     return round_
+
+
+# --- the set-up as one document -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    title: str
+    word_limit: int | None = None
+    guidance: str = ""
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class GroupSpec:
+    code: str
+    name: str
+    name_en: str = ""
+    kind: str = Group.Kind.GENERAL
+    description: str = ""
+    min_running_months: int = 12
+    requires_inspiration: bool = False
+    requires_past_winner: bool = False
+    sections: tuple[SectionSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class CriterionSpec:
+    name: str
+    weight: Decimal = Decimal("1")
+    scale_min: int = 1
+    scale_max: int = 10
+    guidance: str = ""
+
+
+@dataclass(frozen=True)
+class QuotaSpec:
+    group: str  # the group's code
+    top: int
+    award_level: str = ""
+    per_agency_type: int | None = None
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    kind: str
+    name: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    blind: bool = False
+    judges_per_entry: int = 2
+    criteria: tuple[CriterionSpec, ...] = ()
+    quotas: tuple[QuotaSpec, ...] = ()
+
+
+def _full_clean(obj: Any, prefix: str, errors: dict[str, list[str]], exclude: list[str]) -> None:
+    try:
+        obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            errors.setdefault(f"{prefix}.{name}", []).extend(messages)
+
+
+GroupRows = list[tuple[Group, list[Section]]]
+StageRows = list[tuple[Stage, list[Criterion], list[tuple[str, Quota]]]]
+
+
+def _group_rows(round_: Round, groups: list[GroupSpec], errors: dict[str, list[str]]) -> GroupRows:
+    codes = [g.code for g in groups]
+    if len(set(codes)) != len(codes):
+        errors.setdefault("groups", []).append(_("Give each group its own code."))
+    rows: GroupRows = []
+    for i, spec in enumerate(groups):
+        group = Group(
+            round=round_,
+            code=spec.code,
+            name=spec.name,
+            name_en=spec.name_en,
+            kind=spec.kind,
+            description=spec.description,
+            min_running_months=spec.min_running_months,
+            requires_inspiration=spec.requires_inspiration,
+            requires_past_winner=spec.requires_past_winner,
+            order=i + 1,
+        )
+        _full_clean(group, f"groups.{i}", errors, ["round"])
+        sections = []
+        for j, s in enumerate(spec.sections):
+            section = Section(
+                title=s.title,
+                word_limit=s.word_limit,
+                guidance=s.guidance,
+                required=s.required,
+                order=j + 1,
+            )
+            _full_clean(section, f"groups.{i}.sections.{j}", errors, ["group"])
+            sections.append(section)
+        rows.append((group, sections))
+    return rows
+
+
+def _criteria(
+    prefix: str, specs: tuple[CriterionSpec, ...], errors: dict[str, list[str]]
+) -> list[Criterion]:
+    criteria = []
+    for j, c in enumerate(specs):
+        criterion = Criterion(
+            name=c.name,
+            weight=c.weight,
+            scale_min=c.scale_min,
+            scale_max=c.scale_max,
+            guidance=c.guidance,
+            order=j + 1,
+        )
+        _full_clean(criterion, f"{prefix}.criteria.{j}", errors, ["stage"])
+        if c.scale_max <= c.scale_min:
+            errors.setdefault(f"{prefix}.criteria.{j}.scale_max", []).append(
+                _("The highest score must be above the lowest.")
+            )
+        criteria.append(criterion)
+    return criteria
+
+
+def _stage_rows(
+    round_: Round, stages: list[StageSpec], codes: set[str], errors: dict[str, list[str]]
+) -> StageRows:
+    rows: StageRows = []
+    for i, spec in enumerate(stages):
+        prefix = f"stages.{i}"
+        stage = Stage(
+            round=round_,
+            kind=spec.kind,
+            name=spec.name,
+            starts_at=spec.starts_at,
+            ends_at=spec.ends_at,
+            blind=spec.blind,
+            judges_per_entry=spec.judges_per_entry,
+            order=i + 1,
+        )
+        _full_clean(stage, prefix, errors, ["round"])
+        if spec.ends_at < spec.starts_at:
+            errors.setdefault(f"{prefix}.ends_at", []).append(_("A stage ends after it starts."))
+        criteria = _criteria(prefix, spec.criteria, errors)
+        if criteria and not stage.is_judged:
+            errors.setdefault(f"{prefix}.criteria", []).append(
+                _("Only a judged stage has criteria.")
+            )
+        quotas = []
+        for j, q in enumerate(spec.quotas):
+            if q.group not in codes:
+                errors.setdefault(f"{prefix}.quotas.{j}.group", []).append(
+                    _("Unknown group code: %(code)s.") % {"code": q.group}
+                )
+            quota = Quota(top=q.top, award_level=q.award_level, per_agency_type=q.per_agency_type)
+            _full_clean(quota, f"{prefix}.quotas.{j}", errors, ["stage", "group"])
+            quotas.append((q.group, quota))
+        rows.append((stage, criteria, quotas))
+    return rows
+
+
+@transaction.atomic
+def round_configure(
+    *, actor: ActorLike, round_: Round, groups: list[GroupSpec], stages: list[StageSpec]
+) -> Round:
+    """Replace a round's set-up (while it is being set up) with the one described: every part
+    checked first, then written in one transaction — a refused set-up changes nothing."""
+    require(actor, "competition_round.organise", round_)
+    if round_.state != Round.State.DRAFT:
+        raise ValidationError(_("The set-up of a running round can no longer change."))
+    errors: dict[str, list[str]] = {}
+    group_rows = _group_rows(round_, groups, errors)
+    stage_rows = _stage_rows(round_, stages, {g.code for g in groups}, errors)
+    if errors:
+        raise ValidationError(errors)
+    round_.groups.all().delete()
+    round_.stages.all().delete()
+    by_code: dict[str, Group] = {}
+    for group, sections in group_rows:
+        group.save()
+        by_code[group.code] = group
+        for section in sections:
+            section.group = group
+        Section.objects.bulk_create(sections)
+    for stage, criteria, quotas in stage_rows:
+        stage.save()
+        for criterion in criteria:
+            criterion.stage = stage
+        Criterion.objects.bulk_create(criteria)
+        for code, quota in quotas:
+            quota.stage, quota.group = stage, by_code[code]
+        Quota.objects.bulk_create(q for _code, q in quotas)
+    audit.record(actor=actor, obj=round_, action="round.configure")
+    return round_
+
+
+@transaction.atomic
+def round_define(
+    *,
+    actor: ActorLike,
+    organiser: Agency,
+    groups: list[GroupSpec],
+    stages: list[StageSpec],
+    **fields: Any,
+) -> Round:
+    """A new round and its whole set-up from one document: all of it or nothing."""
+    round_ = round_create(actor=actor, organiser=organiser, **fields)
+    return round_configure(actor=actor, round_=round_, groups=groups, stages=stages)
