@@ -233,6 +233,7 @@ SEARCH_PRIOR_WEIGHT = float(os.environ.get("LUMBUNG_SEARCH_PRIOR_WEIGHT", "0.3")
 LUMBUNG_DEMO_LOADERS = [
     "lumbung.replication.demo.load_replication_demo",
     "lumbung.events.demo.load_events_demo",
+    "lumbung.competitions.demo.load_competitions_demo",
 ]
 
 # --- background work and imports ------------------------------------------------------------

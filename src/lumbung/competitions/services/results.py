@@ -163,23 +163,31 @@ def results_publish(*, actor: ActorLike, round_: Round) -> int:
         raise ValidationError(_("This round has not run yet."))
     if not round_.stages.filter(kind__in=Stage.JUDGED_KINDS, closed_at__isnull=False).exists():
         raise ValidationError(_("Close a judged stage before publishing the results."))
-    written = 0
-    quotas = Quota.objects.filter(stage__round=round_, stage__closed_at__isnull=False).exclude(
-        award_level=""
+    # each innovation gets one award of the round: that of the last stage that kept it (a
+    # Top 45 entry was Top 99 first; the catalog lists what it won, not every cut it passed)
+    award_of: dict[int, Quota] = {}
+    quotas = (
+        Quota.objects.filter(stage__round=round_, stage__closed_at__isnull=False)
+        .exclude(award_level="")
+        .select_related("stage")
+        .order_by("stage__order", "stage__starts_at")
     )
-    for quota in quotas.select_related("stage"):
+    for quota in quotas:
         kept = Result.objects.filter(
             stage=quota.stage, kept=True, entry__group_id=quota.group_id
-        ).select_related("entry")
-        for result in kept:
-            _award, created = Award.objects.get_or_create(
-                innovation_id=result.entry.innovation_id,
-                competition=round_.award_competition,
-                year=round_.year,
-                level=quota.award_level,
-                defaults={"label": _award_label(round_, quota)},
-            )
-            written += created
+        ).values_list("entry__innovation_id", flat=True)
+        for innovation_id in kept:
+            award_of[innovation_id] = quota
+    written = 0
+    for innovation_id, quota in award_of.items():
+        _award, created = Award.objects.get_or_create(
+            innovation_id=innovation_id,
+            competition=round_.award_competition,
+            year=round_.year,
+            level=quota.award_level,
+            defaults={"label": _award_label(round_, quota)},
+        )
+        written += created
     round_.state = Round.State.PUBLISHED
     round_.results_published_at = round_.results_published_at or timezone.now()
     round_.save(update_fields=["state", "results_published_at"])
