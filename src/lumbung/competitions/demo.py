@@ -10,8 +10,8 @@ Real (public sources, docs/domain.md): KIPP 2023's Top 99 of the demo catalog (B
 Malam Batik Sawit, Bulan Melah) and its Top 45 (PaDi UMKM); Kemensos running an internal
 selection of its technical units before the national competition. EXAMPLE DATA (``is_example``):
 the start year of an entered innovation whose start the catalog does not know (two years
-before the round), the 2023 round's other entries' ranks, every score and comment, the two example judges, the
-internal selection's dates, sections and who has done what so far.
+before the round), the 2023 round's other entries' ranks, every score and comment, the two
+example judges, the internal selection's dates, sections and who has done what so far.
 """
 
 from __future__ import annotations
