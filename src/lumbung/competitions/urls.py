@@ -6,6 +6,7 @@ app_name = "competitions"
 
 urlpatterns = [
     path("", views.round_list, name="list"),
+    path("baru/", views.round_new, name="new"),
     path("penilaian/", views.workspace, name="workspace"),
     path("penilaian/<int:pk>/", views.score, name="score"),
     path("penilaian/<int:pk>/konflik/", views.conflict, name="conflict"),
@@ -15,6 +16,7 @@ urlpatterns = [
     path("<slug:slug>/", views.round_detail, name="round"),
     path("<slug:slug>/daftar/", views.enter, name="enter"),
     path("<slug:slug>/kelola/", views.manage, name="manage"),
+    path("<slug:slug>/pengaturan/", views.setup, name="setup"),
     path("<slug:slug>/kelola/aksi/", views.manage_action, name="manage_action"),
     path("<slug:slug>/hasil.xlsx", views.results_xlsx, name="results_xlsx"),
 ]

@@ -21,8 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from lumbung.core.pages import add_service_errors
 from lumbung.core.params import id_param
-from lumbung.core.policies import can, require
-from lumbung.organisations.models import User
+from lumbung.core.policies import can, permitted, require
+from lumbung.organisations.models import Agency, User
 
 from . import exports, selectors
 from .forms import (
@@ -38,6 +38,13 @@ from .forms import (
 from .models import Assignment, Entry, Judge, Round, Stage
 from .services import entries as entry_services
 from .services import judging, results, rounds
+from .setup_forms import (
+    GroupFormSet,
+    NewRoundForm,
+    StageFormSet,
+    initial_groups,
+    initial_stages,
+)
 from .times import deadline_label
 
 
@@ -78,7 +85,11 @@ def round_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "competitions/round_list.html",
-        {"rounds": selectors.visible_rounds(request.user)},
+        {
+            "rounds": selectors.visible_rounds(request.user),
+            "may_create": request.user.is_authenticated
+            and permitted(request.user, "agency.administer", Agency.objects.all()).exists(),
+        },
     )
 
 
@@ -462,3 +473,92 @@ def conflict(request: HttpRequest, pk: int) -> HttpResponse:
         request, _("Your conflict of interest was recorded; the entry is no longer yours to score.")
     )
     return redirect("competitions:workspace")
+
+
+# --- setting up -----------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_new(request: HttpRequest) -> HttpResponse:
+    """A new round (being set up), from scratch or from an earlier round's set-up."""
+    user = request.user
+    agencies = permitted(user, "agency.administer", Agency.objects.order_by("name"))
+    if not agencies.exists():
+        raise PermissionDenied
+    earlier = permitted(
+        user, "competition_round.organise", Round.objects.order_by("-year", "title")
+    )
+    form = NewRoundForm(request.POST or None, agencies=agencies, earlier=earlier)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            if d["copy_from"] is not None:
+                round_ = rounds.round_copy(
+                    actor=user,
+                    source=d["copy_from"],
+                    year=d["year"],
+                    title=d["title"],
+                    organiser=d["organiser"],
+                    level=d["level"],
+                    time_zone=d["time_zone"],
+                )
+            else:
+                round_ = rounds.round_create(
+                    actor=user,
+                    organiser=d["organiser"],
+                    title=d["title"],
+                    year=d["year"],
+                    level=d["level"],
+                    time_zone=d["time_zone"],
+                )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The round was created: set it up, then open it."))
+            return redirect("competitions:setup", round_.slug)
+    return render(request, "competitions/round_new.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def setup(request: HttpRequest, slug: str) -> HttpResponse:
+    """The round's groups and stages, edited on one page while it is being set up."""
+    round_ = _organised(request, slug)
+    editable = round_.state == Round.State.DRAFT
+    data = request.POST if request.method == "POST" else None
+    groups = GroupFormSet(data, prefix="groups", initial=initial_groups(round_))
+    stages = StageFormSet(
+        data,
+        prefix="stages",
+        initial=initial_stages(round_),
+        form_kwargs={"zone": round_.zone},
+    )
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        if groups.is_valid() and stages.is_valid():
+            try:
+                rounds.round_configure(
+                    actor=request.user,
+                    round_=round_,
+                    groups=[f.spec() for f in groups.forms if f.has_changed() and not _deleted(f)],
+                    stages=[f.spec() for f in stages.forms if f.has_changed() and not _deleted(f)],
+                )
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, _("The set-up was saved."))
+                return redirect("competitions:manage", round_.slug)
+    context = {
+        "round": round_,
+        "groups": groups,
+        "stages": stages,
+        "editable": editable,
+        "zone": round_.get_time_zone_display(),
+    }
+    return render(request, "competitions/setup.html", context)
+
+
+def _deleted(form: Any) -> bool:
+    return bool(form.cleaned_data.get("DELETE"))

@@ -63,7 +63,14 @@ def round_create(
 
 @transaction.atomic
 def round_copy(
-    *, actor: ActorLike, source: Round, year: int, title: str = "", organiser: Agency | None = None
+    *,
+    actor: ActorLike,
+    source: Round,
+    year: int,
+    title: str = "",
+    organiser: Agency | None = None,
+    level: str = "",
+    time_zone: str = "",
 ) -> Round:
     """A new round (being set up) with the set-up of ``source``: groups and their sections,
     stages with their criteria and quotas, dates moved by the difference in years. Entries,
@@ -75,8 +82,8 @@ def round_copy(
         organiser=organiser or source.organiser,
         title=title or source.title.replace(str(source.year), str(year)),
         year=year,
-        level=source.level,
-        time_zone=source.time_zone,
+        level=level or source.level,
+        time_zone=time_zone or source.time_zone,
         title_en=source.title_en.replace(str(source.year), str(year)),
         description=source.description,
         description_en=source.description_en,
