@@ -113,3 +113,7 @@ def test_competition_pages_are_clean_and_the_word_count_is_live(
     sign_in(page, live_server.url, cw.panrb_admin)
     page.goto(f"/kompetisi/{cw.round.slug}/kelola/")
     _clean(page, "organiser's page")
+    page.goto("/kompetisi/baru/")
+    _clean(page, "new round")
+    page.goto(f"/kompetisi/{cw.round.slug}/pengaturan/")
+    _clean(page, "set-up page")
