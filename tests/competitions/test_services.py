@@ -21,6 +21,7 @@ from lumbung.competitions.models import (
     Stage,
 )
 from lumbung.competitions.services import entries, judging, results, rounds
+from lumbung.core import audit
 from lumbung.core.actors import SYSTEM
 from lumbung.core.policies import can, permitted
 
@@ -462,7 +463,12 @@ def test_results_are_hidden_until_published_then_written_back_as_awards_once(cw)
         assert not permitted(person, "competition_result.view", Result.objects.all()).exists()
     with pytest.raises(PermissionDenied):
         results.results_publish(actor=cw.admin, round_=cw.round)
+    version = Innovation.objects.get(pk=mine.innovation_id).version
     assert results.results_publish(actor=cw.panrb_admin, round_=cw.round) == 2
+    # written as the catalog writes an award: a new version, in the history, for search too
+    awarded = Innovation.objects.get(pk=mine.innovation_id)
+    assert awarded.version == version + 1
+    assert audit.history(awarded).filter(action="award.add").exists()
     assert results.results_publish(actor=cw.panrb_admin, round_=cw.round) == 0
     awarded = Award.objects.filter(competition="KIPP", year=YEAR, level=Award.Level.TOP_99)
     assert set(awarded.values_list("innovation_id", flat=True)) == {

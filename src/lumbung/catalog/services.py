@@ -441,6 +441,38 @@ def award_add(
 
 
 @transaction.atomic
+def award_grant_unchecked(
+    *,
+    actor: ActorLike,
+    innovation: Innovation,
+    level: str,
+    year: int,
+    competition: str,
+    label: str = "",
+) -> tuple[Award, bool]:
+    """Write an award a competition gave (once: an award of the same competition, year and
+    level is found, not doubled). For the competitions' services only, after their own check
+    (the round's organiser publishing its results, ``competition_round.organise``): the
+    organiser writes to innovations of other agencies."""
+    award, created = Award.objects.get_or_create(
+        innovation=innovation,
+        competition=competition,
+        year=year,
+        level=level,
+        defaults={"label": label},
+    )
+    if created:
+        record_write(
+            actor=actor,
+            innovation=innovation,
+            action="award.add",
+            changes={"award": [None, str(award)]},
+        )
+        hooks.innovation_changed(innovation)
+    return award, created
+
+
+@transaction.atomic
 def award_remove(*, actor: ActorLike, award: Award) -> None:
     require(actor, "innovation.change", award.innovation)
     record_write(

@@ -19,7 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lumbung.catalog.models import Award
+from lumbung.catalog import services as catalog_services
+from lumbung.catalog.models import Innovation
 from lumbung.core import audit
 from lumbung.core.actors import ActorLike
 from lumbung.core.policies import require
@@ -179,13 +180,16 @@ def results_publish(*, actor: ActorLike, round_: Round) -> int:
         for innovation_id in kept:
             award_of[innovation_id] = quota
     written = 0
+    innovations = Innovation.objects.in_bulk(list(award_of))
     for innovation_id, quota in award_of.items():
-        _award, created = Award.objects.get_or_create(
-            innovation_id=innovation_id,
-            competition=round_.award_competition,
-            year=round_.year,
+        # checked above: the round's organiser publishes (competition_round.organise)
+        _award, created = catalog_services.award_grant_unchecked(
+            actor=actor,
+            innovation=innovations[innovation_id],
             level=quota.award_level,
-            defaults={"label": _award_label(round_, quota)},
+            year=round_.year,
+            competition=round_.award_competition,
+            label=_award_label(round_, quota),
         )
         written += created
     round_.state = Round.State.PUBLISHED
