@@ -316,6 +316,19 @@ def innovation_record_status(
     return _record_status(actor, innovation, status, date, reason, same_allowed=True)
 
 
+@transaction.atomic
+def innovation_report_status_unchecked(
+    *, actor: ActorLike, innovation: Innovation, status: str, date: dt.date, reason: str = ""
+) -> StatusChange | None:
+    """A status a competition's monitoring round learned from the innovation's unit: recorded
+    when it differs from the catalog's (nothing when it is the same). For the competitions'
+    services only, after their own check (the round's organiser publishing,
+    ``competition_round.organise``)."""
+    if innovation.status == status:
+        return None
+    return _record_status(actor, innovation, status, date, reason, same_allowed=False, checked=True)
+
+
 def _record_status(
     actor: ActorLike,
     innovation: Innovation,
@@ -324,9 +337,11 @@ def _record_status(
     reason: str,
     *,
     same_allowed: bool,
+    checked: bool = False,
 ) -> StatusChange:
     innovation = Innovation.objects.select_for_update().get(pk=innovation.pk)
-    require(actor, "innovation.change", innovation)
+    if not checked:
+        require(actor, "innovation.change", innovation)
     if status not in Innovation.Status.values:
         raise ValidationError({"status": _("Unknown status.")})
     if date > timezone.localdate():

@@ -213,6 +213,12 @@ def _entry_out(entry: Entry) -> dict[str, Any]:
             for a in entry.answers.all()
         ],
         "profile": entry.profile,
+        "continuing": entry.continuing,
+        "stopped_on": entry.stopped_on,
+        "stop_reason": entry.stop_reason,
+        "replications": [i.slug for i in selectors.spawned_replications(entry)]
+        if entry.round.level == Round.Level.MONITORING
+        else [],
         "submitted_at": entry.submitted_at,
         "url": reverse("competitions:entry", args=[entry.pk]),
     }
@@ -221,7 +227,14 @@ def _entry_out(entry: Entry) -> dict[str, Any]:
 def _blind_entry_out(entry: Entry) -> dict[str, Any]:
     out = _entry_out(entry)
     out.update(
-        title="", unit=None, agency=None, innovation=None, inspirations=[], url="", profile={}
+        title="",
+        unit=None,
+        agency=None,
+        innovation=None,
+        inspirations=[],
+        url="",
+        profile={},
+        replications=[],
     )
     return out
 
@@ -436,6 +449,13 @@ def entry_update(request: HttpRequest, pk: int, payload: EntryUpdateIn) -> dict[
         video_url=payload.video_url,
         sdgs=payload.sdgs,
         inspirations=inspirations,
+        status=entry_services.StatusReport(
+            continuing=payload.continuing,
+            stopped_on=payload.stopped_on,
+            reason=payload.stop_reason,
+        )
+        if "continuing" in payload.model_fields_set
+        else None,
     )
     return _entry_out(_entry(request, pk))
 

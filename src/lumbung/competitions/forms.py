@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from lumbung.catalog.models import Innovation
 
 from .models import Criterion, Entry, Group, Round, Section
+from .services.entries import StatusReport
 
 
 class EnterForm(forms.Form):
@@ -66,6 +67,38 @@ class EntryForm(forms.Form):
                 help_text=_("Filled from the innovation's lineage; change it if it is wrong."),
                 initial=list(entry.inspirations.all()),
             )
+
+        if entry.round.level == Round.Level.MONITORING:
+            self.fields["continuing"] = forms.TypedChoiceField(
+                label=_("Is the innovation still running?"),
+                choices=[("", _("not answered yet")), ("1", _("yes")), ("0", _("no, it stopped"))],
+                coerce=lambda v: v == "1",
+                empty_value=None,
+                required=False,
+                widget=forms.RadioSelect,
+                initial="" if entry.continuing is None else ("1" if entry.continuing else "0"),
+            )
+            self.fields["stopped_on"] = forms.DateField(
+                label=_("Stopped on"),
+                required=False,
+                initial=entry.stopped_on,
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            )
+            self.fields["stop_reason"] = forms.CharField(
+                label=_("Why it stopped"),
+                required=False,
+                initial=entry.stop_reason,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def status(self) -> StatusReport | None:
+        if "continuing" not in self.fields:
+            return None
+        return StatusReport(
+            continuing=self.cleaned_data.get("continuing"),
+            stopped_on=self.cleaned_data.get("stopped_on"),
+            reason=self.cleaned_data.get("stop_reason", ""),
+        )
 
     def answers(self) -> dict[int, str]:
         return {s.pk: self.cleaned_data.get(section_field_name(s), "") for s in self.sections}

@@ -370,6 +370,10 @@ class Entry(models.Model):
     fed_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
+    # a monitoring round: is the innovation still running (as its unit reports)?
+    continuing = models.BooleanField(_("still running"), null=True, blank=True)
+    stopped_on = models.DateField(_("stopped on"), null=True, blank=True)
+    stop_reason = models.TextField(_("why it stopped"), blank=True)
     state = models.CharField(
         _("state"), max_length=12, choices=State.choices, default=State.DRAFT, db_index=True
     )

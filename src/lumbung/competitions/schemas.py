@@ -166,6 +166,11 @@ class EntryUpdateIn(_Strict):
     inspirations: list[Text(220)] | None = Field(  # type: ignore[valid-type]
         None, max_length=20, description="Slugs of the inspiring past winners."
     )
+    continuing: bool | None = Field(
+        None, description="A monitoring round: is the innovation still running?"
+    )
+    stopped_on: dt.date | None = None
+    stop_reason: Text(TEXT_MAX) = ""  # type: ignore[valid-type]
 
 
 class ReasonIn(_Strict):
@@ -200,6 +205,13 @@ class EntryOut(Schema):
     inspirations: list[str]
     answers: list[AnswerOut]
     profile: dict[str, Any]
+    continuing: bool | None
+    stopped_on: dt.date | None
+    stop_reason: str
+    replications: list[str] = Field(
+        default_factory=list,
+        description="A monitoring round: slugs of the published replications it spawned.",
+    )
     submitted_at: dt.datetime | None
     url: str
 

@@ -79,6 +79,30 @@ def frozen_profile(entry: Entry) -> list[ProfileSection]:
     return sections
 
 
+#: how many generations down the lineage a monitoring round looks for replications
+SPAWN_DEPTH = 5
+
+
+def spawned_replications(entry: Entry) -> list[Innovation]:
+    """The published replications of the entry's innovation, generation by generation down the
+    lineage (a replica of a replica too): what a past winner spawned."""
+    found: list[Innovation] = []
+    parents = [entry.innovation_id]
+    for _generation in range(SPAWN_DEPTH):
+        children = list(
+            Innovation.objects.filter(
+                source_id__in=parents, publication_state=Innovation.State.PUBLISHED
+            )
+            .select_related("agency")
+            .order_by("generation", "name")
+        )
+        if not children:
+            break
+        found += children
+        parents = [c.pk for c in children]
+    return found
+
+
 def my_entries(actor: ActorLike, round_: Round | None = None) -> QuerySet[Entry]:
     """Entries the person prepares (their units') or decides on (their agency's)."""
     who = in_own_roles(as_actor(actor))

@@ -160,6 +160,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     answers=form.answers(),
                     video_url=form.cleaned_data.get("video_url") or "",
                     inspirations=form.cleaned_data.get("inspirations"),
+                    status=form.status(),
                 )
                 if request.POST.get("send"):
                     entry_services.entry_send(actor=user, entry=entry)
@@ -176,6 +177,9 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "answers": list(entry.answers.all()),
         "profile": selectors.frozen_profile(entry),
+        "spawned": selectors.spawned_replications(entry)
+        if entry.round.level == Round.Level.MONITORING
+        else None,
         "deadline": _registration_deadline(entry.round),
         "decide": entry.state == Entry.State.AT_AGENCY
         and can(user, "competition_entry.decide", entry),

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -218,8 +219,10 @@ def entry_update(
     video_url: str | None = None,
     sdgs: Iterable[int | SDG] | None = None,
     inspirations: Iterable[int | Innovation] | None = None,
+    status: StatusReport | None = None,
 ) -> Entry:
-    """Change the unit's texts; refused once the entry was sent on, or outside registration."""
+    """Change the unit's texts (and, in a monitoring round, whether the innovation still runs);
+    refused once the entry was sent on, or outside registration."""
     entry = _lock(entry)
     require(actor, "competition_entry.prepare", entry)
     if not entry.is_editable:
@@ -238,6 +241,8 @@ def entry_update(
         sdg_rows = list(SDG.objects.filter(number__in=numbers))
         if len(sdg_rows) != len(numbers):
             errors["sdgs"] = [_("Unknown SDG.")]
+    if status is not None:
+        errors.update(_status_errors(entry, status))
     if errors:
         raise ValidationError(errors)
     inspiring = _past_winners(inspirations, entry.round.year) if inspirations is not None else None
@@ -246,6 +251,10 @@ def entry_update(
         Answer.objects.update_or_create(entry=entry, section_id=section_id, defaults={"text": text})
     if video_url is not None:
         entry.video_url = video_url.strip()
+    if status is not None:
+        entry.continuing = status.continuing
+        entry.stopped_on = None if status.continuing else status.stopped_on
+        entry.stop_reason = "" if status.continuing else status.reason.replace("\x00", "").strip()
     entry.save()
     if sdg_rows is not None:
         entry.sdgs.set(sdg_rows)
@@ -254,6 +263,31 @@ def entry_update(
     changed = sorted(str(k) for k, v in cleaned.items() if before.get(k, "") != v)
     audit.record(actor=actor, obj=entry, action="entry.update", changes={"sections": changed})
     return entry
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    """A monitoring round's question: does the innovation still run (since when it stopped,
+    and why)?"""
+
+    continuing: bool | None
+    stopped_on: dt.date | None = None
+    reason: str = ""
+
+
+def _status_errors(entry: Entry, status: StatusReport) -> dict[str, list[str]]:
+    if entry.round.level != Round.Level.MONITORING:
+        return {"continuing": [_("Only a monitoring round asks whether the innovation runs.")]}
+    if status.continuing is False:
+        errors: dict[str, list[str]] = {}
+        if status.stopped_on is None:
+            errors["stopped_on"] = [_("Say when the innovation stopped.")]
+        elif status.stopped_on > timezone.localdate():
+            errors["stopped_on"] = [_("The date cannot be in the future.")]
+        if not status.reason.strip():
+            errors["stop_reason"] = [_("Say why the innovation stopped.")]
+        return errors
+    return {}
 
 
 def send_problems(entry: Entry) -> list[str]:
@@ -271,6 +305,8 @@ def send_problems(entry: Entry) -> list[str]:
             )
     if entry.group.requires_inspiration and not entry.inspirations.exists():
         problems.append(_("Name the past winner(s) this innovation replicated."))
+    if entry.round.level == Round.Level.MONITORING and entry.continuing is None:
+        problems.append(_("Say whether the innovation is still running."))
     return problems
 
 

@@ -192,11 +192,31 @@ def results_publish(*, actor: ActorLike, round_: Round) -> int:
             label=_award_label(round_, quota),
         )
         written += created
+    if round_.level == Round.Level.MONITORING:
+        _report_statuses(actor, round_)
     round_.state = Round.State.PUBLISHED
     round_.results_published_at = round_.results_published_at or timezone.now()
     round_.save(update_fields=["state", "results_published_at"])
     audit.record(actor=actor, obj=round_, action="round.publish", changes={"awards": written})
     return written
+
+
+def _report_statuses(actor: ActorLike, round_: Round) -> None:
+    """A monitoring round's answers become the catalog's statuses: a stopped innovation from
+    the day its unit gave, one reported running again from the day the results are published."""
+    today = timezone.localdate()
+    reported = round_.entries.filter(
+        state=Entry.State.ELIGIBLE, continuing__isnull=False
+    ).select_related("innovation")
+    for entry in reported:
+        # checked by the caller: the round's organiser publishes (competition_round.organise)
+        catalog_services.innovation_report_status_unchecked(
+            actor=actor,
+            innovation=entry.innovation,
+            status=Innovation.Status.CONTINUING if entry.continuing else Innovation.Status.STOPPED,
+            date=today if entry.continuing else (entry.stopped_on or today),
+            reason=entry.stop_reason or _("Reported in %(round)s.") % {"round": round_.title},
+        )
 
 
 def kept_entries(round_: Round) -> list[Entry]:
