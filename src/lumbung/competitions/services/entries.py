@@ -210,6 +210,16 @@ def _past_winners(ids: Iterable[int | Innovation], before_year: int) -> list[Inn
     return found
 
 
+def _sdgs(sdgs: Iterable[int | SDG] | None, errors: dict[str, list[str]]) -> list[SDG] | None:
+    if sdgs is None:
+        return None
+    numbers = sorted({s.pk if isinstance(s, SDG) else int(s) for s in sdgs})
+    rows = list(SDG.objects.filter(number__in=numbers))
+    if len(rows) != len(numbers):
+        errors["sdgs"] = [_("Unknown SDG.")]
+    return rows
+
+
 @transaction.atomic
 def entry_update(
     *,
@@ -235,12 +245,7 @@ def entry_update(
             URLValidator(schemes=["http", "https"])(video_url)
         except ValidationError:
             errors["video_url"] = [_("Enter a web address (https://…).")]
-    sdg_rows: list[SDG] | None = None
-    if sdgs is not None:
-        numbers = sorted({s.pk if isinstance(s, SDG) else int(s) for s in sdgs})
-        sdg_rows = list(SDG.objects.filter(number__in=numbers))
-        if len(sdg_rows) != len(numbers):
-            errors["sdgs"] = [_("Unknown SDG.")]
+    sdg_rows = _sdgs(sdgs, errors)
     if status is not None:
         errors.update(_status_errors(entry, status))
     if errors:
