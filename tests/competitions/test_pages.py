@@ -167,6 +167,9 @@ def test_the_organiser_assigns_a_judge_scores_and_results_are_published(client, 
         )
     _login(client, cw.panrb_admin)
     client.post(action, {"action": "close", "stage": cw.desk.pk})
+    report = client.get(reverse("competitions:manage", args=[cw.round.slug])).content.decode()
+    assert "Balance of the kept entries" in report and "Krippendorff" in report
+    assert "Ranking of" in report
     client.post(action, {"action": "publish"})
     cw.round.refresh_from_db()
     assert cw.round.state == Round.State.PUBLISHED

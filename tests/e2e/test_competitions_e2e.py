@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from lumbung.competitions.models import Assignment, Score
-from lumbung.competitions.services import entries, judging
+from lumbung.competitions.services import entries, judging, results
 from tests.competitions.conftest import cw, submitted_entry  # noqa: F401  (the fixture)
 
 from .conftest import axe_violations, describe, sign_in
@@ -77,6 +77,10 @@ def test_a_judge_scores_an_entry_by_keyboard(new_tab, cw, live_server):  # noqa:
         8,
         9,
     ]
+    results.stage_close(actor=cw.panrb_admin, stage=cw.desk)
+    sign_in(page, live_server.url, cw.panrb_admin)
+    page.goto(f"/kompetisi/{cw.round.slug}/kelola/")
+    _clean(page, "organiser's page with a ranked stage")
 
 
 @pytest.mark.parametrize("width", [1366, 390])

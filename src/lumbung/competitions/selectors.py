@@ -183,6 +183,46 @@ def entry_progress(stage: Stage) -> QuerySet[Entry]:
     )
 
 
+@dataclass(frozen=True)
+class StageReport:
+    """A closed stage as its organisers read it: the ranking, who was kept by agency type,
+    province and 3T region, and how far the judges agreed on each criterion."""
+
+    results: list[Result]
+    balance: dict[str, dict[str, int]]
+    agreement: list[tuple[str, float | None]]
+
+
+def stage_report(stage: Stage) -> StageReport:
+    from . import scoring
+    from .services.results import stage_criteria, stage_marks
+
+    rows = list(
+        Result.objects.filter(stage=stage)
+        .select_related("entry__group", "entry__agency__region__parent")
+        .order_by("entry__group__order", "rank", "entry_id")
+    )
+    balance: dict[str, dict[str, int]] = {"agency_type": {}, "region": {}, "remote": {}}
+    for r in rows:
+        if not r.kept:
+            continue
+        agency = r.entry.agency
+        region = agency.region
+        for key, value in (
+            ("agency_type", agency.get_kind_display()),
+            ("region", region.province_name if region else "—"),
+            ("remote", "3T" if region is not None and region.is_3t else "—"),
+        ):
+            balance[key][str(value)] = balance[key].get(str(value), 0) + 1
+    names = {c.pk: c.name for c in stage.criteria.all()}
+    alphas = scoring.agreement(stage_marks(stage), stage_criteria(stage))
+    return StageReport(
+        results=rows,
+        balance=balance,
+        agreement=[(names[pk], alpha) for pk, alpha in alphas.items()],
+    )
+
+
 def stage_results(actor: ActorLike, stage: Stage) -> QuerySet[Result]:
     return permitted(
         actor,

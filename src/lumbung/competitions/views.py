@@ -261,6 +261,8 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
         if stage.is_judged:
             item["judges"] = selectors.judge_progress(stage)
             item["entries"] = selectors.entry_progress(stage)
+            if stage.is_closed:
+                item["report"] = selectors.stage_report(stage)
         stages.append(item)
     context = {
         "round": round_,
