@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from lumbung.catalog.models import Innovation
+from lumbung.competitions.models import Objection
 from lumbung.competitions.services import entries as comp_entries
 from lumbung.competitions.services import judging as comp_judging
 from lumbung.competitions.services import results as comp_results
@@ -233,6 +234,10 @@ def _competitions(w: Any) -> None:
     )
     comp_results.stage_close(actor=SYSTEM, stage=stage)
     comp_results.results_publish(actor=SYSTEM, round_=internal)
+    Objection.objects.create(entry=entry, name="Warga", email="w@example.id", text="Sanggah")
+    Objection.objects.create(
+        entry=entry, name="Petugas", email="o@example.id", text="Sanggah", raised_by=w.other_officer
+    )
 
 
 #: Everyone the policy tests ask about, by attribute of the world ("anonymous" and "system" too).

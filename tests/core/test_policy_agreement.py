@@ -25,6 +25,7 @@ EXPECTED_POLICIES = {
     "competition_conflict",
     "competition_entry",
     "competition_judge",
+    "competition_objection",
     "competition_result",
     "competition_round",
     "competition_score",

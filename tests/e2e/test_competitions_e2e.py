@@ -3,12 +3,14 @@ count while typing; every competition page is axe-core clean (1366 px and 390 px
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from lumbung.competitions.models import Assignment, Score
+from lumbung.competitions.models import Assignment, Score, Stage
 from lumbung.competitions.services import entries, judging, results
 from tests.competitions.conftest import cw, submitted_entry  # noqa: F401  (the fixture)
 
@@ -78,9 +80,24 @@ def test_a_judge_scores_an_entry_by_keyboard(new_tab, cw, live_server):  # noqa:
         9,
     ]
     results.stage_close(actor=cw.panrb_admin, stage=cw.desk)
+    Stage.objects.create(
+        round=cw.round,
+        kind=Stage.Kind.OBJECTION,
+        name="Masa sanggah",
+        starts_at=timezone.now() - dt.timedelta(hours=1),
+        ends_at=timezone.now() + dt.timedelta(days=5),
+        order=4,
+    )
+    page.goto(f"/kompetisi/{cw.round.slug}/")
+    _clean(page, "round page in the objection period")
+    page.get_by_role("link", name=f"Object to “{entry.title}”").click()
+    _clean(page, "objection form")
+    page.get_by_label("What you object to, and why").fill("Data tidak benar.")
+    page.get_by_role("button", name="Send the objection").click()
+    expect(page.get_by_text("Your objection was sent to the organiser.")).to_be_visible()
     sign_in(page, live_server.url, cw.panrb_admin)
     page.goto(f"/kompetisi/{cw.round.slug}/kelola/")
-    _clean(page, "organiser's page with a ranked stage")
+    _clean(page, "organiser's page with a ranked stage and an objection")
 
 
 @pytest.mark.parametrize("width", [1366, 390])

@@ -23,6 +23,8 @@ AUDIT_LABELS = {
     "assignment.create": _("judge assigned by hand"),
     "assignment.delete": _("assignment removed"),
     "assignment.submit": _("scores submitted"),
+    "objection.raise": _("objection raised"),
+    "objection.resolve": _("objection resolved"),
 }
 
 

@@ -177,3 +177,23 @@ class ScoreForm(forms.Form):
 class CopyForm(forms.Form):
     year = forms.IntegerField(label=_("Year of the new round"), min_value=2000, max_value=2100)
     title = forms.CharField(label=_("Title"), required=False, max_length=200)
+
+
+class ObjectionForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=150)
+    email = forms.EmailField(label=_("Your e-mail address"), help_text=_("For the answer."))
+    text = forms.CharField(
+        label=_("What you object to, and why"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class ResolveForm(forms.Form):
+    upheld = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("0", _("dismiss the objection")), ("1", _("uphold it: the entry is out"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    resolution = forms.CharField(
+        label=_("Resolution"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

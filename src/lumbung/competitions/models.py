@@ -549,3 +549,38 @@ class Result(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry} #{self.rank}"
+
+
+class Objection(models.Model):
+    """An objection to an entry kept by a stage, raised in the public objection period, and how
+    the organiser resolved it."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("waiting for the organiser")
+        UPHELD = "upheld", _("upheld: the entry is out")
+        DISMISSED = "dismissed", _("dismissed")
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="objections")
+    name = models.CharField(_("your name"), max_length=150)
+    email = models.EmailField(_("your e-mail address"))
+    text = models.TextField(_("objection"))
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(
+        _("state"), max_length=12, choices=State.choices, default=State.OPEN, db_index=True
+    )
+    resolution = models.TextField(_("resolution"), blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("objection")
+        verbose_name_plural = _("objections")
+        ordering = ["entry", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.entry}: {self.name}"

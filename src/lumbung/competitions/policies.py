@@ -20,7 +20,7 @@ from lumbung.core.actors import Actor
 from lumbung.core.policies import NEVER, Attr, Condition, Policy, Some, action, register
 from lumbung.organisations.policies import administers_agency, manages_unit, reads_unit
 
-from .models import Assignment, Conflict, Entry, Judge, Result, Round, Score
+from .models import Assignment, Conflict, Entry, Judge, Objection, Result, Round, Score
 
 PUBLISHED = Round.State.PUBLISHED
 
@@ -159,6 +159,22 @@ class ResultPolicy(Policy[Result]):
         return rounds.organise(actor).via("stage__round") | own | public
 
 
+class ObjectionPolicy(Policy[Objection]):
+    """Objections: the round's organisers read and resolve them; whoever raised one signed in
+    reads their own."""
+
+    model = Objection
+    name = "competition_objection"
+
+    @action("resolve")
+    def resolve(self, actor: Actor) -> Condition:
+        return rounds.organise(actor).via("entry__round")
+
+    @action("view")
+    def view(self, actor: Actor) -> Condition:
+        return self.resolve(actor) | _me(actor, "raised_by_id")
+
+
 rounds = register(RoundPolicy())
 entries = register(EntryPolicy())
 judges = register(JudgePolicy())
@@ -166,3 +182,4 @@ conflicts = register(ConflictPolicy())
 assignments = register(AssignmentPolicy())
 scores = register(ScorePolicy())
 results = register(ResultPolicy())
+objections = register(ObjectionPolicy())

@@ -19,4 +19,5 @@ urlpatterns = [
     path("<slug:slug>/pengaturan/", views.setup, name="setup"),
     path("<slug:slug>/kelola/aksi/", views.manage_action, name="manage_action"),
     path("<slug:slug>/hasil.xlsx", views.results_xlsx, name="results_xlsx"),
+    path("<slug:slug>/sanggah/<int:pk>/", views.objection, name="objection"),
 ]

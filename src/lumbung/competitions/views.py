@@ -32,12 +32,14 @@ from .forms import (
     EnterForm,
     EntryForm,
     JudgeAddForm,
+    ObjectionForm,
     ReasonForm,
+    ResolveForm,
     ScoreForm,
 )
-from .models import Assignment, Entry, Judge, Round, Stage
+from .models import Assignment, Entry, Judge, Objection, Round, Stage
 from .services import entries as entry_services
-from .services import judging, results, rounds
+from .services import judging, objections, results, rounds
 from .setup_forms import (
     GroupFormSet,
     NewRoundForm,
@@ -99,9 +101,14 @@ def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
     final = selectors.final_stage(round_)
     published = round_.state == Round.State.PUBLISHED
     user = request.user
+    objection_stage = objections.open_objection_stage(round_)
     context = {
         "round": round_,
         "stages": _stages(round_),
+        "objection_until": deadline_label(objection_stage.ends_at, round_)
+        if objection_stage is not None
+        else "",
+        "finalists": objections.finalists(round_) if objection_stage is not None else [],
         "organise": can(user, "competition_round.organise", round_),
         "judge": can(user, "competition_round.judge", round_),
         "results": selectors.stage_results(user, final).filter(kept=True)
@@ -270,6 +277,8 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
         "problems": rounds.setup_problems(round_) if round_.state == Round.State.DRAFT else [],
         "entries": selectors.organiser_entries(request.user, round_),
         "judges": round_.judges.select_related("user"),
+        "objections": Objection.objects.filter(entry__round=round_).select_related("entry"),
+        "resolve_form": ResolveForm(),
         "judge_form": JudgeAddForm(),
         "copy_form": CopyForm(initial={"year": round_.year + 1}),
     }
@@ -357,6 +366,23 @@ def _copy(request: HttpRequest, round_: Round) -> HttpResponse:
     return redirect("competitions:manage", copy.slug)
 
 
+def _resolve(request: HttpRequest, round_: Round) -> None:
+    pk = id_param(request.POST.get("objection"))
+    objection = (
+        Objection.objects.filter(pk=pk, entry__round=round_).first() if pk is not None else None
+    )
+    form = ResolveForm(request.POST)
+    if objection is None or not form.is_valid():
+        raise ValidationError(_("Choose the objection and the decision."))
+    objections.objection_resolve(
+        actor=request.user,
+        objection=objection,
+        upheld=form.cleaned_data["upheld"],
+        resolution=form.cleaned_data["resolution"],
+    )
+    messages.success(request, _("The resolution was recorded."))
+
+
 _ACTIONS: dict[str, Callable[[HttpRequest, Round], HttpResponse | None]] = {
     "open": _open,
     "judge": _add_judge,
@@ -364,6 +390,7 @@ _ACTIONS: dict[str, Callable[[HttpRequest, Round], HttpResponse | None]] = {
     "close": _close,
     "publish": _publish,
     "copy": _copy,
+    "resolve": _resolve,
 }
 
 
@@ -568,3 +595,39 @@ def setup(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _deleted(form: Any) -> bool:
     return bool(form.cleaned_data.get("DELETE"))
+
+
+# --- the public objection period ------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def objection(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Anyone objects to an entry announced as kept, while the objection period is open."""
+    round_ = _round(request, slug)
+    entry = next((e for e in objections.finalists(round_) if e.pk == pk), None)
+    if entry is None:
+        raise Http404
+    user = request.user
+    initial = (
+        {"name": getattr(user, "display_name", "") or user.get_username(), "email": user.email}
+        if user.is_authenticated
+        else {}
+    )
+    form = ObjectionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            objections.objection_raise(
+                actor=user,
+                entry=entry,
+                name=form.cleaned_data["name"],
+                email=form.cleaned_data["email"],
+                text=form.cleaned_data["text"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Your objection was sent to the organiser."))
+            return redirect("competitions:round", round_.slug)
+    return render(
+        request, "competitions/objection.html", {"round": round_, "entry": entry, "form": form}
+    )
