@@ -15,6 +15,21 @@ from ..competition_world import YEAR
 from .conftest import submitted_entry
 
 
+def _pdf_text(data: bytes) -> str:
+    """The text drawn on the PDF's pages: its content streams inflated, the strings its ``Tj``
+    operators show."""
+    import re
+    import zlib
+
+    out = []
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            out.append(zlib.decompress(stream).decode("latin-1"))
+        except zlib.error:
+            out.append(stream.decode("latin-1"))
+    return " ".join(re.findall(r"\((.*?)\)\s*Tj", " ".join(out)))
+
+
 def _login(client, user):
     client.force_login(user)
     return client
@@ -176,6 +191,10 @@ def test_the_organiser_assigns_a_judge_scores_and_results_are_published(client, 
     client.logout()
     public = client.get(reverse("competitions:round", args=[cw.round.slug])).content.decode()
     assert "Results" in public and mine.title in public
+    pdf = client.get(reverse("competitions:certificate", args=[mine.pk]))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    text = _pdf_text(pdf.content)
+    assert "Baris Ditebas" in text and "Top 99" in text and "Kementerian PANRB" in text
     sheet = client.get(reverse("competitions:results_xlsx", args=[cw.round.slug]))
     rows = list(load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))
     assert rows[0][0] == "Group" and {r[2] for r in rows[1:]} == {mine.title, theirs.title}
@@ -195,7 +214,8 @@ def test_a_blind_stage_hides_the_entrant_from_the_judge(client, cw, blind):
 
 
 def test_results_stay_hidden_until_published(client, cw):
-    submitted_entry(cw, cw.published)
+    entry = submitted_entry(cw, cw.published)
+    assert client.get(reverse("competitions:certificate", args=[entry.pk])).status_code == 404
     assert client.get(reverse("competitions:results_xlsx", args=[cw.round.slug])).status_code == 404
     _login(client, cw.officer)
     page = client.get(reverse("competitions:round", args=[cw.round.slug])).content.decode()

@@ -14,7 +14,7 @@ from lumbung.core.actors import ActorLike, as_actor, in_own_roles
 from lumbung.core.policies import permitted
 from lumbung.organisations.models import User
 
-from .models import Assignment, Criterion, Entry, Group, Judge, Result, Round, Stage
+from .models import Assignment, Criterion, Entry, Group, Judge, Quota, Result, Round, Stage
 
 
 def visible_rounds(actor: ActorLike) -> QuerySet[Round]:
@@ -231,6 +231,32 @@ def stage_results(actor: ActorLike, stage: Stage) -> QuerySet[Result]:
             "entry__group", "entry__agency", "entry__unit", "entry__innovation"
         ),
     ).order_by("entry__group__order", "rank", "entry_id")
+
+
+def award_quota(entry: Entry) -> tuple[bool, Quota | None]:
+    """Whether a closed stage kept the entry, and the quota (with its award) of the last stage
+    that kept it — the award publishing wrote."""
+    kept = (
+        Result.objects.filter(entry=entry, kept=True, stage__closed_at__isnull=False)
+        .select_related("stage")
+        .order_by("-stage__order", "-stage__starts_at")
+        .first()
+    )
+    if kept is None:
+        return False, None
+    quota = (
+        Quota.objects.filter(
+            stage__round_id=entry.round_id,
+            group_id=entry.group_id,
+            stage__closed_at__isnull=False,
+            stage__results__entry=entry,
+            stage__results__kept=True,
+        )
+        .exclude(award_level="")
+        .order_by("-stage__order", "-stage__starts_at")
+        .first()
+    )
+    return True, quota
 
 
 def final_stage(round_: Round) -> Stage | None:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("entri/<int:pk>/", views.entry_detail, name="entry"),
     path("entri/<int:pk>/keputusan/", views.entry_decide, name="entry_decide"),
     path("entri/<int:pk>/periksa/", views.entry_check, name="entry_check"),
+    path("entri/<int:pk>/sertifikat.pdf", views.certificate, name="certificate"),
     path("<slug:slug>/", views.round_detail, name="round"),
     path("<slug:slug>/daftar/", views.enter, name="enter"),
     path("<slug:slug>/kelola/", views.manage, name="manage"),

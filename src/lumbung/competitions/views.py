@@ -24,7 +24,7 @@ from lumbung.core.params import id_param
 from lumbung.core.policies import can, permitted, require
 from lumbung.organisations.models import Agency, User
 
-from . import exports, selectors
+from . import certificates, exports, selectors
 from .forms import (
     CheckForm,
     ConflictForm,
@@ -408,6 +408,22 @@ def manage_action(request: HttpRequest, slug: str) -> HttpResponse:
         _flash_error(request, exc)
         response = None
     return response or redirect("competitions:manage", round_.slug)
+
+
+@require_GET
+def certificate(request: HttpRequest, pk: int) -> HttpResponse:
+    """The certificate of an entry a published round kept (PDF)."""
+    entry = _entry(request, pk)
+    if entry.round.state != Round.State.PUBLISHED:
+        raise Http404
+    kept, quota = selectors.award_quota(entry)
+    if not kept:
+        raise Http404
+    response = HttpResponse(
+        certificates.certificate_pdf(entry.round, entry, quota), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="sertifikat-{entry.pk}.pdf"'
+    return response
 
 
 @require_GET
