@@ -130,6 +130,7 @@ def _groups(r: Round) -> list[dict[str, Any]]:
             "min_running_months": g.min_running_months,
             "requires_inspiration": g.requires_inspiration,
             "requires_past_winner": g.requires_past_winner,
+            "required_documents": list(g.required_documents),
             "sections": [
                 {
                     "title": s.title,
@@ -261,7 +262,8 @@ def _setup(payload: SetupIn | RoundIn) -> dict[str, Any]:
     def group(g: GroupIO) -> rounds.GroupSpec:
         data = g.dict()
         sections = tuple(rounds.SectionSpec(**s) for s in data.pop("sections"))
-        return rounds.GroupSpec(**data, sections=sections)
+        documents = tuple(data.pop("required_documents"))
+        return rounds.GroupSpec(**data, sections=sections, required_documents=documents)
 
     def stage(s: StageIO) -> rounds.StageSpec:
         data = s.dict()

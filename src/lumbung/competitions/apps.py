@@ -16,6 +16,8 @@ AUDIT_LABELS = {
     "entry.check": _("administrative check recorded"),
     "entry.withdraw": _("competition entry withdrawn"),
     "entry.feed": _("entry carried over from the internal selection"),
+    "entry.document_add": _("document added to the entry"),
+    "entry.document_remove": _("document removed from the entry"),
     "judge.add": _("judge added to the pool"),
     "judge.conflict": _("conflict of interest declared"),
     "stage.assign": _("judges assigned"),

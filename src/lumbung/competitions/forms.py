@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lumbung.catalog.models import Innovation
 
-from .models import Criterion, Entry, Group, Round, Section
+from .models import Criterion, DocumentKind, Entry, Group, Round, Section
 from .services.entries import StatusReport
 
 
@@ -197,3 +197,9 @@ class ResolveForm(forms.Form):
     resolution = forms.CharField(
         label=_("Resolution"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of document"), choices=DocumentKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    file = forms.FileField(label=_("File (PDF, PNG, JPEG or WebP)"))

@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from lumbung.catalog.models import SDG, Award, Innovation
+from lumbung.core.files.models import StoredUpload, upload_field
 from lumbung.organisations.models import Agency, Unit
 
 
@@ -135,6 +136,16 @@ class Round(models.Model):
         return ZONE_ABBREVIATIONS.get(self.time_zone, self.time_zone)
 
 
+class DocumentKind(models.TextChoices):
+    """What an entry's uploaded document is."""
+
+    STATEMENT = "statement", _("signed statement")
+    DECREE = "decree", _("decree or regulation")
+    EVIDENCE = "evidence", _("evidence of results")
+    PHOTO = "photo", _("photo")
+    OTHER = "other", _("other document")
+
+
 class Group(models.Model):
     """A group of the round (general, replication, special; sustainability, replication for a
     monitoring round) with its eligibility rules and its final quota."""
@@ -168,6 +179,12 @@ class Group(models.Model):
         _("for past winners only"),
         default=False,
         help_text=_("Only innovations with an award from an earlier year may enter."),
+    )
+    required_documents = models.JSONField(
+        _("required documents"),
+        default=list,
+        blank=True,
+        help_text=_("The kinds of document an entry must upload before it is sent."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -584,3 +601,21 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entry}: {self.name}"
+
+
+def entry_document_path(instance: EntryDocument, filename: str) -> str:
+    return f"competitions/{instance.entry_id}/{filename}"
+
+
+class EntryDocument(StoredUpload):
+    """A document an entry uploaded (a signed statement, a decree, evidence, a photo): its type
+    sniffed from its content; read by whoever reads the entry."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=16, choices=DocumentKind.choices)
+    file = upload_field(entry_document_path)
+
+    class Meta:
+        verbose_name = _("entry document")
+        verbose_name_plural = _("entry documents")
+        ordering = ["entry", "kind", "id"]

@@ -20,7 +20,17 @@ from lumbung.core.actors import Actor
 from lumbung.core.policies import NEVER, Attr, Condition, Policy, Some, action, register
 from lumbung.organisations.policies import administers_agency, manages_unit, reads_unit
 
-from .models import Assignment, Conflict, Entry, Judge, Objection, Result, Round, Score
+from .models import (
+    Assignment,
+    Conflict,
+    Entry,
+    EntryDocument,
+    Judge,
+    Objection,
+    Result,
+    Round,
+    Score,
+)
 
 PUBLISHED = Round.State.PUBLISHED
 
@@ -92,6 +102,17 @@ class EntryPolicy(Policy[Entry]):
             | self.prepare(actor)
             | public
         )
+
+
+class EntryDocumentPolicy(Policy[EntryDocument]):
+    """An entry's documents: whoever reads the entry."""
+
+    model = EntryDocument
+    name = "competition_document"
+
+    @action("view")
+    def view(self, actor: Actor) -> Condition:
+        return entries.view(actor).via("entry")
 
 
 class JudgePolicy(Policy[Judge]):
@@ -177,6 +198,7 @@ class ObjectionPolicy(Policy[Objection]):
 
 rounds = register(RoundPolicy())
 entries = register(EntryPolicy())
+documents = register(EntryDocumentPolicy())
 judges = register(JudgePolicy())
 conflicts = register(ConflictPolicy())
 assignments = register(AssignmentPolicy())

@@ -13,7 +13,7 @@ from lumbung.catalog.models import Award
 from lumbung.core.http.schemas import Id
 from lumbung.core.http.schemas import text as Text
 
-from .models import Group, Round, Stage, TimeZone
+from .models import DocumentKind, Group, Round, Stage, TimeZone
 
 TEXT_MAX = 20_000
 
@@ -26,6 +26,7 @@ LevelName = _choices(Round.Level.values)
 GroupKind = _choices(Group.Kind.values)
 StageKind = _choices(Stage.Kind.values)
 ZoneName = _choices(TimeZone.values)
+DocumentKindName = _choices(DocumentKind.values)
 AwardLevel = _choices(["", *Award.Level.values])
 
 
@@ -58,6 +59,9 @@ class GroupIO(_Strict):
     requires_inspiration: bool = False
     requires_past_winner: bool = False
     sections: list[SectionIO] = Field(default_factory=list, max_length=50)
+    required_documents: list[DocumentKindName] = Field(  # type: ignore[valid-type]
+        default_factory=list, description="Kinds of document an entry must upload."
+    )
 
 
 class CriterionIO(_Strict):

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from lumbung.catalog.models import Award
 from lumbung.organisations.models import Agency
 
-from .models import Group, Round, Stage, TimeZone
+from .models import DocumentKind, Group, Round, Stage, TimeZone
 from .services import rounds
 
 LOCAL = "%Y-%m-%dT%H:%M"
@@ -106,6 +106,12 @@ class GroupSetupForm(forms.Form):
     requires_past_winner = forms.BooleanField(
         label=gettext_lazy("For past winners only"), required=False
     )
+    required_documents = forms.MultipleChoiceField(
+        label=gettext_lazy("Required documents"),
+        choices=DocumentKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     sections = forms.CharField(
         label=gettext_lazy("Proposal sections"),
         required=False,
@@ -126,6 +132,7 @@ class GroupSetupForm(forms.Form):
             requires_inspiration=d["requires_inspiration"],
             requires_past_winner=d["requires_past_winner"],
             sections=d["sections"],
+            required_documents=tuple(d["required_documents"]),
         )
 
 
@@ -204,6 +211,7 @@ def initial_groups(round_: Round) -> list[dict[str, Any]]:
             "min_running_months": g.min_running_months,
             "requires_inspiration": g.requires_inspiration,
             "requires_past_winner": g.requires_past_winner,
+            "required_documents": list(g.required_documents),
             "sections": "\n".join(
                 f"{s.title} | {s.word_limit}" if s.word_limit else s.title for s in g.sections.all()
             ),

@@ -13,12 +13,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from lumbung.core.files.responses import file_response
 from lumbung.core.pages import add_service_errors
 from lumbung.core.params import id_param
 from lumbung.core.policies import can, permitted, require
@@ -29,6 +30,7 @@ from .forms import (
     CheckForm,
     ConflictForm,
     CopyForm,
+    DocumentForm,
     EnterForm,
     EntryForm,
     JudgeAddForm,
@@ -37,7 +39,7 @@ from .forms import (
     ResolveForm,
     ScoreForm,
 )
-from .models import Assignment, Entry, Judge, Objection, Round, Stage
+from .models import Assignment, DocumentKind, Entry, EntryDocument, Judge, Objection, Round, Stage
 from .services import entries as entry_services
 from .services import judging, objections, results, rounds
 from .setup_forms import (
@@ -194,6 +196,9 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and can(user, "competition_entry.organise", entry),
         "reason_form": ReasonForm(),
         "check_form": CheckForm(),
+        "documents": list(entry.documents.all()),
+        "required_labels": [DocumentKind(k).label for k in entry.group.required_documents],
+        "document_form": DocumentForm() if prepare else None,
         "problems": entry_services.send_problems(entry) if prepare else [],
     }
     return render(request, "competitions/entry_detail.html", context)
@@ -202,6 +207,54 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _registration_deadline(round_: Round) -> str:
     stage = entry_services.registration_stage(round_)
     return deadline_label(stage.ends_at, round_) if stage is not None else ""
+
+
+@login_required
+@require_POST
+def document_add(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = _entry(request, pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose the kind of document and its file."))
+        return redirect("competitions:entry", entry.pk)
+    try:
+        entry_services.document_add(
+            actor=request.user,
+            entry=entry,
+            kind=form.cleaned_data["kind"],
+            upload=form.cleaned_data["file"],
+            title=form.cleaned_data["title"],
+        )
+    except ValidationError as exc:
+        _flash_error(request, exc)
+    else:
+        messages.success(request, _("The document was added."))
+    return redirect("competitions:entry", entry.pk)
+
+
+def _document(request: HttpRequest, pk: int, doc: int) -> EntryDocument:
+    document = EntryDocument.objects.select_related("entry").filter(pk=doc, entry_id=pk).first()
+    if document is None or not can(request.user, "competition_document.view", document):
+        raise Http404
+    return document
+
+
+@login_required
+@require_POST
+def document_remove(request: HttpRequest, pk: int, doc: int) -> HttpResponse:
+    document = _document(request, pk, doc)
+    try:
+        entry_services.document_remove(actor=request.user, document=document)
+    except ValidationError as exc:
+        _flash_error(request, exc)
+    else:
+        messages.success(request, _("The document was removed."))
+    return redirect("competitions:entry", pk)
+
+
+@require_GET
+def document_file(request: HttpRequest, pk: int, doc: int) -> FileResponse:
+    return file_response(_document(request, pk, doc))
 
 
 @login_required

@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import transaction
 from django.utils import timezone
@@ -30,9 +31,10 @@ from lumbung.catalog.editing import state_of
 from lumbung.catalog.models import SDG, Award, Innovation
 from lumbung.core import audit
 from lumbung.core.actors import ActorLike, user_of
+from lumbung.core.files.storage import delete_stored, store_upload, uploaded_stem
 from lumbung.core.policies import require
 
-from ..models import Answer, Entry, Group, Round, Stage
+from ..models import Answer, DocumentKind, Entry, EntryDocument, Group, Round, Stage
 from ..times import deadline_label
 
 #: award levels that make an innovation a past winner of the national competition
@@ -312,7 +314,48 @@ def send_problems(entry: Entry) -> list[str]:
         problems.append(_("Name the past winner(s) this innovation replicated."))
     if entry.round.level == Round.Level.MONITORING and entry.continuing is None:
         problems.append(_("Say whether the innovation is still running."))
+    uploaded = set(entry.documents.values_list("kind", flat=True))
+    for kind in entry.group.required_documents:
+        if kind not in uploaded:
+            problems.append(_("Upload the %(document)s.") % {"document": DocumentKind(kind).label})
     return problems
+
+
+@transaction.atomic
+def document_add(
+    *, actor: ActorLike, entry: Entry, kind: str, upload: UploadedFile | None, title: str = ""
+) -> EntryDocument:
+    """Attach a document to an entry the unit may still change (PDF or picture, its type read
+    from its content)."""
+    entry = _lock(entry)
+    require(actor, "competition_entry.prepare", entry)
+    if not entry.is_editable:
+        raise ValidationError(_("This entry was sent on and can no longer be changed."))
+    check_registration_open(entry.round)
+    if kind not in DocumentKind.values:
+        raise ValidationError({"kind": _("Choose what kind of document this is.")})
+    document = EntryDocument(
+        entry=entry,
+        kind=kind,
+        title=(title or uploaded_stem(upload) or DocumentKind(kind).label)[:200],
+        uploaded_by=user_of(actor),
+    )
+    store_upload(document, upload)
+    document.save()
+    audit.record(actor=actor, obj=entry, action="entry.document_add", note=document.title)
+    return document
+
+
+@transaction.atomic
+def document_remove(*, actor: ActorLike, document: EntryDocument) -> None:
+    entry = _lock(document.entry)
+    require(actor, "competition_entry.prepare", entry)
+    if not entry.is_editable:
+        raise ValidationError(_("This entry was sent on and can no longer be changed."))
+    title = document.title
+    delete_stored(document)
+    document.delete()
+    audit.record(actor=actor, obj=entry, action="entry.document_remove", note=title)
 
 
 @transaction.atomic

@@ -22,7 +22,7 @@ from lumbung.core.policies import require
 from lumbung.organisations.models import Agency
 from lumbung.organisations.services import unique_slug
 
-from ..models import Criterion, Group, Quota, Round, Section, Stage
+from ..models import Criterion, DocumentKind, Group, Quota, Round, Section, Stage
 
 
 def _shift(value: dt.datetime, years: int) -> dt.datetime:
@@ -182,6 +182,7 @@ class GroupSpec:
     requires_inspiration: bool = False
     requires_past_winner: bool = False
     sections: tuple[SectionSpec, ...] = ()
+    required_documents: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -241,9 +242,15 @@ def _group_rows(round_: Round, groups: list[GroupSpec], errors: dict[str, list[s
             min_running_months=spec.min_running_months,
             requires_inspiration=spec.requires_inspiration,
             requires_past_winner=spec.requires_past_winner,
+            required_documents=sorted(set(spec.required_documents)),
             order=i + 1,
         )
         _full_clean(group, f"groups.{i}", errors, ["round"])
+        unknown = set(spec.required_documents) - set(DocumentKind.values)
+        if unknown:
+            errors.setdefault(f"groups.{i}.required_documents", []).append(
+                _("Unknown kind of document: %(kinds)s.") % {"kinds": ", ".join(sorted(unknown))}
+            )
         sections = []
         for j, s in enumerate(spec.sections):
             section = Section(
