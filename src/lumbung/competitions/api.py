@@ -36,6 +36,7 @@ from .schemas import (
     EntryIn,
     EntryOut,
     EntryUpdateIn,
+    FeedIn,
     GroupIO,
     JudgeIn,
     JudgeOut,
@@ -310,7 +311,12 @@ def round_create(request: HttpRequest, payload: RoundIn) -> Status:
     organiser = Agency.objects.filter(pk=payload.organiser).first()
     if organiser is None:
         raise ValidationError({"organiser": _("Unknown agency.")})
-    data = payload.dict(exclude={"organiser", "groups", "stages"})
+    data = payload.dict(exclude={"organiser", "groups", "stages", "feeds"})
+    if payload.feeds:
+        fed = selectors.round_detail(payload.feeds)
+        if fed is None or not can(current_user(request), "competition_round.view", fed):
+            raise ValidationError({"feeds": _("Unknown round.")})
+        data["feeds"] = fed
     round_ = rounds.round_define(
         actor=current_user(request), organiser=organiser, **data, **_setup(payload)
     )
@@ -346,6 +352,30 @@ def round_publish(request: HttpRequest, slug: str) -> dict[str, Any]:
     """Publish the results and write the awards to the catalog (once)."""
     written = results.results_publish(actor=current_user(request), round_=_round(request, slug))
     return {"awards_written": written}
+
+
+@router.post(
+    "/competitions/rounds/{slug:slug}/feed",
+    response={201: list[EntryOut], **WRITE_ERRORS},
+)
+def round_feed(request: HttpRequest, slug: str, payload: FeedIn) -> Status:
+    """The entries this internal selection kept become the agency's entries of the national
+    round it feeds (waiting for the agency admin's submission)."""
+    source = _round(request, slug)
+    target = source.feeds
+    if target is None:
+        raise ValidationError(_("This selection feeds no round."))
+    mapping = {}
+    for code, target_code in payload.groups.items():
+        group = source.groups.filter(code=code).first()
+        national = target.groups.filter(code=target_code).first()
+        if group is None or national is None:
+            raise ValidationError({"groups": _("Unknown group.")})
+        mapping[group.pk] = national
+    made = results.feed_entries(
+        actor=current_user(request), source=source, target=target, groups=mapping
+    )
+    return Status(201, [_entry_out(_entry(request, e.pk)) for e in made])
 
 
 @router.get(

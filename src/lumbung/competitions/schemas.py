@@ -100,6 +100,9 @@ class RoundIn(_Strict):
     description: Text(TEXT_MAX) = ""  # type: ignore[valid-type]
     entries_per_agency: int | None = Field(None, ge=1)
     award_competition: Text(200) = "KIPP"  # type: ignore[valid-type]
+    feeds: Text(220) | None = Field(  # type: ignore[valid-type]
+        None, description="Slug of the national round an internal selection feeds."
+    )
     groups: list[GroupIO] = Field(default_factory=list, max_length=50)
     stages: list[StageIO] = Field(default_factory=list, max_length=50)
 
@@ -107,6 +110,12 @@ class RoundIn(_Strict):
 class SetupIn(_Strict):
     groups: list[GroupIO] = Field(..., max_length=50)
     stages: list[StageIO] = Field(..., max_length=50)
+
+
+class FeedIn(_Strict):
+    groups: dict[str, Text(40)] = Field(  # type: ignore[valid-type]
+        ..., description="For each group code of this selection, the national group's code."
+    )
 
 
 class CopyIn(_Strict):

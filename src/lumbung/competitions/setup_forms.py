@@ -262,8 +262,20 @@ class NewRoundForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, agencies: Any, earlier: Any, **kwargs: Any) -> None:
+    feeds = forms.ModelChoiceField(
+        queryset=Round.objects.none(),
+        label=gettext_lazy("Feeds the national round"),
+        required=False,
+        help_text=gettext_lazy(
+            "An internal selection: its kept entries become your agency's entries there."
+        ),
+    )
+
+    def __init__(
+        self, *args: Any, agencies: Any, earlier: Any, national: Any, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organiser"].queryset = agencies  # type: ignore[attr-defined]
         self.fields["copy_from"].queryset = earlier  # type: ignore[attr-defined]
+        self.fields["feeds"].queryset = national  # type: ignore[attr-defined]
         self.fields["year"].initial = timezone.localdate().year

@@ -334,6 +334,7 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
         "resolve_form": ResolveForm(),
         "judge_form": JudgeAddForm(),
         "copy_form": CopyForm(initial={"year": round_.year + 1}),
+        "feed_groups": list(round_.feeds.groups.all()) if round_.feeds is not None else [],
     }
     return render(request, "competitions/manage.html", context)
 
@@ -436,6 +437,28 @@ def _resolve(request: HttpRequest, round_: Round) -> None:
     messages.success(request, _("The resolution was recorded."))
 
 
+def _feed(request: HttpRequest, round_: Round) -> None:
+    target = round_.feeds
+    if target is None:
+        raise ValidationError(_("This selection feeds no round."))
+    mapping = {}
+    for group in round_.groups.all():
+        pk = id_param(request.POST.get(f"group_{group.pk}"))
+        national = target.groups.filter(pk=pk).first() if pk is not None else None
+        if national is not None:
+            mapping[group.pk] = national
+    made = results.feed_entries(actor=request.user, source=round_, target=target, groups=mapping)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d entry was carried into %(round)s.",
+            "%(count)d entries were carried into %(round)s.",
+            len(made),
+        )
+        % {"count": len(made), "round": target.title},
+    )
+
+
 _ACTIONS: dict[str, Callable[[HttpRequest, Round], HttpResponse | None]] = {
     "open": _open,
     "judge": _add_judge,
@@ -444,6 +467,7 @@ _ACTIONS: dict[str, Callable[[HttpRequest, Round], HttpResponse | None]] = {
     "publish": _publish,
     "copy": _copy,
     "resolve": _resolve,
+    "feed": _feed,
 }
 
 
@@ -591,7 +615,8 @@ def round_new(request: HttpRequest) -> HttpResponse:
     earlier = permitted(
         user, "competition_round.organise", Round.objects.order_by("-year", "title")
     )
-    form = NewRoundForm(request.POST or None, agencies=agencies, earlier=earlier)
+    national = selectors.visible_rounds(user).filter(level=Round.Level.NATIONAL)
+    form = NewRoundForm(request.POST or None, agencies=agencies, earlier=earlier, national=national)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -605,6 +630,8 @@ def round_new(request: HttpRequest) -> HttpResponse:
                     level=d["level"],
                     time_zone=d["time_zone"],
                 )
+                if d["feeds"] is not None:
+                    Round.objects.filter(pk=round_.pk).update(feeds=d["feeds"])
             else:
                 round_ = rounds.round_create(
                     actor=user,
@@ -613,6 +640,7 @@ def round_new(request: HttpRequest) -> HttpResponse:
                     year=d["year"],
                     level=d["level"],
                     time_zone=d["time_zone"],
+                    feeds=d["feeds"],
                 )
         except ValidationError as exc:
             add_service_errors(form, exc)
