@@ -23,6 +23,7 @@ EXPECTED_POLICIES = {
     "commitment",
     "competition_assignment",
     "competition_conflict",
+    "competition_consensus",
     "competition_document",
     "competition_entry",
     "competition_judge",

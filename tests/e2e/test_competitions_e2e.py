@@ -138,3 +138,27 @@ def test_competition_pages_are_clean_and_the_word_count_is_live(
     _clean(page, "new round")
     page.goto(f"/kompetisi/{cw.round.slug}/pengaturan/")
     _clean(page, "set-up page")
+
+
+def test_the_panel_consensus_section_is_clean(new_tab, cw, live_server):  # noqa: F811
+    cw.desk.consensus = True
+    cw.desk.save()
+    entry = submitted_entry(cw, cw.published)
+    judging.stage_assign(actor=cw.panrb_admin, stage=cw.desk)
+    pair = list(Assignment.objects.filter(entry=entry).select_related("judge__user"))
+    for a in pair:
+        judging.scores_save(
+            actor=a.judge.user,
+            assignment=a,
+            values={c.pk: (6, "") for c in cw.desk.criteria.all()},
+            submit=True,
+        )
+    page = new_tab(viewport={"width": 390, "height": 900})
+    sign_in(page, live_server.url, pair[0].judge.user)
+    page.goto(f"/kompetisi/penilaian/{pair[0].pk}/")
+    _clean(page, "scoring page with the panel's consensus form")
+    for c in cw.desk.criteria.all():
+        page.locator(f"#id_agreed_{c.pk}").fill("7")
+    page.get_by_role("button", name="Propose the agreed scores").click()
+    expect(page.get_by_text("Proposed: your fellow panellist confirms it.")).to_be_visible()
+    _clean(page, "scoring page with a proposal")

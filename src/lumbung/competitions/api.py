@@ -166,6 +166,7 @@ def _round_out(request: HttpRequest, r: Round) -> dict[str, Any]:
                 "ends_label": deadline_label(s.ends_at, r),
                 "blind": s.blind,
                 "judges_per_entry": s.judges_per_entry,
+                "consensus": s.consensus,
                 "closed_at": s.closed_at,
                 "criteria": [
                     {

@@ -26,6 +26,8 @@ AUDIT_LABELS = {
     "assignment.delete": _("assignment removed"),
     "assignment.submit": _("scores submitted"),
     "objection.raise": _("objection raised"),
+    "consensus.propose": _("panel scores proposed"),
+    "consensus.confirm": _("panel scores agreed"),
     "objection.resolve": _("objection resolved"),
 }
 

@@ -203,3 +203,29 @@ class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of document"), choices=DocumentKind.choices)
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
     file = forms.FileField(label=_("File (PDF, PNG, JPEG or WebP)"))
+
+
+class ConsensusForm(forms.Form):
+    """The scores the pair of panellists agreed, one per criterion."""
+
+    def __init__(
+        self, *args: Any, criteria: list[Criterion], current: dict[str, int], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for c in criteria:
+            self.fields[f"agreed_{c.pk}"] = forms.IntegerField(
+                label=_("Agreed score for %(criterion)s (%(low)d–%(high)d)")
+                % {"criterion": c.name, "low": c.scale_min, "high": c.scale_max},
+                min_value=c.scale_min,
+                max_value=c.scale_max,
+                initial=current.get(str(c.pk)),
+            )
+        self.fields["comment"] = forms.CharField(
+            label=_("What the panel agreed (optional)"),
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+        )
+
+    def values(self) -> dict[int, int]:
+        return {c.pk: self.cleaned_data[f"agreed_{c.pk}"] for c in self.criteria}

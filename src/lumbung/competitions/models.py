@@ -256,6 +256,14 @@ class Stage(models.Model):
     judges_per_entry = models.PositiveSmallIntegerField(
         _("judges per entry"), default=2, validators=[MinValueValidator(1)]
     )
+    consensus = models.BooleanField(
+        _("panel consensus"),
+        default=False,
+        help_text=_(
+            "After scoring alone, the panellists of each entry agree one score per criterion; "
+            "the stage is ranked on the agreed scores."
+        ),
+    )
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     class Meta:
@@ -619,3 +627,33 @@ class EntryDocument(StoredUpload):
         verbose_name = _("entry document")
         verbose_name_plural = _("entry documents")
         ordering = ["entry", "kind", "id"]
+
+
+class Consensus(models.Model):
+    """The score a panel's pair of panellists agreed for an entry in a consensus stage: proposed
+    by one, confirmed by the other."""
+
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="consensus_scores")
+    entry = models.ForeignKey(Entry, on_delete=models.CASCADE, related_name="consensus_scores")
+    values = models.JSONField(_("agreed scores"), default=dict)
+    comment = models.TextField(_("comment"), blank=True)
+    proposed_by = models.ForeignKey(Judge, on_delete=models.CASCADE, related_name="+")
+    confirmed_by = models.ForeignKey(
+        Judge, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(_("agreed at"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("panel consensus")
+        verbose_name_plural = _("panel consensus scores")
+        constraints = [
+            models.UniqueConstraint(fields=["stage", "entry"], name="competition_consensus_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry} ({self.stage})"
+
+    @property
+    def is_agreed(self) -> bool:
+        return self.confirmed_at is not None

@@ -23,6 +23,7 @@ from lumbung.organisations.policies import administers_agency, manages_unit, rea
 from .models import (
     Assignment,
     Conflict,
+    Consensus,
     Entry,
     EntryDocument,
     Judge,
@@ -168,6 +169,18 @@ class ScorePolicy(Policy[Score]):
         return assignments.view(actor).via("assignment")
 
 
+class ConsensusPolicy(Policy[Consensus]):
+    """A panel's agreed scores: the entry's panellists and the organisers."""
+
+    model = Consensus
+    name = "competition_consensus"
+
+    @action("view")
+    def view(self, actor: Actor) -> Condition:
+        panellist = Some("entry__assignments", _me(actor, "judge__user_id"))
+        return panellist | rounds.organise(actor).via("stage__round")
+
+
 class ResultPolicy(Policy[Result]):
     model = Result
     name = "competition_result"
@@ -205,3 +218,4 @@ assignments = register(AssignmentPolicy())
 scores = register(ScorePolicy())
 results = register(ResultPolicy())
 objections = register(ObjectionPolicy())
+consensus = register(ConsensusPolicy())

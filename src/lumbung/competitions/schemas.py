@@ -86,6 +86,7 @@ class StageIO(_Strict):
     ends_at: dt.datetime
     blind: bool = False
     judges_per_entry: int = Field(2, ge=1, le=20)
+    consensus: bool = Field(False, description="The panellists of each entry agree one score.")
     criteria: list[CriterionIO] = Field(default_factory=list, max_length=50)
     quotas: list[QuotaIO] = Field(default_factory=list, max_length=50)
 
@@ -133,6 +134,7 @@ class StageOut(Schema):
     ends_label: str
     blind: bool
     judges_per_entry: int
+    consensus: bool
     closed_at: dt.datetime | None
     criteria: list[dict[str, Any]]
     quotas: list[dict[str, Any]]

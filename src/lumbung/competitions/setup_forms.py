@@ -153,6 +153,10 @@ class StageSetupForm(forms.Form):
     judges_per_entry = forms.IntegerField(
         label=gettext_lazy("Judges per entry"), min_value=1, max_value=20, initial=2
     )
+    consensus = forms.BooleanField(
+        label=gettext_lazy("The panellists of each entry agree one score (panel consensus)"),
+        required=False,
+    )
     criteria = forms.CharField(
         label=gettext_lazy("Criteria"),
         required=False,
@@ -193,6 +197,7 @@ class StageSetupForm(forms.Form):
             ends_at=self._aware(d["ends_at"]),
             blind=d["blind"],
             judges_per_entry=d["judges_per_entry"],
+            consensus=d["consensus"],
             criteria=d["criteria"],
             quotas=d["quotas"],
         )
@@ -230,6 +235,7 @@ def initial_stages(round_: Round) -> list[dict[str, Any]]:
             "ends_at": timezone.localtime(s.ends_at, zone).replace(tzinfo=None),
             "blind": s.blind,
             "judges_per_entry": s.judges_per_entry,
+            "consensus": s.consensus,
             "criteria": "\n".join(
                 f"{c.name} | {c.weight.normalize()} | {c.scale_min}-{c.scale_max}"
                 for c in s.criteria.all()

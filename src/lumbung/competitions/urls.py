@@ -10,6 +10,7 @@ urlpatterns = [
     path("penilaian/", views.workspace, name="workspace"),
     path("penilaian/<int:pk>/", views.score, name="score"),
     path("penilaian/<int:pk>/konflik/", views.conflict, name="conflict"),
+    path("penilaian/<int:pk>/konsensus/", views.consensus, name="consensus"),
     path("entri/<int:pk>/", views.entry_detail, name="entry"),
     path("entri/<int:pk>/keputusan/", views.entry_decide, name="entry_decide"),
     path("entri/<int:pk>/periksa/", views.entry_check, name="entry_check"),

@@ -29,6 +29,7 @@ from . import certificates, exports, selectors
 from .forms import (
     CheckForm,
     ConflictForm,
+    ConsensusForm,
     CopyForm,
     DocumentForm,
     EnterForm,
@@ -39,7 +40,18 @@ from .forms import (
     ResolveForm,
     ScoreForm,
 )
-from .models import Assignment, DocumentKind, Entry, EntryDocument, Judge, Objection, Round, Stage
+from .models import (
+    Assignment,
+    Consensus,
+    DocumentKind,
+    Entry,
+    EntryDocument,
+    Judge,
+    Objection,
+    Round,
+    Stage,
+)
+from .services import consensus as panel
 from .services import entries as entry_services
 from .services import judging, objections, results, rounds
 from .setup_forms import (
@@ -572,8 +584,68 @@ def score(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "deadline": deadline_label(assignment.stage.ends_at, assignment.stage.round),
         "conflict_form": ConflictForm(),
+        **_consensus_context(request, assignment, criteria),
     }
     return render(request, "competitions/score.html", context)
+
+
+def _consensus_context(
+    request: HttpRequest, assignment: Assignment, criteria: list[Any]
+) -> dict[str, Any]:
+    stage = assignment.stage
+    if not stage.consensus:
+        return {}
+    agreed = Consensus.objects.filter(stage=stage, entry_id=assignment.entry_id).first()
+    waiting = Assignment.objects.filter(
+        stage=stage, entry_id=assignment.entry_id, submitted_at__isnull=True
+    ).exists()
+    return {
+        "consensus_stage": True,
+        "consensus": agreed,
+        "consensus_waiting": waiting,
+        "consensus_form": ConsensusForm(
+            criteria=criteria, current=agreed.values if agreed is not None else {}
+        ),
+        "may_confirm": agreed is not None
+        and not agreed.is_agreed
+        and agreed.proposed_by_id != assignment.judge_id,
+        "agreed_rows": [(c.name, (agreed.values or {}).get(str(c.pk))) for c in criteria]
+        if agreed is not None
+        else [],
+    }
+
+
+@login_required
+@require_POST
+def consensus(request: HttpRequest, pk: int) -> HttpResponse:
+    """A panellist proposes the pair's agreed scores, or confirms the other's proposal."""
+    assignment = _assignment(request, pk)
+    require(request.user, "competition_assignment.score", assignment)
+    criteria = list(assignment.stage.criteria.order_by("order", "id"))
+    try:
+        if request.POST.get("action") == "confirm":
+            agreed = Consensus.objects.filter(
+                stage=assignment.stage, entry_id=assignment.entry_id
+            ).first()
+            if agreed is None:
+                raise ValidationError(_("Nothing was proposed yet."))
+            panel.consensus_confirm(actor=request.user, consensus=agreed)
+            messages.success(request, _("The panel's scores are agreed."))
+        else:
+            form = ConsensusForm(request.POST, criteria=criteria, current={})
+            if not form.is_valid():
+                raise ValidationError(_("Give every agreed score within its scale."))
+            panel.consensus_propose(
+                actor=request.user,
+                stage=assignment.stage,
+                entry=assignment.entry,
+                values=form.values(),
+                comment=form.cleaned_data["comment"],
+            )
+            messages.success(request, _("Proposed: your fellow panellist confirms it."))
+    except ValidationError as exc:
+        _flash_error(request, exc)
+    return redirect("competitions:score", assignment.pk)
 
 
 @login_required

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from lumbung.catalog import services as catalog_services
 from lumbung.catalog.models import Innovation
@@ -26,13 +27,25 @@ from lumbung.core.actors import ActorLike
 from lumbung.core.policies import require
 
 from .. import scoring
-from ..models import Answer, Entry, Group, Quota, Result, Round, Score, Stage
+from ..models import Answer, Consensus, Entry, Group, Quota, Result, Round, Score, Stage
 from .entries import check_registration_open
 from .judging import stage_entries
 
+#: the "judge" of the agreed scores of a consensus stage: the panel, one for every entry
+PANEL = 0
+
 
 def stage_marks(stage: Stage) -> list[scoring.Mark]:
-    """The stage's submitted scores (drafts never count), read in one query."""
+    """The stage's submitted scores (drafts never count), read in one query; in a consensus
+    stage, the scores each entry's panel agreed."""
+    if stage.consensus:
+        return [
+            scoring.Mark(entry=entry, judge=PANEL, criterion=int(c), value=float(v))
+            for entry, values in Consensus.objects.filter(
+                stage=stage, confirmed_at__isnull=False
+            ).values_list("entry_id", "values")
+            for c, v in values.items()
+        ]
     rows = Score.objects.filter(
         assignment__stage=stage, assignment__submitted_at__isnull=False
     ).values_list("assignment__entry_id", "assignment__judge_id", "criterion_id", "value")
@@ -69,6 +82,21 @@ def _candidates(entries: list[Entry]) -> dict[int, scoring.Candidate]:
     }
 
 
+def _check_agreed(stage: Stage, marks: list[scoring.Mark]) -> None:
+    """A consensus stage closes only when every entry's panel agreed its scores."""
+    judged = {m.entry for m in marks}
+    lacking = [e for e in stage_entries(stage) if e.pk not in judged]
+    if lacking:
+        raise ValidationError(
+            ngettext(
+                "%(count)d entry has no agreed panel scores yet.",
+                "%(count)d entries have no agreed panel scores yet.",
+                len(lacking),
+            )
+            % {"count": len(lacking)}
+        )
+
+
 @transaction.atomic
 def stage_close(*, actor: ActorLike, stage: Stage) -> StageSummary:
     """Rank the stage's entries per group and keep each group's quota. Scores can no longer
@@ -81,6 +109,8 @@ def stage_close(*, actor: ActorLike, stage: Stage) -> StageSummary:
         raise ValidationError(_("This stage is already closed."))
     criteria = stage_criteria(stage)
     marks = stage_marks(stage)
+    if stage.consensus:
+        _check_agreed(stage, marks)
     entries = [
         e
         for e in Entry.objects.filter(pk__in=[e.pk for e in stage_entries(stage)]).select_related(

@@ -211,6 +211,7 @@ class StageSpec:
     blind: bool = False
     judges_per_entry: int = 2
     criteria: tuple[CriterionSpec, ...] = ()
+    consensus: bool = False
     quotas: tuple[QuotaSpec, ...] = ()
 
 
@@ -302,6 +303,7 @@ def _stage_rows(
             ends_at=spec.ends_at,
             blind=spec.blind,
             judges_per_entry=spec.judges_per_entry,
+            consensus=spec.consensus,
             order=i + 1,
         )
         _full_clean(stage, prefix, errors, ["round"])
