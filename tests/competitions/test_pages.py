@@ -129,6 +129,21 @@ def test_the_agency_submits_and_the_organiser_checks_on_the_entry_page(client, c
     )
 
 
+def test_the_organiser_assigns_a_judge_by_hand_within_the_rules(client, cw):
+    theirs = submitted_entry(cw, cw.other_published)
+    judge_other, judge_a, _b = cw.judges
+    client.force_login(cw.panrb_admin)
+    page = client.get(reverse("competitions:manage", args=[cw.round.slug])).content.decode()
+    assert "Assign a judge by hand" in page
+    action = reverse("competitions:manage_action", args=[cw.round.slug])
+    post = {"action": "assign_one", "stage": cw.desk.pk, "entry": theirs.pk}
+    client.post(action, post | {"judge": judge_other.pk})  # of the entrant's agency
+    assert not Assignment.objects.exists()
+    client.post(action, post | {"judge": judge_a.pk})
+    assignment = Assignment.objects.get()
+    assert assignment.manual and assignment.judge == judge_a
+
+
 def test_only_the_organiser_opens_the_organisers_page(client, cw):
     url = reverse("competitions:manage", args=[cw.round.slug])
     for person in (cw.admin, cw.officer, cw.judge):

@@ -333,6 +333,7 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
         if stage.is_judged:
             item["judges"] = selectors.judge_progress(stage)
             item["entries"] = selectors.entry_progress(stage)
+            item["assignable"] = judging.stage_entries(stage) if not stage.is_closed else []
             if stage.is_closed:
                 item["report"] = selectors.stage_report(stage)
         stages.append(item)
@@ -432,6 +433,17 @@ def _copy(request: HttpRequest, round_: Round) -> HttpResponse:
     return redirect("competitions:manage", copy.slug)
 
 
+def _assign_by_hand(request: HttpRequest, round_: Round) -> None:
+    stage = _stage_of(round_, request)
+    entry_pk, judge_pk = id_param(request.POST.get("entry")), id_param(request.POST.get("judge"))
+    entry = round_.entries.filter(pk=entry_pk).first() if entry_pk is not None else None
+    judge = round_.judges.filter(pk=judge_pk).first() if judge_pk is not None else None
+    if entry is None or judge is None:
+        raise ValidationError(_("Choose the entry and the judge."))
+    judging.assignment_create(actor=request.user, stage=stage, entry=entry, judge=judge)
+    messages.success(request, _("The judge was assigned."))
+
+
 def _resolve(request: HttpRequest, round_: Round) -> None:
     pk = id_param(request.POST.get("objection"))
     objection = (
@@ -480,6 +492,7 @@ _ACTIONS: dict[str, Callable[[HttpRequest, Round], HttpResponse | None]] = {
     "copy": _copy,
     "resolve": _resolve,
     "feed": _feed,
+    "assign_one": _assign_by_hand,
 }
 
 
