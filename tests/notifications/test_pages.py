@@ -67,6 +67,7 @@ def test_the_preferences_page_saves_each_group(client, alice):
             "replication": "off",
             "commitments": "immediate",
             "events": "immediate",
+            "competitions": "immediate",
             "other": "immediate",
         },
     )

@@ -40,6 +40,7 @@ class CompetitionsConfig(AppConfig):
     def ready(self) -> None:
         from lumbung.core.audit import register_action_labels
 
-        from . import policies  # noqa: F401  (registers the policies)
+        from . import notices, policies  # noqa: F401  (policies: registers them)
 
         register_action_labels(AUDIT_LABELS)
+        notices.register()  # the kinds of notification about competitions

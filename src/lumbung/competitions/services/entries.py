@@ -34,6 +34,7 @@ from lumbung.core.actors import ActorLike, user_of
 from lumbung.core.files.storage import delete_stored, store_upload, uploaded_stem
 from lumbung.core.policies import require
 
+from .. import notices
 from ..models import Answer, DocumentKind, Entry, EntryDocument, Group, Round, Stage
 from ..times import deadline_label
 
@@ -374,6 +375,7 @@ def entry_send(*, actor: ActorLike, entry: Entry) -> Entry:
     entry.state, entry.reason = Entry.State.AT_AGENCY, ""
     entry.save(update_fields=["state", "reason", "profile", "updated_at"])
     audit.record(actor=actor, obj=entry, action="entry.send")
+    notices.sent(entry, actor=actor)
     return entry
 
 
@@ -389,6 +391,7 @@ def entry_return(*, actor: ActorLike, entry: Entry, reason: str) -> Entry:
     entry.state, entry.reason = Entry.State.RETURNED, reason
     entry.save(update_fields=["state", "reason", "updated_at"])
     audit.record(actor=actor, obj=entry, action="entry.return", note=reason)
+    notices.decided(entry, actor=actor)
     return entry
 
 
@@ -419,6 +422,7 @@ def entry_submit(*, actor: ActorLike, entry: Entry) -> Entry:
     entry.submitted_at = timezone.now()
     entry.save(update_fields=["state", "reason", "submitted_at", "updated_at"])
     audit.record(actor=actor, obj=entry, action="entry.submit")
+    notices.decided(entry, actor=actor)
     return entry
 
 
@@ -443,4 +447,5 @@ def entry_check(*, actor: ActorLike, entry: Entry, passed: bool, reason: str = "
         changes={"state": entry.state},
         note=reason,
     )
+    notices.decided(entry, actor=actor)
     return entry

@@ -27,6 +27,7 @@ from lumbung.core.policies import can, require
 from lumbung.organisations.models import Membership, User
 
 from .. import assignment as planner
+from .. import notices
 from ..models import Assignment, Conflict, Entry, Judge, Round, Score, Stage
 from ..times import deadline_label
 
@@ -134,6 +135,11 @@ def stage_assign(*, actor: ActorLike, stage: Stage) -> AssignOutcome:
         Assignment(stage=stage, entry_id=entry_id, judge_id=judge_id)
         for entry_id, judge_id in plan.pairs
     )
+    people = {
+        j.pk: j.user
+        for j in Judge.objects.filter(pk__in={p for _e, p in plan.pairs}).select_related("user")
+    }
+    notices.assigned(stage, [people[judge_id] for _entry, judge_id in plan.pairs], actor=actor)
     audit.record(
         actor=actor,
         obj=stage.round,
@@ -174,6 +180,7 @@ def assignment_create(*, actor: ActorLike, stage: Stage, entry: Entry, judge: Ju
     except IntegrityError:
         raise ValidationError(_("This judge is already assigned to this entry.")) from None
     audit.record(actor=actor, obj=entry, action="assignment.create", note=str(judge))
+    notices.assigned(stage, [judge.user], actor=actor)
     return assignment
 
 
