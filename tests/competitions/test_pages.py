@@ -71,11 +71,12 @@ def test_a_unit_enters_fills_in_with_word_limits_and_sends(client, cw):
     assert entry.state == Entry.State.DRAFT and entry.answers.get().text == ""
     sent = client.post(
         reverse("competitions:entry", args=[entry.pk]),
-        {f"section_{section.pk}": "Layanan barista inklusif.", "send": "1"},
+        {f"section_{section.pk}": "Layanan barista inklusif.", "sdgs": ["8", "10"], "send": "1"},
     )
     assert sent.status_code == 302
     entry.refresh_from_db()
     assert entry.state == Entry.State.AT_AGENCY
+    assert sorted(entry.sdgs.values_list("number", flat=True)) == [8, 10]
 
 
 def test_another_agencys_people_never_see_an_entry_page(client, cw):
@@ -103,7 +104,8 @@ def test_the_agency_submits_and_the_organiser_checks_on_the_entry_page(client, c
     _login(client, cw.officer)
     client.post(decide, {"action": "submit"})
     entry.refresh_from_db()
-    assert entry.state == Entry.State.AT_AGENCY  # the unit cannot submit for its agency
+    assert entry.state == Entry.State.AT_AGENCY
+    assert sorted(entry.sdgs.values_list("number", flat=True)) == [8, 10]  # the unit cannot submit for its agency
     _login(client, cw.admin)
     assert (
         "Submit to the organiser"

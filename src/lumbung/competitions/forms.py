@@ -8,7 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from lumbung.catalog.models import Innovation
+from lumbung.catalog.models import SDG, Innovation
 
 from .models import Criterion, DocumentKind, Entry, Group, Round, Section
 from .services.entries import StatusReport
@@ -57,6 +57,13 @@ class EntryForm(forms.Form):
                 widget=forms.Textarea(attrs=attrs),
             )
         self.fields["video_url"].initial = entry.video_url
+        self.fields["sdgs"] = forms.ModelMultipleChoiceField(
+            queryset=SDG.objects.all(),
+            required=False,
+            label=_("SDGs the innovation serves"),
+            widget=forms.CheckboxSelectMultiple,
+            initial=list(entry.sdgs.all()),
+        )
         if entry.group.requires_inspiration:
             self.fields["inspirations"] = forms.ModelMultipleChoiceField(
                 queryset=Innovation.objects.filter(awards__isnull=False)

@@ -180,6 +180,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     entry=entry,
                     answers=form.answers(),
                     video_url=form.cleaned_data.get("video_url") or "",
+                    sdgs=form.cleaned_data.get("sdgs"),
                     inspirations=form.cleaned_data.get("inspirations"),
                     status=form.status(),
                 )
