@@ -31,6 +31,8 @@ from .models import Assignment, Entry, Group, Round, Stage
 from .services import entries, judging, results, rounds
 
 PAST_SLUG = "kipp-2023"
+#: the internal selection's address, the same every year the demo is loaded in
+INTERNAL_SLUG = "seleksi-internal-kemensos"
 PAST_YEAR = 2023
 INTERNAL_TITLE = "Seleksi Internal Inovasi Kementerian Sosial"
 
@@ -271,6 +273,9 @@ def _internal_round(kemensos: Agency) -> None:
         is_example=True,
         **_setup(dates, final_top=3, final_award="", desk_top=4, desk_award=""),
     )
+    if not Round.objects.filter(slug=INTERNAL_SLUG).exists():
+        Round.objects.filter(pk=round_.pk).update(slug=INTERNAL_SLUG)
+        round_.refresh_from_db()
     rounds.round_open(actor=SYSTEM, round_=round_)
     group = round_.groups.get()
     made: dict[str, Entry] = {}

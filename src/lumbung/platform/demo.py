@@ -37,6 +37,8 @@ from lumbung.catalog import hooks
 from lumbung.catalog import services as catalog_services
 from lumbung.catalog.importing import ImportReport, ProgressCallback, import_innovations
 from lumbung.catalog.models import Innovation
+from lumbung.competitions import demo as competitions_demo
+from lumbung.competitions.models import Round
 from lumbung.core import audit
 from lumbung.core.actors import SYSTEM
 from lumbung.events import demo as events_demo
@@ -535,6 +537,27 @@ def _first_step_paths() -> list[tuple[str, str, str]]:
                 "demo-kartini",
             )
         )
+    if Round.objects.filter(slug=competitions_demo.PAST_SLUG).exists():
+        paths.append(
+            (
+                _("A national competition's results, written back to the catalog as awards"),
+                reverse("competitions:round", args=[competitions_demo.PAST_SLUG]),
+                "",
+            )
+        )
+    if Round.objects.filter(slug=competitions_demo.INTERNAL_SLUG).exists():
+        paths += [
+            (
+                _("Score the entries assigned to you in an internal selection"),
+                reverse("competitions:workspace"),
+                "demo-judge",
+            ),
+            (
+                _("Organise an internal selection: checks, judges, progress, ranking"),
+                reverse("competitions:manage", args=[competitions_demo.INTERNAL_SLUG]),
+                "demo-kemensos-admin",
+            ),
+        ]
     paths += [
         (_("Your unit's innovations and drafts"), reverse("catalog:dashboard"), "demo-kartini"),
         (

@@ -54,7 +54,8 @@ def round_create(
         **fields,
     )
     require(actor, "competition_round.create", round_)
-    round_.slug = unique_slug(Round, f"{round_.title} {year}")
+    named = round_.title if str(year) in round_.title else f"{round_.title} {year}"
+    round_.slug = unique_slug(Round, named)
     round_.full_clean()
     round_.save()
     audit.record(actor=actor, obj=round_, action="round.create")
