@@ -457,6 +457,25 @@ def test_cut_skips_an_entry_over_its_agency_type_cap_and_takes_the_next() -> Non
     assert split.selected == [1, 4, 5, 6]
 
 
+def test_cut_skips_an_entry_over_its_province_cap_and_takes_the_next() -> None:
+    people = candidates(
+        ("local", "city", "Bali", False),  # 1
+        ("local", "regency", "Bali", False),  # 2: a second of Bali, at the cap of 2
+        ("local", "regency", "Bali", False),  # 3: a third of Bali, skipped
+        ("local", "city", "Papua", True),  # 4
+    )
+
+    chosen = cut(ranking(1, 2, 3, 4), people, {"local": 3}, per_region=2)
+
+    assert chosen.selected == [1, 2, 4]
+    assert chosen.balance["region"] == {"Bali": 2, "Papua": 1}
+    # both caps at once: a regency of Papua may not pass a regency cap of 1
+    both = cut(
+        ranking(1, 2, 3, 4), people, {"local": 3}, per_region=2, per_agency_type={"regency": 1}
+    )
+    assert both.selected == [1, 2, 4]
+
+
 def test_cut_cap_never_splits_a_tie() -> None:
     people = candidates(
         ("local", "city", "Bali", False),  # 1

@@ -62,7 +62,7 @@ class CriterionInline(admin.TabularInline):
 
 class QuotaInline(admin.TabularInline):
     model = Quota
-    fields = ("group", "top", "award_level", "per_agency_type")
+    fields = ("group", "top", "award_level", "per_agency_type", "per_region")
     raw_id_fields = ("group",)
     extra = 0
 

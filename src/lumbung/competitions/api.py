@@ -180,7 +180,13 @@ def _round_out(request: HttpRequest, r: Round) -> dict[str, Any]:
                     for c in s.criteria.all()
                 ],
                 "quotas": [
-                    {"group": q.group.code, "top": q.top, "award_level": q.award_level}
+                    {
+                        "group": q.group.code,
+                        "top": q.top,
+                        "award_level": q.award_level,
+                        "per_agency_type": q.per_agency_type,
+                        "per_region": q.per_region,
+                    }
                     for q in s.quotas.all()
                 ],
             }

@@ -310,6 +310,7 @@ class Quota(models.Model):
     per_agency_type = models.PositiveIntegerField(
         _("at most per agency type"), null=True, blank=True
     )
+    per_region = models.PositiveIntegerField(_("at most per province"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("quota")

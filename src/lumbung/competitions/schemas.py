@@ -77,6 +77,7 @@ class QuotaIO(_Strict):
     top: int = Field(..., ge=1, le=100_000)
     award_level: AwardLevel = Field("", description="The award written for the kept entries.")  # type: ignore[valid-type]
     per_agency_type: int | None = Field(None, ge=1)
+    per_region: int | None = Field(None, ge=1, description="The most kept of one province.")
 
 
 class StageIO(_Strict):

@@ -378,26 +378,35 @@ def cut(
     quotas: Mapping[str, int],
     *,
     per_agency_type: Mapping[str, int] | None = None,
+    per_region: int | None = None,
 ) -> Cut:
     """Per group, the best ``quotas[group]`` entries of ``ranked`` (best first, as :func:`rank`
-    returns it); a quota or cap never splits a tie. See the module docstring."""
+    returns it); a quota or cap never splits a tie. ``per_region`` caps the entries of one
+    region (province) within a group, like ``per_agency_type``. See the module docstring."""
     caps = dict(per_agency_type or {})
     if any(q < 0 for q in quotas.values()) or any(c < 0 for c in caps.values()):
         raise ValueError("quotas and caps cannot be negative")
-    # per group: runs of entries sharing a rank, as (entry, agency type)
-    blocks: dict[str, list[list[tuple[int, str]]]] = defaultdict(list)
+    if per_region is not None and per_region < 0:
+        raise ValueError("quotas and caps cannot be negative")
+    # per group: runs of entries sharing a rank, as (entry, agency type, region)
+    blocks: dict[str, list[list[tuple[int, str, str]]]] = defaultdict(list)
     last_rank: dict[str, int] = {}
     for item in ranked:
         candidate = candidates.get(item.result.entry)
         if candidate is None:
             raise ValueError(f"no candidate data for entry {item.result.entry}")
-        group, member = candidate.group, (item.result.entry, candidate.agency_type)
+        group = candidate.group
+        member = (item.result.entry, candidate.agency_type, candidate.region)
         if last_rank.get(group) == item.rank:
             blocks[group][-1].append(member)
         else:
             blocks[group].append([member])
         last_rank[group] = item.rank
-    by_group = {group: _take(blocks.get(group, []), quota, caps) for group, quota in quotas.items()}
+    region_cap = math.inf if per_region is None else per_region
+    by_group = {
+        group: _take(blocks.get(group, []), quota, caps, region_cap)
+        for group, quota in quotas.items()
+    }
     chosen = {entry for entries in by_group.values() for entry in entries}
     selected = [r.result.entry for r in ranked if r.result.entry in chosen]
     return Cut(
@@ -408,17 +417,26 @@ def cut(
 
 
 def _take(
-    blocks: Sequence[Sequence[tuple[int, str]]], quota: int, caps: Mapping[str, int]
+    blocks: Sequence[Sequence[tuple[int, str, str]]],
+    quota: int,
+    caps: Mapping[str, int],
+    region_cap: float,
 ) -> list[int]:
     taken: list[int] = []
-    counts: Counter[str] = Counter()
+    kinds: Counter[str] = Counter()
+    regions: Counter[str] = Counter()
     for block in blocks:
         if len(taken) >= quota:
             break
         # caps are checked against the counts before this rank: a cap never splits a tie
-        admitted = [(e, kind) for e, kind in block if counts[kind] < caps.get(kind, math.inf)]
-        counts.update(kind for _, kind in admitted)
-        taken += [e for e, _ in admitted]
+        admitted = [
+            (e, kind, region)
+            for e, kind, region in block
+            if kinds[kind] < caps.get(kind, math.inf) and regions[region] < region_cap
+        ]
+        kinds.update(kind for _, kind, _r in admitted)
+        regions.update(region for _, _k, region in admitted)
+        taken += [e for e, _k, _r in admitted]
     return taken
 
 

@@ -144,6 +144,7 @@ def stage_close(*, actor: ActorLike, stage: Stage) -> StageSummary:
                     if quota.per_agency_type
                     else None
                 ),
+                per_region=quota.per_region,
             )
             kept |= set(cut.selected)
             for key, counts in cut.balance.items():

@@ -201,6 +201,7 @@ class QuotaSpec:
     top: int
     award_level: str = ""
     per_agency_type: int | None = None
+    per_region: int | None = None
 
 
 @dataclass(frozen=True)
@@ -321,7 +322,12 @@ def _stage_rows(
                 errors.setdefault(f"{prefix}.quotas.{j}.group", []).append(
                     _("Unknown group code: %(code)s.") % {"code": q.group}
                 )
-            quota = Quota(top=q.top, award_level=q.award_level, per_agency_type=q.per_agency_type)
+            quota = Quota(
+                top=q.top,
+                award_level=q.award_level,
+                per_agency_type=q.per_agency_type,
+                per_region=q.per_region,
+            )
             _full_clean(quota, f"{prefix}.quotas.{j}", errors, ["stage", "group"])
             quotas.append((q.group, quota))
         rows.append((stage, criteria, quotas))
