@@ -82,6 +82,8 @@ def test_a_stopped_winner_reports_and_the_catalog_learns_it_when_published(mw):
         entries.entry_send(actor=unit_actor, entry=e)
         entries.entry_submit(actor=agency_actor, entry=e)
         entries.entry_check(actor=mw.panrb_admin, entry=e, passed=True)
+    for person in (mw.judge_a, mw.judge_b):
+        judging.judge_add(actor=mw.panrb_admin, round_=mw.monitoring, user=person)
     judging.stage_assign(actor=mw.panrb_admin, stage=mw.monitoring.stages.get(kind="desk"))
     stage = mw.monitoring.stages.get(kind="desk")
     for a in Assignment.objects.filter(stage=stage).select_related("judge__user"):

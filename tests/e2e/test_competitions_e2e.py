@@ -79,6 +79,13 @@ def test_a_judge_scores_an_entry_by_keyboard(new_tab, cw, live_server):  # noqa:
         8,
         9,
     ]
+    for other in Assignment.objects.filter(submitted_at__isnull=True).select_related("judge__user"):
+        judging.scores_save(
+            actor=other.judge.user,
+            assignment=other,
+            values={c.pk: (6, "") for c in criteria},
+            submit=True,
+        )
     results.stage_close(actor=cw.panrb_admin, stage=cw.desk)
     Stage.objects.create(
         round=cw.round,

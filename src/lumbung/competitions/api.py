@@ -461,15 +461,7 @@ def entry_create(request: HttpRequest, slug: str, payload: EntryIn) -> Status:
 )
 def entry_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
     entry = _entry(request, pk)
-    user = current_user(request)
-    judged_blind = (
-        user.is_authenticated
-        and not can(user, "competition_entry.prepare", entry)
-        and not can(user, "competition_entry.organise", entry)
-        and Assignment.objects.filter(
-            entry=entry, judge__user_id=user.pk, stage__blind=True
-        ).exists()
-    )
+    judged_blind = judging.judges_blind(current_user(request), entry)
     return _blind_entry_out(entry) if judged_blind else _entry_out(entry)
 
 
@@ -555,6 +547,7 @@ def judge_list(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 @router.post("/competitions/rounds/{slug:slug}/judges", response={201: JudgeOut, **WRITE_ERRORS})
 def judge_add(request: HttpRequest, slug: str, payload: JudgeIn) -> Status:
     round_ = _round(request, slug)
+    require(current_user(request), "competition_round.organise", round_)
     person = User.objects.filter(pk=payload.user, is_active=True).first()
     if person is None:
         raise ValidationError({"user": _("Unknown person.")})
@@ -574,7 +567,7 @@ def conflict_declare(request: HttpRequest, pk: int, payload: ConflictIn) -> Stat
     if judge is None or not can(current_user(request), "competition_judge.view", judge):
         raise Http404
     entry = Entry.objects.filter(pk=payload.entry, round_id=judge.round_id).first()
-    if entry is None:
+    if entry is None or not can(current_user(request), "competition_entry.view", entry):
         raise ValidationError({"entry": _("Unknown entry.")})
     conflict = judging.conflict_declare(
         actor=current_user(request), judge=judge, entry=entry, reason=payload.reason

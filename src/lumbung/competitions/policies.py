@@ -149,12 +149,13 @@ class AssignmentPolicy(Policy[Assignment]):
 
     @action("score")
     def score(self, actor: Actor) -> Condition:
-        """Score the entry: the assigned judge only (organisers follow, they do not score)."""
-        return _me(actor, "judge__user_id")
+        """Score the entry: the assigned judge only, while in the pool (organisers follow, they
+        do not score)."""
+        return _me(actor, "judge__user_id") & Attr("judge__active").eq(True)
 
     @action("view")
     def view(self, actor: Actor) -> Condition:
-        return self.score(actor) | self.organise(actor)
+        return _me(actor, "judge__user_id") | self.organise(actor)
 
 
 class ScorePolicy(Policy[Score]):

@@ -138,7 +138,10 @@ def my_assignments(actor: ActorLike) -> QuerySet[Assignment]:
             "competition_assignment.score",
             Assignment.objects.select_related("stage__round", "entry__group"),
         )
-        .annotate(scored=Count("scores"), criteria=Count("stage__criteria", distinct=True))
+        .annotate(
+            scored=Count("scores", distinct=True),
+            criteria=Count("stage__criteria", distinct=True),
+        )
         .order_by("submitted_at", "stage__ends_at", "entry_id")
     )
 

@@ -60,7 +60,7 @@ def parse_criteria(text: str) -> tuple[rounds.CriterionSpec, ...]:
                 )
                 % {"n": n}
             ) from None
-        if weight <= 0 or low < 0 or high <= low:
+        if not weight.is_finite() or weight <= 0 or low < 0 or high <= low:
             raise ValidationError(
                 _("Line %(n)d: the weight is above 0 and the highest score above the lowest.")
                 % {"n": n}

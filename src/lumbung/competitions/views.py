@@ -72,8 +72,12 @@ def _round(request: HttpRequest, slug: str) -> Round:
 
 
 def _entry(request: HttpRequest, pk: int) -> Entry:
+    """The entry, for those who may read it — not for a judge of a blind stage, who reads it
+    (redacted) on their scoring page only."""
     entry = selectors.entry_detail(pk)
     if entry is None or not can(request.user, "competition_entry.view", entry):
+        raise Http404
+    if judging.judges_blind(request.user, entry):
         raise Http404
     return entry
 
@@ -175,17 +179,16 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             try:
-                entry_services.entry_update(
+                entry_services.entry_save(
                     actor=user,
                     entry=entry,
+                    send=bool(request.POST.get("send")),
                     answers=form.answers(),
                     video_url=form.cleaned_data.get("video_url") or "",
                     sdgs=form.cleaned_data.get("sdgs"),
                     inspirations=form.cleaned_data.get("inspirations"),
                     status=form.status(),
                 )
-                if request.POST.get("send"):
-                    entry_services.entry_send(actor=user, entry=entry)
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
@@ -248,6 +251,8 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
 def _document(request: HttpRequest, pk: int, doc: int) -> EntryDocument:
     document = EntryDocument.objects.select_related("entry").filter(pk=doc, entry_id=pk).first()
     if document is None or not can(request.user, "competition_document.view", document):
+        raise Http404
+    if judging.judges_blind(request.user, document.entry):
         raise Http404
     return document
 
@@ -758,8 +763,8 @@ def setup(request: HttpRequest, slug: str) -> HttpResponse:
                 rounds.round_configure(
                     actor=request.user,
                     round_=round_,
-                    groups=[f.spec() for f in groups.forms if f.has_changed() and not _deleted(f)],
-                    stages=[f.spec() for f in stages.forms if f.has_changed() and not _deleted(f)],
+                    groups=_kept_specs(groups),
+                    stages=_kept_specs(stages),
                 )
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
@@ -776,8 +781,15 @@ def setup(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "competitions/setup.html", context)
 
 
-def _deleted(form: Any) -> bool:
-    return bool(form.cleaned_data.get("DELETE"))
+def _kept_specs(formset: Any) -> list[Any]:
+    """Every part already set up (unless marked for deletion) and every new one filled in: an
+    empty extra form adds nothing, an untouched existing part stays."""
+    return [
+        form.spec()
+        for i, form in enumerate(formset.forms)
+        if not form.cleaned_data.get("DELETE")
+        and (i < formset.initial_form_count() or form.has_changed())
+    ]
 
 
 # --- the public objection period ------------------------------------------------------------

@@ -18,11 +18,12 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -122,6 +123,8 @@ def eligibility_problems(
     """Why the innovation may not enter the group, from the catalog's facts (empty: it may)."""
     today = when or timezone.localdate()
     problems: list[str] = []
+    if round_.level == Round.Level.INTERNAL and innovation.agency_id != round_.organiser_id:
+        problems.append(_("An internal selection takes the organising agency's innovations only."))
     if round_.level != Round.Level.MONITORING and innovation.status == Innovation.Status.STOPPED:
         problems.append(_("A stopped innovation cannot enter."))
     started = _started_on(innovation)
@@ -169,7 +172,11 @@ def entry_create(*, actor: ActorLike, round_: Round, group: Group, innovation: I
     if problems:
         raise ValidationError(problems)
     _freeze(entry, innovation)
-    entry.save()
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError:  # entered at the same moment by someone else
+        raise ValidationError(_("This innovation is already entered in this round.")) from None
     entry.sdgs.set(innovation.sdgs.all())
     if group.requires_inspiration:
         entry.inspirations.set(inspirations_from_lineage(innovation, round_.year))
@@ -296,6 +303,14 @@ def _status_errors(entry: Entry, status: StatusReport) -> dict[str, list[str]]:
             errors["stop_reason"] = [_("Say why the innovation stopped.")]
         return errors
     return {}
+
+
+@transaction.atomic
+def entry_save(*, actor: ActorLike, entry: Entry, send: bool = False, **changes: Any) -> Entry:
+    """The entry page's save: the unit's changes and, when asked, sending it — one transaction,
+    so a refused send keeps nothing of the save either."""
+    entry = entry_update(actor=actor, entry=entry, **changes)
+    return entry_send(actor=actor, entry=entry) if send else entry
 
 
 def send_problems(entry: Entry) -> list[str]:
@@ -432,6 +447,8 @@ def entry_check(*, actor: ActorLike, entry: Entry, passed: bool, reason: str = "
     be changed until judges are assigned to the entry."""
     entry = _lock(entry)
     require(actor, "competition_entry.organise", entry)
+    if entry.round.state == Round.State.PUBLISHED:
+        raise ValidationError(_("The results of this round are published."))
     if entry.assignments.exists():
         raise ValidationError(_("Judges are already assigned to this entry."))
     reason = (reason or "").replace("\x00", "").strip()

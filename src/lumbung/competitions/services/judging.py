@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lumbung.core import audit
-from lumbung.core.actors import ActorLike
+from lumbung.core.actors import ActorLike, as_actor
 from lumbung.core.policies import can, require
 from lumbung.organisations.models import Membership, User
 
@@ -75,6 +75,8 @@ def _judged_stage(stage: Stage) -> None:
         raise ValidationError(_("This stage is not judged."))
     if stage.is_closed:
         raise ValidationError(_("This stage is closed."))
+    if stage.round.state != Round.State.OPEN:
+        raise ValidationError(_("Only a running round's entries are judged."))
 
 
 def stage_entries(stage: Stage) -> list[Entry]:
@@ -274,6 +276,23 @@ def scores_save(
         assignment.save(update_fields=["submitted_at"])
         audit.record(actor=actor, obj=assignment.entry, action="assignment.submit")
     return assignment
+
+
+def judges_blind(actor: ActorLike, entry: Entry) -> bool:
+    """Whether the person reads the entry only as one of its judges in a blind stage: they
+    must not learn who entered (pages answer 404, the API redacts)."""
+    who = as_actor(actor)
+    if not who.is_authenticated or who.user_id is None:
+        return False
+    if (
+        can(who, "competition_entry.prepare", entry)
+        or can(who, "competition_entry.organise", entry)
+        or can(who, "competition_entry.decide", entry)
+    ):
+        return False
+    return Assignment.objects.filter(
+        entry=entry, judge__user_id=who.user_id, stage__blind=True
+    ).exists()
 
 
 def may_see_identity(actor: ActorLike, assignment: Assignment) -> bool:

@@ -91,10 +91,14 @@ def objection_raise(
 def objection_resolve(
     *, actor: ActorLike, objection: Objection, upheld: bool, resolution: str
 ) -> Objection:
-    objection = Objection.objects.select_for_update().select_related("entry").get(pk=objection.pk)
+    objection = (
+        Objection.objects.select_for_update().select_related("entry__round").get(pk=objection.pk)
+    )
     require(actor, "competition_objection.resolve", objection)
     if objection.state != Objection.State.OPEN:
         raise ValidationError(_("This objection was already resolved."))
+    if objection.entry.round.state == Round.State.PUBLISHED:
+        raise ValidationError(_("The results of this round are published."))
     resolution = (resolution or "").replace("\x00", "").strip()
     if not resolution:
         raise ValidationError({"resolution": _("Record how the objection was resolved.")})

@@ -27,8 +27,8 @@ from lumbung.core.actors import ActorLike
 from lumbung.core.policies import require
 
 from .. import scoring
-from ..models import Answer, Consensus, Entry, Group, Quota, Result, Round, Score, Stage
-from .entries import check_registration_open
+from ..models import Answer, Assignment, Consensus, Entry, Group, Quota, Result, Round, Score, Stage
+from .entries import check_registration_open, eligibility_problems
 from .judging import stage_entries
 
 #: the "judge" of the agreed scores of a consensus stage: the panel, one for every entry
@@ -82,6 +82,46 @@ def _candidates(entries: list[Entry]) -> dict[int, scoring.Candidate]:
     }
 
 
+def _closable(stage: Stage) -> None:
+    """A judged stage of a running round closes once, after the judged stages before it, when
+    every assignment is submitted and every entry has a judge (nobody silently dropped)."""
+    if not stage.is_judged:
+        raise ValidationError(_("This stage is not judged."))
+    if stage.is_closed:
+        raise ValidationError(_("This stage is already closed."))
+    if stage.round.state != Round.State.OPEN:
+        raise ValidationError(_("Only a running round's stages are closed."))
+    earlier_open = Stage.objects.filter(
+        round_id=stage.round_id,
+        kind__in=Stage.JUDGED_KINDS,
+        order__lt=stage.order,
+        closed_at__isnull=True,
+    )
+    if earlier_open.exists():
+        raise ValidationError(_("Close the judged stages before this one first."))
+    pending = Assignment.objects.filter(stage=stage, submitted_at__isnull=True).count()
+    if pending and not stage.consensus:
+        raise ValidationError(
+            ngettext(
+                "%(count)d assignment is not submitted yet: wait, or remove it.",
+                "%(count)d assignments are not submitted yet: wait, or remove them.",
+                pending,
+            )
+            % {"count": pending}
+        )
+    judged = set(Assignment.objects.filter(stage=stage).values_list("entry_id", flat=True))
+    unjudged = [e for e in stage_entries(stage) if e.pk not in judged]
+    if unjudged:
+        raise ValidationError(
+            ngettext(
+                "%(count)d entry has no judge yet.",
+                "%(count)d entries have no judge yet.",
+                len(unjudged),
+            )
+            % {"count": len(unjudged)}
+        )
+
+
 def _check_agreed(stage: Stage, marks: list[scoring.Mark]) -> None:
     """A consensus stage closes only when every entry's panel agreed its scores."""
     judged = {m.entry for m in marks}
@@ -103,10 +143,7 @@ def stage_close(*, actor: ActorLike, stage: Stage) -> StageSummary:
     change afterwards."""
     stage = Stage.objects.select_for_update().select_related("round").get(pk=stage.pk)
     require(actor, "competition_round.organise", stage.round)
-    if not stage.is_judged:
-        raise ValidationError(_("This stage is not judged."))
-    if stage.is_closed:
-        raise ValidationError(_("This stage is already closed."))
+    _closable(stage)
     criteria = stage_criteria(stage)
     marks = stage_marks(stage)
     if stage.consensus:
@@ -164,7 +201,9 @@ def stage_close(*, actor: ActorLike, stage: Stage) -> StageSummary:
                 )
             )
     for row in rows:
-        row.kept = row.entry_id in kept if quotas else True
+        # a group with a quota keeps what the cut chose; a group without one keeps everyone
+        capped = group_of.get(row.entry_id) in quotas
+        row.kept = row.entry_id in kept if capped else True
     Result.objects.bulk_create(rows)
     Entry.objects.filter(pk__in=[r.entry_id for r in rows if r.kept]).update(reached=stage)
     stage.closed_at = timezone.now()
@@ -193,6 +232,8 @@ def results_publish(*, actor: ActorLike, round_: Round) -> int:
     require(actor, "competition_round.organise", round_)
     if round_.state == Round.State.DRAFT:
         raise ValidationError(_("This round has not run yet."))
+    if round_.state == Round.State.PUBLISHED:
+        return 0  # published once: its awards and statuses are written
     if not round_.stages.filter(kind__in=Stage.JUDGED_KINDS, closed_at__isnull=False).exists():
         raise ValidationError(_("Close a judged stage before publishing the results."))
     # each innovation gets one award of the round: that of the last stage that kept it (a
@@ -287,6 +328,12 @@ def feed_entries(
             )
         if target.entries.filter(innovation_id=entry.innovation_id).exists():
             continue
+        problems = eligibility_problems(target, group, entry.innovation)
+        if problems:
+            raise ValidationError(
+                _("“%(title)s” cannot enter “%(group)s”: %(problems)s")
+                % {"title": entry.title, "group": group, "problems": " ".join(problems)}
+            )
         carried = Entry(
             round=target,
             group=group,

@@ -317,6 +317,11 @@ def _stage_rows(
                 _("Only a judged stage has criteria.")
             )
         quotas = []
+        quota_groups = [q.group for q in spec.quotas]
+        if len(set(quota_groups)) != len(quota_groups):
+            errors.setdefault(f"{prefix}.quotas", []).append(
+                _("Give each group one quota per stage.")
+            )
         for j, q in enumerate(spec.quotas):
             if q.group not in codes:
                 errors.setdefault(f"{prefix}.quotas.{j}.group", []).append(
