@@ -39,7 +39,8 @@ def test_the_2023_round_matches_the_catalogs_awards(demo):
     assert not Award.objects.filter(innovation__name="Serba Emas Cegah TBC", year=2023).exists()
     assert past.stages.get(kind="registration").starts_at.year == 2023
     page = Client().get(f"/kompetisi/{PAST_SLUG}/").content.decode()
-    assert "PaDi UMKM" in page
+    assert "PaDi UMKM" in page and "BARIS DITEBAS" in page and "Bulan Melah" in page
+    assert "Serba Emas Cegah TBC" not in page
 
 
 def test_the_internal_selection_is_under_way(demo):

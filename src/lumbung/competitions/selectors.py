@@ -262,6 +262,14 @@ def award_quota(entry: Entry) -> tuple[bool, Quota | None]:
     return True, quota
 
 
+def closed_stages(round_: Round) -> QuerySet[Stage]:
+    """The round's closed judged stages, the last first (the results page lists what each
+    kept: Top 45 above Top 99)."""
+    return round_.stages.filter(kind__in=Stage.JUDGED_KINDS, closed_at__isnull=False).order_by(
+        "-order", "-starts_at"
+    )
+
+
 def final_stage(round_: Round) -> Stage | None:
     """The round's last closed judged stage (its results are the round's)."""
     return (

@@ -129,7 +129,10 @@ def round_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "finalists": objections.finalists(round_) if objection_stage is not None else [],
         "organise": can(user, "competition_round.organise", round_),
         "judge": can(user, "competition_round.judge", round_),
-        "results": selectors.stage_results(user, final).filter(kept=True)
+        "results": [
+            (stage, list(selectors.stage_results(user, stage).filter(kept=True)))
+            for stage in selectors.closed_stages(round_)
+        ]
         if final is not None and published
         else None,
         "mine": selectors.my_entries(user, round_) if user.is_authenticated else None,
