@@ -6,6 +6,8 @@
     lumbung db_worker                        (background tasks, when not run by serve)
     lumbung export innovations [--format csv|xlsx|json] [--output FILE]
     lumbung createadmin
+    lumbung backup [--output FILE]           (database and uploads, one archive)
+    lumbung restore ARCHIVE                  (into a new data folder or an empty database)
     lumbung migrate | shell | ...   (any Django management command)
 
 `--data-dir DIR` may be given to any command: the database, uploads and the secret key
