@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from lumbung.core.files.models import StoredUpload, upload_field
+from lumbung.core.translated import Translated
 from lumbung.organisations.models import Agency, Unit
 
 from . import profile
@@ -58,7 +59,7 @@ def _text(label: StrOrPromise) -> models.TextField[str | Combinable, str]:
     return models.TextField(label, blank=True)
 
 
-class Innovation(models.Model):
+class Innovation(Translated, models.Model):
     """A public-service innovation and its profile, following the national competition's sections.
 
     Every text section has an optional English version in ``<field>_en``; pages show the reader's
@@ -192,7 +193,8 @@ class Innovation(models.Model):
     generation = models.PositiveSmallIntegerField(_("generation"), default=0)
 
     is_example = models.BooleanField(
-        _("example data"), default=False,
+        _("example data"),
+        default=False,
         help_text=_("Marks records made up for the demo, not facts about a real innovation."),
     )
     created_by = models.ForeignKey(
@@ -242,16 +244,6 @@ class Innovation(models.Model):
             for name in self.REQUIRED_FOR_SUBMISSION
             if not str(getattr(self, name) or "").strip()
         ]
-
-    def localized(self, field: str) -> str:
-        """The English text when the reader reads English and it exists, else the Indonesian."""
-        if field not in self.TRANSLATED_FIELDS:
-            raise AttributeError(field)
-        if (get_language() or "id").startswith("en"):
-            english = getattr(self, f"{field}_en", "")
-            if english:
-                return english
-        return getattr(self, field)
 
     @property
     def display_name(self) -> str:

@@ -12,11 +12,11 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from lumbung.catalog.models import SDG, Award, Innovation
 from lumbung.core.files.models import StoredUpload, upload_field
+from lumbung.core.translated import Translated, in_reader_language
 from lumbung.organisations.models import Agency, Unit
 
 
@@ -32,7 +32,7 @@ class TimeZone(models.TextChoices):
 ZONE_ABBREVIATIONS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 
 
-class Round(models.Model):
+class Round(Translated, models.Model):
     """One competition round: a ministry's internal selection, the national competition (KIPP)
     or a monitoring round of past winners, organised by one agency."""
 
@@ -109,15 +109,6 @@ class Round(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    def localized(self, field: str) -> str:
-        if field not in self.TRANSLATED_FIELDS:
-            raise AttributeError(field)
-        if (get_language() or "id").startswith("en"):
-            english = getattr(self, f"{field}_en", "")
-            if english:
-                return english
-        return getattr(self, field)
 
     @property
     def display_title(self) -> str:
@@ -201,9 +192,7 @@ class Group(models.Model):
 
     @property
     def display_name(self) -> str:
-        if (get_language() or "id").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name
+        return in_reader_language(self.name, self.name_en)
 
 
 class Section(models.Model):

@@ -13,11 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from lumbung.catalog.models import Innovation
 from lumbung.core.files.models import StoredUpload, upload_field
 from lumbung.core.text import shorten
+from lumbung.core.translated import Translated
 from lumbung.organisations.models import Agency, Partner, Region, Unit
 from lumbung.replication.models import Commitment, Programme, ReplicationProject
 
 
-class Event(models.Model):
+class Event(Translated, models.Model):
     """A learning event (pembelajaran replikasi) hosted by a unit."""
 
     class State(models.TextChoices):
@@ -131,16 +132,6 @@ class Event(models.Model):
     @property
     def check_in_open(self) -> bool:
         return timezone.now() >= self.check_in_opens_at
-
-    def localized(self, field: str) -> str:
-        """The English text when the reader reads English and it exists, else the Indonesian."""
-        if field not in self.TRANSLATED_FIELDS:
-            raise AttributeError(field)
-        if (get_language() or "id").startswith("en"):
-            english = getattr(self, f"{field}_en", "")
-            if english:
-                return english
-        return getattr(self, field)
 
     @property
     def display_title(self) -> str:
