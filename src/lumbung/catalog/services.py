@@ -291,6 +291,7 @@ def innovation_set_status(
 ) -> StatusChange:
     """Change the innovation's status (continuing or stopped) from a date, with the reason when
     it stopped; refused when it has that status already."""
+    require(actor, "innovation.change", innovation)
     return _record_status(actor, innovation, status, date, reason, same_allowed=False)
 
 
@@ -306,10 +307,10 @@ def innovation_record_status(
     """Record the status a source gives (an import): like :func:`innovation_set_status`, but
     the status may be the one the innovation has (``continuing`` since a date). Without a date,
     only ``continuing`` is accepted and nothing goes into the status history."""
+    if date is None and status != Innovation.Status.CONTINUING:
+        raise ValidationError({"date": _("Say since when the innovation has this status.")})
+    require(actor, "innovation.change", innovation)
     if date is None:
-        if status != Innovation.Status.CONTINUING:
-            raise ValidationError({"date": _("Say since when the innovation has this status.")})
-        require(actor, "innovation.change", innovation)
         if innovation.status != status:
             raise ValidationError({"date": _("Say since when the innovation has this status.")})
         return None
@@ -326,7 +327,7 @@ def innovation_report_status_unchecked(
     ``competition_round.organise``)."""
     if innovation.status == status:
         return None
-    return _record_status(actor, innovation, status, date, reason, same_allowed=False, checked=True)
+    return _record_status(actor, innovation, status, date, reason, same_allowed=False)
 
 
 def _record_status(
@@ -337,11 +338,9 @@ def _record_status(
     reason: str,
     *,
     same_allowed: bool,
-    checked: bool = False,
 ) -> StatusChange:
+    """The status written (the caller checked who may write it)."""
     innovation = Innovation.objects.select_for_update().get(pk=innovation.pk)
-    if not checked:
-        require(actor, "innovation.change", innovation)
     if status not in Innovation.Status.values:
         raise ValidationError({"status": _("Unknown status.")})
     if date > timezone.localdate():

@@ -28,6 +28,7 @@ from lumbung.core.policies import require
 
 from .. import scoring
 from ..models import Answer, Assignment, Consensus, Entry, Group, Quota, Result, Round, Score, Stage
+from ..selectors import final_stage
 from .entries import check_registration_open, eligibility_problems
 from .judging import stage_entries
 
@@ -100,7 +101,7 @@ def _closable(stage: Stage) -> None:
     if earlier_open.exists():
         raise ValidationError(_("Close the judged stages before this one first."))
     pending = Assignment.objects.filter(stage=stage, submitted_at__isnull=True).count()
-    if pending and not stage.consensus:
+    if pending:
         raise ValidationError(
             ngettext(
                 "%(count)d assignment is not submitted yet: wait, or remove it.",
@@ -293,11 +294,7 @@ def _report_statuses(actor: ActorLike, round_: Round) -> None:
 
 def kept_entries(round_: Round) -> list[Entry]:
     """The entries the round's last closed judged stage kept, in group and rank order."""
-    last = (
-        round_.stages.filter(kind__in=Stage.JUDGED_KINDS, closed_at__isnull=False)
-        .order_by("-order", "-starts_at")
-        .first()
-    )
+    last = final_stage(round_)
     if last is None:
         return []
     return [
