@@ -516,6 +516,15 @@ def entry_submit(request: HttpRequest, pk: int) -> dict[str, Any]:
     return _entry_out(_entry(request, pk))
 
 
+@router.post("/competitions/entries/{pk}/withdraw", response={200: EntryOut, **WRITE_ERRORS})
+def entry_withdraw(request: HttpRequest, pk: int, payload: ReasonIn) -> dict[str, Any]:
+    """The unit or its agency takes the entry out of the round (until results are published)."""
+    entry_services.entry_withdraw(
+        actor=current_user(request), entry=_entry(request, pk), reason=payload.reason
+    )
+    return _entry_out(_entry(request, pk))
+
+
 @router.post("/competitions/entries/{pk}/check", response={200: EntryOut, **WRITE_ERRORS})
 def entry_check(request: HttpRequest, pk: int, payload: CheckIn) -> dict[str, Any]:
     """The organiser's administrative check (reasons required when it does not pass)."""

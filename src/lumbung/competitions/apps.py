@@ -19,6 +19,7 @@ AUDIT_LABELS = {
     "entry.document_add": _("document added to the entry"),
     "entry.document_remove": _("document removed from the entry"),
     "judge.add": _("judge added to the pool"),
+    "judge.remove": _("judge taken out of the pool"),
     "judge.conflict": _("conflict of interest declared"),
     "stage.assign": _("judges assigned"),
     "stage.close": _("stage closed and ranked"),

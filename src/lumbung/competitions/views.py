@@ -214,6 +214,12 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "check": entry.state in Entry.WITH_ORGANISER
         and can(user, "competition_entry.organise", entry),
         "reason_form": ReasonForm(),
+        "withdraw": entry.state != Entry.State.WITHDRAWN
+        and entry.round.state != Round.State.PUBLISHED
+        and (
+            can(user, "competition_entry.prepare", entry)
+            or can(user, "competition_entry.decide", entry)
+        ),
         "check_form": CheckForm(),
         "documents": list(entry.documents.all()),
         "required_labels": [DocumentKind(k).label for k in entry.group.required_documents],
@@ -284,7 +290,14 @@ def entry_decide(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry(request, pk)
     action = request.POST.get("action")
     try:
-        if action == "submit":
+        if action == "withdraw":
+            form = ReasonForm(request.POST)
+            form.is_valid()
+            entry_services.entry_withdraw(
+                actor=request.user, entry=entry, reason=form.cleaned_data.get("reason", "")
+            )
+            messages.success(request, _("The entry was withdrawn."))
+        elif action == "submit":
             entry_services.entry_submit(actor=request.user, entry=entry)
             messages.success(request, _("The entry was submitted to the organiser."))
         elif action == "return":
@@ -442,6 +455,23 @@ def _copy(request: HttpRequest, round_: Round) -> HttpResponse:
     return redirect("competitions:manage", copy.slug)
 
 
+def _remove_judge(request: HttpRequest, round_: Round) -> None:
+    pk = id_param(request.POST.get("judge"))
+    judge = round_.judges.select_related("user").filter(pk=pk).first() if pk is not None else None
+    if judge is None:
+        raise ValidationError(_("Choose the judge."))
+    dropped = judging.judge_remove(actor=request.user, judge=judge)
+    messages.success(
+        request,
+        ngettext(
+            "The judge is out of the pool; %(count)d unscored entry is free to assign again.",
+            "The judge is out of the pool; %(count)d unscored entries are free to assign again.",
+            dropped,
+        )
+        % {"count": dropped},
+    )
+
+
 def _assign_by_hand(request: HttpRequest, round_: Round) -> None:
     stage = _stage_of(round_, request)
     entry_pk, judge_pk = id_param(request.POST.get("entry")), id_param(request.POST.get("judge"))
@@ -502,6 +532,7 @@ _ACTIONS: dict[str, Callable[[HttpRequest, Round], HttpResponse | None]] = {
     "resolve": _resolve,
     "feed": _feed,
     "assign_one": _assign_by_hand,
+    "remove_judge": _remove_judge,
 }
 
 

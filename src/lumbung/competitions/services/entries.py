@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
@@ -33,7 +33,7 @@ from lumbung.catalog.models import SDG, Award, Innovation
 from lumbung.core import audit
 from lumbung.core.actors import ActorLike, user_of
 from lumbung.core.files.storage import delete_stored, store_upload, uploaded_stem
-from lumbung.core.policies import require
+from lumbung.core.policies import can, require
 
 from .. import notices
 from ..models import Answer, DocumentKind, Entry, EntryDocument, Group, Round, Stage
@@ -465,4 +465,28 @@ def entry_check(*, actor: ActorLike, entry: Entry, passed: bool, reason: str = "
         note=reason,
     )
     notices.decided(entry, actor=actor)
+    return entry
+
+
+@transaction.atomic
+def entry_withdraw(*, actor: ActorLike, entry: Entry, reason: str = "") -> Entry:
+    """The unit or its agency takes the entry out of the round, until the results are
+    published: its judges' unsubmitted work is dropped and no stage keeps it any more."""
+    entry = _lock(entry)
+    if not (
+        can(actor, "competition_entry.prepare", entry)
+        or can(actor, "competition_entry.decide", entry)
+    ):
+        raise PermissionDenied(_("You are not allowed to do this."))
+    if entry.state == Entry.State.WITHDRAWN:
+        raise ValidationError(_("This entry was already withdrawn."))
+    if entry.round.state == Round.State.PUBLISHED:
+        raise ValidationError(_("The results of this round are published."))
+    entry.state = Entry.State.WITHDRAWN
+    entry.reason = (reason or "").replace("\x00", "").strip()
+    entry.reached = None
+    entry.save(update_fields=["state", "reason", "reached", "updated_at"])
+    entry.assignments.filter(submitted_at__isnull=True).delete()
+    entry.results.update(kept=False)
+    audit.record(actor=actor, obj=entry, action="entry.withdraw", note=entry.reason)
     return entry

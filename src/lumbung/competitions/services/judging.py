@@ -56,6 +56,20 @@ def judge_add(*, actor: ActorLike, round_: Round, user: User, capacity: int | No
 
 
 @transaction.atomic
+def judge_remove(*, actor: ActorLike, judge: Judge) -> int:
+    """Take a judge out of the pool (a judge who cannot go on): no new assignments, and their
+    unsubmitted ones in open stages are dropped for others to take. Returns how many."""
+    require(actor, "competition_round.organise", judge.round)
+    judge.active = False
+    judge.save(update_fields=["active"])
+    dropped, _rows = Assignment.objects.filter(
+        judge=judge, submitted_at__isnull=True, stage__closed_at__isnull=True
+    ).delete()
+    audit.record(actor=actor, obj=judge.round, action="judge.remove", note=str(judge.user))
+    return dropped
+
+
+@transaction.atomic
 def conflict_declare(*, actor: ActorLike, judge: Judge, entry: Entry, reason: str = "") -> Conflict:
     """A judge (or an organiser for them) declares a conflict of interest with an entry; an
     assignment not yet submitted is removed."""

@@ -104,8 +104,10 @@ def _closable(stage: Stage) -> None:
     if pending:
         raise ValidationError(
             ngettext(
-                "%(count)d assignment is not submitted yet: wait, or remove it.",
-                "%(count)d assignments are not submitted yet: wait, or remove them.",
+                "%(count)d assignment is not submitted yet: wait, or take its judge out of "
+                "the pool and assign again.",
+                "%(count)d assignments are not submitted yet: wait, or take their judges out "
+                "of the pool and assign again.",
                 pending,
             )
             % {"count": pending}
