@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "lumbung.competitions",
     "lumbung.search",
     "lumbung.events",
+    "lumbung.outcomes",
+    "lumbung.insights",
     "lumbung.core.http",
     "lumbung.core.imports",
     "lumbung.platform",

@@ -13,6 +13,8 @@ urlpatterns = [
     path("notifikasi/", include("lumbung.notifications.urls")),
     path("kompetisi/", include("lumbung.competitions.urls")),  # rounds, entries, judging
     path("acara/", include("lumbung.events.urls")),  # lumbung.events: learning events
+    path("hasil/", include("lumbung.outcomes.urls")),  # outcome indicators and measurements
+    path("wawasan/", include("lumbung.insights.urls")),  # dashboards, diffusion, index, reports
     path("instansi/", include("lumbung.organisations.urls")),  # agencies and units
     path("kelola/", include("lumbung.organisations.manage.urls")),  # managing organisations
     path("wilayah/", include("lumbung.organisations.region_urls")),  # the region picker's search

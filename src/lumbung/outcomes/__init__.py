@@ -1,0 +1,1 @@
+"""Outcomes: indicators, measurements, and each replica compared with its original."""

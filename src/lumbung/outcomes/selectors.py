@@ -1,0 +1,217 @@
+"""Reads of outcomes that pages, the API, reports and dashboards share.
+
+The comparison of a replica with its original: for every indicator both can be measured on (the
+indicators of the original's lineage, which the replica inherits), the replica's figures beside
+the original's **at the same age** (months since each started), normalised as the indicator
+says, judged by :mod:`.comparison`. A family (an original and every replica down its lineage) is
+read in one query per generation plus two, whatever its size.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+
+from lumbung.catalog.models import Innovation
+from lumbung.core.actors import ActorLike
+from lumbung.core.policies import permitted
+
+from . import comparison
+from .models import Indicator, Measurement, start_of
+from .services import lineage
+
+AGES = (12, 24)
+
+
+@dataclass
+class IndicatorComparison:
+    indicator: Indicator
+    result: comparison.Comparison
+
+
+@dataclass
+class ReplicaComparison:
+    replica: Innovation
+    original: Innovation
+    indicators: list[IndicatorComparison]
+    mark: str
+    reason: str = ""
+
+    @property
+    def known(self) -> bool:
+        return self.mark != "unknown"
+
+
+@dataclass
+class FamilyMember:
+    innovation: Innovation
+    depth: int
+    parent_id: int | None
+    mark: str  # "" for the first innovation of the family
+    comparison: ReplicaComparison | None = None
+
+
+@dataclass
+class Family:
+    root: Innovation
+    members: list[FamilyMember] = field(default_factory=list)
+
+    @property
+    def replicas(self) -> list[FamilyMember]:
+        return [m for m in self.members if m.parent_id is not None]
+
+    def count(self, mark: str) -> int:
+        return sum(1 for m in self.replicas if m.mark == mark)
+
+
+def indicators_of(innovation: Innovation) -> list[Indicator]:
+    """The indicators ``innovation`` may record: its lineage's, the first innovation's first."""
+    chain = lineage(innovation)
+    depth = {inn.pk: i for i, inn in enumerate(chain)}
+    found = list(Indicator.objects.filter(innovation_id__in=depth).select_related("innovation"))
+    return sorted(found, key=lambda i: (-depth[i.innovation_id], i.order, i.pk))
+
+
+def measurements_of(innovation: Innovation, actor: ActorLike) -> QuerySet[Measurement]:
+    return permitted(
+        actor,
+        "measurement.view",
+        Measurement.objects.filter(innovation=innovation).select_related("indicator"),
+    ).order_by("indicator_id", "period_end")
+
+
+def _points(innovation: Innovation, measurements: Iterable[Measurement]) -> list[comparison.Point]:
+    start = start_of(innovation)
+    if start is None:
+        return []
+    return [
+        comparison.Point(
+            age_months=comparison.age_in_months(start, m.period_end),
+            value=m.value,
+            denominator=m.denominator,
+            margin=m.margin,
+        )
+        for m in measurements
+    ]
+
+
+def _series(innovation_ids: Iterable[int]) -> dict[tuple[int, int], list[Measurement]]:
+    """(innovation id, indicator id) → measurements in date order, in one query."""
+    out: dict[tuple[int, int], list[Measurement]] = defaultdict(list)
+    for m in Measurement.objects.filter(innovation_id__in=list(innovation_ids)).order_by(
+        "period_end"
+    ):
+        out[(m.innovation_id, m.indicator_id)].append(m)
+    return out
+
+
+def _compare(
+    replica: Innovation,
+    original: Innovation,
+    indicators: Sequence[Indicator],
+    series: dict[tuple[int, int], list[Measurement]],
+) -> ReplicaComparison:
+    rows = []
+    for indicator in indicators:
+        result = comparison.compare(
+            _points(original, series.get((original.pk, indicator.pk), [])),
+            _points(replica, series.get((replica.pk, indicator.pk), [])),
+            better=indicator.better,
+            per=indicator.per,
+            similar_within=indicator.similar_within / 100,
+            ages=AGES,
+        )
+        rows.append(IndicatorComparison(indicator, result))
+    mark = comparison.summarise([r.result.verdict for r in rows])
+    reason = ""
+    if not indicators:
+        reason = "no-indicators"
+    elif start_of(replica) is None or start_of(original) is None:
+        reason = "no-start"
+    return ReplicaComparison(replica, original, rows, mark, reason)
+
+
+def compare_with_original(replica: Innovation) -> ReplicaComparison | None:
+    """The replica beside what it replicated; None for an innovation that replicated nothing."""
+    if replica.source_id is None:
+        return None
+    original = Innovation.objects.filter(pk=replica.source_id).first()
+    if original is None:
+        return None
+    indicators = indicators_of(original)
+    return _compare(replica, original, indicators, _series([replica.pk, original.pk]))
+
+
+def compare_pairs(pairs: Sequence[tuple[Innovation, Innovation]]) -> list[ReplicaComparison]:
+    """Many (replica, original) pairs — a programme's replicas — in a few queries: one per
+    distinct original's lineage, one for the measurements."""
+    by_original: dict[int, list[Indicator]] = {}
+    for _replica, original in pairs:
+        if original.pk not in by_original:
+            by_original[original.pk] = indicators_of(original)
+    ids = {i.pk for pair in pairs for i in pair}
+    series = _series(ids)
+    return [_compare(r, o, by_original[o.pk], series) for r, o in pairs]
+
+
+def family_of(innovation: Innovation, actor: ActorLike, *, limit: int = 500) -> Family:
+    """The family ``innovation`` belongs to — its first innovation and every replica down the
+    lineage that ``actor`` may see — each replica marked against what it replicated."""
+    visible = permitted(actor, "innovation.view", Innovation.objects.all())
+    chain = lineage(innovation)
+    seen = set(visible.filter(pk__in=[i.pk for i in chain]).values_list("pk", flat=True))
+    root = chain[0]
+    for ancestor in chain[1:]:  # up to the first ancestor this person may not see
+        if ancestor.pk not in seen:
+            break
+        root = ancestor
+    members = [FamilyMember(root, 0, None, "")]
+    by_id = {root.pk: root}
+    frontier = [root.pk]
+    depth = 0
+    while frontier and len(members) < limit:
+        depth += 1
+        children = list(
+            visible.filter(source_id__in=frontier)
+            .select_related("agency", "unit")
+            .order_by("start_date", "name")[: limit - len(members)]
+        )
+        for child in children:
+            if child.pk in by_id:
+                continue
+            by_id[child.pk] = child
+            members.append(FamilyMember(child, depth, child.source_id, ""))
+        frontier = [c.pk for c in children]
+    originals = {m.parent_id for m in members if m.parent_id is not None}
+    indicators: dict[int, list[Indicator]] = {}
+    chain_ids = [i.pk for i in lineage(root)]
+    inherited = list(
+        Indicator.objects.filter(innovation_id__in=[*chain_ids, *originals]).order_by("order", "pk")
+    )
+    for pk in originals:
+        # the indicators an original holds: its own and those above it in the family
+        above = _ancestors(pk, by_id)
+        indicators[pk] = [i for i in inherited if i.innovation_id in above]
+    series = _series(by_id)
+    for member in members:
+        if member.parent_id is None:
+            continue
+        result = _compare(
+            member.innovation, by_id[member.parent_id], indicators[member.parent_id], series
+        )
+        member.comparison = result
+        member.mark = result.mark
+    return Family(root, members)
+
+
+def _ancestors(pk: int, by_id: dict[int, Innovation]) -> set[int]:
+    out = set()
+    current: int | None = pk
+    while current is not None and current not in out:
+        out.add(current)
+        node = by_id.get(current)
+        current = node.source_id if node is not None else None
+    return out
