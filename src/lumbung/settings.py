@@ -236,6 +236,7 @@ LUMBUNG_DEMO_LOADERS = [
     "lumbung.replication.demo.load_replication_demo",
     "lumbung.events.demo.load_events_demo",
     "lumbung.competitions.demo.load_competitions_demo",
+    "lumbung.outcomes.demo.load_outcomes_demo",
 ]
 
 # --- background work and imports ------------------------------------------------------------

@@ -10,6 +10,7 @@ catalog's import. A figure already recorded for the same indicator and date is l
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -31,6 +32,7 @@ from .models import Indicator, Measurement
 from .services import clean_measurement, lineage
 
 MAX_ROWS = 20_000
+THOUSANDS = re.compile(r"-?\d{1,3}(\.\d{3})+")
 REQUIRED = ("innovation", "indicator", "period_end", "value", "evidence")
 OPTIONAL = ("kind", "denominator", "margin", "evidence_url", "note")
 ALIASES = {
@@ -65,8 +67,11 @@ def may_import(actor: Actor) -> bool:
 
 def parse_number(text: str) -> str:
     """A figure as typed in Indonesia or in English: ``1.234,5`` and ``1,234.5`` and ``1234,5``
-    are all 1234.5 (as text, for the service's check)."""
+    are all 1234.5, and ``1.000`` (dots between groups of three digits, as Indonesian writes
+    thousands) is 1000 (as text, for the service's check)."""
     text = text.strip().replace(" ", "").replace("\u00a0", "")
+    if THOUSANDS.fullmatch(text):
+        return text.replace(".", "")
     if "," in text and "." in text:
         if text.rfind(",") > text.rfind("."):
             return text.replace(".", "").replace(",", ".")
