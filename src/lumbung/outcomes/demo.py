@@ -90,7 +90,10 @@ def load_outcomes_demo() -> None:
         frequency="quarterly",
         per=100,
         per_what="peserta",
-        description="Peserta yang bekerja dan menerima penghasilan dari usaha produktif sheltered workshop.",
+        description=(
+            "Peserta yang bekerja dan menerima penghasilan dari usaha produktif sheltered "
+            "workshop."
+        ),
     )
     income = services.indicator_create(
         actor=SYSTEM,

@@ -52,4 +52,4 @@ class MeasurementForm(forms.ModelForm[Measurement]):
         field = self.fields["indicator"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = Indicator.objects.filter(pk__in=[i.pk for i in indicators])
-        field.label_from_instance = lambda i: i.name  # type: ignore[method-assign]
+        field.label_from_instance = lambda obj: str(obj.name)  # type: ignore[method-assign]

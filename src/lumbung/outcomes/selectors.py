@@ -119,7 +119,7 @@ def _compare(
         result = comparison.compare(
             _points(original, series.get((original.pk, indicator.pk), [])),
             _points(replica, series.get((replica.pk, indicator.pk), [])),
-            better=indicator.better,
+            better="lower" if indicator.better == Indicator.Better.LOWER else "higher",
             per=indicator.per,
             similar_within=indicator.similar_within / 100,
             ages=AGES,
@@ -132,6 +132,17 @@ def _compare(
     elif start_of(replica) is None or start_of(original) is None:
         reason = "no-start"
     return ReplicaComparison(replica, original, rows, mark, reason)
+
+
+def series_points(
+    compared: ReplicaComparison,
+) -> dict[tuple[int, int], list[comparison.Point]]:
+    """(innovation id, indicator id) → the points of both sides of a comparison (one query)."""
+    series = _series([compared.replica.pk, compared.original.pk])
+    return {
+        (pk, ind): _points(compared.replica if pk == compared.replica.pk else compared.original, ms)
+        for (pk, ind), ms in series.items()
+    }
 
 
 def compare_with_original(replica: Innovation) -> ReplicaComparison | None:

@@ -70,6 +70,8 @@ api.add_router("", catalog_router)
 api.add_router("", "lumbung.replication.api.router")
 api.add_router("", "lumbung.events.api.router")  # lumbung.events: learning events
 api.add_router("", "lumbung.competitions.api.router")  # rounds, entries, judging, results
+api.add_router("", "lumbung.outcomes.api.router")  # indicators, measurements, comparison
+api.add_router("", "lumbung.insights.api.router")  # dashboards, diffusion, index, open data
 api.add_router("", notifications_router)  # the caller's own notifications and preferences
 api.add_router("/search", search_router)  # lumbung.search: search, match, similar, duplicates
 

@@ -1,0 +1,1 @@
+"""Insights: dashboards, diffusion, the innovation index, reports and open data."""

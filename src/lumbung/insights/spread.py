@@ -1,0 +1,83 @@
+"""Diffusion of an innovation or a programme: the adoption curve from the dates units adopted,
+and the Bass model fitted to it (:mod:`.diffusion`) with its forecast of the target."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from . import diffusion
+
+#: below these, no curve is fitted ("too few adoptions to fit")
+MIN_ADOPTIONS = 5
+MIN_PERIODS = 4
+
+
+@dataclass
+class Spread:
+    curve: list[diffusion.CurvePoint]
+    fit: diffusion.BassFit | diffusion.TooFew | None
+    target: int | None
+    period: str = "month"
+
+    @property
+    def fitted(self) -> diffusion.BassFit | None:
+        return self.fit if isinstance(self.fit, diffusion.BassFit) else None
+
+    @property
+    def too_few(self) -> diffusion.TooFew | None:
+        return self.fit if isinstance(self.fit, diffusion.TooFew) else None
+
+    def period_start(self, t: int) -> dt.date:
+        """The first day of period ``t`` (1-based) of the curve, forecast periods included."""
+        first = self.curve[0].period_start
+        months = (t - 1) * (3 if self.period == "quarter" else 1)
+        y, m = divmod(first.month - 1 + months, 12)
+        return dt.date(first.year + y, m + 1, 1)
+
+    @property
+    def target_date(self) -> dt.date | None:
+        fit = self.fitted
+        if fit is None or fit.target_period is None:
+            return None
+        return self.period_start(fit.target_period)
+
+    def target_range(self) -> tuple[dt.date | None, dt.date | None]:
+        fit = self.fitted
+        if fit is None:
+            return None, None
+        low = self.period_start(fit.target_period_low) if fit.target_period_low else None
+        high = self.period_start(fit.target_period_high) if fit.target_period_high else None
+        return low, high
+
+
+def spread_of(
+    dates: list[dt.date],
+    *,
+    start: dt.date | None = None,
+    target: int | None = None,
+    today: dt.date | None = None,
+    bootstrap: int = 200,
+) -> Spread:
+    """The adoption curve of ``dates`` by month (by quarter over more than five years) from
+    ``start`` (default: the first adoption) to today, and the Bass fit: with ``target`` (a
+    programme's), the potential m is the target; without, m is fitted."""
+    today = today or timezone.localdate()
+    if not dates:
+        return Spread([], None, target)
+    first = start or min(dates)
+    months = (today.year - first.year) * 12 + today.month - first.month
+    period = "quarter" if months > 60 else "month"
+    curve = diffusion.adoption_curve(dates, start=first, end=today, period=period)  # type: ignore[arg-type]
+    fit = diffusion.fit_bass(
+        [p.cumulative for p in curve],
+        m=float(target) if target else None,
+        min_adoptions=MIN_ADOPTIONS,
+        min_periods=MIN_PERIODS,
+        bootstrap=bootstrap,
+        target=target,
+        horizon=120 if period == "month" else 40,
+    )
+    return Spread(curve, fit, target, period)
