@@ -180,7 +180,34 @@ def build_policy_world(w: SimpleNamespace | object) -> object:
     notify(user=w.officer, text="Halo", url="", kind="test")
     notify(user=w.other_officer, text="Halo", url="", kind="test")
     _competitions(w)
+    _outcomes(w)
     return w
+
+
+def _outcomes(w: Any) -> None:
+    """An indicator of the published innovation with a figure, and one of the other agency's
+    draft with a figure (measured by its own unit)."""
+    from lumbung.core.actors import SYSTEM
+    from lumbung.outcomes import services as outcome_services
+
+    for innovation in (w.published, w.other_draft):
+        indicator = outcome_services.indicator_create(
+            actor=SYSTEM,
+            innovation=innovation,
+            name="Warga terlayani",
+            unit_of_measure="orang",
+            better="higher",
+            frequency="yearly",
+        )
+        outcome_services.measurement_record(
+            actor=SYSTEM,
+            innovation=innovation,
+            indicator=indicator,
+            period_end=timezone.localdate(),
+            kind="baseline",
+            value=10,
+            evidence="Laporan",
+        )
 
 
 def _competitions(w: Any) -> None:
