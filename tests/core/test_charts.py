@@ -619,7 +619,7 @@ def test_lineage_template():
     assert len(rows) == 13
     assert "Replica 2" in rows[2] and "modification" in rows[2] and "better than" in rows[2]
     # the script, deferred, hooked by data attributes: nothing inline
-    assert re.search(r'<script src="[^"]*insights/lineage\.js" defer></script>', html)
+    assert re.search(r'<script src="[^"]*charts/lineage\.js" defer></script>', html)
     assert "<script>" not in html and " onclick" not in html and " style=" not in html
     assert 'aria-live="polite"' in html and "data-lineage-panel" in html
     assert 'href="/l"' in html
@@ -633,6 +633,6 @@ def test_empty_lineage():
 
 @pytest.mark.parametrize("template", ["_bars", "_lines", "_tiles", "_lineage"])
 def test_templates_have_no_inline_style_or_script(template):
-    text = (SRC / "insights" / "templates" / "insights" / "charts" / f"{template}.html").read_text()
+    text = (SRC / "core" / "templates" / "charts" / f"{template}.html").read_text()
     assert " style=" not in text and "<script>" not in text
     assert not re.search(r"\son[a-z]+=", text)

@@ -74,7 +74,9 @@ def test_diffusion_page_fits_only_with_enough_adoptions(client, world):
             replication_form="adoption",
             generation=1,
         )
-        Innovation.objects.filter(pk=replica.pk).update(start_date=start + dt.timedelta(days=60 * i))
+        Innovation.objects.filter(pk=replica.pk).update(
+            start_date=start + dt.timedelta(days=60 * i)
+        )
     page = client.get(f"/wawasan/difusi/{original.slug}/")
     found = page.context["spread"]
     assert found.fitted is not None and found.fitted.adoptions == 8
@@ -110,7 +112,11 @@ def test_the_unit_portfolio_report(client, world):
     assert world.draft.name in cells and world.published.name in cells
     client.force_login(world.other_officer)
     r = client.get(f"/wawasan/unit/{world.unit.pk}/portofolio.xlsx")
-    cells = [c.value for row in load_workbook(io.BytesIO(r.content)).worksheets[-1].iter_rows() for c in row]
+    cells = [
+        c.value
+        for row in load_workbook(io.BytesIO(r.content)).worksheets[-1].iter_rows()
+        for c in row
+    ]
     assert world.draft.name not in cells  # another agency never reads the unit's drafts
 
 
@@ -150,11 +156,11 @@ def test_competition_results_pdf_needs_results(client, world):
     assert client.get("/wawasan/kompetisi/tidak-ada/hasil.pdf").status_code == 404
 
 
-def test_dashboard_queries_do_not_grow_with_the_catalog(client, world, django_assert_max_num_queries):
+def test_dashboard_queries_do_not_grow_with_the_catalog(
+    client, world, django_assert_max_num_queries
+):
     client.get("/wawasan/")
     for i in range(30):
         InnovationFactory(unit=world.unit, name=f"Tambahan {i}", publication_state="published")
     with django_assert_max_num_queries(30):
         assert client.get("/wawasan/").status_code == 200
-
-

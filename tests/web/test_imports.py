@@ -53,7 +53,12 @@ def test_the_whole_flow_upload_preview_confirm_progress_result(
     client = login(world.admin)
     page = client.get("/impor/")
     assert page.status_code == 200
-    assert [k.key for k in page.context["kinds"]] == ["innovations", "units", "people"]
+    assert [k.key for k in page.context["kinds"]] == [
+        "innovations",
+        "units",
+        "people",
+        "measurements",
+    ]
     assert 'href="/impor/"' in page.content.decode()  # in the navigation
 
     response = upload(client, "units", UNITS_OK, "unit kerja.csv")
@@ -124,8 +129,8 @@ def test_row_errors_are_in_indonesian_by_default(world, client, indonesian):
 
 def test_each_person_sees_the_kinds_they_may_import(world, login):
     kinds = lambda user: [k.key for k in login(user).get("/impor/").context["kinds"]]  # noqa: E731
-    assert kinds(world.officer) == ["innovations"]
-    assert kinds(world.platform_admin) == ["innovations", "units", "people"]
+    assert kinds(world.officer) == ["innovations", "measurements"]
+    assert kinds(world.platform_admin) == ["innovations", "units", "people", "measurements"]
     for user in (world.viewer, world.nobody, world.judge):
         response = login(user).get("/impor/")
         assert response.status_code == 403

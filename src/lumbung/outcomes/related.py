@@ -34,7 +34,8 @@ def innovation_related(innovation: Innovation, actor: Any) -> Related:
         meta = (
             _("original")
             if member.parent_id is None
-            else f"{_('generation %(n)d') % {'n': member.depth}} · {mark_label(member.mark)}"
+            else _("generation %(n)d · %(mark)s")
+            % {"n": member.depth, "mark": mark_label(member.mark)}
         )
         links.append(
             Link(
