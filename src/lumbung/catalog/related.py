@@ -45,6 +45,33 @@ Provider = Callable[[Any, Any], Related]
 _PROVIDERS: dict[str, Provider] = {}
 
 
+@dataclass(frozen=True)
+class Mark:
+    """A word beside an innovation in its lineage (e.g. outcomes: "better than the original");
+    ``key`` names it for styling."""
+
+    key: str
+    label: str
+
+
+#: ``provider(innovations)`` → marks by innovation id, for the lineage shown on a page
+MarkProvider = Callable[[list[Any]], dict[int, Mark]]
+_MARKERS: dict[str, MarkProvider] = {}
+
+
+def register_marks(name: str, provider: MarkProvider) -> None:
+    _MARKERS[name] = provider
+
+
+def marks_for(innovations: list[Any]) -> dict[int, list[Mark]]:
+    """Every registered provider's marks for the innovations of a lineage the person sees."""
+    out: dict[int, list[Mark]] = {}
+    for name in sorted(_MARKERS):
+        for pk, mark in _MARKERS[name](innovations).items():
+            out.setdefault(pk, []).append(mark)
+    return out
+
+
 def register(name: str, provider: Provider) -> None:
     _PROVIDERS[name] = provider
 

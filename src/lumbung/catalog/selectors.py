@@ -204,35 +204,59 @@ def innovation_detail(slug: str) -> Innovation | None:
     )
 
 
-def innovation_family(innovation: Innovation) -> dict[str, Any]:
-    """Where an innovation came from (its ancestors) and every replica below it."""
-    ancestors: list[Innovation] = []
+def lineage(innovation: Innovation, *, limit: int = 20) -> list[Innovation]:
+    """The innovation, then what it replicated, and so on up to the first (at most ``limit``
+    steps up; a cycle, which the replication services never write, is cut)."""
+    chain = [innovation]
     seen = {innovation.pk}
-    current = innovation.source
-    while current is not None and current.pk not in seen and len(ancestors) < 20:
-        ancestors.append(current)
-        seen.add(current.pk)
-        current = (
+    current = innovation
+    while current.source_id is not None and current.source_id not in seen and len(chain) <= limit:
+        parent = (
             Innovation.objects.select_related("agency", "unit", "source")
             .filter(pk=current.source_id)
             .first()
-            if current.source_id
-            else None
         )
-    ancestors.reverse()
-    descendants: list[Innovation] = []
+        if parent is None:
+            break
+        chain.append(parent)
+        seen.add(parent.pk)
+        current = parent
+    return chain
+
+
+def descendants(
+    innovation: Innovation,
+    *,
+    among: QuerySet[Innovation] | None = None,
+    limit: int = 1000,
+) -> list[Innovation]:
+    """Every replica below ``innovation``, generation by generation (one query each), taken
+    from ``among`` (e.g. what a person may see: a hidden replica then hides what replicated
+    it) or from the whole catalog."""
+    rows = Innovation.objects.all() if among is None else among
+    found: list[Innovation] = []
+    seen = {innovation.pk}
     frontier = [innovation.pk]
-    while frontier and len(descendants) < 1000:
+    while frontier and len(found) < limit:
         level = list(
-            Innovation.objects.select_related("agency", "unit")
+            rows.select_related("agency", "unit")
             .filter(source_id__in=frontier)
             .exclude(pk__in=seen)
-            .order_by("generation", "name")
+            .order_by("generation", "name")[: limit - len(found)]
         )
-        descendants.extend(level)
+        found.extend(level)
         seen.update(i.pk for i in level)
         frontier = [i.pk for i in level]
-    return {"ancestors": ancestors, "descendants": descendants}
+    return found
+
+
+def innovation_family(innovation: Innovation) -> dict[str, Any]:
+    """Where an innovation came from (its ancestors, the first one first) and every replica
+    below it."""
+    return {
+        "ancestors": list(reversed(lineage(innovation)[1:])),
+        "descendants": descendants(innovation),
+    }
 
 
 def innovation_history(innovation: Innovation) -> QuerySet[AuditEntry]:

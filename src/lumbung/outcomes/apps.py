@@ -28,3 +28,4 @@ class OutcomesConfig(AppConfig):
         register_action_labels(AUDIT_LABELS)
         imports.register(import_kinds.MEASUREMENTS)
         catalog_related.register("outcomes", related.innovation_related)
+        catalog_related.register_marks("outcomes", related.lineage_marks)

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lumbung.catalog.models import Innovation
+from lumbung.catalog.selectors import lineage
 from lumbung.core import audit
 from lumbung.core.actors import Actor
 from lumbung.core.imports.registry import Column, Entry, ImportKind, Outcome, ProgressCallback
@@ -29,7 +30,7 @@ from lumbung.core.spreadsheets import Problem, read_table
 from lumbung.organisations.models import Role
 
 from .models import Indicator, Measurement
-from .services import clean_measurement, lineage
+from .services import clean_measurement
 
 MAX_ROWS = 20_000
 THOUSANDS = re.compile(r"-?\d{1,3}(\.\d{3})+")

@@ -1,5 +1,6 @@
-"""Outcomes' part of an innovation's page (``catalog.related``): its outcomes, and its family —
-the original and its replicas, each with its mark against what it replicated."""
+"""Outcomes' part of an innovation's page (``catalog.related``): a link to its outcomes and to
+its family, and the mark of each replica in the page's own lineage list (``register_marks``):
+better / similar / worse than the innovation it replicated, or not yet known."""
 
 from __future__ import annotations
 
@@ -10,61 +11,28 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lumbung.catalog.models import Innovation
-from lumbung.catalog.related import Group, Link, Related
+from lumbung.catalog.related import Group, Link, Mark, Related
 
 from .marks import mark_label
-from .selectors import family_of
-
-#: the most family members listed on an innovation's page (the family page lists them all)
-LIMIT = 12
+from .selectors import compare_within
 
 
 def innovation_related(innovation: Innovation, actor: Any) -> Related:
-    related = Related()
-    family = family_of(innovation, actor, limit=200)
     links = [
         Link(
             label=_("Outcomes and indicators"),
             url=reverse("outcomes:innovation", args=[innovation.slug]),
-        )
+        ),
+        Link(
+            label=_("The whole family, each replica compared with what it replicated"),
+            url=reverse("outcomes:family", args=[innovation.slug]),
+        ),
     ]
-    for member in family.members[:LIMIT]:
-        if member.innovation.pk == innovation.pk:
-            continue
-        meta = (
-            _("original")
-            if member.parent_id is None
-            else _("generation %(n)d · %(mark)s")
-            % {"n": member.depth, "mark": mark_label(member.mark)}
-        )
-        links.append(
-            Link(
-                label=member.innovation.display_name,
-                url=reverse("outcomes:innovation", args=[member.innovation.slug]),
-                meta=meta,
-            )
-        )
-    summary = ""
-    if family.replicas:
-        summary = _(
-            "%(n)d replicas in the family: %(better)d better than what they replicated, "
-            "%(similar)d similar, %(worse)d worse, %(unknown)d not yet known."
-        ) % {
-            "n": len(family.replicas),
-            "better": family.count("better"),
-            "similar": family.count("similar"),
-            "worse": family.count("worse"),
-            "unknown": family.count("unknown"),
-        }
-        links.append(
-            Link(
-                label=_("The whole family"),
-                url=reverse("outcomes:family", args=[innovation.slug]),
-            )
-        )
-    related.groups.append(
-        Group(
-            key="outcomes", title=gettext_lazy("Outcomes and family"), links=links, summary=summary
-        )
+    return Related(
+        groups=[Group(key="outcomes", title=gettext_lazy("Outcomes and family"), links=links)]
     )
-    return related
+
+
+def lineage_marks(innovations: list[Innovation]) -> dict[int, Mark]:
+    """Each replica of the list whose original is in the list too, marked against it."""
+    return {pk: Mark(c.mark, mark_label(c.mark)) for pk, c in compare_within(innovations).items()}

@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 
+from lumbung.catalog import selectors as catalog_selectors
 from lumbung.catalog.models import Innovation
 from lumbung.core.actors import ActorLike
 from lumbung.core.policies import permitted
 
 from . import comparison
 from .models import Indicator, Measurement, start_of
-from .services import lineage
 
 AGES = (12, 24)
 
@@ -69,7 +69,7 @@ class Family:
 
 def indicators_of(innovation: Innovation) -> list[Indicator]:
     """The indicators ``innovation`` may record: its lineage's, the first innovation's first."""
-    chain = lineage(innovation)
+    chain = catalog_selectors.lineage(innovation)
     depth = {inn.pk: i for i, inn in enumerate(chain)}
     found = list(Indicator.objects.filter(innovation_id__in=depth).select_related("innovation"))
     return sorted(found, key=lambda i: (-depth[i.innovation_id], i.order, i.pk))
@@ -169,60 +169,74 @@ def compare_pairs(pairs: Sequence[tuple[Innovation, Innovation]]) -> list[Replic
 
 
 def family_of(innovation: Innovation, actor: ActorLike, *, limit: int = 500) -> Family:
-    """The family ``innovation`` belongs to — its first innovation and every replica down the
-    lineage that ``actor`` may see — each replica marked against what it replicated."""
+    """The family ``innovation`` belongs to — its first innovation (the highest ancestor the
+    person may see) and every replica down the lineage they may see — each replica marked
+    against what it replicated."""
     visible = permitted(actor, "innovation.view", Innovation.objects.all())
-    chain = lineage(innovation)
+    chain = catalog_selectors.lineage(innovation)
     seen = set(visible.filter(pk__in=[i.pk for i in chain]).values_list("pk", flat=True))
     root = chain[0]
     for ancestor in chain[1:]:  # up to the first ancestor this person may not see
         if ancestor.pk not in seen:
             break
         root = ancestor
+    below = catalog_selectors.descendants(root, among=visible, limit=limit)
+    depth = {root.pk: 0}
     members = [FamilyMember(root, 0, None, "")]
-    by_id = {root.pk: root}
-    frontier = [root.pk]
-    depth = 0
-    while frontier and len(members) < limit:
-        depth += 1
-        children = list(
-            visible.filter(source_id__in=frontier)
-            .select_related("agency", "unit")
-            .order_by("start_date", "name")[: limit - len(members)]
-        )
-        for child in children:
-            if child.pk in by_id:
-                continue
-            by_id[child.pk] = child
-            members.append(FamilyMember(child, depth, child.source_id, ""))
-        frontier = [c.pk for c in children]
-    originals = {m.parent_id for m in members if m.parent_id is not None}
-    indicators: dict[int, list[Indicator]] = {}
-    chain_ids = [i.pk for i in lineage(root)]
-    inherited = list(
-        Indicator.objects.filter(innovation_id__in=[*chain_ids, *originals]).order_by("order", "pk")
-    )
-    for pk in originals:
-        # the indicators an original holds: its own and those above it in the family
-        above = _ancestors(pk, by_id)
-        indicators[pk] = [i for i in inherited if i.innovation_id in above]
-    series = _series(by_id)
+    for child in below:  # generation by generation: a parent comes before its replicas
+        depth[child.pk] = depth.get(child.source_id or 0, 0) + 1
+        members.append(FamilyMember(child, depth[child.pk], child.source_id, ""))
+    compared = compare_within([root, *below])
     for member in members:
-        if member.parent_id is None:
-            continue
-        result = _compare(
-            member.innovation, by_id[member.parent_id], indicators[member.parent_id], series
-        )
-        member.comparison = result
-        member.mark = result.mark
+        result = compared.get(member.innovation.pk)
+        if result is not None:
+            member.comparison = result
+            member.mark = result.mark
     return Family(root, members)
 
 
-def _ancestors(pk: int, by_id: dict[int, Innovation]) -> set[int]:
-    out = set()
-    current: int | None = pk
-    while current is not None and current not in out:
-        out.add(current)
-        node = by_id.get(current)
-        current = node.source_id if node is not None else None
+def compare_within(innovations: Sequence[Innovation]) -> dict[int, ReplicaComparison]:
+    """Each of ``innovations`` whose original is among them, compared with that original — a
+    family, or the part of it a page lists — in a fixed number of queries: the indicators of the
+    family and of the lineage above its first member, and the measurements."""
+    by_id = {i.pk: i for i in innovations}
+    pairs = [(i, by_id[i.source_id]) for i in innovations if i.source_id in by_id]
+    if not pairs:
+        return {}
+    tops = {o.pk for _r, o in pairs if o.source_id not in by_id}
+    above: dict[int, set[int]] = {}
+    for top in tops:
+        above[top] = {i.pk for i in catalog_selectors.lineage(by_id[top])}
+    defined = list(
+        Indicator.objects.filter(
+            innovation_id__in={*by_id, *(pk for ids in above.values() for pk in ids)}
+        ).order_by("order", "pk")
+    )
+    series = _series(by_id)
+    out = {}
+    for replica, original in pairs:
+        chain = _chain(original.pk, by_id)
+        chain |= above.get(_top(original.pk, by_id), set())
+        held = [i for i in defined if i.innovation_id in chain]
+        out[replica.pk] = _compare(replica, original, held, series)
     return out
+
+
+def _chain(pk: int, by_id: dict[int, Innovation]) -> set[int]:
+    """``pk`` and its ancestors among ``by_id``."""
+    out: set[int] = set()
+    current: int | None = pk
+    while current is not None and current in by_id and current not in out:
+        out.add(current)
+        current = by_id[current].source_id
+    return out
+
+
+def _top(pk: int, by_id: dict[int, Innovation]) -> int:
+    """The highest ancestor of ``pk`` among ``by_id``."""
+    seen: set[int] = set()
+    current = pk
+    while by_id[current].source_id in by_id and current not in seen:
+        seen.add(current)
+        current = by_id[current].source_id  # type: ignore[assignment]
+    return current

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from lumbung.catalog.models import Innovation
+from lumbung.catalog.selectors import lineage
 from lumbung.core import audit
 from lumbung.core.actors import ActorLike, user_of
 from lumbung.core.policies import require
@@ -43,22 +44,6 @@ MEASUREMENT_FIELDS = (
     "evidence_url",
     "note",
 )
-
-
-def lineage(innovation: Innovation) -> list[Innovation]:
-    """The innovation, then what it replicated, and so on up to the first (a cycle, which the
-    replication services never write, is cut)."""
-    chain = [innovation]
-    seen = {innovation.pk}
-    current = innovation
-    while current.source_id is not None and current.source_id not in seen:
-        parent = Innovation.objects.filter(pk=current.source_id).first()
-        if parent is None:
-            break
-        chain.append(parent)
-        seen.add(parent.pk)
-        current = parent
-    return chain
 
 
 def _clean_indicator(indicator: Indicator) -> None:

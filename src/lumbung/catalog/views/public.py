@@ -103,6 +103,11 @@ def innovation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if innovation is None or not can(request.user, "innovation.view", innovation):
         raise Http404
     family = selectors.innovation_family(innovation)
+    ancestors = _visible(request, family["ancestors"])
+    descendants = _visible(request, family["descendants"])
+    marks = related.marks_for([*ancestors, innovation, *descendants])
+    for member in [innovation, *descendants]:
+        member.marks = marks.get(member.pk, [])  # type: ignore[attr-defined]
     internal = can(request.user, "innovation.view_internal", innovation)
     history = []
     if internal:
@@ -120,8 +125,8 @@ def innovation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "has_english": any(
             getattr(innovation, f"{f}_en", "") for f in Innovation.TRANSLATED_FIELDS
         ),
-        "ancestors": _visible(request, family["ancestors"]),
-        "descendants": _visible(request, family["descendants"]),
+        "ancestors": ancestors,
+        "descendants": descendants,
         "internal": internal,
         "history": history,
         "can_change": can(request.user, "innovation.change", innovation),
