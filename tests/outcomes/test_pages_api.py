@@ -41,7 +41,11 @@ def test_the_outcomes_page_shows_the_comparison_to_everyone(client, world, famil
     family_page = client.get(f"/hasil/{original.slug}/keluarga/").content.decode()
     assert replica.name in family_page and "mark-better" in family_page
     detail = client.get(f"/inovasi/{original.slug}/").content.decode()
-    assert f"/hasil/{replica.slug}/" in detail  # the family on the innovation's page
+    # the innovation's own lineage list marks the replica, and links its family and outcomes
+    lineage = detail[detail.index('id="lineage"') : detail.index('id="travels"')]
+    assert replica.name in lineage and "mark-better" in lineage
+    assert f"/hasil/{original.slug}/keluarga/" in detail
+    assert f"/hasil/{original.slug}/" in detail
 
 
 def test_a_bad_figure_on_the_page_is_a_400_with_the_reason_and_nothing_written(
@@ -190,3 +194,42 @@ def test_indicators_of_a_draft_are_hidden(client, world, who):
     client.force_login(getattr(world, who))
     assert client.get(f"/api/v1/innovations/{world.draft.slug}/indicators").status_code == 404
     assert client.get(f"/hasil/{world.draft.slug}/").status_code == 404
+
+
+def test_the_api_corrects_figures_and_indicators_with_the_same_checks(client, world, family):
+    original, replica, indicator = family
+    client.force_login(world.officer)
+    m = client.post(
+        f"/api/v1/innovations/{original.slug}/measurements",
+        _figure(indicator, months(12), 30, 1000),
+        content_type="application/json",
+    ).json()
+    url = f"/api/v1/innovations/{original.slug}/measurements/{m['id']}"
+    r = client.patch(url, {"value": 32.5}, content_type="application/json")
+    assert r.status_code == 200 and r.json()["value"] == 32.5
+    r = client.patch(url, {"denominator": None}, content_type="application/json")
+    assert r.status_code == 422  # the indicator is normalised: its number stays required
+    assert Measurement.objects.get(pk=m["id"]).denominator == 1000
+    r = client.patch(
+        f"/api/v1/innovations/{original.slug}/indicators/{indicator.pk}",
+        {"similar_within": 5},
+        content_type="application/json",
+    )
+    assert r.status_code == 200 and r.json()["similar_within"] == 5
+    # an inherited indicator is changed only where it is defined
+    client.force_login(world.other_officer)
+    r = client.patch(
+        f"/api/v1/innovations/{replica.slug}/indicators/{indicator.pk}",
+        {"name": "Lain"},
+        content_type="application/json",
+    )
+    assert r.status_code == 404
+    r = client.patch(url, {"value": 1}, content_type="application/json")
+    assert r.status_code == 403
+    assert Measurement.objects.get(pk=m["id"]).value == 32.5
+    client.force_login(world.officer)
+    r = client.delete(f"/api/v1/innovations/{original.slug}/indicators/{indicator.pk}")
+    assert r.status_code == 422  # it has figures
+    client.delete(url)
+    r = client.delete(f"/api/v1/innovations/{original.slug}/indicators/{indicator.pk}")
+    assert r.status_code == 204 and not Indicator.objects.filter(pk=indicator.pk).exists()

@@ -9,7 +9,6 @@ import datetime as dt
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from lumbung.catalog.models import Innovation
 from lumbung.competitions.models import Result, Round, Stage
 from lumbung.core.actors import ActorLike
 from lumbung.organisations.models import Unit
@@ -234,6 +233,3 @@ def competition_results(round_: Round, stage: Stage, rows: list[Result]) -> Repo
             ),
         ),
     )
-
-
-__all__ = ["Innovation", "competition_results", "programme_report", "unit_portfolio"]

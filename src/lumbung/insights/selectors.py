@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,33 +75,95 @@ def province_codes() -> dict[str, str]:
     return dict(Region.objects.filter(level=Region.Level.PROVINCE).values_list("code", "name"))
 
 
+def _scoped(actor: ActorLike, agency: Agency | None, year: int | None) -> QuerySet[Innovation]:
+    qs = visible_innovations(actor)
+    if agency is not None:
+        qs = qs.filter(agency=agency)
+    if year is not None:
+        qs = qs.filter(start_year=year)
+    return qs
+
+
+def _by_stage(qs: QuerySet[Innovation], limit: int) -> Breakdown:
+    stages = _counts(qs, "stage")
+    return Breakdown(
+        "stage",
+        _("By management stage"),
+        [(code, str(label), stages.get(code, 0)) for code, label in Innovation.Stage.choices],
+    )
+
+
+def _by_sector(qs: QuerySet[Innovation], limit: int) -> Breakdown:
+    names = dict(Sector.objects.values_list("code", "name"))
+    rows = [
+        (str(code or ""), names.get(code, str(_("no sector"))), n)
+        for code, n in _counts(qs, "sector_id").items()
+    ]
+    return Breakdown("sector", _("By sector"), sorted(rows, key=lambda r: (-r[2], r[1]))[:limit])
+
+
+def _by_agency(qs: QuerySet[Innovation], limit: int) -> Breakdown:
+    rows = (
+        qs.order_by()
+        .values("agency_id", "agency__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "agency__name")[:limit]
+    )
+    return Breakdown(
+        "agency",
+        _("By agency (the largest)"),
+        [(str(r["agency_id"]), r["agency__name"], r["n"]) for r in rows],
+    )
+
+
+def _by_province(qs: QuerySet[Innovation], limit: int) -> Breakdown:
+    names = province_codes()
+    counts = _counts(
+        qs.annotate(province=Substr(Coalesce("unit__region_id", "agency__region_id"), 1, 2)),
+        "province",
+    )
+    rows = [
+        (code or "", names.get(code or "", str(_("no region"))), n) for code, n in counts.items()
+    ]
+    return Breakdown("province", _("By province"), sorted(rows, key=lambda r: (-r[2], r[1])))
+
+
+def _by_year(qs: QuerySet[Innovation], limit: int) -> Breakdown:
+    rows = [(str(y), str(y), n) for y, n in _counts(qs, "start_year").items() if y]
+    return Breakdown("year", _("By start year"), sorted(rows, key=lambda r: r[0]))
+
+
+#: the portfolio's dimensions, in the order the dashboard shows them
+BREAKDOWNS = {
+    "stage": _by_stage,
+    "sector": _by_sector,
+    "agency": _by_agency,
+    "province": _by_province,
+    "year": _by_year,
+}
+
+
+def breakdown(
+    actor: ActorLike,
+    key: str,
+    *,
+    agency: Agency | None = None,
+    year: int | None = None,
+    limit: int = 15,
+) -> Breakdown | None:
+    """One dimension of the portfolio (its CSV download); None for an unknown one."""
+    build = BREAKDOWNS.get(key)
+    return None if build is None else build(_scoped(actor, agency, year), limit)
+
+
 def portfolio(
     actor: ActorLike, *, agency: Agency | None = None, year: int | None = None, limit: int = 15
 ) -> Portfolio:
     """The portfolio the person may see (optionally of one agency, or started in one year): by
     management stage, sector, agency, province and start year; continuing vs stopped; awards
     over the years."""
-    qs = visible_innovations(actor)
-    if agency is not None:
-        qs = qs.filter(agency=agency)
-    if year is not None:
-        qs = qs.filter(start_year=year)
+    qs = _scoped(actor, agency, year)
     status = _counts(qs, "status")
-    stages = _counts(qs, "stage")
-    sectors = _counts(qs, "sector_id")
-    sector_names = dict(Sector.objects.values_list("code", "name"))
-    agencies = (
-        qs.order_by()
-        .values("agency_id", "agency__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "agency__name")[:limit]
-    )
-    provinces = _counts(
-        qs.annotate(province=Substr(Coalesce("unit__region_id", "agency__region_id"), 1, 2)),
-        "province",
-    )
-    names = province_codes()
-    years = _counts(qs, "start_year")
     awards = (
         Award.objects.filter(innovation__in=qs.values("pk"), year__isnull=False)
         .order_by()
@@ -110,53 +171,11 @@ def portfolio(
         .annotate(n=Count("pk"))
         .order_by("year")
     )
-    breakdowns = [
-        Breakdown(
-            "stage",
-            _("By management stage"),
-            [(code, str(label), stages.get(code, 0)) for code, label in Innovation.Stage.choices],
-        ),
-        Breakdown(
-            "sector",
-            _("By sector"),
-            sorted(
-                (
-                    (str(code or ""), sector_names.get(code, str(_("no sector"))), n)
-                    for code, n in sectors.items()
-                ),
-                key=lambda r: (-r[2], r[1]),
-            )[:limit],
-        ),
-        Breakdown(
-            "agency",
-            _("By agency (the largest)"),
-            [(str(r["agency_id"]), r["agency__name"], r["n"]) for r in agencies],
-        ),
-        Breakdown(
-            "province",
-            _("By province"),
-            sorted(
-                (
-                    (code or "", names.get(code or "", str(_("no region"))), n)
-                    for code, n in provinces.items()
-                ),
-                key=lambda r: (-r[2], r[1]),
-            ),
-        ),
-        Breakdown(
-            "year",
-            _("By start year"),
-            sorted(
-                ((str(y), str(y), n) for y, n in years.items() if y),
-                key=lambda r: r[0],
-            ),
-        ),
-    ]
     return Portfolio(
         total=sum(status.values()),
         continuing=status.get(Innovation.Status.CONTINUING, 0),
         stopped=status.get(Innovation.Status.STOPPED, 0),
-        breakdowns=breakdowns,
+        breakdowns=[build(qs, limit) for build in BREAKDOWNS.values()],
         awards_by_year=[(int(r["year"] or 0), int(r["n"])) for r in awards],
     )
 
@@ -304,7 +323,3 @@ def family_adoption_dates(family: outcome_selectors.Family) -> list[dt.date]:
         inn = m.innovation
         out.append(inn.start_date or timezone.localtime(inn.created_at).date())
     return sorted(out)
-
-
-def counts_by(qs: QuerySet[Any], *fields: str) -> Sequence[dict[str, Any]]:
-    return list(qs.order_by().values(*fields).annotate(n=Count("pk")).order_by(*fields))

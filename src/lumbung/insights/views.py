@@ -46,6 +46,13 @@ def _int(request: HttpRequest, name: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
+def _filters(request: HttpRequest) -> tuple[Agency | None, int | None]:
+    """The dashboard's filters: an agency (by id) and a start year; unknown ones are ignored."""
+    agency_id = _int(request, "agency")
+    agency = Agency.objects.filter(pk=agency_id).first() if agency_id else None
+    return agency, _int(request, "year")
+
+
 def _bars(key: str, breakdown: selectors.Breakdown) -> Any:
     return charts.bar_chart(
         str(breakdown.title), [(label, n) for _k, label, n in breakdown.rows], id=f"chart-{key}"
@@ -54,9 +61,7 @@ def _bars(key: str, breakdown: selectors.Breakdown) -> Any:
 
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    agency_id = _int(request, "agency")
-    agency = Agency.objects.filter(pk=agency_id).first() if agency_id else None
-    year = _int(request, "year")
+    agency, year = _filters(request)
     portfolio = selectors.portfolio(request.user, agency=agency, year=year)
     query = request.GET.urlencode()
     boards = [
@@ -99,10 +104,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def breakdown_csv(request: HttpRequest, key: str) -> HttpResponse:
-    agency_id = _int(request, "agency")
-    agency = Agency.objects.filter(pk=agency_id).first() if agency_id else None
-    portfolio = selectors.portfolio(request.user, agency=agency, year=_int(request, "year"))
-    found = next((b for b in portfolio.breakdowns if b.key == key), None)
+    agency, year = _filters(request)
+    found = selectors.breakdown(request.user, key, agency=agency, year=year)
     if found is None:
         raise Http404
     table = opendata.Table(
@@ -219,7 +222,6 @@ def programme_report(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     return _report_response(reports.programme_report(found), fmt, found.slug)
 
 
-@login_required
 @require_GET
 def unit_portfolio(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     unit = get_object_or_404(Unit.objects.select_related("agency"), pk=pk)

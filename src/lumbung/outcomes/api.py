@@ -43,6 +43,19 @@ class IndicatorIn(Schema):
     description: str = ""
 
 
+class IndicatorUpdateIn(Schema):
+    """Only the fields given change."""
+
+    name: str | None = Field(default=None, max_length=200)
+    unit_of_measure: str | None = Field(default=None, max_length=60)
+    better: Literal["higher", "lower"] | None = None
+    frequency: Literal["monthly", "quarterly", "half_yearly", "yearly"] | None = None
+    per: int | None = Field(default=None, ge=1)
+    per_what: str | None = Field(default=None, max_length=100)
+    similar_within: int | None = Field(default=None, ge=0, le=100)
+    description: str | None = None
+
+
 class IndicatorOut(Schema):
     id: int
     innovation: str
@@ -67,6 +80,19 @@ class MeasurementIn(Schema):
     evidence: str = Field(max_length=300)
     evidence_url: str = ""
     note: str = ""
+
+
+class MeasurementUpdateIn(Schema):
+    """Only the fields given change (a correction; the indicator stays)."""
+
+    period_end: dt.date | None = None
+    kind: Literal["baseline", "follow_up"] | None = None
+    value: float | None = None
+    denominator: float | None = None
+    margin: float | None = None
+    evidence: str | None = Field(default=None, max_length=300)
+    evidence_url: str | None = None
+    note: str | None = None
 
 
 class MeasurementOut(Schema):
@@ -183,6 +209,48 @@ def indicator_create(request: HttpRequest, slug: str, payload: IndicatorIn) -> S
     return Status(201, _indicator_out(indicator, innovation))
 
 
+def _own_indicator(innovation: Innovation, pk: int) -> Indicator:
+    indicator = (
+        Indicator.objects.select_related("innovation").filter(pk=pk, innovation=innovation).first()
+    )
+    if indicator is None:
+        raise Http404
+    return indicator
+
+
+#: fields that may be emptied (``null``); the others keep their value when null is sent
+_NULLABLE = {"per", "denominator", "margin"}
+
+
+def _changes(payload: Schema) -> dict[str, Any]:
+    data = payload.dict(exclude_unset=True)
+    return {k: v for k, v in data.items() if v is not None or k in _NULLABLE}
+
+
+@router.patch(
+    "/innovations/{slug:slug}/indicators/{pk}", response={200: IndicatorOut, **WRITE_ERRORS}
+)
+def indicator_update(
+    request: HttpRequest, slug: str, pk: int, payload: IndicatorUpdateIn
+) -> dict[str, Any]:
+    """Change an indicator the innovation defines (not one it inherits)."""
+    innovation = _innovation(request, slug)
+    indicator = services.indicator_update(
+        actor=current_user(request),
+        indicator=_own_indicator(innovation, pk),
+        **_changes(payload),
+    )
+    return _indicator_out(indicator, innovation)
+
+
+@router.delete("/innovations/{slug:slug}/indicators/{pk}", response={204: None, **WRITE_ERRORS})
+def indicator_delete(request: HttpRequest, slug: str, pk: int) -> Status:
+    """Remove an indicator nobody has measured yet (422 when it has figures)."""
+    innovation = _innovation(request, slug)
+    services.indicator_delete(actor=current_user(request), indicator=_own_indicator(innovation, pk))
+    return Status(204, None)
+
+
 @router.get(
     "/innovations/{slug:slug}/measurements",
     response={200: list[MeasurementOut], **error_responses(401, 404)},
@@ -210,6 +278,21 @@ def measurement_create(request: HttpRequest, slug: str, payload: MeasurementIn) 
         actor=current_user(request), innovation=innovation, indicator=indicator, **data
     )
     return Status(201, _measurement_out(m))
+
+
+@router.patch(
+    "/innovations/{slug:slug}/measurements/{pk}", response={200: MeasurementOut, **WRITE_ERRORS}
+)
+def measurement_update(
+    request: HttpRequest, slug: str, pk: int, payload: MeasurementUpdateIn
+) -> dict[str, Any]:
+    """Correct a figure (checked as when it was recorded)."""
+    innovation = _innovation(request, slug)
+    m = Measurement.objects.filter(pk=pk, innovation=innovation).first()
+    if m is None:
+        raise Http404
+    m = services.measurement_update(actor=current_user(request), measurement=m, **_changes(payload))
+    return _measurement_out(m)
 
 
 @router.delete("/innovations/{slug:slug}/measurements/{pk}", response={204: None, **WRITE_ERRORS})

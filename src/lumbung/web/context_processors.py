@@ -32,6 +32,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         (reverse("replication:programmes"), _("Replication")),
         (reverse("events:list"), _("Learning events")),
         (reverse("competitions:list"), _("Competitions")),
+        (reverse("insights:dashboard"), _("Insights")),
     ]
     if person is not None:
         items.append((reverse("catalog:dashboard"), _("Workspace")))
