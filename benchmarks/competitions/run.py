@@ -25,38 +25,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
-import statistics
+import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import harness
 
 ENTRIES, JUDGES, CRITERIA, PER_ENTRY, AGENCIES = 3500, 60, 5, 3, 700
-
-
-def _setup(database_url: str, workdir: Path) -> None:
-    os.environ["LUMBUNG_DATA_DIR"] = str(workdir)
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lumbung.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, skip_checks=True)
-
-
-def _pg_database(url: str, name: str) -> str:
-    import psycopg
-
-    parts = urlsplit(url)
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 def build() -> dict:
@@ -175,15 +153,6 @@ def build() -> dict:
     return {"stage": stage, "scores": Score.objects.count()}
 
 
-def _median(fn: Callable[[], object], rounds: int) -> float:
-    times = []
-    for _ in range(rounds):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
-
-
 class _Rollback(Exception):
     pass
 
@@ -263,11 +232,11 @@ def measure(rounds: int) -> dict:
         assert outcome.created == ENTRIES * PER_ENTRY and not outcome.short
 
     out = {"vendor": connection.vendor, "scores": built["scores"]}
-    out["baseline"] = _median(baseline, rounds)
-    out["rank"] = _median(rank, rounds)
-    out["close"] = _median(_rolled_back(close), rounds)
-    out["plan"] = _median(plan, rounds)
-    out["assign"] = _median(_rolled_back(assign_service), rounds)
+    out["baseline"] = harness.median(baseline, rounds)
+    out["rank"] = harness.median(rank, rounds)
+    out["close"] = harness.median(_rolled_back(close), rounds)
+    out["plan"] = harness.median(plan, rounds)
+    out["assign"] = harness.median(_rolled_back(assign_service), rounds)
     return out
 
 
@@ -278,10 +247,10 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         if args.postgres:
-            url = _pg_database(args.postgres, "bench_competitions")
+            url = harness.pg_database(args.postgres, "bench_competitions")
         else:
             url = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-        _setup(url, Path(tmp))
+        harness.setup_django(url, Path(tmp))
         out = measure(args.rounds)
     base = out["baseline"]
     print(

@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import harness
 
 FULL = {
     "agencies": 600,
@@ -31,28 +31,6 @@ FULL = {
     "projects": 200_000,
     "measurements": 1_000_000,
 }
-
-
-def _setup(database_url: str, workdir: Path) -> None:
-    os.environ["LUMBUNG_DATA_DIR"] = str(workdir)
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lumbung.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, skip_checks=True)
-
-
-def _pg_database(url: str, name: str) -> str:
-    import psycopg
-
-    parts = urlsplit(url)
-    with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 def build(scale: float) -> dict[str, object]:
@@ -185,14 +163,12 @@ def build(scale: float) -> dict[str, object]:
 
 
 def _time(client, url: str, rounds: int) -> float:
-    client.get(url)  # warm: templates compiled, caches filled
-    times = []
-    for _ in range(rounds):
-        start = time.perf_counter()
+    def get() -> None:
         response = client.get(url)
-        times.append(time.perf_counter() - start)
         assert response.status_code == 200, (url, response.status_code)
-    return statistics.median(times)
+
+    get()  # warm: templates compiled, caches filled
+    return harness.median(get, rounds)
 
 
 def pages(client, ids: dict[str, object]) -> dict[str, str]:
@@ -214,11 +190,11 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = (
-            _pg_database(args.postgres, "lumbung_bench_insights")
+            harness.pg_database(args.postgres, "lumbung_bench_insights")
             if args.postgres
             else f"sqlite:///{tmp}/bench.sqlite3"
         )
-        _setup(url, Path(tmp))
+        harness.setup_django(url, Path(tmp))
         from django.test import Client
 
         from lumbung.organisations.models import Agency, User
