@@ -237,6 +237,8 @@ LUMBUNG_DEMO_LOADERS = [
     "lumbung.events.demo.load_events_demo",
     "lumbung.competitions.demo.load_competitions_demo",
     "lumbung.outcomes.demo.load_outcomes_demo",
+    # last: the portfolio summary of everything the loaders wrote
+    "lumbung.insights.summary.load_demo",
 ]
 
 # --- background work and imports ------------------------------------------------------------

@@ -94,6 +94,13 @@ def scored(
     return out
 
 
+def scored_ids(ids: list[int], scheme: index.IndexScheme | None = None) -> list[Scored]:
+    """The innovations ``ids`` scored, in that order (the facts read for them alone)."""
+    rows = with_facts(Innovation.objects.filter(pk__in=ids).select_related("agency", "unit"))
+    found = {s.innovation.pk: s for s in scored(rows, scheme)}
+    return [found[pk] for pk in ids if pk in found]
+
+
 def aggregate_of(
     qs: QuerySet[Innovation], scheme: index.IndexScheme | None = None, *, limit: int = 5000
 ) -> tuple[index.IndexScore | None, int]:

@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lumbung.organisations.models import Agency
+
 from . import index
 
 
@@ -51,3 +53,27 @@ def active_scheme() -> index.IndexScheme:
         return index.scheme_from_dict(setting.scheme)
     except ValueError:  # saved around the admin's check: the default, never a broken score
         return index.DEFAULT_SCHEME
+
+
+class PortfolioCount(models.Model):
+    """How many innovations of an agency have a value of one dimension (stage, sector, province,
+    start year, status, award year), published or not — the portfolio dashboard's summary, kept
+    up to date in the transaction of every catalog write (:mod:`.summary`), so that national
+    counts add up a few thousand rows instead of grouping the whole catalog."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    published = models.BooleanField()
+    dimension = models.CharField(max_length=12)
+    key = models.CharField(max_length=40, blank=True)
+    count = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "published", "dimension", "key"], name="portfolio_count_once"
+            )
+        ]
+        indexes = [models.Index(fields=["dimension", "published"])]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.dimension}={self.key}: {self.count}"

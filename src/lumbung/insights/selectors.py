@@ -13,12 +13,12 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lumbung.catalog.models import Award, Innovation, Sector
+from lumbung.catalog.models import Innovation, Sector
 from lumbung.core.actors import ActorLike, as_actor
 from lumbung.core.policies import permitted
 from lumbung.events.models import Event
@@ -27,6 +27,9 @@ from lumbung.outcomes import selectors as outcome_selectors
 from lumbung.replication import selectors as replication_selectors
 from lumbung.replication.models import Commitment, Programme, ReplicationProject, Stage
 from lumbung.replication.policies import projects as project_policy
+
+from . import summary
+from .models import PortfolioCount
 
 #: A project that has not moved for this long is "stalled" (the facilitator's dashboard).
 STALLED_AFTER = dt.timedelta(days=90)
@@ -63,29 +66,76 @@ def visible_innovations(actor: ActorLike) -> QuerySet[Innovation]:
     return permitted(actor, "innovation.view", Innovation.objects.all())
 
 
-def _counts(qs: QuerySet[Innovation], field_name: str) -> dict[Any, int]:
-    return {
-        row[field_name]: row["n"]
-        for row in qs.order_by().values(field_name).annotate(n=Count("pk"))
-    }
-
-
 def province_codes() -> dict[str, str]:
     """Province code ("33") → name ("Jawa Tengah")."""
     return dict(Region.objects.filter(level=Region.Level.PROVINCE).values_list("code", "name"))
 
 
-def _scoped(actor: ActorLike, agency: Agency | None, year: int | None) -> QuerySet[Innovation]:
-    qs = visible_innovations(actor)
-    if agency is not None:
-        qs = qs.filter(agency=agency)
-    if year is not None:
-        qs = qs.filter(start_year=year)
-    return qs
+class _Scope:
+    """What a portfolio counts: the innovations the person may see, perhaps of one agency or
+    started in one year. Published innovations (and, for a platform admin, all) are counted from
+    the summary (:mod:`.summary`); the drafts a person reads are few and counted live; a year
+    filter (which the summary does not hold) counts live."""
+
+    def __init__(self, actor: ActorLike, agency: Agency | None, year: int | None) -> None:
+        self.actor = as_actor(actor)
+        self.agency = agency
+        self.year = year
+
+    def live(self) -> QuerySet[Innovation]:
+        qs = visible_innovations(self.actor)
+        if self.agency is not None:
+            qs = qs.filter(agency=self.agency)
+        if self.year is not None:
+            qs = qs.filter(start_year=self.year)
+        return qs
+
+    def _summary(self, dimension: str) -> QuerySet[PortfolioCount]:
+        rows = PortfolioCount.objects.filter(dimension=dimension)
+        if self.agency is not None:
+            rows = rows.filter(agency=self.agency)
+        if not self.actor.is_platform_admin:
+            rows = rows.filter(published=True)
+        return rows
+
+    def _drafts(self) -> QuerySet[Innovation] | None:
+        """The unpublished innovations the person reads (None: nobody's, or all in the summary)."""
+        if self.actor.is_platform_admin or not self.actor.is_authenticated:
+            return None
+        return self.live().exclude(publication_state=Innovation.State.PUBLISHED)
+
+    def counts(self, dimension: str) -> dict[str, int]:
+        if self.year is not None:
+            return summary.counts(self.live(), dimension)
+        out: dict[str, int] = {}
+        rows = self._summary(dimension).order_by().values_list("key").annotate(n=Sum("count"))
+        for key, n in rows:
+            out[key] = out.get(key, 0) + n
+        drafts = self._drafts()
+        if drafts is not None:
+            for key, n in summary.counts(drafts, dimension).items():
+                out[key] = out.get(key, 0) + n
+        return out
+
+    def by_agency(self) -> dict[int, int]:
+        if self.year is not None:
+            rows = self.live().order_by().values_list("agency_id").annotate(n=Count("pk"))
+            return dict(rows)
+        out: dict[int, int] = {}
+        summed = (
+            self._summary("status").order_by().values_list("agency_id").annotate(n=Sum("count"))
+        )
+        for agency_id, n in summed:
+            out[agency_id] = out.get(agency_id, 0) + n
+        drafts = self._drafts()
+        if drafts is not None:
+            for agency_id, n in drafts.order_by().values_list("agency_id").annotate(n=Count("pk")):
+                out[agency_id] = out.get(agency_id, 0) + n
+        return out
 
 
-def _by_stage(qs: QuerySet[Innovation], limit: int) -> Breakdown:
-    stages = _counts(qs, "stage")
+def _by_stage(scope: _Scope, limit: int) -> Breakdown:
+    stages = scope.counts("stage")
     return Breakdown(
         "stage",
         _("By management stage"),
@@ -93,43 +143,33 @@ def _by_stage(qs: QuerySet[Innovation], limit: int) -> Breakdown:
     )
 
 
-def _by_sector(qs: QuerySet[Innovation], limit: int) -> Breakdown:
+def _by_sector(scope: _Scope, limit: int) -> Breakdown:
     names = dict(Sector.objects.values_list("code", "name"))
     rows = [
-        (str(code or ""), names.get(code, str(_("no sector"))), n)
-        for code, n in _counts(qs, "sector_id").items()
+        (code, names.get(code, str(_("no sector"))), n)
+        for code, n in scope.counts("sector").items()
     ]
     return Breakdown("sector", _("By sector"), sorted(rows, key=lambda r: (-r[2], r[1]))[:limit])
 
 
-def _by_agency(qs: QuerySet[Innovation], limit: int) -> Breakdown:
-    rows = (
-        qs.order_by()
-        .values("agency_id", "agency__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n", "agency__name")[:limit]
-    )
-    return Breakdown(
-        "agency",
-        _("By agency (the largest)"),
-        [(str(r["agency_id"]), r["agency__name"], r["n"]) for r in rows],
-    )
+def _by_agency(scope: _Scope, limit: int) -> Breakdown:
+    top = sorted(scope.by_agency().items(), key=lambda r: -r[1])[: limit * 2]
+    names = dict(Agency.objects.filter(pk__in=[a for a, _n in top]).values_list("pk", "name"))
+    rows = sorted(((str(a), names.get(a, "?"), n) for a, n in top), key=lambda r: (-r[2], r[1]))
+    return Breakdown("agency", _("By agency (the largest)"), rows[:limit])
 
 
-def _by_province(qs: QuerySet[Innovation], limit: int) -> Breakdown:
+def _by_province(scope: _Scope, limit: int) -> Breakdown:
     names = province_codes()
-    counts = _counts(
-        qs.annotate(province=Substr(Coalesce("unit__region_id", "agency__region_id"), 1, 2)),
-        "province",
-    )
     rows = [
-        (code or "", names.get(code or "", str(_("no region"))), n) for code, n in counts.items()
+        (code, names.get(code, str(_("no region"))), n)
+        for code, n in scope.counts("province").items()
     ]
     return Breakdown("province", _("By province"), sorted(rows, key=lambda r: (-r[2], r[1])))
 
 
-def _by_year(qs: QuerySet[Innovation], limit: int) -> Breakdown:
-    rows = [(str(y), str(y), n) for y, n in _counts(qs, "start_year").items() if y]
+def _by_year(scope: _Scope, limit: int) -> Breakdown:
+    rows = [(y, y, n) for y, n in scope.counts("year").items() if y]
     return Breakdown("year", _("By start year"), sorted(rows, key=lambda r: r[0]))
 
 
@@ -153,7 +193,7 @@ def breakdown(
 ) -> Breakdown | None:
     """One dimension of the portfolio (its CSV download); None for an unknown one."""
     build = BREAKDOWNS.get(key)
-    return None if build is None else build(_scoped(actor, agency, year), limit)
+    return None if build is None else build(_Scope(actor, agency, year), limit)
 
 
 def portfolio(
@@ -162,21 +202,15 @@ def portfolio(
     """The portfolio the person may see (optionally of one agency, or started in one year): by
     management stage, sector, agency, province and start year; continuing vs stopped; awards
     over the years."""
-    qs = _scoped(actor, agency, year)
-    status = _counts(qs, "status")
-    awards = (
-        Award.objects.filter(innovation__in=qs.values("pk"), year__isnull=False)
-        .order_by()
-        .values("year")
-        .annotate(n=Count("pk"))
-        .order_by("year")
-    )
+    scope = _Scope(actor, agency, year)
+    status = scope.counts("status")
+    awards = scope.counts(summary.AWARD_YEAR)
     return Portfolio(
         total=sum(status.values()),
         continuing=status.get(Innovation.Status.CONTINUING, 0),
         stopped=status.get(Innovation.Status.STOPPED, 0),
-        breakdowns=[build(qs, limit) for build in BREAKDOWNS.values()],
-        awards_by_year=[(int(r["year"] or 0), int(r["n"])) for r in awards],
+        breakdowns=[build(scope, limit) for build in BREAKDOWNS.values()],
+        awards_by_year=sorted((int(y), n) for y, n in awards.items() if y.isdigit()),
     )
 
 
@@ -240,11 +274,19 @@ def programme_insight(programme: Programme) -> ProgrammeInsight:
     for key, label, states in FUNNEL:
         n = len(rows) if not states else sum(1 for r in rows if r.state in states)
         funnel.append((key, str(label), n))
-    projects = list(replication_selectors.programme_projects(programme).select_related("replica"))
-    adoption_dates = sorted(
-        timezone.localtime(p.created_at).date() for p in projects if p.stage != Stage.STOPPED
+    # the projects as plain values, one query (no documents, no objects): a programme can hold
+    # thousands
+    projects = list(
+        replication_selectors.programme_projects(programme)
+        .order_by()
+        .values_list("created_at", "stage", "adopting_unit_id", "source_id", "replica_id")
     )
-    sources = [p.source_id for p in projects]
+    adoption_dates = sorted(
+        timezone.localtime(created).date()
+        for created, stage, *_rest in projects
+        if stage != Stage.STOPPED
+    )
+    sources = {source for *_a, source, _r in projects}
     events = (
         Event.objects.filter(
             Q(programme=programme) | Q(showcased__in=sources),
@@ -255,12 +297,16 @@ def programme_insight(programme: Programme) -> ProgrammeInsight:
     )
     first_event = {r["invitations__unit_id"]: r["first"] for r in events}
     days = []
-    for p in projects:
-        seen = first_event.get(p.adopting_unit_id)
-        if seen is not None and seen <= p.created_at:
-            days.append((p.created_at - seen).days)
+    for created, _stage, unit_id, _source, _replica in projects:
+        seen = first_event.get(unit_id)
+        if seen is not None and seen <= created:
+            days.append((created - seen).days)
+    linked = [(replica, source) for *_a, source, replica in projects if replica is not None]
+    innovations = Innovation.objects.select_related("agency", "unit").in_bulk(
+        {pk for pair in linked for pk in pair}
+    )
     pairs: list[tuple[Innovation, Innovation]] = [
-        (p.replica, p.source) for p in projects if p.replica is not None
+        (innovations[r], innovations[s]) for r, s in linked if r in innovations and s in innovations
     ]
     replicas = outcome_selectors.compare_pairs(pairs)
     order = {"better": 0, "similar": 1, "worse": 2, "unknown": 3}

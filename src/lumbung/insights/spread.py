@@ -4,8 +4,11 @@ and the Bass model fitted to it (:mod:`.diffusion`) with its forecast of the tar
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.utils import timezone
 
 from . import diffusion
@@ -13,6 +16,8 @@ from . import diffusion
 #: below these, no curve is fitted ("too few adoptions to fit")
 MIN_ADOPTIONS = 5
 MIN_PERIODS = 4
+#: how long a fitted curve is kept (its inputs change with every adoption anyway)
+CACHE_SECONDS = 6 * 3600
 
 
 @dataclass
@@ -71,13 +76,30 @@ def spread_of(
     months = (today.year - first.year) * 12 + today.month - first.month
     period = "quarter" if months > 60 else "month"
     curve = diffusion.adoption_curve(dates, start=first, end=today, period=period)  # type: ignore[arg-type]
+    fit = _fit([p.cumulative for p in curve], target, bootstrap, 120 if period == "month" else 40)
+    return Spread(curve, fit, target, period)
+
+
+def _fit(
+    cumulative: list[int], target: int | None, bootstrap: int, horizon: int
+) -> diffusion.BassFit | diffusion.TooFew:
+    """The fit of a curve, kept in the cache under its inputs: it is deterministic (a fixed
+    seed), so a dashboard seen again, or its report, does not refit 200 bootstrap samples."""
+    key = "bass:" + hashlib.sha256(
+        json.dumps([cumulative, target, bootstrap, horizon, MIN_ADOPTIONS, MIN_PERIODS]).encode()
+    ).hexdigest()
+    found = cache.get(key)
+    if isinstance(found, diffusion.BassFit):
+        return found
     fit = diffusion.fit_bass(
-        [p.cumulative for p in curve],
+        cumulative,
         m=float(target) if target else None,
         min_adoptions=MIN_ADOPTIONS,
         min_periods=MIN_PERIODS,
         bootstrap=bootstrap,
         target=target,
-        horizon=120 if period == "month" else 40,
+        horizon=horizon,
     )
-    return Spread(curve, fit, target, period)
+    if isinstance(fit, diffusion.BassFit):
+        cache.set(key, fit, CACHE_SECONDS)
+    return fit

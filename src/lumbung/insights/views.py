@@ -323,14 +323,9 @@ def index_page(request: HttpRequest) -> HttpResponse:
     elif agency is not None:
         qs, scope = qs.filter(agency=agency), agency.name
     aggregate, counted = indexing.aggregate_of(qs, scheme) if scope else (None, 0)
-    page = paginate(
-        request,
-        indexing.with_facts(qs.select_related("agency", "unit")).order_by(  # type: ignore[misc]
-            "-n_replicas", "name"
-        ),
-        25,
-    )
-    items = indexing.scored(page.object_list, scheme)
+    # the page's innovations first (a plain sorted list), then the facts of those 25 alone
+    page = paginate(request, qs.order_by("name", "pk").values_list("pk", flat=True), 25)
+    items = indexing.scored_ids(list(page.object_list), scheme)
     return render(
         request,
         "insights/index.html",

@@ -484,7 +484,8 @@ def programme_unit_states(programme: Programme) -> list[UnitRow]:
         .order_by("name")
     )
     best: dict[int, tuple[str, ReplicationProject]] = {}
-    for project in programme_projects(programme):
+    # only the target units' projects matter here (a programme may hold thousands of others)
+    for project in programme_projects(programme).filter(adopting_unit__in=[u.pk for u in units]):
         state = project_unit_state(project, {d.kind for d in project.documents.all()})
         current = best.get(project.adopting_unit_id)
         if current is None or _RANK[state] < _RANK[current[0]]:
