@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from lumbung.catalog import hooks
+from lumbung.catalog import selectors as catalog_selectors
 from lumbung.catalog import services as catalog_services
 from lumbung.core.actors import ANONYMOUS, SYSTEM
 from lumbung.insights import selectors, summary
@@ -16,7 +17,7 @@ from tests.factories import InnovationFactory
 
 def live(actor, agency=None):
     """The portfolio as a live GROUP BY over what the person may see."""
-    qs = selectors.visible_innovations(actor)
+    qs = catalog_selectors.visible_innovations(actor)
     if agency is not None:
         qs = qs.filter(agency=agency)
     return {d: summary.counts(qs, d) for d in summary.DIMENSIONS}

@@ -185,9 +185,7 @@ def merge(
     return mine, conflicts
 
 
-def check_seen(
-    innovation: Innovation, seen: Seen, yours: Mapping[str, Any]
-) -> set[str] | None:
+def check_seen(innovation: Innovation, seen: Seen, yours: Mapping[str, Any]) -> set[str] | None:
     """Which submitted fields to write, given what the edit was based on.
 
     None: the edit was based on the current version (write all it sent). Raises

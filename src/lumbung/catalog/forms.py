@@ -213,9 +213,7 @@ class InnovationCreateForm(forms.Form):
         label=_("Summary"), required=False, widget=forms.Textarea(attrs=_TEXTAREA)
     )
 
-    def __init__(
-        self, *args: Any, units: QuerySet[Unit] | None = None, **kwargs: Any
-    ) -> None:
+    def __init__(self, *args: Any, units: QuerySet[Unit] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = (units if units is not None else Unit.objects.none()).select_related("agency")
         fit_unit_choice(self, "unit", choices.order_by("agency__name", "name"))

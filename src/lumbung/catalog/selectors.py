@@ -179,6 +179,12 @@ def visible_innovations(
     return apply_filters(qs, filters or CatalogFilters())
 
 
+def visible_innovation(actor: ActorLike, slug: str) -> Innovation | None:
+    """The innovation at ``slug`` if this person may read it (None otherwise: its existence is
+    not disclosed)."""
+    return _base().filter(visible_q(actor), slug=slug).first()
+
+
 def workspace_innovations(actor: ActorLike) -> QuerySet[Innovation]:
     """Innovations this person works on: of their units, or their agencies (by their roles,
     not by a platform admin's reach over everything)."""

@@ -10,10 +10,11 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
 
+from lumbung.catalog import selectors as catalog_selectors
 from lumbung.catalog.models import Innovation
 from lumbung.core.http.auth import READ_AUTH, current_user, optional_auth_openapi
 from lumbung.core.http.errors import error_responses
-from lumbung.core.policies import can, permitted
+from lumbung.core.policies import can
 from lumbung.organisations.models import Agency
 from lumbung.outcomes import selectors as outcome_selectors
 from lumbung.replication import selectors as replication_selectors
@@ -179,9 +180,7 @@ def programme(request: HttpRequest, slug: str) -> dict[str, Any]:
 
 
 def _innovation(request: HttpRequest, slug: str) -> Innovation:
-    found = permitted(
-        current_user(request), "innovation.view", Innovation.objects.filter(slug=slug)
-    ).first()
+    found = catalog_selectors.visible_innovation(current_user(request), slug)
     if found is None:
         raise Http404
     return found

@@ -9,6 +9,7 @@ import datetime as dt
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from lumbung.catalog import selectors as catalog_selectors
 from lumbung.competitions.models import Result, Round, Stage
 from lumbung.core.actors import ActorLike
 from lumbung.organisations.models import Unit
@@ -135,7 +136,7 @@ def programme_report(programme: Programme) -> Report:
 
 
 def unit_portfolio(unit: Unit, actor: ActorLike) -> Report:
-    qs = selectors.visible_innovations(actor).filter(unit=unit).select_related("sector")
+    qs = catalog_selectors.visible_innovations(actor).filter(unit=unit)
     items = indexing.scored(indexing.with_facts(qs.order_by("name"))[:2000])
     aggregate = indexing.index.aggregate([s.score for s in items], indexing.active_scheme())
     figures = [Figure(_("Innovations"), str(len(items)))]

@@ -18,9 +18,9 @@ from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lumbung.catalog import selectors as catalog_selectors
 from lumbung.catalog.models import Innovation, Sector
 from lumbung.core.actors import ActorLike, as_actor
-from lumbung.core.policies import permitted
 from lumbung.events.models import Event
 from lumbung.organisations.models import Agency, Region
 from lumbung.outcomes import selectors as outcome_selectors
@@ -61,11 +61,6 @@ class Portfolio:
         return next(b for b in self.breakdowns if b.key == key)
 
 
-def visible_innovations(actor: ActorLike) -> QuerySet[Innovation]:
-    """Published innovations, and the drafts the person reads (their units' and agency's)."""
-    return permitted(actor, "innovation.view", Innovation.objects.all())
-
-
 def province_codes() -> dict[str, str]:
     """Province code ("33") → name ("Jawa Tengah")."""
     return dict(Region.objects.filter(level=Region.Level.PROVINCE).values_list("code", "name"))
@@ -83,7 +78,7 @@ class _Scope:
         self.year = year
 
     def live(self) -> QuerySet[Innovation]:
-        qs = visible_innovations(self.actor)
+        qs = catalog_selectors.visible_innovations(self.actor)
         if self.agency is not None:
             qs = qs.filter(agency=self.agency)
         if self.year is not None:
@@ -100,7 +95,7 @@ class _Scope:
 
     def _drafts(self) -> QuerySet[Innovation] | None:
         """The unpublished innovations the person reads (None: nobody's, or all in the summary)."""
-        if self.actor.is_platform_admin or not self.actor.is_authenticated:
+        if self.actor.is_platform_admin or catalog_selectors.reads_published_only(self.actor):
             return None
         return self.live().exclude(publication_state=Innovation.State.PUBLISHED)
 

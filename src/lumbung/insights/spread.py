@@ -85,9 +85,14 @@ def _fit(
 ) -> diffusion.BassFit | diffusion.TooFew:
     """The fit of a curve, kept in the cache under its inputs: it is deterministic (a fixed
     seed), so a dashboard seen again, or its report, does not refit 200 bootstrap samples."""
-    key = "bass:" + hashlib.sha256(
-        json.dumps([cumulative, target, bootstrap, horizon, MIN_ADOPTIONS, MIN_PERIODS]).encode()
-    ).hexdigest()
+    key = (
+        "bass:"
+        + hashlib.sha256(
+            json.dumps(
+                [cumulative, target, bootstrap, horizon, MIN_ADOPTIONS, MIN_PERIODS]
+            ).encode()
+        ).hexdigest()
+    )
     found = cache.get(key)
     if isinstance(found, diffusion.BassFit):
         return found

@@ -24,6 +24,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from lumbung.catalog import selectors as catalog_selectors
 from lumbung.catalog.models import Innovation
 from lumbung.competitions import selectors as competition_selectors
 from lumbung.competitions.models import Round
@@ -268,11 +269,7 @@ def facilitator(request: HttpRequest) -> HttpResponse:
 
 
 def _innovation(request: HttpRequest, slug: str) -> Innovation:
-    found = permitted(
-        request.user,
-        "innovation.view",
-        Innovation.objects.select_related("agency").filter(slug=slug),
-    ).first()
+    found = catalog_selectors.visible_innovation(request.user, slug)
     if found is None:
         raise Http404
     return found
@@ -316,7 +313,7 @@ def index_page(request: HttpRequest) -> HttpResponse:
     scheme = indexing.active_scheme()
     agency = Agency.objects.filter(pk=_int(request, "agency") or 0).first()
     unit = Unit.objects.select_related("agency").filter(pk=_int(request, "unit") or 0).first()
-    qs = selectors.visible_innovations(request.user)
+    qs = catalog_selectors.visible_innovations(request.user)
     scope = None
     if unit is not None:
         qs, scope = qs.filter(unit=unit), unit.name

@@ -15,10 +15,10 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from lumbung.catalog import selectors as catalog_selectors
 from lumbung.catalog.models import Innovation
 from lumbung.core.http.auth import READ_AUTH, current_user, optional_auth_openapi
 from lumbung.core.http.errors import error_responses
-from lumbung.core.policies import permitted
 
 from . import selectors, services
 from .marks import mark_label
@@ -140,9 +140,7 @@ class ComparisonOut(Schema):
 
 
 def _innovation(request: HttpRequest, slug: str) -> Innovation:
-    found = permitted(
-        current_user(request), "innovation.view", Innovation.objects.filter(slug=slug)
-    ).first()
+    found = catalog_selectors.visible_innovation(current_user(request), slug)
     if found is None:
         raise Http404
     return found

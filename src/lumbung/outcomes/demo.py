@@ -91,8 +91,7 @@ def load_outcomes_demo() -> None:
         per=100,
         per_what="peserta",
         description=(
-            "Peserta yang bekerja dan menerima penghasilan dari usaha produktif sheltered "
-            "workshop."
+            "Peserta yang bekerja dan menerima penghasilan dari usaha produktif sheltered workshop."
         ),
     )
     income = services.indicator_create(

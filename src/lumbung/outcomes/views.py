@@ -14,9 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from lumbung.catalog import selectors as catalog_selectors
 from lumbung.catalog.models import Innovation
 from lumbung.core.pages import add_service_errors
-from lumbung.core.policies import can, permitted
+from lumbung.core.policies import can
 
 from . import selectors, services
 from .charts import indicator_charts
@@ -25,8 +26,7 @@ from .models import Indicator, Measurement
 
 
 def _innovation(request: HttpRequest, slug: str) -> Innovation:
-    innovation = Innovation.objects.select_related("agency", "unit", "source").filter(slug=slug)
-    found = permitted(request.user, "innovation.view", innovation).first()
+    found = catalog_selectors.visible_innovation(request.user, slug)
     if found is None:
         raise Http404
     return found

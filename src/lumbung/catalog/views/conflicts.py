@@ -61,7 +61,7 @@ def _shown(name: str, value: Any) -> str:
 
 
 def saved_by(entry: AuditEntry | None) -> str:
-    """"What Budi saved at 14:05" (with the date when it was not today)."""
+    """ "What Budi saved at 14:05" (with the date when it was not today)."""
     if entry is None:
         return _("What is saved now")
     when = timezone.localtime(entry.created_at)

@@ -49,9 +49,7 @@ def creatable_units(user: ActorLike) -> QuerySet[Unit]:
     return unit_policy.filter(in_own_roles(as_actor(user)), "manage", Unit.objects.all())
 
 
-def workspace_innovation(
-    request: HttpRequest, slug: str, action: str | None = None
-) -> Innovation:
+def workspace_innovation(request: HttpRequest, slug: str, action: str | None = None) -> Innovation:
     """The innovation for a workspace or review page: 404 unless the person may read it
     internally, 403 unless they may do ``action``."""
     innovation = get_object_or_404(
@@ -224,7 +222,10 @@ def innovation_edit(request: HttpRequest, slug: str) -> HttpResponse:
         kept = conflict_views.others_changes(innovation, seen.version) if seen else []
         try:
             services.innovation_update(
-                actor=request.user, innovation=innovation, data=data, team=members_to_save,
+                actor=request.user,
+                innovation=innovation,
+                data=data,
+                team=members_to_save,
                 seen=seen,
             )
         except editing.EditConflict as exc:
