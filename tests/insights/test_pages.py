@@ -164,3 +164,31 @@ def test_dashboard_queries_do_not_grow_with_the_catalog(
         InnovationFactory(unit=world.unit, name=f"Tambahan {i}", publication_state="published")
     with django_assert_max_num_queries(30):
         assert client.get("/wawasan/").status_code == 200
+
+
+def test_a_programme_report_never_names_a_replica_its_reader_may_not_see(client, world, programme):
+    from lumbung.core.actors import SYSTEM
+
+    rep_services.programme_join(
+        actor=world.other_admin, programme=programme, agency=world.other_agency
+    )
+    project = rep_services.project_start(
+        actor=SYSTEM,
+        source=world.published,
+        adopting_unit=world.other_unit,
+        declared_form="adoption",
+        programme=programme,
+    )
+    rep_services.replica_link_request(
+        actor=world.other_admin, project=project, innovation=world.other_draft
+    )
+    cells = []
+    for who in (world.admin, world.platform_admin):
+        client.force_login(who)
+        r = client.get(f"/wawasan/program/{programme.slug}/laporan.xlsx")
+        book = load_workbook(io.BytesIO(r.content))
+        cells.append({c.value for ws in book.worksheets for row in ws.iter_rows() for c in row})
+        page = client.get(f"/wawasan/program/{programme.slug}/").content.decode()
+        assert (world.other_draft.name in page) == (who == world.platform_admin)
+    assert world.other_draft.name not in cells[0]  # the programme's agency admin
+    assert world.other_draft.name in cells[1]  # a platform admin reads every record

@@ -168,7 +168,7 @@ def programme(request: HttpRequest, slug: str) -> dict[str, Any]:
     found = replication_selectors.programme_detail(slug)
     if found is None or not can(current_user(request), "programme.view", found):
         raise Http404
-    insight = selectors.programme_insight(found)
+    insight = selectors.programme_insight(found, current_user(request))
     diffusion = spread.spread_of(
         insight.adoption_dates, start=found.start_date, target=found.coverage_target or None
     )

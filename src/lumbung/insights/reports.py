@@ -29,8 +29,8 @@ def _day(value: dt.date | None) -> str:
     return formats.date_format(value, "DATE_FORMAT") if value else ""
 
 
-def programme_report(programme: Programme) -> Report:
-    insight = selectors.programme_insight(programme)
+def programme_report(programme: Programme, actor: ActorLike) -> Report:
+    insight = selectors.programme_insight(programme, actor)
     units = replication_selectors.programme_unit_states(programme)
     coverage = replication_selectors.programme_coverage(programme)
     diffusion = spread.spread_of(

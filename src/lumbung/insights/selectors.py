@@ -259,11 +259,11 @@ class ProgrammeInsight:
         return statistics.median(self.days_to_adoption) if self.days_to_adoption else None
 
 
-def programme_insight(programme: Programme) -> ProgrammeInsight:
+def programme_insight(programme: Programme, actor: ActorLike) -> ProgrammeInsight:
     """The replication funnel of the programme's target units (each unit counted at every step
     it passed), the dates its units adopted (their projects started), the days from the first
-    learning event a unit was invited to until it started its project, and its replicas ranked
-    against their originals (better first)."""
+    learning event a unit was invited to until it started its project, and its replicas that
+    ``actor`` may read ranked against their originals (better first)."""
     rows = replication_selectors.programme_unit_states(programme)
     funnel = []
     for key, label, states in FUNNEL:
@@ -297,7 +297,7 @@ def programme_insight(programme: Programme) -> ProgrammeInsight:
         if seen is not None and seen <= created:
             days.append((created - seen).days)
     linked = [(replica, source) for *_a, source, replica in projects if replica is not None]
-    innovations = Innovation.objects.select_related("agency", "unit").in_bulk(
+    innovations = catalog_selectors.visible_innovations(actor).in_bulk(
         {pk for pair in linked for pk in pair}
     )
     pairs: list[tuple[Innovation, Innovation]] = [

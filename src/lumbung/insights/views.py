@@ -30,7 +30,7 @@ from lumbung.competitions import selectors as competition_selectors
 from lumbung.competitions.models import Round
 from lumbung.core import charts
 from lumbung.core.pages import paginate
-from lumbung.core.policies import can, permitted
+from lumbung.core.policies import can
 from lumbung.organisations.models import Agency, Unit
 from lumbung.outcomes import selectors as outcome_selectors
 from lumbung.replication import selectors as replication_selectors
@@ -38,8 +38,6 @@ from lumbung.replication.models import Programme
 
 from . import documents, indexing, open_catalog, opendata, reports, selectors, spread
 from .opendata import csv_lines
-
-MARK_ORDER = ("better", "similar", "worse", "unknown")
 
 
 def _int(request: HttpRequest, name: str) -> int | None:
@@ -136,15 +134,7 @@ def _programme(request: HttpRequest, slug: str) -> Programme:
 @require_GET
 def programme(request: HttpRequest, slug: str) -> HttpResponse:
     found = _programme(request, slug)
-    insight = selectors.programme_insight(found)
-    visible = set(
-        permitted(
-            request.user,
-            "innovation.view",
-            Innovation.objects.filter(pk__in=[c.replica.pk for c in insight.replicas]),
-        ).values_list("pk", flat=True)
-    )
-    replicas = [c for c in insight.replicas if c.replica.pk in visible]
+    insight = selectors.programme_insight(found, request.user)
     diffusion = spread.spread_of(
         insight.adoption_dates, start=found.start_date, target=found.coverage_target or None
     )
@@ -157,7 +147,7 @@ def programme(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "programme": found,
             "insight": insight,
-            "replicas": replicas,
+            "replicas": insight.replicas,
             "spread": diffusion,
             "funnel_chart": funnel,
             "curve_chart": charts_for_spread(diffusion, "chart-adoption"),
@@ -220,7 +210,7 @@ def programme_report(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     found = _programme(request, slug)
     if not can(request.user, "programme.view_internal", found):
         raise PermissionDenied(_("Only the programme's managers and facilitators read its report."))
-    return _report_response(reports.programme_report(found), fmt, found.slug)
+    return _report_response(reports.programme_report(found, request.user), fmt, found.slug)
 
 
 @require_GET
