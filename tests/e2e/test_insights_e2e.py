@@ -93,7 +93,7 @@ def _focused(page: Any) -> str:
 
 
 def test_the_lineage_graph_by_keyboard_alone(new_tab, family):
-    original, first, second, grandchild, _programme = family
+    original, _first, _second, _grandchild, _programme = family
     page = new_tab(viewport={"width": 1366, "height": 900})
     page.goto(f"/wawasan/difusi/{original.slug}/")
     for _ in range(80):  # the tree is one Tab stop
