@@ -330,3 +330,23 @@ def test_demo_command_ends_with_what_to_try_first(data_dir, monkeypatch):
     assert re.search(
         r"http://127\.0\.0\.1:8321/acara/[\w-]+/kelola/ — sign in as demo-kartini", tail
     )
+
+
+def test_demo_outcomes_show_a_replica_better_than_swp_at_12_months(data_dir, client):
+    from lumbung.insights.models import PortfolioCount
+    from lumbung.outcomes import selectors as outcome_selectors
+    from lumbung.replication.demo import DHARMA_GUNA_REPLICA
+
+    load_demo()
+    replica = Innovation.objects.get(name=DHARMA_GUNA_REPLICA)
+    compared = outcome_selectors.compare_with_original(replica)
+    assert compared is not None and compared.original.slug == "swp"
+    assert compared.mark == "better"
+    working = next(r for r in compared.indicators if r.indicator.per)
+    assert working.result.verdict == "better" and working.result.at_age == 12
+    page = client.get("/hasil/swp/keluarga/").content.decode()
+    assert DHARMA_GUNA_REPLICA in page and "mark-better" in page
+    # the summary counts the demo catalog as it ended up (the loaders write around the services)
+    published = Innovation.objects.filter(publication_state="published").count()
+    assert client.get("/api/v1/insights/portfolio").json()["total"] == published
+    assert PortfolioCount.objects.exists()
