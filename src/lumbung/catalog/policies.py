@@ -46,6 +46,12 @@ class InnovationPolicy(Policy[Innovation]):
         return administers_agency(actor)
 
 
+def with_innovation(actor: Actor, action: str) -> Condition:
+    """A record that belongs to an innovation (its evidence, an outcome indicator, a figure)
+    follows the innovation's rule for ``action`` ("view", "change")."""
+    return innovations.condition(actor, action).via("innovation")
+
+
 class EvidencePolicy(Policy[Evidence]):
     model = Evidence
     name = "evidence"
@@ -53,11 +59,11 @@ class EvidencePolicy(Policy[Evidence]):
     @action("view")
     def view(self, actor: Actor) -> Condition:
         """Evidence is read with its innovation."""
-        return innovations.view(actor).via("innovation")
+        return with_innovation(actor, "view")
 
     @action("change")
     def change(self, actor: Actor) -> Condition:
-        return innovations.change(actor).via("innovation")
+        return with_innovation(actor, "change")
 
 
 innovations = register(InnovationPolicy())

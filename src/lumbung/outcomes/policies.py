@@ -9,7 +9,7 @@ to the replica, never to the original's unit.
 
 from __future__ import annotations
 
-from lumbung.catalog.policies import innovations
+from lumbung.catalog.policies import with_innovation
 from lumbung.core.actors import Actor
 from lumbung.core.policies import Condition, Policy, action, register
 
@@ -22,12 +22,12 @@ class IndicatorPolicy(Policy[Indicator]):
 
     @action("view")
     def view(self, actor: Actor) -> Condition:
-        return innovations.view(actor).via("innovation")
+        return with_innovation(actor, "view")
 
     @action("change")
     def change(self, actor: Actor) -> Condition:
         """Define, edit and remove: who changes the innovation that defines it."""
-        return innovations.change(actor).via("innovation")
+        return with_innovation(actor, "change")
 
 
 class MeasurementPolicy(Policy[Measurement]):
@@ -36,12 +36,12 @@ class MeasurementPolicy(Policy[Measurement]):
 
     @action("view")
     def view(self, actor: Actor) -> Condition:
-        return innovations.view(actor).via("innovation")
+        return with_innovation(actor, "view")
 
     @action("record")
     def record(self, actor: Actor) -> Condition:
         """Record, correct and remove: who changes the innovation that measured it."""
-        return innovations.change(actor).via("innovation")
+        return with_innovation(actor, "change")
 
 
 indicators = register(IndicatorPolicy())
