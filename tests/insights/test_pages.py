@@ -192,3 +192,30 @@ def test_a_programme_report_never_names_a_replica_its_reader_may_not_see(client,
         assert (world.other_draft.name in page) == (who == world.platform_admin)
     assert world.other_draft.name not in cells[0]  # the programme's agency admin
     assert world.other_draft.name in cells[1]  # a platform admin reads every record
+
+
+def test_the_follow_up_lists_only_what_the_person_facilitates(client, world):
+    programme = rep_services.programme_create(
+        actor=world.platform_admin,
+        agency=world.agency,
+        name="Program Fasilitasi",
+        start_date=timezone.localdate() - dt.timedelta(days=100),
+        coverage_target=3,
+        sources=[world.published],
+        facilitators=[world.sibling_officer],
+    )
+    rep_services.commitment_create(
+        actor=world.platform_admin,
+        owner_unit=world.unit,
+        description="Menyusun SK tim replikasi",
+        due_date=timezone.localdate() - dt.timedelta(days=10),
+        programme=programme,
+    )
+    client.force_login(world.sibling_officer)
+    page = client.get("/wawasan/fasilitasi/")
+    assert "Menyusun SK tim replikasi" in page.content.decode()
+    assert [(r.unit_name, r.overdue) for r in page.context["rows"]] == [(world.unit.name, 1)]
+    client.force_login(world.other_officer)
+    page = client.get("/wawasan/fasilitasi/")
+    assert "Menyusun SK tim replikasi" not in page.content.decode()
+    assert page.context["rows"] == []
