@@ -13,8 +13,15 @@ from lumbung.catalog import services
 from lumbung.catalog.models import Evidence, Innovation
 from lumbung.core.models import AuditEntry
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]"
+    b"/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n"
+    b"startxref\n0\n%%EOF\n"
+)  # a real one-page PDF
+PNG = bytes.fromhex(  # a real 1×1 grey PNG
+    "89504e470d0a1a0a0000000d49484452000000010000000108000000003a7e9b55"
+    "0000000a4944415478da6368000000820081da45083b0000000049454e44ae426082"
+)
 
 
 def test_create_sets_agency_slug_sdgs_and_year(world):

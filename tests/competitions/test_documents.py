@@ -10,7 +10,11 @@ from django.urls import reverse
 from lumbung.competitions.models import Entry, EntryDocument
 from lumbung.competitions.services import entries
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]"
+    b"/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n"
+    b"startxref\n0\n%%EOF\n"
+)  # a real one-page PDF
 
 
 def test_a_required_statement_is_uploaded_before_the_entry_is_sent(client, cw):

@@ -10,7 +10,11 @@ from lumbung.catalog import services
 from lumbung.catalog.models import Innovation
 from lumbung.organisations.models import Unit
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]"
+    b"/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n"
+    b"startxref\n0\n%%EOF\n"
+)  # a real one-page PDF
 
 
 def rich_profile(world: Any) -> Innovation:

@@ -16,7 +16,10 @@ from .conftest import axe_violations, describe, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = bytes.fromhex(  # a real 1×1 grey PNG
+    "89504e470d0a1a0a0000000d49484452000000010000000108000000003a7e9b55"
+    "0000000a4944415478da6368000000820081da45083b0000000049454e44ae426082"
+)
 
 
 @pytest.fixture

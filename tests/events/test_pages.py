@@ -18,7 +18,7 @@ from lumbung.events import services
 from lumbung.events.models import Event, Intent, Registration
 from lumbung.replication.models import Commitment, ReplicationProject
 
-from .conftest import PNG, register
+from .conftest import PDF, PNG, register
 
 pytestmark = pytest.mark.django_db
 
@@ -414,7 +414,7 @@ def test_drafts_are_not_public_and_the_feed_lists_published(ev):
 
 
 def test_private_materials_need_the_managers(ev):
-    pdf = SimpleUploadedFile("x.pdf", b"%PDF-1.4\n%%EOF\n")
+    pdf = SimpleUploadedFile("x.pdf", PDF)
     m = services.material_add(
         actor=ev.officer, event=ev.event, kind="handout", title="Modul", upload=pdf
     )

@@ -19,7 +19,11 @@ from lumbung.replication.models import DocumentKind, Stage
 
 from ..factories import AgencyFactory, UnitFactory, UserFactory, grant
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]"
+    b"/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n"
+    b"startxref\n0\n%%EOF\n"
+)  # a real one-page PDF
 CORE = "Kader terlatih mendampingi peserta\nProduk dijual bersama mitra\nBerbasis komunitas"
 
 

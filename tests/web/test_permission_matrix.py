@@ -17,6 +17,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from lumbung.catalog import services
 from lumbung.catalog.models import Evidence, Innovation
 
+from ..policy_world import PDF
+
 pytestmark = pytest.mark.django_db
 
 PEOPLE = (
@@ -95,7 +97,7 @@ def test_edit_draft(client, world, who):
 @pytest.mark.parametrize("who", PEOPLE)
 def test_upload_evidence(client, world, who):
     c = _client_for(client, world, who)
-    upload = SimpleUploadedFile("s.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    upload = SimpleUploadedFile("s.pdf", PDF, content_type="application/pdf")
     response = c.post(
         f"/ruang-kerja/inovasi/{world.draft.slug}/bukti/",
         {"evidence-kind": "implementation", "evidence-file": upload},
@@ -111,7 +113,7 @@ def test_download_draft_evidence(client, world, who):
         innovation=world.draft,
         kind="implementation",
         title="Bukti",
-        upload=SimpleUploadedFile("s.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"),
+        upload=SimpleUploadedFile("s.pdf", PDF, content_type="application/pdf"),
     )
     c = _client_for(client, world, who)
     want = 200 if who in READERS else 404
