@@ -8,7 +8,16 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from . import hooks
-from .models import SDG, Award, Evidence, Innovation, Sector, StatusChange, TeamMember
+from .models import (
+    SDG,
+    Award,
+    Evidence,
+    Innovation,
+    InnovationRevision,
+    Sector,
+    StatusChange,
+    TeamMember,
+)
 
 
 @admin.register(Sector)
@@ -132,3 +141,27 @@ class TeamMemberAdmin(admin.ModelAdmin):
     search_fields = ("name", "innovation__name")
     list_select_related = ("innovation",)
     raw_id_fields = ("innovation", "user")
+
+
+@admin.register(InnovationRevision)
+class InnovationRevisionAdmin(admin.ModelAdmin):
+    """Read only: a change is approved or rejected on its page (``catalog.revisions``), where the
+    values are written through the services, audited and indexed."""
+
+    list_display = ("innovation", "state", "proposed_by", "updated_at", "decided_by")
+    list_filter = ("state",)
+    search_fields = ("innovation__name",)
+    list_select_related = ("innovation", "proposed_by", "decided_by")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(
+        self, request: HttpRequest, obj: InnovationRevision | None = None
+    ) -> bool:
+        return False
+
+    def has_delete_permission(
+        self, request: HttpRequest, obj: InnovationRevision | None = None
+    ) -> bool:
+        return False

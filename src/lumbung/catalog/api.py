@@ -4,6 +4,14 @@ Reads are public for published innovations; unpublished ones are visible to whom
 ``innovation.view`` allows and are 404 for everyone else (so their existence does not leak).
 Every write goes through ``catalog.services``, which checks permissions.
 
+Changes to a published innovation (``catalog.revisions``): a PATCH by someone who may change it
+but not publish it (its unit's officers) is not written: it is kept as the innovation's pending
+change for its agency's review and answered 202 with that change (``RevisionOut``); the innovation
+reads as before until an innovation admin approves it (``POST .../revision/approve``) or rejects
+it with a reason (``POST .../revision/reject``). ``GET .../revision`` reads the pending change
+(those who may read the innovation's internals; 404 for others and when none is waiting).
+Innovation admins' PATCHes are written at once, as for unpublished innovations.
+
 Concurrent edits: an innovation's answers carry an ``ETag`` (weak, ``W/"<id>-<version>"``) that
 changes with every write to it. ``PATCH`` honours ``If-Match``: when the innovation changed since,
 nothing is written and the answer is 412 with the current version; a body ``version`` that is not
@@ -29,10 +37,10 @@ from lumbung.core.http.schemas import PageParams, page_of, paginate
 from lumbung.core.policies import can
 from lumbung.organisations.models import Unit
 
-from . import selectors, services
+from . import revisions, selectors, services
 from .downloads import evidence_response
 from .editing import EditConflict, Seen, changed_since
-from .models import SDG, Innovation, Sector
+from .models import SDG, Innovation, InnovationRevision, Sector
 from .schemas import (
     AwardIn,
     AwardOut,
@@ -43,7 +51,9 @@ from .schemas import (
     InnovationListOut,
     InnovationOut,
     InnovationUpdateIn,
+    RejectIn,
     ReturnIn,
+    RevisionOut,
     SdgOut,
     SectorOut,
     StatusIn,
@@ -234,7 +244,13 @@ def innovation_create(request: HttpRequest, payload: InnovationCreateIn) -> Stat
 
 @router.patch(
     "/innovations/{slug:slug}",
-    response={200: InnovationOut, 409: ConflictOut, 412: ConflictOut, **WRITE_ERRORS},
+    response={
+        200: InnovationOut,
+        202: RevisionOut,
+        409: ConflictOut,
+        412: ConflictOut,
+        **WRITE_ERRORS,
+    },
 )
 def innovation_update(
     request: HttpRequest,
@@ -243,6 +259,11 @@ def innovation_update(
     response: HttpResponse,
 ) -> Innovation | Status:
     """Change profile fields; fields left out stay as they are (``sdgs`` replaces the list).
+
+    A published innovation changed by someone who may not publish it (its unit's officers):
+    nothing is written; the change becomes (or updates) the innovation's one pending change for
+    its agency's review, answered **202 Accepted** with it. The innovation reads as before until
+    the change is approved. A change back to the published values withdraws it (200).
 
     To be sure not to overwrite someone else's change, name the version your change is based on:
     send the ``ETag`` of your GET in an ``If-Match`` header (412 Precondition Failed if the
@@ -261,7 +282,7 @@ def innovation_update(
                 {"version": _("The version in the body is not the one named in If-Match.")}
             )
         expected = if_match if if_match is not None else body_version
-        services.innovation_update(
+        result = revisions.innovation_edit(
             actor=current_user(request),
             innovation=innovation,
             data=data,
@@ -269,7 +290,58 @@ def innovation_update(
         )
     except EditConflict as exc:
         return _conflict(exc, innovation.pk, response, 412 if precondition else 409)
+    if result.revision is not None:
+        response["ETag"] = etag(innovation.pk, result.innovation.version)
+        return Status(202, result.revision)
     return _detail(slug, response)
+
+
+# --- changes to published innovations ----------------------------------------------------------
+
+
+def _pending(request: HttpRequest, slug: str) -> InnovationRevision:
+    """The innovation's pending change, for who may read its internals; else 404."""
+    innovation = Innovation.objects.select_related("agency", "unit").filter(slug=slug).first()
+    user = current_user(request)
+    if innovation is None or not can(user, "innovation.view_internal", innovation):
+        raise Http404
+    revision = revisions.pending_revision(innovation)
+    if revision is None:
+        raise Http404
+    revision.innovation = innovation
+    return revision
+
+
+@router.get(
+    "/innovations/{slug:slug}/revision",
+    response={200: RevisionOut, **error_responses(401, 404)},
+)
+def revision_detail(request: HttpRequest, slug: str) -> InnovationRevision:
+    """The change waiting for review, field by field (published and proposed values)."""
+    return _pending(request, slug)
+
+
+@router.post(
+    "/innovations/{slug:slug}/revision/approve",
+    response={200: InnovationOut, **WRITE_ERRORS},
+)
+def revision_approve(request: HttpRequest, slug: str, response: HttpResponse) -> Innovation:
+    """Write the pending change (agency innovation admins of the owning agency). Refused (422)
+    when someone changed the same fields since it was proposed."""
+    revisions.revision_approve(actor=current_user(request), revision=_pending(request, slug))
+    return _detail(slug, response)
+
+
+@router.post(
+    "/innovations/{slug:slug}/revision/reject",
+    response={200: RevisionOut, **WRITE_ERRORS},
+)
+def revision_reject(request: HttpRequest, slug: str, payload: RejectIn) -> InnovationRevision:
+    """Refuse the pending change with a reason, which its unit is told (agency innovation
+    admins of the owning agency)."""
+    return revisions.revision_reject(
+        actor=current_user(request), revision=_pending(request, slug), reason=payload.reason
+    )
 
 
 @router.post("/innovations/{slug:slug}/submit", response={200: InnovationOut, **WRITE_ERRORS})

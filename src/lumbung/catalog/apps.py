@@ -16,6 +16,10 @@ AUDIT_LABELS = {
     "award.add": _("award added"),
     "award.remove": _("award removed"),
     "team.set": _("team changed"),
+    "revision.propose": _("change proposed for review"),
+    "revision.approve": _("proposed change approved"),
+    "revision.reject": _("proposed change rejected"),
+    "revision.withdraw": _("proposed change withdrawn"),
 }
 
 

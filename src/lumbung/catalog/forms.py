@@ -310,3 +310,11 @@ class ReturnForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("The unit sees this note and can change the innovation accordingly."),
     )
+
+
+class RejectChangeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the change is not accepted"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("The unit sees this reason and can propose the change again."),
+    )

@@ -381,3 +381,76 @@ class Award(models.Model):
 
     def __str__(self) -> str:
         return self.label or f"{self.get_level_display()} {self.year or ''}".strip()
+
+
+class InnovationRevision(models.Model):
+    """A change to a published innovation's public profile, proposed by someone who may change
+    the innovation but not publish it (its unit's officers), waiting for the agency's review.
+
+    The public keeps seeing the published values until an innovation admin approves it (the
+    values are then written by ``innovation_update``); at most one is pending per innovation (a
+    second edit updates it). See ``catalog.revisions``."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("waiting for review")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    innovation = models.ForeignKey(
+        Innovation,
+        on_delete=models.CASCADE,
+        related_name="revisions",
+        verbose_name=_("innovation"),
+    )
+    state = models.CharField(
+        _("state"), max_length=12, choices=State.choices, default=State.PENDING
+    )
+    #: the proposed values of the fields that differ from the published ones, plain (see
+    #: ``catalog.editing.plain``): texts, ISO dates, numbers, the sector's code, SDG numbers, team
+    #: rows ``[name, role]``
+    proposed = models.JSONField(_("proposed values"), default=dict)
+    #: the published values of the same fields when the change was last proposed (plain)
+    base = models.JSONField(_("published values"), default=dict)
+    #: the innovation's version the proposal was based on (approval merges from it)
+    base_version = models.PositiveIntegerField(_("based on version"))
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    created_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed at"), auto_now=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("proposed change")
+        verbose_name_plural = _("proposed changes")
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["innovation"],
+                condition=models.Q(state="pending"),
+                name="catalog_one_pending_revision",
+            )
+        ]
+        indexes = [models.Index(fields=["state", "innovation"])]
+
+    def __str__(self) -> str:
+        return f"{self.innovation} ({self.get_state_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == self.State.PENDING

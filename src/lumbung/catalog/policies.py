@@ -10,6 +10,7 @@ from lumbung.organisations.policies import administers_agency, manages_unit, rea
 from .models import Evidence, Innovation
 
 EDITABLE_STATES = (Innovation.State.DRAFT, Innovation.State.RETURNED)
+UNPUBLISHED_STATES = (*EDITABLE_STATES, Innovation.State.SUBMITTED)
 
 
 class InnovationPolicy(Policy[Innovation]):
@@ -34,6 +35,16 @@ class InnovationPolicy(Policy[Innovation]):
     @action("change")
     def change(self, actor: Actor) -> Condition:
         return manages_unit(actor)
+
+    @action("change_directly")
+    def change_directly(self, actor: Actor) -> Condition:
+        """Write the public profile (its fields, SDGs and team) at once: an unpublished one, who
+        may change it; a published one, who may publish (the agency's innovation admins). Others
+        who may change a published innovation propose the change for review instead
+        (``catalog.revisions``)."""
+        return (
+            Attr("publication_state").is_in(UNPUBLISHED_STATES) & manages_unit(actor)
+        ) | administers_agency(actor)
 
     @action("submit")
     def submit(self, actor: Actor) -> Condition:

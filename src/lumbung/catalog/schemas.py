@@ -16,6 +16,7 @@ from lumbung.core.http.auth import current_user
 from lumbung.core.http.schemas import MAX_ID, Id, RegionRef, text
 from lumbung.core.policies import can
 
+from .editing import state_of
 from .models import Award, Evidence, Innovation, innovation_field
 from .selectors import SORTS
 from .services import PROFILE_FIELDS
@@ -370,3 +371,55 @@ InnovationOut: type[Schema] = create_model(
     __base__=_InnovationDetailBase,
     **_DETAIL_FIELDS,
 )
+
+
+class RevisionChangeOut(Schema):
+    field: str
+    label: str
+    published: Any = Field(description="the value published now (plain: texts, ISO dates, …)")
+    proposed: Any = Field(description="the proposed value")
+
+
+class RevisionOut(Schema):
+    """A change to a published innovation waiting for its agency's review (or decided)."""
+
+    id: int
+    innovation: str = Field(description="the innovation's slug")
+    state: str
+    state_label: str
+    changes: list[RevisionChangeOut]
+    base_version: int = Field(description="the innovation's version the change was based on")
+    proposed_by: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    decided_at: dt.datetime | None
+    reason: str
+
+    @staticmethod
+    def resolve_innovation(obj: Any) -> str:
+        return str(obj.innovation.slug)
+
+    @staticmethod
+    def resolve_state_label(obj: Any) -> str:
+        return str(obj.get_state_display())
+
+    @staticmethod
+    def resolve_proposed_by(obj: Any) -> str:
+        return obj.proposed_by.get_username() if obj.proposed_by else ""
+
+    @staticmethod
+    def resolve_changes(obj: Any) -> list[dict[str, Any]]:
+        published = state_of(obj.innovation)
+        return [
+            {
+                "field": name,
+                "label": str(innovation_field(name).verbose_name) if name != "team" else "team",
+                "published": published.get(name),
+                "proposed": value,
+            }
+            for name, value in obj.proposed.items()
+        ]
+
+
+class RejectIn(_StrictSchema):
+    reason: text(5000) = Field(..., description="why the change is not accepted")  # type: ignore[valid-type]

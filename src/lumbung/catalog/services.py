@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.db.models import F
@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from lumbung.core import audit
 from lumbung.core.actors import ActorLike, user_of
 from lumbung.core.files.storage import delete_stored, store_upload, uploaded_stem
-from lumbung.core.policies import require
+from lumbung.core.policies import can, require
 from lumbung.organisations.models import Unit
 from lumbung.organisations.services import unique_slug
 
@@ -126,6 +126,32 @@ def _validate(innovation: Innovation) -> None:
         raise ValidationError({"start_date": _("The start date cannot be in the future.")})
 
 
+def check_profile(innovation: Innovation, data: Mapping[str, Any]) -> Innovation:
+    """A copy of ``innovation`` with ``data`` applied and validated as :func:`innovation_update`
+    would (raises ``ValidationError``), nothing written: a change proposed for review is checked
+    when it is proposed (``catalog.revisions``)."""
+    candidate = Innovation.objects.get(pk=innovation.pk)
+    _apply_profile(candidate, data)
+    _validate(candidate)
+    if data.get("sdgs") is not None:
+        numbers = {int(getattr(s, "pk", s)) for s in data["sdgs"]}
+        if SDG.objects.filter(number__in=numbers).count() != len(numbers):
+            raise ValidationError({"sdgs": _("SDGs are numbered 1 to 17.")})
+    return candidate
+
+
+def _require_direct(actor: ActorLike, innovation: Innovation) -> None:
+    """The public profile of a published innovation is written at once only by who may publish
+    it; the unit's officers propose a change for review (``catalog.revisions.innovation_edit``)."""
+    if not can(actor, "innovation.change_directly", innovation):
+        raise PermissionDenied(
+            _(
+                "Changes to a published innovation are reviewed by its agency's innovation "
+                "admin before they are public."
+            )
+        )
+
+
 @transaction.atomic
 def innovation_create(*, actor: ActorLike, unit: Unit, data: Mapping[str, Any]) -> Innovation:
     require(actor, "innovation.create", Innovation(unit=unit, agency_id=unit.agency_id))
@@ -174,6 +200,7 @@ def innovation_update(
     names the conflicts. Without ``seen`` the edit is written as it is."""
     innovation = Innovation.objects.select_for_update().get(pk=innovation.pk)
     require(actor, "innovation.change", innovation)
+    _require_direct(actor, innovation)
     if seen is not None:
         given = {**data, **({"team": team} if team is not None else {})}
         unknown = set(given) - set(EDITABLE)
@@ -505,6 +532,7 @@ def team_set(
 ) -> list[TeamMember]:
     """Replace the team with the given members ({"name", "role_title"})."""
     require(actor, "innovation.change", innovation)
+    _require_direct(actor, innovation)
     changes = _replace_team(innovation, members)
     if changes:
         record_write(actor=actor, innovation=innovation, action="team.set", changes=changes)

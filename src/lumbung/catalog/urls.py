@@ -5,7 +5,7 @@ public catalog), ``ruang-kerja/`` (the workspace) and ``tinjauan/`` (the review)
 from django.urls import path
 
 from .innovation_picker import innovation_search_view
-from .views import public, review, workspace
+from .views import public, review, revisions, workspace
 
 app_name = "catalog"
 
@@ -49,6 +49,23 @@ urlpatterns = [
         "ruang-kerja/inovasi/<slug:slug>/hapus/",
         workspace.innovation_delete,
         name="innovation_delete",
+    ),
+    # a change proposed to a published innovation: its page (the unit and the agency), the
+    # agency's decision
+    path(
+        "ruang-kerja/inovasi/<slug:slug>/perubahan/",
+        revisions.revision_detail,
+        name="revision",
+    ),
+    path(
+        "ruang-kerja/inovasi/<slug:slug>/perubahan/setujui/",
+        revisions.revision_approve,
+        name="revision_approve",
+    ),
+    path(
+        "ruang-kerja/inovasi/<slug:slug>/perubahan/tolak/",
+        revisions.revision_reject,
+        name="revision_reject",
     ),
     # review
     path("tinjauan/", review.review_queue, name="review_queue"),

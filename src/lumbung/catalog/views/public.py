@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from lumbung.core.pages import paginate
 from lumbung.core.policies import can
 
-from .. import profile, related, resemblance, selectors
+from .. import profile, related, resemblance, revisions, selectors
 from ..downloads import evidence_response
 from ..forms import CatalogFilterForm
 from ..models import Evidence, Innovation, innovation_field
@@ -128,6 +128,8 @@ def innovation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "ancestors": ancestors,
         "descendants": descendants,
         "internal": internal,
+        "pending_revision": revisions.pending_revision(innovation) if internal else None,
+        "rejected_revision": revisions.last_rejection(innovation) if internal else None,
         "history": history,
         "can_change": can(request.user, "innovation.change", innovation),
         "can_review": can(request.user, "innovation.review", innovation),

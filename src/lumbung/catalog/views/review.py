@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from lumbung.core.pages import add_service_errors, paginate
 
-from .. import selectors, services
+from .. import revisions, selectors, services
 from ..forms import ReturnForm
 from ..models import Innovation
 from ..policies import may_review_somewhere
@@ -33,7 +33,8 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     if not may_review_somewhere(request.user):
         raise PermissionDenied(_("Only agency innovation admins review innovations."))
     page = paginate(request, selectors.review_queue(request.user), REVIEW_PER_PAGE)
-    return render(request, "catalog/review/queue.html", {"page": page})
+    changes = list(revisions.revisions_to_review(request.user)[:REVIEW_PER_PAGE])
+    return render(request, "catalog/review/queue.html", {"page": page, "revisions": changes})
 
 
 def _review_page(

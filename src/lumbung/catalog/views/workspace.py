@@ -27,7 +27,7 @@ from lumbung.core.policies import can, require
 from lumbung.organisations.models import Unit
 from lumbung.organisations.policies import units as unit_policy
 
-from .. import editing, resemblance, selectors, services
+from .. import editing, resemblance, revisions, selectors, services
 from ..forms import (
     AwardForm,
     EvidenceForm,
@@ -47,6 +47,14 @@ def creatable_units(user: ActorLike) -> QuerySet[Unit]:
     """Units in which this person may create innovations (the unit policy's ``manage``; a
     platform admin's own memberships only, not the whole platform)."""
     return unit_policy.filter(in_own_roles(as_actor(user)), "manage", Unit.objects.all())
+
+
+def _revision_context(innovation: Innovation) -> dict[str, Any]:
+    """The pending change and the last rejected one, for the unit's pages."""
+    return {
+        "pending_revision": revisions.pending_revision(innovation),
+        "rejected_revision": revisions.last_rejection(innovation),
+    }
 
 
 def workspace_innovation(request: HttpRequest, slug: str, action: str | None = None) -> Innovation:
@@ -149,6 +157,8 @@ def _edit_page(
         request,
         "catalog/workspace/edit.html",
         {
+            **_revision_context(innovation),
+            "reviewed": not can(request.user, "innovation.change_directly", innovation),
             "innovation": innovation,
             "form": form,
             "team": team,
@@ -202,8 +212,9 @@ def _edit_data(
 def innovation_edit(request: HttpRequest, slug: str) -> HttpResponse:
     innovation = workspace_innovation(request, slug, "innovation.change")
     if request.method != "POST":
-        form = InnovationProfileForm(instance=innovation)
-        team = TeamFormSet(initial=_team_initial(innovation), prefix="team")
+        initial, members = _pending_initial(revisions.pending_revision(innovation), innovation)
+        form = InnovationProfileForm(instance=innovation, initial=initial)
+        team = TeamFormSet(initial=members, prefix="team")
         return _edit_page(request, innovation, form, team)
     form = InnovationProfileForm(request.POST, instance=innovation)
     team = TeamFormSet(request.POST, prefix="team")
@@ -221,7 +232,7 @@ def innovation_edit(request: HttpRequest, slug: str) -> HttpResponse:
         data, members_to_save = _edit_data(form, members, settled)
         kept = conflict_views.others_changes(innovation, seen.version) if seen else []
         try:
-            services.innovation_update(
+            result = revisions.innovation_edit(
                 actor=request.user,
                 innovation=innovation,
                 data=data,
@@ -235,7 +246,9 @@ def innovation_edit(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            if kept:
+            if result.waiting or result.withdrawn:
+                messages.success(request, _edit_outcome(result))
+            elif kept:
                 messages.success(
                     request,
                     _(
@@ -253,14 +266,42 @@ def innovation_edit(request: HttpRequest, slug: str) -> HttpResponse:
     return _edit_page(request, innovation, form, team, status=400, loaded=loaded)
 
 
+def _edit_outcome(result: revisions.EditResult) -> str:
+    if result.withdrawn:
+        return _(
+            "The profile is the same as the published one again: the change waiting for review "
+            "was withdrawn."
+        )
+    return _(
+        "Your change was sent to your agency's innovation admin for review. The public page "
+        "shows the published profile until the change is approved."
+    )
+
+
+def _pending_initial(
+    revision: revisions.InnovationRevision | None, innovation: Innovation
+) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    """The edit form's values: a pending change's proposed values over the published ones."""
+    proposed = dict(revision.proposed) if revision else {}
+    team = proposed.pop("team", None)
+    members = (
+        [{"name": n, "role_title": r} for n, r in team]
+        if team is not None
+        else _team_initial(innovation)
+    )
+    return proposed, members
+
+
 def _manage_context(request: HttpRequest, innovation: Innovation, **forms: Any) -> dict[str, Any]:
     user = request.user
     return {
+        **_revision_context(innovation),
         "innovation": innovation,
         "evidence": list(innovation.evidence.all()),
         "awards": list(innovation.awards.all()),
         "status_changes": list(innovation.status_changes.all()[:20]),
         "can_change": can(user, "innovation.change", innovation),
+        "changes_reviewed": not can(user, "innovation.change_directly", innovation),
         "can_submit": can(user, "innovation.submit", innovation),
         "can_review": can(user, "innovation.review", innovation),
         "evidence_form": forms.get("evidence_form") or EvidenceForm(),
