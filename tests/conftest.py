@@ -31,6 +31,14 @@ def _test_settings(settings, tmp_path):
     # queue and its worker too)
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.LUMBUNG_IMPORT_PROGRESS_CACHE = "default"  # in memory, not the data folder's files
+    # a cache of the test's own (sign-in failures, rate limits, fitted curves start from nothing)
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"test-{tmp_path.name}",
+        },
+    }
     # the fixtures' learning events start a week ahead and check people in: open check-in a
     # month ahead (tests/events/test_paths_events.py checks the default of one day)
     settings.EVENT_CHECK_IN_OPENS_HOURS = 24 * 30

@@ -29,7 +29,25 @@ def _env_bool(name: str, default: bool = False) -> bool:
 
 
 DATA_DIR = Path(os.environ.get("LUMBUNG_DATA_DIR") or user_data_dir("lumbung", appauthor=False))
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _owner_only(data_dir: Path) -> None:
+    """The data folder holds sessions, password hashes and attendees' accessibility needs: it and
+    the embedded database are the owner's only (0700 / 0600), also when made by an older
+    version. The folders and files made inside it later follow (FILE_UPLOAD_PERMISSIONS below;
+    SQLite gives its -wal and -shm files the database file's mode)."""
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if data_dir.stat().st_uid == os.getuid():
+        data_dir.chmod(0o700)
+    if os.environ.get("DATABASE_URL"):
+        return
+    database = data_dir / "lumbung.sqlite3"  # an empty file is an empty SQLite database
+    database.touch(mode=0o600, exist_ok=True)
+    if database.stat().st_uid == os.getuid():
+        database.chmod(0o600)
+
+
+_owner_only(DATA_DIR)
 
 
 def _secret_key() -> str:
@@ -47,9 +65,7 @@ SECRET_KEY = _secret_key()
 DEBUG = _env_bool("LUMBUNG_DEBUG")
 ALLOWED_HOSTS = [
     h.strip()
-    for h in os.environ.get("LUMBUNG_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver").split(
-        ","
-    )
+    for h in os.environ.get("LUMBUNG_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
     if h.strip()
 ]
 CSRF_TRUSTED_ORIGINS = [
@@ -66,6 +82,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "axes",  # sign-in lockout (h1: see "sign-in lockout and rate limits" below)
+    "django_guid",
     "ninja",
     "django_tasks",
     "django_tasks_db",
@@ -86,7 +104,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # first: the request id (X-Request-ID) for every log line of the request, and its access line
+    "django_guid.middleware.guid_middleware",
+    "lumbung.core.requestlog.AccessLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # the Content-Security-Policy header (see "content security policy" below); outside the
+    # others so that every response gets it, a static file's and a refused request's too
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -96,6 +120,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # last: turns a locked-out sign-in into the lockout page (h1: sign-in lockout, below)
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "lumbung.platform.urls"
@@ -132,6 +158,15 @@ if os.environ.get("DATABASE_URL"):
     DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
     if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
+    #: a read replica of the same database for reports and open data (lumbung.core.replica):
+    #: DATABASE_REPLICA_URL=postgres://reader@replica-host/lumbung
+    if os.environ.get("DATABASE_REPLICA_URL"):
+        DATABASES["replica"] = dj_database_url.parse(
+            os.environ["DATABASE_REPLICA_URL"], conn_max_age=60
+        )
+        # the tests read the replica through the primary's connection
+        DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+        DATABASE_ROUTERS = ["lumbung.core.replica.ReplicaRouter"]
 else:
     DATABASES = {
         "default": {
@@ -173,10 +208,34 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+#: Uploaded files: the data folder's media/ (one server, or a shared disk mounted there), or an
+#: S3-compatible bucket (LUMBUNG_STORAGE=s3, with django-storages from the extra "s3"), which
+#: every app server reaches. The bucket stays private: files are served through Lumbung's
+#: permission-checked views, never from the bucket's address.
+#: LUMBUNG_S3_BUCKET, LUMBUNG_S3_ENDPOINT_URL (MinIO, a cloud's S3), LUMBUNG_S3_REGION,
+#: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (read by boto3 from the environment).
+FILE_STORAGE = os.environ.get("LUMBUNG_STORAGE", "local").strip().lower()
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": os.environ.get("LUMBUNG_S3_BUCKET", "lumbung"),
+                "endpoint_url": os.environ.get("LUMBUNG_S3_ENDPOINT_URL") or None,
+                "region_name": os.environ.get("LUMBUNG_S3_REGION") or None,
+                "default_acl": "private",
+                "querystring_auth": True,
+                "file_overwrite": False,
+            },
+        }
+        if FILE_STORAGE == "s3"
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+#: uploads are the owner's only, like the data folder
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 #: Attendance at a learning event can be checked from this many hours before it starts.
 EVENT_CHECK_IN_OPENS_HOURS = int(os.environ.get("LUMBUNG_CHECK_IN_OPENS_HOURS", 24))
 EVIDENCE_MAX_BYTES = int(os.environ.get("LUMBUNG_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024))
@@ -197,19 +256,90 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Lumbung <noreply@lumb
 
 # --- security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = _env_bool("LUMBUNG_SECURE_COOKIES")
+#: LUMBUNG_HTTPS=1: the site is reached over HTTPS only (production). Plain HTTP is redirected,
+#: browsers are told to keep to HTTPS (HSTS), cookies travel over HTTPS only. Behind a TLS proxy
+#: (the usual case) set LUMBUNG_PROXY_SSL_HEADER=1 too, and make the proxy set
+#: `X-Forwarded-Proto: https` (and strip it from clients): Django then knows the request was
+#: secure, and links in e-mails (password reset) are built as https://.
+HTTPS = _env_bool("LUMBUNG_HTTPS")
+if _env_bool("LUMBUNG_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = HTTPS
+#: the probes of a load balancer may speak plain HTTP to the app server
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$", r"^readyz/$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("LUMBUNG_HSTS_SECONDS", 31_536_000 if HTTPS else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _env_bool("LUMBUNG_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = _env_bool("LUMBUNG_HSTS_PRELOAD", HTTPS)
+SESSION_COOKIE_SECURE = _env_bool("LUMBUNG_SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# --- content security policy ----------------------------------------------------------------
+#: django-csp's header on every response (csp.middleware.CSPMiddleware): pages load scripts,
+#: styles, images and fonts from this site only, and no inline script, event handler, inline
+#: style or eval runs (the templates keep code in static files and per-page values in data
+#: attributes or json_script). A response that sets its own header keeps it: a served upload is
+#: sandboxed (lumbung.core.files.responses.SANDBOX_POLICY), so is an import's report.
+#: `data:` images: the admin's and the browser's small icons. Nothing is fetched from elsewhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# --- logs -----------------------------------------------------------------------------------
+#: Structured logs on standard error: one JSON object per line (LUMBUNG_LOG_FORMAT=json, the
+#: default) or plain text ("text"), each with the request id (X-Request-ID, django-guid) of the
+#: request it belongs to. One access line per request (logger lumbung.access, INFO;
+#: LUMBUNG_ACCESS_LOG=0 turns it off); other records from LUMBUNG_LOG_LEVEL (default WARNING).
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    # an id from the proxy is kept when it is a UUID (nginx's $request_id is one), else replaced
+    "VALIDATE_GUID": True,
+    "RETURN_HEADER": True,
+    "EXPOSE_HEADER": True,
+}
+LOG_FORMAT = os.environ.get("LUMBUNG_LOG_FORMAT", "json").strip().lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    # a refused request (PermissionDenied, 403) is one line, not a traceback (lumbung.web.logs)
-    "filters": {"permission_denied": {"()": "lumbung.web.logs.PermissionDeniedOneLine"}},
-    "loggers": {"django.request": {"filters": ["permission_denied"]}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"},
+    },
+    "filters": {
+        "request_id": {"()": "lumbung.core.requestlog.RequestIdFilter"},
+        # a refused request (PermissionDenied, 403) is one line, not a traceback (lumbung.web.logs)
+        "permission_denied": {"()": "lumbung.web.logs.PermissionDeniedOneLine"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "text" if LOG_FORMAT == "text" else "json",
+            "filters": ["request_id"],
+        }
+    },
+    "loggers": {
+        "django.request": {"filters": ["permission_denied"]},
+        "lumbung.access": {
+            "level": "INFO" if _env_bool("LUMBUNG_ACCESS_LOG", True) else "WARNING",
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LUMBUNG_LOG_LEVEL", "WARNING")},
 }
 
@@ -255,8 +385,24 @@ LUMBUNG_IMPORT_MAX_ROWS = int(os.environ.get("LUMBUNG_IMPORT_MAX_ROWS", 5_000))
 #: The cache through which a running import tells the pages its progress (see
 #: lumbung.core.imports.progress): files in the data folder, which every process of this machine
 #: reads (the server's, a `lumbung db_worker`'s); the "default" cache is in one process's memory.
+#: The "default" cache holds what every process of the site must agree on (sign-in failures,
+#: rate limits, fitted diffusion curves): Redis when LUMBUNG_CACHE_URL is set (redis://host:6379/0;
+#: needed with more than one app server), otherwise files in the data folder, which every
+#: server process of this machine shares.
+CACHE_URL = os.environ.get("LUMBUNG_CACHE_URL", "").strip()
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "lumbung",
+        }
+        if CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache" / "default"),
+        }
+    ),
     "imports": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(DATA_DIR / "cache" / "imports"),
@@ -264,7 +410,72 @@ CACHES = {
 }
 LUMBUNG_IMPORT_PROGRESS_CACHE = os.environ.get("LUMBUNG_IMPORT_PROGRESS_CACHE", "imports")
 
+# --- scheduled jobs ---------------------------------------------------------------------------
+#: Run by `lumbung scheduler --loop` (on any number of servers: each job once per slot; see
+#: lumbung.platform.schedule). Times of day are in TIME_ZONE (WIB).
+LUMBUNG_SCHEDULE = [
+    # commitments due within 7 days or overdue: a notification to the owner unit's officers
+    {"name": "remind", "command": "remind", "every": "hour", "at": "0"},
+    # the daily digest e-mail of unread notifications
+    {"name": "digest", "command": "digest", "every": "day", "at": "07:00"},
+    # the portfolio summary rebuilt from the catalog (it is kept up to date as records change;
+    # the nightly rebuild mends what a change made outside the services left behind)
+    {"name": "insights_summary", "command": "insights_summary", "every": "day", "at": "02:00"},
+    # finished background-task rows older than 30 days (the import records themselves stay)
+    {
+        "name": "prune_task_results",
+        "command": "prune_db_task_results",
+        "args": ["--min-age-days", "30"],
+        "every": "day",
+        "at": "03:00",
+    },
+]
+
 # --- links in e-mails ----------------------------------------------------------------------------
 #: The address people reach Lumbung at, for links in e-mails sent outside a request (invitations,
 #: reminders). Set it in production: ``LUMBUNG_SITE_URL=https://lumbung.example.go.id``.
 LUMBUNG_SITE_URL = os.environ.get("LUMBUNG_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- sign-in lockout and rate limits (h1) ------------------------------------------------------
+#: Reverse proxies in front of Lumbung that append the client's address to X-Forwarded-For
+#: (0: none, the address is REMOTE_ADDR and the header is never read). Every lockout and rate
+#: limit takes the client's address from lumbung.core.http.clientip.client_ip.
+LUMBUNG_TRUSTED_PROXY_COUNT = int(os.environ.get("LUMBUNG_TRUSTED_PROXY_COUNT", "0") or 0)
+#: Sign-in lockout (django-axes): after LUMBUNG_LOGIN_FAILURE_LIMIT wrong passwords for one user
+#: name from one address, that user name is refused from that address (429, the lockout page) for
+#: LUMBUNG_LOGIN_COOLOFF_MINUTES. Per user name *and* address: by user name alone anybody could
+#: lock anybody out; by address alone one office behind a shared NAT would lock out all its staff.
+from datetime import timedelta as _timedelta  # noqa: E402  (h1's section only)
+
+AUTHENTICATION_BACKENDS = [
+    "lumbung.web.signin.LockoutBackend",  # refuses a locked-out sign-in before any password check
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("LUMBUNG_LOGIN_FAILURE_LIMIT", "5") or 5)
+AXES_COOLOFF_TIME = _timedelta(
+    minutes=int(os.environ.get("LUMBUNG_LOGIN_COOLOFF_MINUTES", "15") or 15)
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "lumbung.core.http.clientip.client_ip"
+AXES_LOCKOUT_CALLABLE = "lumbung.web.signin.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+#: API: failed token authentications per address, before every Bearer request from it gets 429
+LUMBUNG_API_AUTH_FAILURE_LIMIT = int(os.environ.get("LUMBUNG_API_AUTH_FAILURE_LIMIT", "20") or 20)
+LUMBUNG_API_AUTH_FAILURE_WINDOW_MINUTES = int(
+    os.environ.get("LUMBUNG_API_AUTH_FAILURE_WINDOW_MINUTES", "10") or 10
+)
+#: API: requests per signed-in person or token owner ("600/m"; empty: no limit)
+LUMBUNG_API_RATE = os.environ.get("LUMBUNG_API_RATE", "600/m").strip()
+#: Password reset requests: per address and per e-mail address ("count/period", period s, m, h, d)
+LUMBUNG_PASSWORD_RESET_IP_RATE = os.environ.get("LUMBUNG_PASSWORD_RESET_IP_RATE", "20/h").strip()
+LUMBUNG_PASSWORD_RESET_EMAIL_RATE = os.environ.get(
+    "LUMBUNG_PASSWORD_RESET_EMAIL_RATE", "3/h"
+).strip()
+#: The rate-limit counters (django-ratelimit's, ninja's) live in the cache named "default": point
+#: it at Redis in production so every process shares them (CACHES above).
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_IP_META_KEY = "lumbung.core.http.clientip.client_ip"
+NINJA_NUM_PROXIES = LUMBUNG_TRUSTED_PROXY_COUNT
+#: API tokens expire after this many days unless a shorter lifetime is chosen
+LUMBUNG_API_TOKEN_DAYS = int(os.environ.get("LUMBUNG_API_TOKEN_DAYS", "90") or 90)

@@ -132,12 +132,23 @@ def test_export_interrupted_leaves_no_file(imported, tmp_path, monkeypatch):
 
 
 # --- serve --------------------------------------------------------------------------------------
-def test_serve_runs_the_server_without_reloader(monkeypatch):
+def test_serve_runs_the_production_server_sized_to_the_machine(monkeypatch):
     calls = []
-    monkeypatch.setattr(serve_module, "call_command", lambda *a, **k: calls.append((a, k)))
-    run("serve", "--host", "0.0.0.0", "--port", "9000")
-    assert calls == [(("runserver", "0.0.0.0:9000"), {"use_reloader": False, "use_ipv6": False})]
+    monkeypatch.setattr(serve_module, "run_server", calls.append)
+    monkeypatch.setenv("LUMBUNG_WEB_WORKERS", "3")
+    run("serve", "--host", "0.0.0.0", "--port", "9000", "--no-worker")
+    [options] = calls
+    config = options.gunicorn_config()
+    assert config["bind"] == ["0.0.0.0:9000"]
+    assert config["workers"] == 3 and config["worker_class"] == "gthread"
+    assert config["threads"] == 4
     assert Innovation.objects.count() == 0  # nothing loaded
+
+    calls.clear()
+    run("serve", "--host", "::1", "--port", "9001", "--workers", "2", "--threads", "8", "--no-worker")
+    [options] = calls
+    assert options.gunicorn_config()["bind"] == ["[::1]:9001"]
+    assert (options.workers, options.threads) == (2, 8)
 
 
 # --- createadmin --------------------------------------------------------------------------------

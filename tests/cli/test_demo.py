@@ -179,7 +179,7 @@ def test_changed_password_is_replaced_and_recorded(data_dir):
 
 def test_demo_command_prints_the_accounts(data_dir, monkeypatch):
     served = []
-    monkeypatch.setattr(serve_module, "call_command", lambda *a, **k: served.append((a, k)))
+    monkeypatch.setattr(serve_module, "run_server", served.append)
     out = io.StringIO()
     call_command("demo", "--no-serve", stdout=out, stderr=io.StringIO())
     first = out.getvalue()
@@ -200,9 +200,12 @@ def test_demo_command_prints_the_accounts(data_dir, monkeypatch):
 
 def test_demo_command_serves_unless_told_not_to(data_dir, monkeypatch):
     served = []
-    monkeypatch.setattr(serve_module, "call_command", lambda *a, **k: served.append((a, k)))
-    call_command("demo", "--port", "8123", stdout=io.StringIO(), stderr=io.StringIO())
-    assert served == [(("runserver", "127.0.0.1:8123"), {"use_reloader": False, "use_ipv6": False})]
+    monkeypatch.setattr(serve_module, "run_server", served.append)
+    call_command(
+        "demo", "--port", "8123", "--no-worker", stdout=io.StringIO(), stderr=io.StringIO()
+    )
+    [options] = served
+    assert options.gunicorn_config()["bind"] == ["127.0.0.1:8123"]
 
 
 def test_demo_through_the_lumbung_command(data_dir, monkeypatch, capsys):
@@ -314,7 +317,7 @@ def test_first_steps_name_urls_and_accounts_that_open(data_dir, client):
 
 
 def test_demo_command_ends_with_what_to_try_first(data_dir, monkeypatch):
-    monkeypatch.setattr(serve_module, "call_command", lambda *a, **k: None)
+    monkeypatch.setattr(serve_module, "run_server", lambda options: None)
     out = io.StringIO()
     call_command("demo", "--no-serve", "--port", "8321", stdout=out, stderr=io.StringIO())
     output = out.getvalue()

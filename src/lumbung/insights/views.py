@@ -31,6 +31,7 @@ from lumbung.competitions.models import Round
 from lumbung.core import charts
 from lumbung.core.pages import paginate
 from lumbung.core.policies import can
+from lumbung.core.replica import reads_from_replica
 from lumbung.organisations.models import Agency, Unit
 from lumbung.outcomes import selectors as outcome_selectors
 from lumbung.replication import selectors as replication_selectors
@@ -101,6 +102,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
+@reads_from_replica
 @require_GET
 def breakdown_csv(request: HttpRequest, key: str) -> HttpResponse:
     agency, year = _filters(request)
@@ -204,6 +206,7 @@ def _report_response(report: documents.Report, fmt: str, name: str) -> HttpRespo
     return response
 
 
+@reads_from_replica
 @login_required
 @require_GET
 def programme_report(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
@@ -213,6 +216,7 @@ def programme_report(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     return _report_response(reports.programme_report(found, request.user), fmt, found.slug)
 
 
+@reads_from_replica
 @require_GET
 def unit_portfolio(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     unit = get_object_or_404(Unit.objects.select_related("agency"), pk=pk)
@@ -221,6 +225,7 @@ def unit_portfolio(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return _report_response(reports.unit_portfolio(unit, request.user), fmt, unit.name)
 
 
+@reads_from_replica
 @require_GET
 def competition_results(request: HttpRequest, slug: str) -> HttpResponse:
     round_ = Round.objects.filter(slug=slug).first()
@@ -361,6 +366,7 @@ def datapackage(request: HttpRequest) -> JsonResponse:
     )
 
 
+@reads_from_replica
 @require_GET
 def open_table(request: HttpRequest, name: str, fmt: str) -> HttpResponse | StreamingHttpResponse:
     table = open_catalog.TABLES.get(name)
@@ -381,6 +387,7 @@ def open_table(request: HttpRequest, name: str, fmt: str) -> HttpResponse | Stre
     raise Http404
 
 
+@reads_from_replica
 @require_GET
 def open_zip(request: HttpRequest) -> HttpResponse:
     home = request.build_absolute_uri(reverse("insights:open_data"))

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router, Swagger
 
 from lumbung.catalog.api import router as catalog_router
-from lumbung.core.http import errors
+from lumbung.core.http import errors, throttling
+from lumbung.core.http.api import router as tokens_router
 from lumbung.core.http.auth import READ_AUTH, WRITE_AUTH
 from lumbung.notifications.api import router as notifications_router
 from lumbung.organisations.api import router as organisations_router
@@ -62,8 +63,11 @@ api = LumbungAPI(
     auth=WRITE_AUTH,
     # served from the package's static files; no validator badge fetched from the internet
     docs=LumbungSwagger(settings={"validatorUrl": None, "persistAuthorization": True}),
+    # requests per signed-in person or token owner (LUMBUNG_API_RATE); 429 with Retry-After
+    throttle=throttling.api_throttles(),
 )
 errors.install(api)
+throttling.install(api)  # too many wrong tokens from one address: 429, a reason, Retry-After
 
 api.add_router("", organisations_router)
 api.add_router("", catalog_router)
@@ -73,6 +77,7 @@ api.add_router("", "lumbung.competitions.api.router")  # rounds, entries, judgin
 api.add_router("", "lumbung.outcomes.api.router")  # indicators, measurements, comparison
 api.add_router("", "lumbung.insights.api.router")  # dashboards, diffusion, index, open data
 api.add_router("", notifications_router)  # the caller's own notifications and preferences
+api.add_router("", tokens_router)  # the caller's own API tokens: list, rotate
 api.add_router("/search", search_router)  # lumbung.search: search, match, similar, duplicates
 
 # Last: any other address under /api/v1/ is a JSON 404, like every other API error.

@@ -198,8 +198,9 @@ def restore(source: Path, *, data_dir: Path) -> RestoreResult:
         data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         if manifest["vendor"] == "sqlite":
             target = data_dir / "lumbung.sqlite3"
-            if target.exists():
+            if target.exists() and target.stat().st_size:  # settings make it empty, 0600
                 raise BackupError(f"{target} exists: restore into a new data folder")
+            target.touch(mode=0o600)  # owner-only before the first byte is written
             shutil.copyfile(work / SQLITE_NAME, target)
             os.chmod(target, 0o600)
             restored = _sqlite_counts(target)

@@ -2,8 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from lumbung.platform.api import api
+from lumbung.platform.health import healthz, readyz
 
 urlpatterns = [
+    path("healthz/", healthz, name="healthz"),  # the process answers
+    path("readyz/", readyz, name="readyz"),  # database migrated and reachable, cache answers
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -48,7 +48,7 @@ class Command(BaseCommand):
             ) from None
         self._print(result, options["host"], options["port"])
         if not options["no_serve"]:
-            serve(self, options["host"], options["port"], worker=not options["no_worker"])
+            serve(self, options)
 
     def _print(self, result: DemoResult, host: str, port: int) -> None:
         if result.changed:
