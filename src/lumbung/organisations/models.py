@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from tree_queries.fields import TreeNodeForeignKey
@@ -259,6 +259,18 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # set_password() keeps the new raw password until the save: when an existing person's
+        # password changes (their own change, a reset link, an admin, a command), every API
+        # token they have stops working (core.http.tokens; each revocation audited)
+        password_changed = self.pk is not None and getattr(self, "_password", None) is not None
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if password_changed:
+                from lumbung.core.http.tokens import tokens_revoke_for_password_change
+
+                tokens_revoke_for_password_change(user=self)
 
 
 class Role(models.TextChoices):

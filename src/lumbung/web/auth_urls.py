@@ -8,6 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from .forms import LoginForm
+from .views import accounts
 
 
 class LoginView(auth_views.LoginView):
@@ -45,7 +46,8 @@ urlpatterns = [
     ),
     path(
         "password_reset/",
-        auth_views.PasswordResetView.as_view(
+        # Django's, limited per address and per e-mail address
+        accounts.PasswordResetView.as_view(
             template_name="registration/lumbung_password_reset_form.html",
             email_template_name="registration/lumbung_password_reset_email.txt",
             subject_template_name="registration/lumbung_password_reset_subject.txt",

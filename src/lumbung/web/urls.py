@@ -13,6 +13,7 @@ urlpatterns = [
     path("akun/profil/", accounts.profile, name="profile"),
     path("akun/token/", accounts.token_create, name="token_create"),
     path("akun/token/<int:pk>/cabut/", accounts.token_revoke, name="token_revoke"),
+    path("akun/token/<int:pk>/ganti/", accounts.token_rotate, name="token_rotate"),
     # imports (innovations, units, people): upload, preview, confirm, progress, result
     path("impor/", imports.index, name="imports"),
     path("impor/contoh/<slug:kind>.csv", imports.example_file, name="import_example"),

@@ -15,10 +15,26 @@ class ApiTokenAdmin(admin.ModelAdmin):
     """Tokens are listed and revoked here; they are made with ``lumbung apitoken USERNAME``,
     which shows the key once."""
 
-    list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
-    list_filter = (("revoked_at", admin.EmptyFieldListFilter),)
+    list_display = (
+        "name",
+        "user",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    )
+    list_filter = (("revoked_at", admin.EmptyFieldListFilter), "expires_at")
     search_fields = ("name", "prefix", "user__username", "user__display_name")
-    readonly_fields = ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at")
+    readonly_fields = (
+        "user",
+        "name",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    )
     fields = readonly_fields
     list_select_related = ("user",)
     actions = ["revoke"]

@@ -12,4 +12,13 @@ class HttpConfig(AppConfig):
     verbose_name = _("API")
 
     def ready(self) -> None:
+        from lumbung.core.audit import register_action_labels
+
         from . import policies  # noqa: F401  (registers the policies)
+
+        register_action_labels(
+            {
+                "apitoken.rotate": _("API token replaced by a new key"),
+                "apitoken.revoke_password": _("API token revoked: the password changed"),
+            }
+        )

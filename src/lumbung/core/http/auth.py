@@ -1,7 +1,9 @@
 """Who is calling: an API token (machine clients), the Django session (browsers), or nobody.
 
 - ``Authorization: Bearer <key>`` with a valid key authenticates as the key's owner; a Bearer
-  header with an unknown, revoked or malformed key is refused with 401 (never silently anonymous).
+  header with an unknown, revoked, expired or malformed key is refused with 401 and the reason
+  (never silently anonymous). After too many such failures from one address the Bearer requests
+  from it are answered 429 with ``Retry-After`` for the rest of the window (``throttling``).
   Other schemes (e.g. Basic from a proxy) are ignored.
 - A signed-in session authenticates too; unsafe methods then need the CSRF token.
 - Reads also accept nobody (``READ_AUTH``); writes (``WRITE_AUTH``, the API default) do not, so an
@@ -20,7 +22,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
-from .tokens import token_user
+from . import throttling
+from .tokens import InvalidToken, authenticate_key
 
 if TYPE_CHECKING:  # types only: at run time core never imports the apps above it
     from lumbung.organisations.models import User
@@ -39,9 +42,12 @@ class TokenAuth(HttpBearer):
         return self.authenticate(request, key.strip())
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = token_user(token)
-        if user is None:
-            raise AuthenticationError(401, _("The API token is not valid or has been revoked."))
+        throttling.check_auth_failures(request)  # 429 once this address failed too often
+        try:
+            user = authenticate_key(token)
+        except InvalidToken as exc:
+            throttling.record_auth_failure(request)
+            raise AuthenticationError(401, exc.reason) from None
         request.user = user
         return user
 

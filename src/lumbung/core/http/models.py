@@ -6,9 +6,22 @@ itself is shown once, when it is made.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+def default_lifetime_days() -> int:
+    """How long a new token lasts unless a shorter time is chosen (``LUMBUNG_API_TOKEN_DAYS``)."""
+    return max(1, int(getattr(settings, "LUMBUNG_API_TOKEN_DAYS", 90)))
+
+
+def default_expiry() -> datetime:
+    """Now plus the default lifetime; also what the migration gave tokens made before expiry."""
+    return timezone.now() + timedelta(days=default_lifetime_days())
 
 
 class ApiToken(models.Model):
@@ -24,6 +37,7 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"), default=default_expiry)
 
     class Meta:
         verbose_name = _("API token")
@@ -34,5 +48,9 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
     @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
+    @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired

@@ -1,7 +1,8 @@
-"""lumbung apitoken USERNAME [--name N] | --list | --revoke PREFIX
+"""lumbung apitoken USERNAME [--name N] [--days D] | --list | --revoke PREFIX
 
 Makes an API token for a person and prints its key once (only a hash is kept), lists a person's
-tokens, or revokes one by its prefix.
+tokens, or revokes one by its prefix. A token lasts ``--days`` days (default and longest:
+``LUMBUNG_API_TOKEN_DAYS``, 90).
 """
 
 from __future__ import annotations
@@ -27,6 +28,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
         parser.add_argument("--name", default="", help="what the token is for")
+        parser.add_argument(
+            "--days",
+            type=int,
+            default=None,
+            help="how many days the token lasts (default and longest: LUMBUNG_API_TOKEN_DAYS)",
+        )
         group = parser.add_mutually_exclusive_group()
         group.add_argument("--list", action="store_true", help="list the person's tokens")
         group.add_argument("--revoke", metavar="PREFIX", help="revoke the token with this prefix")
@@ -40,18 +47,17 @@ class Command(BaseCommand):
         elif options["revoke"]:
             self._revoke(user, options["revoke"])
         else:
-            self._create(user, options["name"])
+            self._create(user, options["name"], options["days"])
 
-    def _create(self, user: User, name: str) -> None:
+    def _create(self, user: User, name: str, days: int | None) -> None:
         name = name.strip() or f"token {timezone.localtime():%Y-%m-%d %H:%M}"
         try:
-            token, key = services.token_create(
-                actor=SYSTEM, user=user, name=name
-            )
+            token, key = services.token_create(actor=SYSTEM, user=user, name=name, days=days)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         self.stderr.write(
-            f"Token {token.name!r} for {user.username} made. Keep the key now: "
+            f"Token {token.name!r} for {user.username} made, valid until "
+            f"{timezone.localtime(token.expires_at):%Y-%m-%d %H:%M}. Keep the key now: "
             "it is not stored and cannot be shown again.\n"
             "Use it as the header  Authorization: Bearer <key>"
         )
@@ -62,7 +68,12 @@ class Command(BaseCommand):
         if not tokens:
             self.stdout.write("No tokens.")
         for t in tokens:
-            state = f"revoked {t.revoked_at:%Y-%m-%d}" if t.revoked_at else "active"
+            if t.revoked_at:
+                state = f"revoked {t.revoked_at:%Y-%m-%d}"
+            elif t.is_expired:
+                state = f"expired {t.expires_at:%Y-%m-%d}"
+            else:
+                state = f"active until {t.expires_at:%Y-%m-%d}"
             used = f"{t.last_used_at:%Y-%m-%d %H:%M}" if t.last_used_at else "never"
             self.stdout.write(
                 f"{t.prefix}…  {t.name}  made {t.created_at:%Y-%m-%d}  used {used}  {state}"
