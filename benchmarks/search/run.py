@@ -287,6 +287,7 @@ def phase_query(args: argparse.Namespace) -> None:
     page_ms = []
     for q in queries:  # the page with facets: one round
         page_ms.append(timed(lambda q=q: client.get("/cari/", {"q": q})))
+    bare_ms = bare_query_times(queries, args.rounds)
     size_mb = None
     if connection.vendor == "sqlite":
         size_mb = Path(connection.settings_dict["NAME"]).stat().st_size / 1e6
@@ -302,10 +303,44 @@ def phase_query(args: argparse.Namespace) -> None:
             "match_p95": _percentile(match_ms, 0.95),
             "page_p50": _percentile(page_ms, 0.5),
             "page_p95": _percentile(page_ms, 0.95),
+            "bare_p50": _percentile(bare_ms, 0.5),
+            "bare_p95": _percentile(bare_ms, 0.95),
             "samples": len(search_ms),
             "db_mb": size_mb,
         }
     )
+
+
+def bare_query_times(queries: list[str], rounds: int) -> list[float]:
+    """The baseline beside the product's search, in the same process and on the same index: one
+    bare statement per query — every analysed term of the query ORed (the product's own
+    analyser and expression syntax), ranked by the engine alone (FTS5 ``bm25()`` with the
+    product's column weights / PostgreSQL ``ts_rank`` over ``search_searchdocument``), the best
+    20 ids — without the product's staging, visibility, re-ranking, families, loading the rows
+    or HTTP. Times in ms: a warm-up pass, then ``rounds`` passes."""
+    from django.db import connection
+
+    from lumbung.search.analysis import get_analyzer
+    from lumbung.search.backends import get_backend
+
+    backend = get_backend()
+    sql = str(backend.ranked_matches_sql())
+    expressions = []
+    for q in queries:
+        plan = get_analyzer().parse_query(q)
+        if plan:
+            expressions.append(backend.expression([c.alternatives for c in plan.concepts]))
+
+    def run(expression: str) -> float:
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [expression, 20])
+            cursor.fetchall()
+        return (time.perf_counter() - started) * 1000
+
+    for expression in expressions:  # warm-up
+        run(expression)
+    return [run(e) for _ in range(rounds) for e in expressions]
 
 
 # --- phase: look-alikes ----------------------------------------------------------------------
@@ -580,6 +615,11 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--postgres", default="", help="e.g. postgres://postgres@127.0.0.1:5432/")
     parser.add_argument("--rounds", type=int, default=3, help="rounds over the queries per measure")
     parser.add_argument(
+        "--no-relevance",
+        action="store_true",
+        help="skip the relevance phase (only the scale phase: e.g. --scale 500000)",
+    )
+    parser.add_argument(
         "--lookalikes",
         default="",
         help="only the look-alike phase: demo catalog + these numbers of look-alikes, e.g. "
@@ -694,7 +734,7 @@ def scale_table(args: argparse.Namespace, tmpdir: Path) -> list[str]:
         "through the API (targets: p95 ≤ 50 ms, build ≤ 60 s, memory ≤ 500 MB)",
         f"{'backend':11s} {'generate':>9s} {'build':>8s} {'search p50':>11s} {'p95':>7s} "
         f"{'match p50':>10s} {'p95':>7s} {'peak RSS':>9s} {'page+facets p50':>16s} "
-        f"{'p95':>7s}",
+        f"{'p95':>7s} {'bare p50':>9s} {'p95':>7s} {'search/bare':>12s} {'match/bare':>11s}",
     ]
     for label, url in backends:
         url = url or pg_recreate(args.postgres, "lumbung_bench")
@@ -705,6 +745,9 @@ def scale_table(args: argparse.Namespace, tmpdir: Path) -> list[str]:
             f"{res['search_p50']:9.1f}ms {res['search_p95']:5.1f}ms "
             f"{res['match_p50']:8.1f}ms {res['match_p95']:5.1f}ms "
             f"{res['max_rss_mb']:7.0f}MB {res['page_p50']:14.1f}ms {res['page_p95']:5.1f}ms"
+            f" {res['bare_p50']:7.1f}ms {res['bare_p95']:5.1f}ms"
+            f" {res['search_p95'] / res['bare_p95']:11.2f}×"
+            f" {res['match_p95'] / res['bare_p95']:10.2f}×"
         )
         print(table[-1] if len(table) > 3 else "\n".join(table), flush=True)
     return table
@@ -867,9 +910,11 @@ def main() -> None:
             print("\n" + "\n".join(out))
             return
         # 1. relevance
-        runs = relevance_runs(args, tmpdir)
-        out = relevance_table(*runs) + relevance_findings(*runs)
-        print("\n".join(out), flush=True)
+        out = []
+        if not args.no_relevance:
+            runs = relevance_runs(args, tmpdir)
+            out = relevance_table(*runs) + relevance_findings(*runs)
+            print("\n".join(out), flush=True)
         # 2. scale
         if args.scale > 0:
             out += scale_table(args, tmpdir)
