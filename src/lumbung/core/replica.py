@@ -12,7 +12,7 @@ import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, cast
 
 from django.conf import settings
 from django.db.models import Model
@@ -48,8 +48,9 @@ def reads_from_replica(view: Callable[P, R]) -> Callable[P, R]:
     def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
         with replica_reads():
             response = view(*args, **kwargs)
-        if isinstance(response, StreamingHttpResponse):
-            response.streaming_content = _streamed_from_replica(iter(response.streaming_content))
+        if isinstance(response, StreamingHttpResponse) and not response.is_async:
+            chunks = cast(Iterator[bytes], response.streaming_content)
+            response.streaming_content = _streamed_from_replica(chunks)
         return response
 
     return wrapped

@@ -83,7 +83,7 @@ def _close_connections(server: object, worker: object) -> None:
     connections.close_all()
 
 
-class LumbungServer(BaseApplication):  # type: ignore[misc]  # gunicorn has no type hints
+class LumbungServer(BaseApplication):  # gunicorn has no type hints
     """Gunicorn running Lumbung's WSGI application with the given settings (no config file,
     no command line of gunicorn's own)."""
 
