@@ -242,6 +242,10 @@ EVIDENCE_MAX_BYTES = int(os.environ.get("LUMBUNG_EVIDENCE_MAX_BYTES", 10 * 1024 
 DATA_UPLOAD_MAX_MEMORY_SIZE = EVIDENCE_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+# --- uploads checked whole (issue 13; core.files.validation) ---------------------------------
+#: the largest picture kept, in pixels: a larger one (or a decompression bomb) is refused
+LUMBUNG_UPLOAD_MAX_PIXELS = int(os.environ.get("LUMBUNG_UPLOAD_MAX_PIXELS", 40_000_000))
+
 # --- e-mail ---------------------------------------------------------------------------------
 if os.environ.get("EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
