@@ -19,7 +19,7 @@ from django.shortcuts import render
 
 
 class LockoutBackend(AxesStandaloneBackend):
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self,
         request: HttpRequest | None,
         username: str | None = None,

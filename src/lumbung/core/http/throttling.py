@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django_ratelimit.core import get_usage
 from ninja import NinjaAPI
 from ninja.errors import HttpError
-from ninja.throttling import SimpleRateThrottle
+from ninja.throttling import BaseThrottle, SimpleRateThrottle
 
 from . import errors
 from .clientip import ratelimit_key
@@ -92,7 +92,7 @@ class PersonRateThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": pk}
 
 
-def api_throttles() -> list[SimpleRateThrottle]:
+def api_throttles() -> list[BaseThrottle]:
     """The throttles of the whole API (none when ``LUMBUNG_API_RATE`` is empty)."""
     rate = str(getattr(settings, "LUMBUNG_API_RATE", "") or "").strip()
     return [PersonRateThrottle(rate)] if rate else []
@@ -101,7 +101,7 @@ def api_throttles() -> list[SimpleRateThrottle]:
 def install(api: NinjaAPI) -> None:
     """Answer ``TooManyFailures`` in the API's error format, with ``Retry-After``."""
 
-    def too_many_failures(request: HttpRequest, exc: TooManyFailures) -> HttpResponse:
+    def too_many_failures(request: HttpRequest, exc: Any) -> HttpResponse:
         response = errors.error_response(api, request, 429, exc.message)
         response["Retry-After"] = str(exc.retry_after)
         return response
