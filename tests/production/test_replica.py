@@ -11,8 +11,9 @@ from lumbung.core.replica import ReplicaRouter, reads_from_replica
 
 
 @pytest.fixture
-def with_replica(settings):
-    settings.DATABASES = {**settings.DATABASES, "replica": dict(settings.DATABASES["default"])}
+def with_replica(monkeypatch):
+    """As with DATABASE_REPLICA_URL set (the router asks has_replica())."""
+    monkeypatch.setattr(replica, "has_replica", lambda: True)
 
 
 def test_reads_go_to_the_replica_only_inside_a_report(with_replica):
