@@ -82,7 +82,7 @@ def test_import_units_by_keyboard_from_upload_to_result(tab, world, live_server)
 def test_bad_rows_are_announced_and_focused(tab, world, live_server):
     sign_in(tab, live_server.url, world.admin)
     _upload_by_keyboard(tab, BAD)
-    tab.wait_for_function("document.activeElement.classList.contains('error-summary')")
+    tab.wait_for_function("() => document.activeElement.classList.contains('error-summary')")
     assert "nothing has been written" in _active(tab)["text"]
     expect(tab.get_by_role("cell", name="The agency is missing.")).to_be_visible()
     expect(tab.get_by_role("cell", name="Unknown region code “99.99”", exact=False)).to_be_visible()
@@ -109,14 +109,14 @@ def test_progress_is_polled_and_the_end_is_announced(tab, world, live_server):
     # what the page showed when it loaded is not spoken again; the next quarter is
     progress.publish(job.pk, "write", 3, 4)
     tab.wait_for_function(
-        "document.getElementById('import-announcer').textContent.includes('75 percent')"
+        "() => document.getElementById('import-announcer').textContent.includes('75 percent')"
     )
     assert tab.locator("progress").get_attribute("value") == "3"
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.DONE, done=2)
     progress.forget(job.pk)
     tab.locator("#import-progress").get_by_text("The import is finished.").wait_for()
     tab.wait_for_function(
-        "document.getElementById('import-announcer').textContent.includes('finished')"
+        "() => document.getElementById('import-announcer').textContent.includes('finished')"
     )
     expect(tab.get_by_role("link", name="Show the result")).to_be_visible()
     _clean(tab)

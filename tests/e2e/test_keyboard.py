@@ -61,7 +61,7 @@ def _filter_by_keyboard(page, agency_slug: str) -> None:
 def test_catalog_filter_by_keyboard_with_htmx(tab, world):
     _filter_by_keyboard(tab, world.agency.slug)
     tab.wait_for_url(lambda url: "q=baris" in url and f"agency={world.agency.slug}" in url)
-    tab.wait_for_function("document.activeElement.id === 'results-title'")
+    tab.wait_for_function("() => document.activeElement.id === 'results-title'")
     assert tab.locator("#results-title").inner_text() == "1 innovation"
     expect(tab.get_by_role("link", name="Baris Ditebas")).to_be_visible()
     expect(tab.get_by_role("link", name="Layanan Kota Contoh")).not_to_be_visible()
