@@ -29,9 +29,9 @@ import datetime as dt
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -44,14 +44,19 @@ from lumbung.core.actors import SYSTEM, ActorLike
 from lumbung.core.spreadsheets import (
     RAW_FORMULA_START,  # noqa: F401  (re-exported: this module's names stay as they were)
     ImportFileError,
+    Limits,
     Problem,
+    Source,
     column_mismatch,
     column_name,
+    control_character_problem,
+    header_of,
     is_xlsx,
+    measure,
     neutralise_formulas,
     neutralised_notice,
-    read_bytes,
     read_rows,
+    source_head,
 )
 from lumbung.organisations import services as org_services
 from lumbung.organisations.models import Agency, Region, Unit
@@ -746,17 +751,15 @@ def _column_mismatch(columns: list[str]) -> str:
 
 
 def _header(
-    rows: list[tuple[int, list[str]]], report: ImportReport
+    rows: Iterator[tuple[int, list[str]]], report: ImportReport
 ) -> tuple[int, list[str]] | None:
-    """The header row's index and its column names, or None (a problem then) when the file has
-    no header or its columns do not match."""
-    header_index = next(
-        (i for i, (_n, cells) in enumerate(rows) if any(c.strip() for c in cells)), None
-    )
-    if header_index is None:
-        report.problems.append(Problem(None, _("The file has no header row."), row=False))
+    """The header row's line and its column names, read from ``rows`` (the data rows are left
+    to be read), or None (a problem then) when the file has no header or its columns do not
+    match."""
+    header = header_of(rows, report.problems)
+    if header is None:
         return None
-    header_line, header_cells = rows[header_index]
+    header_line, header_cells = header
     columns = [column_name(c) for c in header_cells]
     while columns and not columns[-1]:
         columns.pop()
@@ -770,7 +773,7 @@ def _header(
         report.notices.append(
             _("These columns are not imported: %(columns)s.") % {"columns": ", ".join(ignored)}
         )
-    return header_index, columns
+    return header_line, columns
 
 
 def _context(columns: list[str], unit_aliases: Mapping[str, Mapping[str, str]] | None) -> _Context:
@@ -808,6 +811,10 @@ class _RowChecker:
                 )
             )
             return
+        control = control_character_problem(line, cells, columns)
+        if control is not None:  # a NUL cannot be stored (PostgreSQL): the row is refused
+            self.report.problems.append(control)
+            return
         record = dict(zip(columns, cells, strict=False))
         if self.csv_file:
             record, neutralised = spreadsheet_text(record)
@@ -833,31 +840,43 @@ class _RowChecker:
 
 
 def check_rows(
-    content: bytes,
+    content: Source,
     *,
     filename: str = "",
     unit_aliases: Mapping[str, Mapping[str, str]] | None = None,
     progress: ProgressCallback | None = None,
     report: ImportReport | None = None,
+    limits: Limits | None = None,
 ) -> tuple[ImportReport, list[ParsedRow]]:
-    """Read and check every row; nothing is written."""
+    """Read and check every row; nothing is written.
+
+    ``content`` (bytes, a path or a seekable binary file) must be within ``limits`` (default
+    :func:`lumbung.core.spreadsheets.default_limits`, those of a web upload): that is checked
+    first, by counting the rows (which stops at the limit), and a file over it is rejected
+    before any row is checked. The rows are then read one at a time, never all at once.
+    """
     report = report or ImportReport()
     try:
-        rows = list(read_rows(content, filename))
+        total = measure(content, limits, filename)
+        csv_file = not is_xlsx(source_head(content))
+        rows = read_rows(content, filename)
+        header = _header(rows, report)
+        if header is None:
+            return report, []
+        _header_line, columns = header
+        checker = _RowChecker(report, columns, _context(columns, unit_aliases), csv_file)
+        report.rows = total
+        done = 0
+        for line, cells in rows:
+            if not any(x.strip() for x in cells):
+                continue
+            done += 1
+            checker.check(line, cells)
+            if progress:
+                progress("check", done, total)
     except ImportFileError as exc:
         report.problems.append(Problem(None, str(exc), row=False))
         return report, []
-    header = _header(rows, report)
-    if header is None:
-        return report, []
-    header_index, columns = header
-    checker = _RowChecker(report, columns, _context(columns, unit_aliases), not is_xlsx(content))
-    data_rows = [(n, c) for n, c in rows[header_index + 1 :] if any(x.strip() for x in c)]
-    report.rows = len(data_rows)
-    for done, (line, cells) in enumerate(data_rows, start=1):
-        checker.check(line, cells)
-        if progress:
-            progress("check", done, len(data_rows))
     if checker.neutralised_lines:
         report.notices.append(checker.neutralised_notice())
     report.valid = len(checker.parsed)
@@ -983,7 +1002,7 @@ def _vetted(rows: list[ParsedRow], vet: RowsVetter, report: ImportReport) -> lis
 
 
 def import_innovations(
-    source: str | os.PathLike[str] | IO[bytes] | bytes,
+    source: Source,
     *,
     actor: ActorLike = SYSTEM,
     valid_only: bool = False,
@@ -992,6 +1011,7 @@ def import_innovations(
     unit_aliases: Mapping[str, Mapping[str, str]] | None = None,
     progress: ProgressCallback | None = None,
     vet: RowsVetter | None = None,
+    limits: Limits | None = None,
 ) -> ImportReport:
     """Check every row of a CSV/XLSX file, then write it in one transaction (see module doc).
 
@@ -999,19 +1019,20 @@ def import_innovations(
     for units that were renamed. ``progress(stage, done, total)`` is called while checking
     (``"check"``) and writing (``"write"``). ``vet`` adds problems of rows that passed the check
     (a web upload reports the rows its person may not write, rather than refusing the file).
+    ``limits`` bound the file's bytes and rows (default: those of a web upload); a file over
+    them is rejected as a whole, before any row is checked, and nothing is written.
     """
     report = ImportReport(mode=MODE_VALID_ONLY if valid_only else MODE_ALL_OR_NOTHING)
     report.publish = publish
     if not filename and isinstance(source, str | os.PathLike):
         filename = os.fspath(source)
-    try:
-        content = read_bytes(source)
-    except OSError as exc:
-        message = _("The file cannot be read: %(error)s") % {"error": exc}
-        report.problems.append(Problem(None, message, row=False))
-        return report
     report, rows = check_rows(
-        content, filename=filename, unit_aliases=unit_aliases, progress=progress, report=report
+        source,
+        filename=filename,
+        unit_aliases=unit_aliases,
+        progress=progress,
+        report=report,
+        limits=limits,
     )
     if vet is not None and rows:
         rows = _vetted(rows, vet, report)

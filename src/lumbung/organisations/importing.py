@@ -54,7 +54,7 @@ from django.utils.translation import ngettext
 
 from lumbung.core.actors import SYSTEM, ActorLike
 from lumbung.core.policies import can
-from lumbung.core.spreadsheets import Problem, Source, Table, read_bytes, read_table
+from lumbung.core.spreadsheets import Limits, Problem, Source, Table, read_table
 
 from .models import UNIT_ROLES, Agency, Membership, Region, Role, Unit, User
 from .people import person_invite
@@ -422,7 +422,7 @@ def _too_long(text: str, limit: int, column: str, problem: Callable[[str, str], 
 
 
 def _read(
-    content: bytes,
+    content: Source,
     report: OrgImportReport,
     *,
     filename: str,
@@ -430,6 +430,7 @@ def _read(
     optional: tuple[str, ...],
     aliases: Mapping[str, str],
     text_columns: tuple[str, ...],
+    limits: Limits | None,
 ) -> Table | None:
     table = read_table(
         content,
@@ -440,6 +441,7 @@ def _read(
         filename=filename,
         problems=report.problems,
         notices=report.notices,
+        limits=limits,
     )
     if table is not None:
         report.rows = table.rows
@@ -572,12 +574,13 @@ class _UnitChecker:
 
 
 def check_units(
-    content: bytes,
+    content: Source,
     *,
     actor: ActorLike = SYSTEM,
     filename: str = "",
     progress: ProgressCallback | None = None,
     report: OrgImportReport | None = None,
+    limits: Limits | None = None,
 ) -> OrgImportReport:
     """Read and check every row of a units file; nothing is written. The report's ``units`` are
     the units to create, in the file's order (a parent before the units under it)."""
@@ -590,6 +593,7 @@ def check_units(
         optional=UNIT_OPTIONAL_COLUMNS,
         aliases=UNIT_COLUMN_ALIASES,
         text_columns=UNIT_TEXT_COLUMNS,
+        limits=limits,
     )
     if table is None:
         return report
@@ -690,26 +694,17 @@ def import_units(
     dry_run: bool = False,
     filename: str = "",
     progress: ProgressCallback | None = None,
+    limits: Limits | None = None,
 ) -> OrgImportReport:
     """Check every row of a units file, then (unless ``dry_run`` or a row is bad) create the units
     in one transaction, in the file's order."""
     report = OrgImportReport(kind="units", dry_run=dry_run)
-    content = _content(source, report)
-    if content is None:
-        return report
-    check_units(content, actor=actor, filename=filename, progress=progress, report=report)
+    check_units(
+        source, actor=actor, filename=filename, progress=progress, report=report, limits=limits
+    )
     if dry_run or report.problems or not report.units:
         return report
     return _write(report, lambda: _write_units(report, actor, progress))
-
-
-def _content(source: Source, report: OrgImportReport) -> bytes | None:
-    try:
-        return read_bytes(source)
-    except OSError as exc:
-        message = _("The file cannot be read: %(error)s") % {"error": exc}
-        report.problems.append(Problem(None, message, row=False))
-        return None
 
 
 # --- people: checking ----------------------------------------------------------------------------
@@ -834,12 +829,13 @@ class _PeopleChecker:
 
 
 def check_people(
-    content: bytes,
+    content: Source,
     *,
     actor: ActorLike = SYSTEM,
     filename: str = "",
     progress: ProgressCallback | None = None,
     report: OrgImportReport | None = None,
+    limits: Limits | None = None,
 ) -> OrgImportReport:
     """Read and check every row of a people file; nothing is written. The report's ``roles`` are
     the roles to give, in the file's order."""
@@ -852,6 +848,7 @@ def check_people(
         optional=PEOPLE_OPTIONAL_COLUMNS,
         aliases=PEOPLE_COLUMN_ALIASES,
         text_columns=PEOPLE_TEXT_COLUMNS,
+        limits=limits,
     )
     if table is None:
         return report
@@ -910,14 +907,14 @@ def import_people(
     dry_run: bool = False,
     filename: str = "",
     progress: ProgressCallback | None = None,
+    limits: Limits | None = None,
 ) -> OrgImportReport:
     """Check every row of a people file, then (unless ``dry_run`` or a row is bad) give the roles
     in one transaction; new people are e-mailed their set-password link once it commits."""
     report = OrgImportReport(kind="people", dry_run=dry_run)
-    content = _content(source, report)
-    if content is None:
-        return report
-    check_people(content, actor=actor, filename=filename, progress=progress, report=report)
+    check_people(
+        source, actor=actor, filename=filename, progress=progress, report=report, limits=limits
+    )
     if dry_run or report.problems or not report.roles:
         return report
     return _write(report, lambda: _write_people(report, actor, progress))

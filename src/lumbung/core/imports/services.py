@@ -21,23 +21,27 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from lumbung.core import audit
 from lumbung.core.actors import ANONYMOUS, ActorLike, as_actor, user_of
-from lumbung.core.files.sizes import file_size
 from lumbung.core.policies import require
-from lumbung.core.spreadsheets import ImportFileError, Problem, count_data_rows
+from lumbung.core.spreadsheets import (
+    CONTROL_CHARACTERS,
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_ROWS,
+    ImportFileError,
+    ImportLimitError,
+    Limits,
+    Problem,
+    measure,
+)
 
 from . import progress, registry
 from .models import ImportJob
 from .registry import Outcome
 
 logger = logging.getLogger(__name__)
-
-DEFAULT_MAX_BYTES = 5 * 1024 * 1024
-DEFAULT_MAX_ROWS = 5_000
 
 
 def max_bytes() -> int:
@@ -49,32 +53,16 @@ def max_rows() -> int:
 
 
 def check_limits(content: bytes) -> None:
-    """Raise ValidationError ``{"file": ...}`` when the file is empty, too large or too long."""
+    """Raise ValidationError ``{"file": ...}`` when the file is empty, too large or too long
+    (:func:`lumbung.core.spreadsheets.measure`; counting stops at the limit)."""
     if not content:
         raise ValidationError({"file": _("The file is empty.")})
-    limit = max_bytes()
-    if len(content) > limit:
-        raise ValidationError(
-            {
-                "file": _("The file is too large (%(size)s); the limit is %(limit)s.")
-                % {"size": file_size(len(content)), "limit": file_size(limit)}
-            }
-        )
-    rows = max_rows()
     try:
-        count = count_data_rows(content, stop_after=rows)
+        measure(content, Limits(rows=max_rows(), bytes=max_bytes()))
+    except ImportLimitError as exc:
+        raise ValidationError({"file": str(exc)}) from exc
     except ImportFileError:
         return  # not readable: the check says why, as a problem of the file
-    if count > rows:
-        raise ValidationError(
-            {
-                "file": _(
-                    "The file has more than %(limit)s rows; at most %(limit)s rows can be "
-                    "imported at once. Split it into smaller files."
-                )
-                % {"limit": number_format(rows, force_grouping=True)}
-            }
-        )
 
 
 def job_upload(*, actor: ActorLike, kind: str, content: bytes, filename: str) -> ImportJob:
@@ -85,7 +73,8 @@ def job_upload(*, actor: ActorLike, kind: str, content: bytes, filename: str) ->
     if user is None or chosen is None or not chosen.may_import(who):
         raise PermissionDenied(_("You may not import this."))
     check_limits(content)
-    name = os.path.basename(filename or "")[:255] or "import"
+    # no control character (NUL …) in the kept name: PostgreSQL stores no NUL
+    name = CONTROL_CHARACTERS.sub("", os.path.basename(filename or ""))[:255] or "import"
     outcome = chosen.check(content, name, who)
     if not outcome.problems and not outcome.entries:
         outcome.problems.append(Problem(None, _("The file has no rows to import."), row=False))

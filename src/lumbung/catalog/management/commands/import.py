@@ -1,13 +1,20 @@
 """``lumbung import innovations FILE [--valid-only] [--publish] [--dry-run]``,
-``lumbung import units FILE [--dry-run]``, ``lumbung import people FILE [--dry-run]``
+``lumbung import units FILE [--dry-run]``, ``lumbung import people FILE [--dry-run]``,
+each with ``[--max-rows N] [--max-bytes N]``.
 
 Run as the system (any agency, any unit). Every row is checked first; by default nothing is
 written when any row is bad. The web import page does the same for a signed-in person, within
 their rights and limits (``lumbung.core.imports``).
+
+A file is never read without a limit: at most :data:`MAX_ROWS` data rows and :data:`MAX_BYTES`
+bytes unless ``--max-rows`` / ``--max-bytes`` say otherwise (larger or smaller, never none). A
+file over a limit is refused before any row is checked, and nothing is written. The file is read
+as a stream, not all at once.
 """
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +25,22 @@ from django.utils.translation import ngettext
 from lumbung.catalog.importing import ImportReport, check_rows, import_innovations
 from lumbung.core.actors import SYSTEM
 from lumbung.core.console import progress_bar
-from lumbung.core.spreadsheets import Problem, read_bytes
+from lumbung.core.spreadsheets import Limits, Problem
 from lumbung.organisations.importing import OrgImportReport, import_people, import_units
+
+#: the default limits of a file imported on the command line (``--max-rows``, ``--max-bytes``)
+MAX_ROWS = 100_000
+MAX_BYTES = 200 * 1024 * 1024
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(_("a whole number of at least 1"))
+    return value
 
 
 class Command(BaseCommand):
@@ -51,6 +72,18 @@ class Command(BaseCommand):
             action="store_true",
             help=_("innovations: publish the imported innovations (otherwise they are drafts)"),
         )
+        parser.add_argument(
+            "--max-rows",
+            type=_positive,
+            default=MAX_ROWS,
+            help=_("refuse a file with more data rows than this (default: %(default)s)"),
+        )
+        parser.add_argument(
+            "--max-bytes",
+            type=_positive,
+            default=MAX_BYTES,
+            help=_("refuse a file larger than this many bytes (default: %(default)s)"),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
@@ -59,6 +92,8 @@ class Command(BaseCommand):
         kind = options["kind"]
         if kind != "innovations" and (options["valid_only"] or options["publish"]):
             raise CommandError(_("--valid-only and --publish are for innovations only."))
+        limits = Limits(rows=options["max_rows"], bytes=options["max_bytes"])
+        options["limits"] = limits
         labels = {"check": _("Checking rows"), "write": _("Writing rows")}
         try:
             with progress_bar(self.stderr, labels) as update:
@@ -68,7 +103,13 @@ class Command(BaseCommand):
                     )
                 else:
                     run = import_units if kind == "units" else import_people
-                    report = run(path, actor=SYSTEM, dry_run=options["dry_run"], progress=update)
+                    report = run(
+                        path,
+                        actor=SYSTEM,
+                        dry_run=options["dry_run"],
+                        progress=update,
+                        limits=limits,
+                    )
         except KeyboardInterrupt:
             raise CommandError(_("Interrupted: nothing was written."), returncode=130) from None
 
@@ -90,12 +131,11 @@ class Command(BaseCommand):
                 valid_only=options["valid_only"],
                 publish=options["publish"],
                 progress=update,
+                limits=options["limits"],
             )
-        try:
-            content = read_bytes(path)
-        except OSError as exc:
-            raise CommandError(str(exc)) from exc
-        report, rows = check_rows(content, filename=str(path), progress=update)
+        report, rows = check_rows(
+            path, filename=str(path), progress=update, limits=options["limits"]
+        )
         for row in rows:
             self.stdout.write(
                 _("line %(line)d") % {"line": row.line}
