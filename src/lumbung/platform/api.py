@@ -14,6 +14,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern
 from django.utils.translation import gettext as _
+from django.views import defaults
 from ninja import NinjaAPI, Router, Swagger
 
 from lumbung.catalog.api import router as catalog_router
@@ -26,7 +27,14 @@ from lumbung.search.api import router as search_router
 
 
 class LumbungAPI(NinjaAPI):
-    """NinjaAPI whose "method not allowed" answers are JSON errors too."""
+    """NinjaAPI whose "method not allowed" answers are JSON errors too, and whose OpenAPI
+    document lists, on every operation, the errors the shared handlers can answer."""
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return errors.document_common_errors(schema)
 
     @property
     def urls(self) -> tuple[list[Any], str, str]:
@@ -92,3 +100,11 @@ def not_found(request: HttpRequest, rest: str) -> None:
 
 
 api.add_router("", _fallback)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The site's 404 (``handler404``): under /api/ the API's JSON error, for an address no
+    route could even match (a newline in a slug, a path outside /api/v1/); else the page."""
+    if request.path.startswith("/api/"):
+        return errors.error_response(api, request, 404, _("Not found."))
+    return defaults.page_not_found(request, exception)  # type: ignore[arg-type]

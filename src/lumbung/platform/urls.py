@@ -24,3 +24,6 @@ urlpatterns = [
     path("", include("lumbung.catalog.urls")),  # inovasi/, ruang-kerja/, tinjauan/
     path("", include("lumbung.web.urls")),  # last: home and accounts
 ]
+
+# a JSON 404 for any address under /api/ that no route matches, the page for the others
+handler404 = "lumbung.platform.api.page_not_found"

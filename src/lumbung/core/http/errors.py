@@ -63,6 +63,70 @@ def error_responses(*codes: int) -> dict[int, type[ErrorOut]]:
     return dict.fromkeys(codes, ErrorOut)
 
 
+#: what each common error means, for the OpenAPI document (shown in the Swagger UI)
+_COMMON_ERRORS: dict[int, str] = {
+    400: "The request cannot be read: malformed JSON, a body that is not JSON, a broken upload.",
+    401: "Credentials are missing (on a write) or not valid (an unknown, revoked or expired API "
+    "token, on any request).",
+    403: "Not allowed, or the CSRF token is missing on a write with a session.",
+    404: "Not found, or a record the caller may not see.",
+    413: "The request body is too large.",
+    422: "The data is not valid: field by field, including references to records that do not "
+    "exist and rules across fields.",
+    429: "Too many requests (per token owner or person), or too many wrong API tokens from the "
+    "caller's address; Retry-After says when to try again.",
+}
+
+_REF = "#/components/schemas/{model}"
+_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
+
+
+def common_error_codes(operation: dict[str, Any], method: str) -> list[int]:
+    """The error statuses every operation of this shape can answer, whatever its own code says:
+
+    - any request: 401 (a Bearer token that is not valid is refused, also on reads), 429
+    - a request body: 400, 413, 422
+    - query parameters: 422; path parameters: 404 (a record that is not there, a malformed id)
+    - a write: 403 (a session without its CSRF token, or a person not allowed), 422 (the services'
+      rules)
+    """
+    codes = {401, 429}
+    locations = {p.get("in") for p in operation.get("parameters") or ()}
+    if "requestBody" in operation:
+        codes |= {400, 413, 422}
+    if "query" in locations:
+        codes.add(422)
+    if "path" in locations:
+        codes.add(404)
+    if method != "get":
+        codes |= {403, 422}
+    return sorted(codes)
+
+
+def document_common_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    """Add the common error answers (:func:`common_error_codes`) to every operation of an OpenAPI
+    document that does not declare them itself, all with the one error schema ``ErrorOut``.
+
+    One place instead of a declaration on every endpoint: the errors come from the shared
+    handlers (:func:`install`), authentication and throttling, not from the endpoint's code."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    if "ErrorOut" not in components:
+        definition = ErrorOut.model_json_schema(ref_template=_REF)
+        components.update(definition.pop("$defs", {}))
+        components["ErrorOut"] = definition
+    error = {"application/json": {"schema": {"$ref": _REF.format(model="ErrorOut")}}}
+    for path_item in schema.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if method not in _METHODS:
+                continue
+            responses = operation.setdefault("responses", {})
+            declared = {int(code) for code in responses if str(code).isdigit()}
+            for code in common_error_codes(operation, method):
+                if code not in declared:
+                    responses[code] = {"description": _COMMON_ERRORS[code], "content": error}
+    return schema
+
+
 def _body(detail: Any, errors: Iterable[tuple[str | None, Any]] = ()) -> dict[str, Any]:
     return {
         "detail": str(detail),
