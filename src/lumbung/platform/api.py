@@ -107,4 +107,4 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     route could even match (a newline in a slug, a path outside /api/v1/); else the page."""
     if request.path.startswith("/api/"):
         return errors.error_response(api, request, 404, _("Not found."))
-    return defaults.page_not_found(request, exception)  # type: ignore[arg-type]
+    return defaults.page_not_found(request, exception)
