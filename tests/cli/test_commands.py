@@ -145,7 +145,18 @@ def test_serve_runs_the_production_server_sized_to_the_machine(monkeypatch):
     assert Innovation.objects.count() == 0  # nothing loaded
 
     calls.clear()
-    run("serve", "--host", "::1", "--port", "9001", "--workers", "2", "--threads", "8", "--no-worker")
+    run(
+        "serve",
+        "--host",
+        "::1",
+        "--port",
+        "9001",
+        "--workers",
+        "2",
+        "--threads",
+        "8",
+        "--no-worker",
+    )
     [options] = calls
     assert options.gunicorn_config()["bind"] == ["[::1]:9001"]
     assert (options.workers, options.threads) == (2, 8)
