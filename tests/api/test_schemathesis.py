@@ -20,7 +20,9 @@ import os
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.cache import cache
+from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -53,7 +55,19 @@ CONFIG = {
 
 
 @pytest.fixture
-def api_schema(request, world, token_for):
+def _connection_kept():
+    """The requests go through the real WSGI handler, which closes the database connection when
+    a request starts and ends; the test's transaction (and, on PostgreSQL, the connection) must
+    live on. Django's test client does the same."""
+    for signal in (signals.request_started, signals.request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (signals.request_started, signals.request_finished):
+        signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_schema(request, _connection_kept, world, token_for):
     # schemathesis 4.32 renames the running test through ``_nodeid``, which pytest 9.2 no longer
     # has (it keeps ``_id``): give it one so the per-operation subtests can be reported
     if not hasattr(request.node, "_nodeid"):
