@@ -146,7 +146,10 @@ def open_source(source: Source) -> Iterator[IO[bytes]]:
         with handle:
             yield handle
         return
-    source.seek(0)
+    try:
+        source.seek(0)
+    except (OSError, ValueError) as exc:  # not seekable, or closed
+        raise _unreadable(exc) from exc
     yield source
 
 
@@ -159,11 +162,18 @@ def source_size(source: Source) -> int:
             return os.stat(source).st_size
         except OSError as exc:
             raise ImportFileError(_("The file cannot be read: %(error)s") % {"error": exc}) from exc
-    position = source.tell()
     try:
-        return source.seek(0, os.SEEK_END)
-    finally:
-        source.seek(position)
+        position = source.tell()
+        try:
+            return source.seek(0, os.SEEK_END)
+        finally:
+            source.seek(position)
+    except (OSError, ValueError) as exc:  # not seekable, or closed
+        raise _unreadable(exc) from exc
+
+
+def _unreadable(exc: Exception) -> ImportFileError:
+    return ImportFileError(_("The file cannot be read: %(error)s") % {"error": exc})
 
 
 def source_head(source: Source, size: int = 8) -> bytes:
