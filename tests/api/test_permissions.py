@@ -66,6 +66,8 @@ def expected_status(role: str, action: str, target: str) -> int:
         return 403
     if action == "submit" and target == "own_published":
         return 422  # only drafts and returned innovations can be submitted
+    if action == "update" and target == "own_published" and role not in may_review:
+        return 202  # a published profile's change waits for the agency's review
     return SUCCESS[action]
 
 

@@ -105,7 +105,7 @@ def test_rollback_rolls_the_index_back(world):
     innovation = world.published
     with pytest.raises(RuntimeError), transaction.atomic():
         services.innovation_update(
-            actor=world.officer, innovation=innovation, data={"summary": "Kapibara lucu."}
+            actor=world.admin, innovation=innovation, data={"summary": "Kapibara lucu."}
         )
         assert fts_count("kapibara") == 1
         raise RuntimeError("something later in the request failed")
