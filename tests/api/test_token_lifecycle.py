@@ -236,3 +236,29 @@ def test_saving_a_person_without_a_new_password_keeps_the_tokens(world):
     world.officer.display_name = "Nama Baru"
     world.officer.save()
     assert call(key).status_code == 200
+
+
+# --- the migration --------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tokens_made_before_expiry_get_now_plus_the_default(settings):
+    """Existing tokens are not left eternal: the migration gives each now + the default days."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    settings.LUMBUNG_API_TOKEN_DAYS = 90
+    executor = MigrationExecutor(connection)
+    before, after = [("lumbung_api", "0001_initial")], [("lumbung_api", "0002_token_expiry")]
+    executor.migrate(before)
+    old_apps = executor.loader.project_state(before).apps
+    User = old_apps.get_model("organisations", "User")
+    OldToken = old_apps.get_model("lumbung_api", "ApiToken")
+    user = User.objects.create(username="lama")
+    OldToken.objects.create(user=user, name="lama", prefix="lmb_lama0000", key_hash="0" * 64)
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(after)
+    token = ApiToken.objects.get(name="lama")
+    left = token.expires_at - timezone.now()
+    assert timedelta(days=89, hours=23) < left <= timedelta(days=90)
