@@ -425,6 +425,14 @@ LUMBUNG_SCHEDULE = [
     # the portfolio summary rebuilt from the catalog (it is kept up to date as records change;
     # the nightly rebuild mends what a change made outside the services left behind)
     {"name": "insights_summary", "command": "insights_summary", "every": "day", "at": "02:00"},
+    # the sign-in log (django-axes keeps every sign-in) older than 90 days
+    {
+        "name": "prune_signin_log",
+        "command": "axes_reset_logs",
+        "args": ["--age", "90"],
+        "every": "day",
+        "at": "03:30",
+    },
     # finished background-task rows older than 30 days (the import records themselves stay)
     {
         "name": "prune_task_results",
