@@ -42,7 +42,7 @@ sys.path.insert(0, str(BENCHMARKS))
 import harness  # noqa: E402
 
 #: the generator's version: a data set built by another version is built again
-DATA_VERSION = "load-1"
+DATA_VERSION = "load-2"
 PG_NAME = "lumbung_bench_load"
 OFFICERS = 64
 FULL_INNOVATIONS = 500_000
