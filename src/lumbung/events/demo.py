@@ -25,6 +25,7 @@ from django.db.models import Q
 
 from lumbung.catalog.models import Innovation
 from lumbung.core.actors import SYSTEM, ActorLike
+from lumbung.core.files.examples import example_pdf
 from lumbung.organisations.models import Agency, Partner, Unit, User
 from lumbung.replication.models import Commitment, Programme, ReplicationProject, Transition
 
@@ -61,10 +62,7 @@ EXAMPLE_NAMES = (
 )
 EXAMPLE_POSITIONS = ("Kepala Sentra", "Pekerja Sosial", "Instruktur Keterampilan", "Analis Program")
 
-EXAMPLE_PDF = (
-    b"%PDF-1.4\n% Data contoh Lumbung - bukan dokumen nyata\n"
-    b"1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
-)
+EXAMPLE_PDF = example_pdf("Agenda acara pembelajaran (contoh)")
 
 
 class EventsDemoError(Exception):
@@ -156,9 +154,7 @@ def _register_and_attend(
             to_check.extend(regs)
     Registration.objects.filter(event=event).update(created_at=start - dt.timedelta(days=7))
     if to_check:
-        services.attendance_check_in(
-            actor=SYSTEM, event=event, registrations=to_check
-        )
+        services.attendance_check_in(actor=SYSTEM, event=event, registrations=to_check)
         for i, reg in enumerate(to_check):
             Registration.objects.filter(pk=reg.pk).update(
                 checked_in_at=start - dt.timedelta(minutes=45) + dt.timedelta(minutes=i % 50)

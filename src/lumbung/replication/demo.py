@@ -27,6 +27,7 @@ from django.utils import timezone
 from lumbung.catalog.models import Innovation
 from lumbung.core import audit
 from lumbung.core.actors import SYSTEM, ActorLike
+from lumbung.core.files.examples import example_pdf
 from lumbung.organisations.models import Agency, Unit, User
 from lumbung.organisations.selectors import units_under
 
@@ -58,10 +59,7 @@ SWP_CORE_COMPONENTS = "\n".join(
     ]
 )
 
-EXAMPLE_PDF = (
-    b"%PDF-1.4\n% Data contoh Lumbung - bukan dokumen nyata\n"
-    b"1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
-)
+EXAMPLE_PDF = example_pdf("Contoh dokumen proyek replikasi")
 
 
 class ReplicationDemoError(Exception):
@@ -112,9 +110,7 @@ def _move(
     project: ReplicationProject, stage: str, day: dt.date, actor: ActorLike, note: str = ""
 ) -> None:
     project.refresh_from_db()
-    services.project_transition(
-        actor=actor, project=project, to_stage=stage, note=note
-    )
+    services.project_transition(actor=actor, project=project, to_stage=stage, note=note)
     when = _tz_datetime(day)
     last = Transition.objects.filter(project=project).latest("id")
     Transition.objects.filter(pk=last.pk).update(created_at=when)
