@@ -6,12 +6,16 @@ LUMBUNG_SECRET_KEY secret key (otherwise generated once into the data folder)
 LUMBUNG_DEBUG      "1" to turn on debug pages
 LUMBUNG_ALLOWED_HOSTS  comma-separated host names
 EMAIL_HOST ...     SMTP settings; without EMAIL_HOST e-mail is printed on the console
+
+Production settings (HTTPS, proxies, logs, cache, storage, replica, lockout, rate limits, tokens,
+scheduled jobs) are described in docs/operations.md.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -82,7 +86,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
-    "axes",  # sign-in lockout (h1: see "sign-in lockout and rate limits" below)
+    "axes",  # sign-in lockout (see "sign-in lockout and rate limits" below)
     "django_guid",
     "ninja",
     "django_tasks",
@@ -120,7 +124,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    # last: turns a locked-out sign-in into the lockout page (h1: sign-in lockout, below)
+    # last: turns a locked-out sign-in into the lockout page (sign-in lockout, below)
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -242,7 +246,7 @@ EVIDENCE_MAX_BYTES = int(os.environ.get("LUMBUNG_EVIDENCE_MAX_BYTES", 10 * 1024 
 DATA_UPLOAD_MAX_MEMORY_SIZE = EVIDENCE_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
-# --- uploads checked whole (issue 13; core.files.validation) ---------------------------------
+# --- uploads checked whole (core.files.validation) -------------------------------------------
 #: the largest picture kept, in pixels: a larger one (or a decompression bomb) is refused
 LUMBUNG_UPLOAD_MAX_PIXELS = int(os.environ.get("LUMBUNG_UPLOAD_MAX_PIXELS", 40_000_000))
 
@@ -448,7 +452,7 @@ LUMBUNG_SCHEDULE = [
 #: reminders). Set it in production: ``LUMBUNG_SITE_URL=https://lumbung.example.go.id``.
 LUMBUNG_SITE_URL = os.environ.get("LUMBUNG_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
-# --- sign-in lockout and rate limits (h1) ------------------------------------------------------
+# --- sign-in lockout and rate limits ---------------------------------------------------------
 #: Reverse proxies in front of Lumbung that append the client's address to X-Forwarded-For
 #: (0: none, the address is REMOTE_ADDR and the header is never read). Every lockout and rate
 #: limit takes the client's address from lumbung.core.http.clientip.client_ip.
@@ -457,14 +461,12 @@ LUMBUNG_TRUSTED_PROXY_COUNT = int(os.environ.get("LUMBUNG_TRUSTED_PROXY_COUNT", 
 #: name from one address, that user name is refused from that address (429, the lockout page) for
 #: LUMBUNG_LOGIN_COOLOFF_MINUTES. Per user name *and* address: by user name alone anybody could
 #: lock anybody out; by address alone one office behind a shared NAT would lock out all its staff.
-from datetime import timedelta as _timedelta  # noqa: E402  (h1's section only)
-
 AUTHENTICATION_BACKENDS = [
     "lumbung.web.signin.LockoutBackend",  # refuses a locked-out sign-in before any password check
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("LUMBUNG_LOGIN_FAILURE_LIMIT", "5") or 5)
-AXES_COOLOFF_TIME = _timedelta(
+AXES_COOLOFF_TIME = timedelta(
     minutes=int(os.environ.get("LUMBUNG_LOGIN_COOLOFF_MINUTES", "15") or 15)
 )
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
