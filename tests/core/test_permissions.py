@@ -33,6 +33,14 @@ MATRIX: dict[tuple[str, str], set[str]] = {
     ("innovation.change", "draft"): {"officer", "admin", "platform_admin"},
     ("innovation.change", "published"): {"officer", "admin", "platform_admin"},
     ("innovation.change", "other_draft"): {"other_officer", "other_admin", "platform_admin"},
+    # a published profile: written at once only by who may publish it; the unit proposes
+    ("innovation.change_directly", "draft"): {"officer", "admin", "platform_admin"},
+    ("innovation.change_directly", "published"): {"admin", "platform_admin"},
+    ("innovation.change_directly", "other_draft"): {
+        "other_officer",
+        "other_admin",
+        "platform_admin",
+    },
     ("innovation.submit", "draft"): {"officer", "admin", "platform_admin"},
     ("innovation.submit", "published"): set(),
     ("innovation.review", "draft"): {"admin", "platform_admin"},

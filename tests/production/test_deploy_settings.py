@@ -26,6 +26,7 @@ PRODUCTION_ENV = {
 def _lumbung(data_dir: Path, *args: str, env: dict[str, str] | None = None):
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("LUMBUNG_", "DATABASE_"))}
     clean.pop("DJANGO_SETTINGS_MODULE", None)
+    clean.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' fixtures
     return subprocess.run(
         [sys.executable, "-m", "lumbung.cli", "--data-dir", str(data_dir), *args],
         env={**clean, **(env or {})},

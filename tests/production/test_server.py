@@ -29,6 +29,7 @@ print(job.pk)
 def _env(data_dir: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LUMBUNG_", "DATABASE_"))}
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' fixtures
     env["LUMBUNG_DATA_DIR"] = str(data_dir)
     env["LUMBUNG_LOG_FORMAT"] = "json"
     return env
