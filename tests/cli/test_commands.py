@@ -162,6 +162,17 @@ def test_serve_runs_the_production_server_sized_to_the_machine(monkeypatch):
     assert (options.workers, options.threads) == (2, 8)
 
 
+def test_the_server_shares_no_control_socket_with_another():
+    """gunicorn's per-user control socket would be shared by two servers of one account."""
+    from lumbung.platform.server import LumbungServer, ServerOptions
+
+    config = ServerOptions("127.0.0.1", 8999, workers=1, threads=1).gunicorn_config()
+    server = LumbungServer(lambda environ, start_response: [], config)
+    assert server.cfg.workers == 1 and server.cfg.worker_class_str == "gthread"
+    if "control_socket_disable" in server.cfg.settings:
+        assert server.cfg.control_socket_disable is True
+
+
 # --- createadmin --------------------------------------------------------------------------------
 def test_createadmin_from_environment(monkeypatch):
     monkeypatch.setenv("LUMBUNG_ADMIN_PASSWORD", "kuat-sekali-2024!")

@@ -95,6 +95,10 @@ class LumbungServer(BaseApplication):  # gunicorn has no type hints
     def load_config(self) -> None:
         for key, value in self.options.items():
             self.cfg.set(key, value)
+        if "control_socket_disable" in self.cfg.settings:
+            # gunicorn ≥ 24's control socket is one file per user ($HOME/.gunicorn/gunicorn.ctl):
+            # two servers of one account (a demo beside a site, the tests) would share it
+            self.cfg.set("control_socket_disable", True)
 
     def load(self) -> Callable[..., Any]:
         return self.application
