@@ -21,7 +21,7 @@ from lumbung.catalog.models import Innovation
 from lumbung.core.actors import SYSTEM
 from lumbung.events import services as event_services
 from lumbung.organisations import services as org_services
-from lumbung.organisations.models import Agency, Membership, Role, Unit
+from lumbung.organisations.models import Agency, Membership, Role, Unit, User
 from lumbung.replication import services as rep_services
 from tests.factories import InnovationFactory, UserFactory
 
@@ -291,3 +291,24 @@ def test_a_unit_whose_parent_is_in_another_agency_widens_nothing(handmade):
         Membership.objects.filter(user=handmade.foreign_officer, role=Role.UNIT_OFFICER).count()
         == 1
     )
+
+
+def test_a_change_to_a_published_innovation_waits_for_review_whoever_built_the_world(handmade):
+    """The review rule on a world built by pages, API, import or migration: the unit proposes,
+    the public keeps the published text, another agency neither reads nor decides, an admin
+    approves."""
+    api = "/api/v1/innovations/" + handmade.published.slug
+    before = Innovation.objects.get(pk=handmade.published.pk).summary
+    officer = _client(handmade.top_officer)
+    response = officer.patch(
+        api, json.dumps({"summary": "Ringkasan baru usulan unit"}), content_type="application/json"
+    )
+    assert response.status_code == 202, response.content
+    assert Client().get(api).json()["summary"] == before
+    foreign = _client(handmade.foreign_officer)
+    assert foreign.get(api + "/revision").status_code == 404
+    assert foreign.post(api + "/revision/approve").status_code in (403, 404)
+    assert Innovation.objects.get(pk=handmade.published.pk).summary == before
+    root = _client(User.objects.get(username="root"))
+    assert root.post(api + "/revision/approve").status_code == 200
+    assert Client().get(api).json()["summary"] == "Ringkasan baru usulan unit"
