@@ -3,7 +3,6 @@ documented environment, the data folder is the owner's only, no test host is all
 
 from __future__ import annotations
 
-import os
 import stat
 import subprocess
 import sys
@@ -13,6 +12,8 @@ import pytest
 from django.core import mail
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+
+from .processes import clean_environment
 
 PRODUCTION_ENV = {
     "LUMBUNG_SECRET_KEY": "k" * 20 + "-production-secret-with-enough-entropy-" + "x9" * 10,
@@ -24,12 +25,9 @@ PRODUCTION_ENV = {
 
 
 def _lumbung(data_dir: Path, *args: str, env: dict[str, str] | None = None):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("LUMBUNG_", "DATABASE_"))}
-    clean.pop("DJANGO_SETTINGS_MODULE", None)
-    clean.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' fixtures
     return subprocess.run(
         [sys.executable, "-m", "lumbung.cli", "--data-dir", str(data_dir), *args],
-        env={**clean, **(env or {})},
+        env=clean_environment(**(env or {})),
         capture_output=True,
         text=True,
         timeout=120,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 from django.db.migrations.executor import MigrationExecutor
+
+from .processes import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -29,18 +29,12 @@ def test_readyz_checks_database_migrations_and_cache(client, monkeypatch):
     assert "1 migrations not applied" in response.json()["problems"]["database"]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_readyz_says_when_the_cache_is_down(client, settings):
     settings.CACHES = {
         **settings.CACHES,
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{_free_port()}/0",  # nothing listens there
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",  # nothing listens there
         },
     }
     response = client.get("/readyz/")

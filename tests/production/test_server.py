@@ -4,15 +4,15 @@ JSON access line, the background worker beside it running a queued import, and a
 from __future__ import annotations
 
 import json
-import os
 import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 import uuid
 from pathlib import Path
+
+from .processes import clean_environment, free_port
 
 QUEUE_IMPORT = """
 from lumbung.core.imports.services import job_confirm, job_upload
@@ -27,12 +27,7 @@ print(job.pk)
 
 
 def _env(data_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("LUMBUNG_", "DATABASE_"))}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' fixtures
-    env["LUMBUNG_DATA_DIR"] = str(data_dir)
-    env["LUMBUNG_LOG_FORMAT"] = "json"
-    return env
+    return clean_environment(LUMBUNG_DATA_DIR=str(data_dir), LUMBUNG_LOG_FORMAT="json")
 
 
 def _lumbung(env: dict[str, str], *args: str) -> str:
@@ -47,12 +42,6 @@ def _lumbung(env: dict[str, str], *args: str) -> str:
     return done.stdout
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _get(url: str, **headers: str):
     request = urllib.request.Request(url, headers=headers)
     with urllib.request.urlopen(request, timeout=20) as response:
@@ -63,7 +52,7 @@ def test_serve_runs_gunicorn_with_its_worker_and_stops_cleanly(tmp_path):
     data_dir = tmp_path / "data"
     env = _env(data_dir)
     _lumbung(env, "migrate", "--verbosity", "0")
-    port = _free_port()
+    port = free_port()
     log = (tmp_path / "server.log").open("w+")
     server = subprocess.Popen(
         [
