@@ -17,6 +17,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from lumbung.core.pages import form_field
+from lumbung.core.widgets import LongSelect
 from lumbung.organisations.models import Agency, Region, Unit
 from lumbung.organisations.selectors import in_tree_order
 from lumbung.organisations.unit_picker import fit_unit_choice
@@ -45,9 +46,9 @@ class CatalogFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Words"), required=False, max_length=200, widget=forms.TextInput(attrs={})
     )
-    agency = forms.ChoiceField(label=_("Agency"), required=False)
-    unit = forms.ChoiceField(label=_("Unit"), required=False)
-    region = forms.ChoiceField(label=_("Region (province)"), required=False)
+    agency = forms.ChoiceField(label=_("Agency"), required=False, widget=LongSelect)
+    unit = forms.ChoiceField(label=_("Unit"), required=False, widget=LongSelect)
+    region = forms.ChoiceField(label=_("Region (province)"), required=False, widget=LongSelect)
     sector = forms.ChoiceField(label=_("Sector"), required=False)
     stage = forms.ChoiceField(label=_("Management stage"), required=False)
     award = forms.ChoiceField(label=_("Award level"), required=False)
