@@ -39,6 +39,9 @@ def _test_settings(settings, tmp_path):
             "LOCATION": f"test-{tmp_path.name}",
         },
     }
+    # pages rendered afresh for every request (tests/core/test_pagecache.py keeps them)
+    settings.LUMBUNG_PUBLIC_PAGE_SECONDS = 0
+    settings.LUMBUNG_PAGE_CACHE = "default"
     # the fixtures' learning events start a week ahead and check people in: open check-in a
     # month ahead (tests/events/test_paths_events.py checks the default of one day)
     settings.EVENT_CHECK_IN_OPENS_HOURS = 24 * 30

@@ -290,8 +290,10 @@ def server_command(host: str, port: int, workers: int, threads: int) -> list[str
     ]
 
 
-def _env(url: str, workdir: Path | str) -> dict[str, str]:
+def _env(url: str, workdir: Path | str, page_cache: bool = True) -> dict[str, str]:
     env = dict(os.environ, PYTHONPATH=_pythonpath(), DJANGO_SETTINGS_MODULE="bench_settings")
+    if not page_cache:
+        env["LUMBUNG_PUBLIC_PAGE_SECONDS"] = "0"
     env.update(LUMBUNG_SEMANTIC="off", LUMBUNG_LOG_LEVEL="WARNING")
     # the API's rate limit (per client address: every request here comes from 127.0.0.1) would
     # answer 429 to the load itself: the benchmark measures capacity, not the limiter
@@ -642,6 +644,11 @@ def _args() -> argparse.Namespace:
     )
     parser.add_argument("--threads", type=int, default=4, help="per worker (gthread)")
     parser.add_argument("--only", default="", help="comma-separated endpoint names")
+    parser.add_argument(
+        "--no-page-cache",
+        action="store_true",
+        help="render every public page (LUMBUNG_PUBLIC_PAGE_SECONDS=0): the pages' own cost",
+    )
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("--database-url", help=argparse.SUPPRESS)
     parser.add_argument("--workdir", help=argparse.SUPPRESS)
@@ -697,7 +704,9 @@ def main() -> None:
     port = free_port()
     cmd = server_command(host, port, args.workers, args.threads)
     log("server: " + " ".join(cmd))
-    server = start_server(cmd, _env(url, workdir), workdir / "server.log", port)
+    env = _env(url, workdir, page_cache=not args.no_page_cache)
+    page_cache = env.get("LUMBUNG_PUBLIC_PAGE_SECONDS", "60")
+    server = start_server(cmd, env, workdir / "server.log", port)
     results: dict[str, Result] = {}
     try:
         chosen = endpoints(ready, host, port, int(time.time()))
@@ -735,6 +744,10 @@ def main() -> None:
         f"{args.connections} keep-alive connections × {args.duration:g} s per endpoint "
         f"(after {args.warmup:g} s unmeasured); {os.cpu_count()} cores shared by server, "
         "load generator and database"
+    )
+    print(
+        "public page cache (anonymous visitors): "
+        + (f"on, {page_cache} s" if page_cache not in ("0", "") else "off (every page rendered)")
     )
     print(
         f"load generator ceiling (fixed answer, no Django): {ceiling.rate:,.0f} req/s "

@@ -415,7 +415,26 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(DATA_DIR / "cache" / "imports"),
     },
+    # public pages kept for anonymous visitors (lumbung.core.pagecache): shared by every worker
+    # and, with Redis, every server
+    "pages": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "lumbung-pages",
+        }
+        if CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache" / "pages"),
+            "OPTIONS": {"MAX_ENTRIES": 5_000},
+        }
+    ),
 }
+#: Seconds an anonymous visitor's public page (home, catalog, innovation, search, agency) is kept
+#: in the "pages" cache; any committed change to a public record shows at once (0: never kept).
+LUMBUNG_PUBLIC_PAGE_SECONDS = int(os.environ.get("LUMBUNG_PUBLIC_PAGE_SECONDS", "60") or 0)
+LUMBUNG_PAGE_CACHE = "pages"
 LUMBUNG_IMPORT_PROGRESS_CACHE = os.environ.get("LUMBUNG_IMPORT_PROGRESS_CACHE", "imports")
 
 # --- scheduled jobs ---------------------------------------------------------------------------

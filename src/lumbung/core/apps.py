@@ -15,6 +15,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from . import pagecache
         from .audit import register_action_labels
 
         register_action_labels(AUDIT_LABELS)
+        pagecache.connect()

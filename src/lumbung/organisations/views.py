@@ -14,6 +14,7 @@ from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from lumbung.core.pagecache import public_page
 from lumbung.core.pages import paginate
 
 from . import selectors
@@ -33,6 +34,7 @@ def _agencies_with_counts() -> QuerySet[Agency]:
     return holdings().count_for_agencies(agencies).order_by("name")
 
 
+@public_page
 def agency_list(request: HttpRequest) -> HttpResponse:
     agencies = _agencies_with_counts()
     q = request.GET.get("q", "").strip()[:200]
@@ -60,6 +62,7 @@ def _unit_page(request: HttpRequest, units: QuerySet[Unit]) -> Page:
     return page
 
 
+@public_page
 def agency_detail(request: HttpRequest, slug: str) -> HttpResponse:
     agency = get_object_or_404(Agency.objects.select_related("region"), slug=slug)
     unit_q = request.GET.get("unit_q", "").strip()[:200]
@@ -78,6 +81,7 @@ def agency_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+@public_page
 def unit_detail(request: HttpRequest, slug: str, unit_slug: str) -> HttpResponse:
     agency = get_object_or_404(Agency, slug=slug)
     unit = (

@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from lumbung.platform.api import api
 from lumbung.platform.health import healthz, readyz
@@ -9,7 +11,10 @@ urlpatterns = [
     path("readyz/", readyz, name="readyz"),  # database migrated and reachable, cache answers
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language switch carries no CSRF token: a forged request could only change the language
+    # a reader sees, and a page without a token is the same for every anonymous visitor, so it can
+    # be served from the public page cache (lumbung.core.pagecache).
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("accounts/", include("lumbung.web.auth_urls")),  # django.contrib.auth.urls, our templates
     path("cari/", include("lumbung.search.urls")),  # lumbung.search pages
     path("replikasi/", include("lumbung.replication.urls")),

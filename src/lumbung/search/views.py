@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from lumbung.catalog.models import Innovation
 from lumbung.catalog.selectors import CatalogFilters, visible_q
+from lumbung.core.pagecache import public_page
 
 from . import selectors
 from .forms import MatchForm
@@ -64,6 +65,7 @@ def _clean(params: QueryDict) -> QueryDict:
 
 
 @require_GET
+@public_page
 def search(request: HttpRequest) -> HttpResponse:
     params = _clean(request.GET)
     query = (params.get("q") or "")[: selectors.MAX_QUERY_CHARS]
@@ -107,6 +109,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@public_page
 def match(request: HttpRequest) -> HttpResponse:
     form = MatchForm(_clean(request.GET) if request.GET else None)
     results = None

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
+from lumbung.core.pagecache import public_page
 from lumbung.core.pages import paginate
 from lumbung.core.policies import can
 
@@ -75,6 +76,7 @@ FILTER_KEYS = (
 )
 
 
+@public_page
 def catalog(request: HttpRequest) -> HttpResponse:
     filters = selectors.CatalogFilters.from_mapping(request.GET)
     params = {k: request.GET.get(k, "") for k in FILTER_KEYS if request.GET.get(k)}
@@ -98,6 +100,7 @@ def _visible(request: HttpRequest, innovations: list[Innovation]) -> list[Innova
     return [i for i in innovations if can(request.user, "innovation.view", i)]
 
 
+@public_page
 def innovation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     innovation = selectors.innovation_detail(slug)
     if innovation is None or not can(request.user, "innovation.view", innovation):

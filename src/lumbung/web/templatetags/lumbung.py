@@ -78,9 +78,11 @@ def is_fallback(obj: Any, field: str) -> bool:
 
 
 def _has_errors(value: Any) -> bool:
-    if isinstance(value, BaseForm):
+    # type(), not isinstance(): isinstance would evaluate the context's lazy values — the CSRF
+    # token among them, which then sets a cookie on every page (and no public page could be kept)
+    if issubclass(type(value), BaseForm):
         return value.is_bound and bool(value.errors)
-    if isinstance(value, BaseFormSet):
+    if issubclass(type(value), BaseFormSet):
         return value.is_bound and value.total_error_count() > 0
     return False
 

@@ -5,10 +5,12 @@ from django.shortcuts import render
 
 from lumbung.catalog.models import Innovation
 from lumbung.catalog.selectors import CatalogFilters, published_innovations
+from lumbung.core.pagecache import public_page
 from lumbung.organisations.models import Agency
 from lumbung.replication.related import running_replications_count
 
 
+@public_page
 def home(request: HttpRequest) -> HttpResponse:
     published = Innovation.objects.filter(publication_state=Innovation.State.PUBLISHED)
     counts = {
