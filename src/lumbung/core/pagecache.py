@@ -24,7 +24,7 @@ import hashlib
 import uuid
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import BaseCache, caches
@@ -33,6 +33,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
 
 GENERATION_KEY = "public-pages:generation"
+
+T = TypeVar("T")
 
 #: apps whose records appear on public pages: a write to any of their models starts a generation
 #: (the search index and the insights summaries follow these apps' writes, in their transaction)
@@ -64,6 +66,21 @@ def generation() -> str:
 def start_generation() -> None:
     """Forget every kept page (they stay in the cache until they expire, under old keys)."""
     _cache().set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def kept(name: str, compute: Callable[[], T]) -> T:
+    """A value computed from public records (the home page's headline counts), kept in the pages'
+    cache until the next generation (or ``LUMBUNG_PUBLIC_PAGE_SECONDS``): for signed-in readers
+    too, whose pages are never kept."""
+    seconds = _seconds()
+    if seconds <= 0:
+        return compute()
+    key = f"public-value:{generation()}:{name}"
+    value = _cache().get(key)
+    if value is None:
+        value = compute()
+        _cache().set(key, value, seconds)
+    return cast(T, value)
 
 
 def _anonymous_visitor(request: HttpRequest) -> bool:

@@ -99,14 +99,18 @@ def running_replications_count() -> int:
     """How many replications run: a unit running a replica of a source innovation, whether
     recorded as a published replica in the catalog or as a project in implementation or later
     (each unit and source once). The home page and the programmes count alike."""
-    pairs = set(
-        ReplicationProject.objects.filter(stage__in=gates.RUNNING_STAGES).values_list(
-            "source_id", "adopting_unit_id"
-        )
+    projects = (
+        ReplicationProject.objects.filter(stage__in=gates.RUNNING_STAGES)
+        .order_by()
+        .values_list("source_id", "adopting_unit_id")
     )
-    pairs |= set(
+    replicas = (
         Innovation.objects.filter(
             Q(publication_state=Innovation.State.PUBLISHED) & Q(source__isnull=False)
-        ).values_list("source_id", "unit_id")
+        )
+        .order_by()
+        .values_list("source_id", "unit_id")
     )
-    return len(pairs)
+    # counted by the database (UNION drops the pairs both record): reading the pairs into Python
+    # took 0.4 s at 40,000 projects
+    return projects.union(replicas).count()

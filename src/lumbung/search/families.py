@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from typing import Any
@@ -780,7 +780,12 @@ def of(ids: Iterable[int]) -> dict[int, tuple[int, float]]:
 
 
 def heads(
-    family_ids: Iterable[int], qs: QuerySet[Innovation], *, unfiltered: bool = False
+    family_ids: Iterable[int],
+    qs: QuerySet[Innovation],
+    *,
+    unfiltered: bool = False,
+    excluded: Collection[int] = (),
+    published_only: bool = False,
 ) -> dict[int, Family]:
     """For each family, the member of ``qs`` (what the reader may see, within the filters) most
     worth copying, and how many of its members ``qs`` holds. Most worth copying: the highest
@@ -790,8 +795,14 @@ def heads(
 
     ``unfiltered``: ``qs`` is everything the reader may see (no catalog filter). Heads and counts
     then come from this table's own index (published members), plus the few unpublished members
-    the reader may see: the cost no longer grows with the size of the families."""
+    the reader may see: the cost no longer grows with the size of the families.
+    ``excluded``: with ``unfiltered``, innovations ``qs`` leaves out of all the reader may see
+    (an innovation's own page asks for the families like it, without it) — still the index's
+    path: each family's best few instead of its best one. ``published_only``: the reader reads
+    published innovations only (``catalog.selectors.reads_published_only``): no unpublished
+    member is looked for."""
     family_ids = sorted(set(family_ids))
+    excluded = {int(pk) for pk in excluded}
     if not family_ids:
         return {}
     if not unfiltered:
@@ -806,10 +817,16 @@ def heads(
             [*family_ids, True],
         )
         counts = {int(f): int(n) for f, n in cursor.fetchall()}
+    if excluded:
+        for family in FamilyMember.objects.filter(
+            innovation_id__in=excluded, family_id__in=family_ids, published=True
+        ).values_list("family_id", flat=True):
+            counts[family] = counts.get(family, 0) - 1
     # one index step per family: (family, published, worth) read backwards from its end
     best_sql = (
         "SELECT * FROM (SELECT family_id, innovation_id, prior, worth FROM search_familymember "
-        "WHERE family_id = %s AND published = %s ORDER BY worth DESC LIMIT 1) AS h"
+        f"WHERE family_id = %s AND published = %s ORDER BY worth DESC LIMIT {1 + len(excluded)})"
+        " AS h"
     )
     published_families = [f for f in family_ids if counts.get(f)]
     rows: list[tuple[int, int, float, float]] = []
@@ -817,11 +834,15 @@ def heads(
         sql = " UNION ALL ".join([best_sql] * len(published_families))
         with connections[qs.db].cursor() as cursor:
             cursor.execute(sql, [v for f in published_families for v in (f, True)])
-            rows = list(cursor.fetchall())
-    unpublished = list(
-        FamilyMember.objects.filter(family_id__in=family_ids, published=False)
-        .filter(Exists(qs.order_by().filter(pk=OuterRef("innovation_id"))))
-        .values_list("family_id", "innovation_id", "prior", "worth")
+            rows = [row for row in cursor.fetchall() if int(row[1]) not in excluded]
+    unpublished = (
+        []
+        if published_only
+        else list(
+            FamilyMember.objects.filter(family_id__in=family_ids, published=False)
+            .filter(Exists(qs.order_by().filter(pk=OuterRef("innovation_id"))))
+            .values_list("family_id", "innovation_id", "prior", "worth")
+        )
     )
     for family, pk, value, worth in [*rows, *unpublished]:
         candidate = (-float(worth), int(pk), float(value), 0)

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -142,6 +142,8 @@ def group(
     needed: int = 20,
     mix_prior: bool = True,
     unfiltered: bool = False,
+    excluded: Collection[int] = (),
+    published_only: bool = False,
 ) -> tuple[list[Row], dict[int, FamilyHit], int | None]:
     """``ordered`` with one row per family (its head) and the prior mixed in, best first; the
     shown rows' families; and how many families match (None when not known).
@@ -152,7 +154,9 @@ def group(
     how many members of each match, how many families match. ``mix_prior=False``: the prior
     chooses heads only (for rankings that weigh the same facts themselves, as matching does).
     ``unfiltered``: ``qs`` is all the reader may see (heads and counts are then read from the
-    families' own index, see ``families.heads``)."""
+    families' own index, see ``families.heads``); ``excluded``: innovations ``qs`` leaves out of
+    that (an innovation's own page); ``published_only``: the reader reads published innovations
+    only."""
     weight = prior_weight() if mix_prior else 0.0
     rows = list(ordered)
     info = families.of(pk for pk, _, _ in rows)
@@ -183,7 +187,9 @@ def group(
     # one for the heads' terms)
     reach = needed * CANDIDATE_FAMILIES
     best = dict(list(best.items())[:reach])
-    heads = families.heads(best, qs, unfiltered=unfiltered)
+    heads = families.heads(
+        best, qs, unfiltered=unfiltered, excluded=excluded, published_only=published_only
+    )
     missing = [h.head for f, h in heads.items() if h.head != best[f][0] and h.head not in info]
     head_details = score(missing) if missing else {}
     by_pk = {pk: (s, d) for pk, s, d in rows}

@@ -661,6 +661,7 @@ def search_innovations(
             exhaustive=not truncated,
             needed=needed,
             unfiltered=unfiltered,
+            published_only=reads_published_only(user),
         )
         ordered = originals_first(ordered)
         matched_qs = backend.filter_matching(qs, found.expression)
@@ -945,6 +946,7 @@ def match_innovations(
         needed=limit + 5,
         mix_prior=False,  # the context's boosts weigh awards, replicas and status already
         unfiltered=True,
+        published_only=reads_published_only(user),
     )
     top = originals_first(ordered)[:limit]
     ids = [pk for pk, _, _ in top]
@@ -1030,7 +1032,13 @@ def similar_innovations(
     qs = visible_base(user).exclude(pk=innovation.pk)
     ranked = _retrieve(prepared, qs, 60).ranked
     grouped, shown, _families = grouping.group(
-        [(pk, s.score, s) for pk, s in ranked if s.score > 0], qs, score=_scorer(prepared)
+        [(pk, s.score, s) for pk, s in ranked if s.score > 0],
+        qs,
+        score=_scorer(prepared),
+        # all the reader may see but this innovation: its families' heads from their index
+        unfiltered=True,
+        excluded=(innovation.pk,),
+        published_only=reads_published_only(user),
     )
     top: list[tuple[int, float, float]] = [
         (pk, score, detail.coverage if detail else 0.0) for pk, score, detail in grouped
