@@ -690,3 +690,34 @@ def test_short_profiles_sharing_a_template_sentence_stay_apart(world):
     assert _family_of(work) != _family_of(school)
     hits = selectors.search_innovations("disabilitas sulit mendapat", facets=False).hits
     assert {work.pk, school.pk} <= {h.innovation.pk for h in hits}  # each shown
+
+
+def test_heads_without_one_innovation_equal_heads_over_the_catalog_without_it(world):
+    """An innovation's page lists the families like it, without it: read from the families'
+    index (its best few members), the same heads and counts as over the catalog less it."""
+    from lumbung.catalog.selectors import reads_published_only
+
+    original = _published(world.unit, "Sheltered Workshop Peduli")
+    copies = _copies(world, 3, 120, 130, stage=Innovation.Stage.DEVELOPMENT)
+    _draft_look_alike(world, 140)
+    family = _family_of(original)
+    for left_out in (original, copies[0]):
+        for user in (None, world.officer, world.other_officer, world.admin):
+            qs = selectors.visible_base(user).exclude(pk=left_out.pk)
+            fast = families.heads(
+                [family],
+                qs,
+                unfiltered=True,
+                excluded=(left_out.pk,),
+                published_only=reads_published_only(user),
+            )
+            assert fast == families.heads([family], qs), (left_out, user)
+            assert fast[family].head != left_out.pk
+    public = families.heads(
+        [family],
+        selectors.visible_base(None).exclude(pk=original.pk),
+        unfiltered=True,
+        excluded=(original.pk,),
+        published_only=True,
+    )
+    assert public[family].members == 3  # the three published copies
