@@ -31,6 +31,7 @@ from django.core.cache import BaseCache, caches
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
+from django.template.response import SimpleTemplateResponse
 
 GENERATION_KEY = "public-pages:generation"
 
@@ -145,7 +146,7 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         if stored is not None:
             return _rebuild(stored)
         response = view(request, *args, **kwargs)
-        if hasattr(response, "add_post_render_callback") and not response.is_rendered:
+        if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
             response.add_post_render_callback(lambda rendered: _store(key, rendered, seconds))
         else:
             _store(key, response, seconds)
