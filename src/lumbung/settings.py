@@ -17,6 +17,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -398,38 +399,32 @@ LUMBUNG_IMPORT_MAX_ROWS = int(os.environ.get("LUMBUNG_IMPORT_MAX_ROWS", 5_000))
 #: needed with more than one app server), otherwise files in the data folder, which every
 #: server process of this machine shares.
 CACHE_URL = os.environ.get("LUMBUNG_CACHE_URL", "").strip()
-CACHES = {
-    "default": (
-        {
+
+
+def _shared_cache(prefix: str, folder: str, max_entries: int = 300) -> dict[str, Any]:
+    """Redis when LUMBUNG_CACHE_URL is set, else files in the data folder."""
+    if CACHE_URL:
+        return {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": CACHE_URL,
-            "KEY_PREFIX": "lumbung",
+            "KEY_PREFIX": prefix,
         }
-        if CACHE_URL
-        else {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(DATA_DIR / "cache" / "default"),
-        }
-    ),
+    return {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "cache" / folder),
+        "OPTIONS": {"MAX_ENTRIES": max_entries},
+    }
+
+
+CACHES = {
+    "default": _shared_cache("lumbung", "default"),
     "imports": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(DATA_DIR / "cache" / "imports"),
     },
     # public pages kept for anonymous visitors (lumbung.core.pagecache): shared by every worker
     # and, with Redis, every server
-    "pages": (
-        {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": CACHE_URL,
-            "KEY_PREFIX": "lumbung-pages",
-        }
-        if CACHE_URL
-        else {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(DATA_DIR / "cache" / "pages"),
-            "OPTIONS": {"MAX_ENTRIES": 5_000},
-        }
-    ),
+    "pages": _shared_cache("lumbung-pages", "pages", max_entries=5_000),
 }
 #: Seconds an anonymous visitor's public page (home, catalog, innovation, search, agency) is kept
 #: in the "pages" cache; any committed change to a public record shows at once (0: never kept).
