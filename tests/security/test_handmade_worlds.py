@@ -312,3 +312,33 @@ def test_a_change_to_a_published_innovation_waits_for_review_whoever_built_the_w
     root = _client(User.objects.get(username="root"))
     assert root.post(api + "/revision/approve").status_code == 200
     assert Client().get(api).json()["summary"] == "Ringkasan baru usulan unit"
+
+
+@pytest.mark.django_db(transaction=True)  # a change counts once committed, as in production
+def test_kept_public_pages_show_no_draft_and_follow_an_approved_change(handmade, settings):
+    """With public pages kept for anonymous visitors (lumbung.core.pagecache), on a world built by
+    pages, API, import or migration: what an officer may read is never kept for anyone else, and
+    an approved change to a published innovation shows at once."""
+    settings.LUMBUNG_PUBLIC_PAGE_SECONDS = 60
+    draft_page = f"/inovasi/{handmade.draft.slug}/"
+    published_page = f"/inovasi/{handmade.published.slug}/"
+    anonymous = Client()
+    assert handmade.draft.name not in anonymous.get("/inovasi/").content.decode()
+    assert anonymous.get(draft_page).status_code == 404
+    before = anonymous.get(published_page).content
+    assert anonymous.get(published_page).content == before  # kept
+
+    assert _client(handmade.below_officer).get(draft_page).status_code == 200
+    assert _client(handmade.foreign_officer).get(draft_page).status_code == 404
+    assert anonymous.get(draft_page).status_code == 404
+    assert handmade.draft.name not in anonymous.get("/inovasi/").content.decode()
+
+    api = "/api/v1/innovations/" + handmade.published.slug
+    proposed = _client(handmade.top_officer).patch(
+        api, json.dumps({"summary": "Ringkasan yang disetujui"}), content_type="application/json"
+    )
+    assert proposed.status_code == 202
+    assert "Ringkasan yang disetujui" not in anonymous.get(published_page).content.decode()
+    approved = _client(User.objects.get(username="root")).post(api + "/revision/approve")
+    assert approved.status_code == 200
+    assert "Ringkasan yang disetujui" in anonymous.get(published_page).content.decode()
