@@ -36,6 +36,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+import harness  # noqa: E402
 
 INNOVATIONS_PER_AGENCY = 40
 
@@ -44,7 +46,7 @@ def setup_django(postgres: str | None) -> None:
     os.environ["LUMBUNG_DATA_DIR"] = tempfile.mkdtemp(prefix="lumbung-org-pages-bench-")
     if postgres:
         os.environ["DATABASE_URL"] = postgres
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lumbung.settings")
+    harness.client_environment()
     os.environ["LUMBUNG_SEMANTIC"] = "off"
     import django
 

@@ -43,6 +43,8 @@ from urllib.parse import urlsplit, urlunsplit
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 RELEVANCE = HERE / "relevance.json"
+sys.path.insert(0, str(HERE.parent))
+import harness  # noqa: E402
 
 
 def demo_csv() -> Path:
@@ -95,7 +97,7 @@ def summarise(runs: dict[str, list[str]], queries: list[dict]) -> dict:
 def setup_django(database_url: str, workdir: Path) -> None:
     os.environ["LUMBUNG_DATA_DIR"] = str(workdir)
     os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lumbung.settings")
+    harness.client_environment()
     import django
 
     django.setup()

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from django.db import connections
 from django.db.models import Count, Field, Q, QuerySet
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -526,38 +527,20 @@ def matched_sections(
 def compute_facets(
     qs: QuerySet[Innovation], filters: CatalogFilters
 ) -> dict[str, list[FacetValue]]:
-    """Counts of the matching innovations per sector, stage, status, award level and agency."""
-    base = qs.order_by()
-    sectors: Counter[str] = Counter()
-    stages: Counter[str] = Counter()
-    statuses: Counter[str] = Counter()
-    agency_counts: Counter[int] = Counter()
-    # one pass over the matches for four facets (each pass re-runs the full-text match)
-    grouped = base.values("sector_id", "stage", "status", "agency_id").annotate(n=Count("pk"))
-    for row in grouped:
-        if row["sector_id"]:
-            sectors[row["sector_id"]] += row["n"]
-        stages[row["stage"]] += row["n"]
-        statuses[row["status"]] += row["n"]
-        agency_counts[row["agency_id"]] += row["n"]
-    sector_names = {s.pk: str(s) for s in Sector.objects.filter(pk__in=list(sectors))}
-    awards = Counter(
-        dict(
-            Award.objects.filter(innovation__in=base.values("pk"))
-            .values("level")
-            .annotate(n=Count("innovation", distinct=True))
-            .values_list("level", "n")
-        )
-    )
-    agency_rows = {
-        a["pk"]: a
-        for a in Agency.objects.filter(pk__in=list(agency_counts)).values("pk", "slug", "name")
-    }
-    #: (slug, name, count) of the ten agencies with the most matches
-    agencies = sorted(
-        ((a["slug"], a["name"], agency_counts[pk]) for pk, a in agency_rows.items()),
-        key=lambda row: (-row[2], row[1]),
-    )[:10]
+    """Counts of the matching innovations per sector, stage, status, award level and agency (the
+    ten with the most matches). One statement: the matches (``qs``: the reader's, within the
+    filters and the query) are read once, from the catalog's facet index, into a materialised
+    set, and each facet is a small ``GROUP BY`` over it — no row per combination of the facets
+    is sent to Python (at 100,000 innovations, 8,000 such rows for a query of common words)."""
+    rows = _facet_rows(qs)
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    agencies: list[tuple[str, str, int]] = []  # (slug, name, count), most matches first
+    for kind, key, label, n in rows:
+        if kind == "agency":
+            agencies.append((str(key), str(label), int(n)))
+        elif key is not None:
+            counts[kind][str(key)] += int(n)
+    sector_names = {s.pk: str(s) for s in Sector.objects.filter(pk__in=list(counts["sector"]))}
     stage_labels = dict(Innovation.Stage.choices)
     status_labels = dict(Innovation.Status.choices)
     award_labels = dict(Award.Level.choices)
@@ -570,15 +553,41 @@ def compute_facets(
         ]
 
     return {
-        "sector": values(sectors, sector_names, filters.sector),
-        "stage": values(stages, stage_labels, filters.stage),
-        "status": values(statuses, status_labels, filters.status),
-        "award": values(awards, award_labels, filters.award),
+        "sector": values(counts["sector"], sector_names, filters.sector),
+        "stage": values(counts["stage"], stage_labels, filters.stage),
+        "status": values(counts["status"], status_labels, filters.status),
+        "award": values(counts["award"], award_labels, filters.award),
         "agency": [
             FacetValue(value=slug, label=name, count=n, selected=slug == filters.agency)
             for slug, name, n in agencies
         ],
     }
+
+
+#: the agencies a facet lists (those with the most matches)
+FACET_AGENCIES = 10
+
+
+def _facet_rows(qs: QuerySet[Innovation]) -> list[tuple[str, Any, Any, int]]:
+    """(facet, value, label, count) rows of ``compute_facets``, from one statement."""
+    matches = qs.order_by().values("pk", "sector_id", "stage", "status", "agency_id")
+    sql, params = matches.query.sql_with_params()
+    agency = Agency._meta.db_table
+    award = Award._meta.db_table
+    statement = (
+        f"WITH m (id, sector_id, stage, status, agency_id) AS MATERIALIZED ({sql}) "
+        "SELECT 'sector', sector_id, NULL, COUNT(*) FROM m GROUP BY sector_id "
+        "UNION ALL SELECT 'stage', stage, NULL, COUNT(*) FROM m GROUP BY stage "
+        "UNION ALL SELECT 'status', status, NULL, COUNT(*) FROM m GROUP BY status "
+        "UNION ALL SELECT 'award', level, NULL, COUNT(DISTINCT innovation_id) "
+        f"FROM {award} WHERE innovation_id IN (SELECT id FROM m) GROUP BY level "
+        "UNION ALL SELECT * FROM (SELECT 'agency', a.slug, a.name, COUNT(*) AS n "
+        f"FROM m JOIN {agency} a ON a.id = m.agency_id GROUP BY a.id, a.slug, a.name "
+        "ORDER BY n DESC, a.name LIMIT %s) AS top_agencies"
+    )
+    with connections[qs.db].cursor() as cursor:
+        cursor.execute(statement, [*params, FACET_AGENCIES])
+        return list(cursor.fetchall())
 
 
 FACET_LABELS = {

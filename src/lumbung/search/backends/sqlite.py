@@ -69,6 +69,15 @@ class SqliteBackend(SearchBackend):
     def match_ids_sql(self, expression: str) -> tuple[str, list[Any]]:
         return "SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [expression]
 
+    def ranked_ids_sql(self, expression: str) -> tuple[str, list[Any]]:
+        # for counts up to a cap: one look-up per match stops at the cap (``ranked_filter``
+        # first lists every ranked member: 11 ms at 100,000 against 2 ms)
+        return (
+            "SELECT rowid FROM search_fts WHERE search_fts MATCH %s AND EXISTS (SELECT 1 FROM "
+            "search_familymember f WHERE f.innovation_id = search_fts.rowid AND f.ranked)",
+            [expression],
+        )
+
     def matching(self, qs: QuerySet[Any], expression: str) -> QuerySet[Any]:
         table = qs.model._meta.db_table
         weights = ", ".join(str(w) for w in WEIGHTS)
