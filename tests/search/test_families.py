@@ -12,13 +12,14 @@ import re
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.test import Client, override_settings
 
 from lumbung.catalog import hooks
 from lumbung.catalog.models import Award, Innovation
 from lumbung.search import families, selectors
 from lumbung.search.indexing import rebuild
-from lumbung.search.models_family import FamilyMember
+from lumbung.search.models_family import FamilyBand, FamilyMember
 from tests.factories import InnovationFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
@@ -102,6 +103,31 @@ def test_near_duplicates_form_one_family_and_a_different_innovation_does_not(wor
     rebuild()
     assert {_family_of(c) for c in copies} == {_family_of(original)}
     assert _family_of(other) == other.pk
+
+
+def test_a_rebuild_writes_every_band_of_every_signature_and_keeps_the_band_indexes(world):
+    original = _published(world.unit, "Sheltered Workshop Peduli")
+    _copies(world, 3, 0, 100, name="Rumah Karya Mandiri {i}")
+    table = FamilyBand._meta.db_table
+
+    def indexes() -> dict[str, list[str]]:
+        with connection.cursor() as cursor:
+            found = connection.introspection.get_constraints(cursor, table)
+        return {name: info["columns"] for name, info in found.items() if info["index"]}
+
+    before = indexes()
+    bands_before = set(FamilyBand.objects.values_list("innovation_id", "key"))
+    rebuild()
+    assert indexes() == before  # dropped for the load on SQLite, built again by their names
+    expected = {
+        (pk, key)
+        for pk, sig in FamilyMember.objects.values_list("pk", "signature")
+        for key in families.band_keys(bytes(sig))
+    }
+    rows = list(FamilyBand.objects.values_list("innovation_id", "key"))
+    assert len(rows) == len(expected) == FamilyMember.objects.count() * families.BANDS
+    assert set(rows) == expected == bands_before
+    assert FamilyMember.objects.get(pk=original.pk).family_id == original.pk
 
 
 def test_the_awarded_original_stands_for_its_look_alikes_with_an_exact_count(world):
