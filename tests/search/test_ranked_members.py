@@ -12,6 +12,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib import admin
+from django.db import connection
 from django.test import Client, RequestFactory, override_settings
 
 from lumbung.catalog import services as catalog_services
@@ -145,6 +146,34 @@ def test_a_rebuild_marks_what_saves_mark(world):
     saved = _marks()
     families.rebuild()
     assert _marks() == saved
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the rowid table is SQLite's")
+def test_sqlite_keeps_the_ranked_ids_table_in_step_with_every_change(world):
+    """The ids a SQLite search filters its matches by (``search_rankedid``, kept by triggers)
+    are the ranked members after every kind of change."""
+
+    def in_step() -> set[int]:
+        ranked = set(FamilyMember.objects.filter(ranked=True).values_list("pk", flat=True))
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT innovation_id FROM search_rankedid")
+            assert {row[0] for row in cursor.fetchall()} == ranked
+        return ranked
+
+    original, copies, replica = _family(world)
+    assert original.pk in in_step() and copies[0].pk not in in_step()
+    catalog_services.innovation_return(actor=SYSTEM, innovation=original, reason="Diperbaiki.")
+    assert original.pk not in in_step()
+    catalog_services.innovation_publish(actor=SYSTEM, innovation=original, notify=False)
+    assert original.pk in in_step()
+    families.rebuild()
+    assert original.pk in in_step()
+    FamilyMember.objects.filter(pk=copies[0].pk).update(ranked=True)  # a raw update too
+    assert copies[0].pk in in_step()
+    replica.delete()
+    assert replica.pk not in in_step()
+    FamilyMember.objects.all().delete()
+    assert in_step() == set()
 
 
 def test_who_reads_published_innovations_only_is_told_by_the_policy_without_a_query(

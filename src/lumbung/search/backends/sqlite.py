@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from .base import RANKED_MEMBERS_SQL, Groups, SearchBackend
+from .base import Groups, SearchBackend
 
 #: bm25() column weights: name, summary, body, meta
 WEIGHTS = (8.0, 3.0, 1.5, 0.75)
@@ -36,11 +36,16 @@ TRIGGERS = {
 }
 
 
+#: the ranked members' ids as a rowid table (migration ``0007_ranked_ids_sqlite``, kept by
+#: triggers): each match is tested against its b-tree, nothing is copied per statement
+RANKED_IDS_SQL = "SELECT innovation_id FROM search_rankedid"
+
+
 class SqliteBackend(SearchBackend):
     vendor = "sqlite"
     # "+rowid": a filter on each match; a plain "rowid IN" is handed to FTS5, which then runs
     # the whole query once per listed id (hundreds of times slower)
-    ranked_filter = f" AND +rowid IN ({RANKED_MEMBERS_SQL})"
+    ranked_filter = f" AND +rowid IN ({RANKED_IDS_SQL})"
 
     def before_bulk_load(self, cursor: Any) -> None:
         # row-by-row trigger inserts are ~20x slower than one FTS5 'rebuild' at the end
@@ -68,15 +73,6 @@ class SqliteBackend(SearchBackend):
 
     def match_ids_sql(self, expression: str) -> tuple[str, list[Any]]:
         return "SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [expression]
-
-    def ranked_ids_sql(self, expression: str) -> tuple[str, list[Any]]:
-        # for counts up to a cap: one look-up per match stops at the cap (``ranked_filter``
-        # first lists every ranked member: 11 ms at 100,000 against 2 ms)
-        return (
-            "SELECT rowid FROM search_fts WHERE search_fts MATCH %s AND EXISTS (SELECT 1 FROM "
-            "search_familymember f WHERE f.innovation_id = search_fts.rowid AND f.ranked)",
-            [expression],
-        )
 
     def matching(self, qs: QuerySet[Any], expression: str) -> QuerySet[Any]:
         table = qs.model._meta.db_table
