@@ -692,6 +692,10 @@ def remove(innovation_id: int) -> None:
         settle({old, *_regroup(old, without=innovation_id)})
 
 
+#: families of at most this many published members have all of them read for ``heads``
+SMALL_FAMILY = 8
+
+
 # --- every family at once ------------------------------------------------------------------------
 def rebuild(
     *, batch_size: int = 2000, progress: Callable[[int, int], None] | None = None
@@ -862,13 +866,26 @@ def heads(
         f"WHERE family_id = %s AND published = %s ORDER BY worth DESC LIMIT {1 + len(excluded)})"
         " AS h"
     )
-    published_families = [f for f in family_ids if counts.get(f)]
+    # small families: all their published members in one statement (a subquery per family
+    # cost PostgreSQL 10 ms of planning for 50 families); large ones: their best few each
+    small = [f for f in family_ids if 0 < counts.get(f, 0) <= SMALL_FAMILY]
+    large = [f for f in family_ids if counts.get(f, 0) > SMALL_FAMILY]
     rows: list[tuple[int, int, float, float]] = []
-    if published_families:
-        sql = " UNION ALL ".join([best_sql] * len(published_families))
-        with connections[qs.db].cursor() as cursor:
-            cursor.execute(sql, [v for f in published_families for v in (f, True)])
-            rows = [row for row in cursor.fetchall() if int(row[1]) not in excluded]
+    with connections[qs.db].cursor() as cursor:
+        if small:
+            cursor.execute(
+                "SELECT family_id, innovation_id, prior, worth FROM search_familymember "
+                f"WHERE family_id IN ({', '.join(['%s'] * len(small))}) AND published = %s",
+                [*small, True],
+            )
+            rows += cursor.fetchall()
+        if large:
+            cursor.execute(
+                " UNION ALL ".join([best_sql] * len(large)),
+                [v for f in large for v in (f, True)],
+            )
+            rows += cursor.fetchall()
+    rows = [row for row in rows if int(row[1]) not in excluded]
     unpublished = (
         []
         if published_only

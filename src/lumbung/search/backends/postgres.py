@@ -142,6 +142,20 @@ class PostgresBackend(SearchBackend):
             cursor, expression, fetch, estimate, kept, ranked_only=ranked_only
         )
 
+    def count_ranked(self, db: str, expression: str, cap: int) -> int:
+        # the index's matches first (OFFSET 0: else the planner walks every document in key
+        # order testing each against the query, 25–32 ms at 100,000), then a look-up per match
+        # in the ranked members' index until ``cap``: 13 ms
+        match_sql, params = self.match_ids_sql(expression)
+        sql = (
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM ({match_sql} OFFSET 0) AS m WHERE EXISTS "
+            "(SELECT 1 FROM search_familymember f WHERE f.innovation_id = m.innovation_id "
+            "AND f.ranked) LIMIT %s) AS c"
+        )
+        with connections[db].cursor() as cursor:
+            cursor.execute(sql, [*params, cap])
+            return int(cursor.fetchone()[0])
+
     def count(self, qs: QuerySet[Any], expression: str, cap: int | None = None) -> int:
         if cap is None:
             return super().count(qs, expression, cap)
