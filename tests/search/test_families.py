@@ -11,6 +11,7 @@ import random
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from django.db import connection
 from django.test import Client, override_settings
@@ -747,3 +748,11 @@ def test_heads_without_one_innovation_equal_heads_over_the_catalog_without_it(wo
         published_only=True,
     )
     assert public[family].members == 3  # the three published copies
+
+
+def test_only_band_keys_held_by_two_rows_or_more_are_kept_for_grouping():
+    rows = [(1, 10), (2, 10), (3, 11), (1, 12), (4, 12), (4, 13)]
+    shared = [[1, 10], [2, 10], [1, 12], [4, 12]]
+    assert families._shared(rows).tolist() == shared
+    assert families._shared(np.array(rows, dtype=np.int64)).tolist() == shared
+    assert families._shared([]).tolist() == []

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -241,6 +242,10 @@ def joins_family(
     )
 
 
+#: the profiles' words a ``SecondLook`` keeps (the oldest asked leave first)
+WORDS_KEPT = 20_000
+
+
 class SecondLook:
     """Profiles' words for the second look of ``joins_family``, read from the search documents
     when asked (a few profiles in a hundred need it) and kept; document frequencies likewise,
@@ -256,10 +261,15 @@ class SecondLook:
         self._documents = SearchDocument.objects.count()
 
     def words(self, pk: int) -> set[str]:
-        if pk not in self._words:
+        found = self._words.get(pk)
+        if found is None:
             row = SearchDocument.objects.filter(pk=pk).values_list("summary", "body").first()
-            self._words[pk] = set(document_terms(*row)) if row else set()
-        return self._words[pk]
+            # interned: the profiles' sets share one copy of each word of the vocabulary
+            found = {sys.intern(w) for w in document_terms(*row)} if row else set()
+            if len(self._words) >= WORDS_KEPT:  # a rebuild asks for tens of thousands
+                self._words.pop(next(iter(self._words)))
+            self._words[pk] = found
+        return found
 
     def shared(self, words: set[str], first: int) -> float:
         """:func:`shared_words` of ``words`` and the words of innovation ``first``."""
@@ -568,9 +578,23 @@ def _lineage_edges(ids: Iterable[int]) -> list[tuple[int, int]]:
     return edges
 
 
+def _shared(bands: Iterable[tuple[int, int]] | np.ndarray) -> np.ndarray:
+    """The (innovation, key) rows whose band key another row holds too: a key held once
+    relates nothing (most keys of a catalog; keeping them took gigabytes at 100,000)."""
+    rows = (
+        bands
+        if isinstance(bands, np.ndarray)
+        else np.array(list(bands), dtype=np.int64).reshape(-1, 2)
+    )
+    if not len(rows):
+        return rows
+    _keys, inverse, counts = np.unique(rows[:, 1], return_inverse=True, return_counts=True)
+    return rows[counts[inverse] > 1]
+
+
 def _components(
     signatures: Mapping[int, bytes],
-    bands: Iterable[tuple[int, int]],
+    bands: Iterable[tuple[int, int]] | np.ndarray,
     lineage: Iterable[tuple[int, int]],
     lookalikes: set[int] | None = None,
     look: SecondLook | None = None,
@@ -581,7 +605,7 @@ def _components(
     added to ``lookalikes``); then lineage joins the rest."""
     uf = _UnionFind()
     keys_of: dict[int, list[int]] = defaultdict(list)
-    for pk, key in bands:
+    for pk, key in _shared(bands).tolist():
         keys_of[pk].append(key)
     earliest: dict[int, list[int]] = {}
     seen: dict[int, set[int]] = defaultdict(set)  # band key -> families seen in it
@@ -704,7 +728,7 @@ def rebuild(
     total = SearchDocument.objects.count()
     signatures: dict[int, bytes] = {}
     priors: dict[int, float] = {}
-    bands: list[tuple[int, int]] = []
+    band_chunks: list[np.ndarray] = []  # (innovation, key) rows: 16 bytes each, not ~120
     year = timezone.now().year
     last = 0
     done = 0
@@ -717,12 +741,16 @@ def rebuild(
         for pk, summary, body in batch:
             sig = signature(document_terms(summary, body))
             signatures[pk] = sig
-            bands.extend((pk, key) for key in band_keys(sig))
+            keys = band_keys(sig)
+            if keys:
+                band_chunks.append(np.array([(pk, key) for key in keys], dtype=np.int64))
             priors[pk] = prior(facts[pk], year) if pk in facts else 0.0
         last = batch[-1][0]
         done += len(batch)
         if progress:
             progress(done, total)
+    bands = np.concatenate(band_chunks) if band_chunks else np.empty((0, 2), dtype=np.int64)
+    del band_chunks
     lineage = _lineage_edges(signatures)
     sources = dict(lineage)
     published = set(
@@ -768,7 +796,7 @@ def rebuild(
 BAND_CHUNK = 20_000
 
 
-def _insert_bands(bands: Sequence[tuple[int, int]]) -> None:
+def _insert_bands(bands: np.ndarray) -> None:
     """Write every band row (32 per innovation: 3.2 million at 100,000) as plain parameter
     rows: the ORM's ``bulk_create`` took a quarter of a whole rebuild (150 s at 100,000). On
     SQLite the rows go into the table without its indexes, which are then built again in one
@@ -790,7 +818,7 @@ def _insert_bands(bands: Sequence[tuple[int, int]]) -> None:
         for name in indexes:
             cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
         for start in range(0, len(bands), BAND_CHUNK):
-            cursor.executemany(sql, bands[start : start + BAND_CHUNK])
+            cursor.executemany(sql, bands[start : start + BAND_CHUNK].tolist())
         for name, columns in indexes.items():
             quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
             cursor.execute(f"CREATE INDEX {connection.ops.quote_name(name)} ON {table} ({quoted})")
