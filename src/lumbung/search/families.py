@@ -716,10 +716,6 @@ def remove(innovation_id: int) -> None:
         settle({old, *_regroup(old, without=innovation_id)})
 
 
-#: families of at most this many published members have all of them read for ``heads``
-SMALL_FAMILY = 8
-
-
 # --- every family at once ------------------------------------------------------------------------
 def rebuild(
     *, batch_size: int = 2000, progress: Callable[[int, int], None] | None = None
@@ -843,6 +839,10 @@ def of(ids: Iterable[int]) -> dict[int, tuple[int, float]]:
         )
     }
     return {pk: found.get(pk, (pk, 0.0)) for pk in ids}
+
+
+#: families of at most this many published members have all of them read for ``heads``
+SMALL_FAMILY = 8
 
 
 def heads(
