@@ -248,7 +248,8 @@ WORDS_KEPT = 20_000
 
 class SecondLook:
     """Profiles' words for the second look of ``joins_family``, read from the search documents
-    when asked (a few profiles in a hundred need it) and kept; document frequencies likewise,
+    when asked (a few profiles in a hundred need it) and kept (the last ``WORDS_KEPT`` profiles
+    asked for); document frequencies likewise,
     or all at once (``preload``, for ``rebuild``)."""
 
     def __init__(self) -> None:

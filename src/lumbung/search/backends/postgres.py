@@ -144,13 +144,12 @@ class PostgresBackend(SearchBackend):
 
     def count_ranked(self, db: str, expression: str, cap: int) -> int:
         # the index's matches first (OFFSET 0: else the planner walks every document in key
-        # order testing each against the query, 25–32 ms at 100,000), then a look-up per match
-        # in the ranked members' index until ``cap``: 13 ms
+        # order testing each against the query, 25–32 ms at 100,000), then the same filter as
+        # every ranked query, a look-up per match in the ranked members' index until ``cap``
         match_sql, params = self.match_ids_sql(expression)
         sql = (
-            f"SELECT COUNT(*) FROM (SELECT 1 FROM ({match_sql} OFFSET 0) AS m WHERE EXISTS "
-            "(SELECT 1 FROM search_familymember f WHERE f.innovation_id = m.innovation_id "
-            "AND f.ranked) LIMIT %s) AS c"
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM ({match_sql} OFFSET 0) AS m "
+            f"WHERE TRUE{self.ranked_filter} LIMIT %s) AS c"
         )
         with connections[db].cursor() as cursor:
             cursor.execute(sql, [*params, cap])
