@@ -450,8 +450,15 @@ def copy_above_original(ranked: list[str], grades: dict[str, int], truth: dict[s
 
 
 def _import_timed(path: Path, profile: bool) -> tuple[float, int, str]:
-    """Import ``path`` the product's way (published); (seconds, rows created, profile text)."""
+    """Import ``path`` the product's way (published); (seconds, rows created, profile text).
+    The file's own size and row count are its limits, as an operator gives them to
+    ``lumbung import --max-bytes … --max-rows …`` (a web upload's limits are far smaller)."""
     from lumbung.catalog.importing import import_innovations
+    from lumbung.core.spreadsheets import Limits
+
+    with open(path, encoding="utf-8") as f:
+        rows = sum(1 for _ in f)  # lines: at least the data rows
+    limits = Limits(rows=max(rows, 1), bytes=max(path.stat().st_size, 1))
 
     profiler = None
     if profile:
@@ -460,7 +467,7 @@ def _import_timed(path: Path, profile: bool) -> tuple[float, int, str]:
         profiler = cProfile.Profile()
         profiler.enable()
     started = time.monotonic()
-    report = import_innovations(str(path), publish=True)
+    report = import_innovations(str(path), publish=True, limits=limits)
     elapsed = time.monotonic() - started
     text = ""
     if profiler is not None:

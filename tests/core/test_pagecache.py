@@ -174,3 +174,20 @@ def test_saving_a_draft_never_published_keeps_the_pages(client, world):
     )
 
     assert pagecache.generation() == before
+
+
+def test_a_deleted_public_record_starts_a_generation_and_others_delete_in_one_statement(world):
+    from django.db.models.deletion import Collector
+
+    from lumbung.catalog.models import Award
+    from lumbung.search.models_family import FamilyBand
+
+    award = Award.objects.create(innovation=world["innovation"], level="top_99", year=2024)
+    before = pagecache.generation()
+    award.delete()
+    assert pagecache.generation() != before  # the innovation's public page changed
+    # a model outside the public apps has no delete listener, so Django deletes its rows in one
+    # statement instead of loading and deleting each (``lumbung reindex`` replaces millions of
+    # family bands); a public app's model is listened to
+    assert Collector(using="default").can_fast_delete(FamilyBand.objects.all())
+    assert not Collector(using="default").can_fast_delete(Award.objects.all())

@@ -20,6 +20,7 @@ from lumbung.catalog import hooks
 from lumbung.catalog.models import Award, Innovation
 from lumbung.search import families, selectors
 from lumbung.search.indexing import rebuild
+from lumbung.search.models import SearchDocument
 from lumbung.search.models_family import FamilyBand, FamilyMember
 from tests.factories import InnovationFactory, UnitFactory
 
@@ -120,13 +121,18 @@ def test_a_rebuild_writes_every_band_of_every_signature_and_keeps_the_band_index
     bands_before = set(FamilyBand.objects.values_list("innovation_id", "key"))
     rebuild()
     assert indexes() == before  # dropped for the load on SQLite, built again by their names
+    texts = dict(
+        (pk, families.document_terms(summary, body))
+        for pk, summary, body in SearchDocument.objects.values_list("pk", "summary", "body")
+    )
     expected = {
         (pk, key)
         for pk, sig in FamilyMember.objects.values_list("pk", "signature")
-        for key in families.band_keys(bytes(sig))
+        for key in families.profile_band_keys(bytes(sig), texts[pk])
     }
     rows = list(FamilyBand.objects.values_list("innovation_id", "key"))
-    assert len(rows) == len(expected) == FamilyMember.objects.count() * families.BANDS
+    bands = families.BANDS + families.WORD_BANDS  # the word pairs' and the words'
+    assert len(rows) == len(expected) == FamilyMember.objects.count() * bands
     assert set(rows) == expected == bands_before
     assert FamilyMember.objects.get(pk=original.pk).family_id == original.pk
 
@@ -659,6 +665,51 @@ def test_a_copy_whose_word_pairs_broke_joins_by_its_words_a_same_subject_one_doe
     assert _family_of(copy) == _family_of(original) != _family_of(same_subject)
 
 
+def test_word_bands_make_candidates_of_profiles_whose_word_pairs_share_no_band():
+    terms = re.findall(r"\w+", (PROBLEM + " " + SOLUTION).lower())
+    jumbled = terms[::-1]  # the same words, not one word pair in common
+    other = re.findall(r"\w+", "antrean pasien puskesmas pagi daring nomor aplikasi".lower() * 3)
+    sig, sig_jumbled = families.signature(terms), families.signature(jumbled)
+    assert not set(families.band_keys(sig)) & set(families.band_keys(sig_jumbled))
+    assert set(families.word_band_keys(terms)) == set(families.word_band_keys(jumbled))
+    keys = families.profile_band_keys(sig, terms)
+    assert len(keys) == families.BANDS + families.WORD_BANDS
+    assert set(keys) & set(families.profile_band_keys(sig_jumbled, jumbled))
+    assert not set(families.word_band_keys(terms)) & set(families.word_band_keys(other))
+    # a text too short for a signature has no band of either kind
+    assert families.profile_band_keys(b"", terms[:5]) == []
+
+
+SHORT_PROBLEM = (
+    "Warga di wilayah perbatasan Kaltara sulit menjangkau layanan administrasi kependudukan."
+)
+SHORT_SOLUTION = "Layanan adminduk jemput bola ke wilayah perbatasan."
+
+
+def test_a_short_copy_that_keeps_its_original_s_words_in_order_joins_its_family(world):
+    original = _published(world.unit, "Si Pelandukilat", SHORT_PROBLEM, SHORT_SOLUTION)
+    copy = _published(
+        world.other_unit,
+        "Jemput Bola Perbatasan",
+        "Penduduk di wilayah perbatasan Nunukan sulit menjangkau layanan administrasi "
+        "kependudukan.",
+        "Petugas adminduk jemput bola ke wilayah terpencil.",
+    )
+    a, b = (bytes(FamilyMember.objects.get(pk=i.pk).signature) for i in (original, copy))
+    # two short texts: their word pairs cannot tell a copy from a shared template sentence
+    assert max(families._pairs(a), families._pairs(b)) < families.SHORT_PAIRS
+    assert families.SECOND_LOOK <= families.similarity(a, b) < families.SHORT_THRESHOLD
+    look = families.SecondLook()
+    words = lambda: look.shared(look.words(copy.pk), original.pk)  # noqa: E731
+    order = lambda: look.order(look.terms(copy.pk), original.pk)  # noqa: E731
+    assert words() >= families.ORDER_WORDS and order() >= families.SAME_ORDER
+    assert not families.joins_family(b, [a], words=words)  # the words alone: apart
+    assert families.joins_family(b, [a], words, order)
+    assert _family_of(copy) == _family_of(original)
+    rebuild()  # ``lumbung reindex`` joins it the same way
+    assert _family_of(copy) == _family_of(original)
+
+
 def test_a_profile_like_two_families_merges_them_only_when_their_first_records_are_alike():
     def sig(text: str) -> bytes:
         return families.signature(families.document_terms(text, ""))
@@ -714,6 +765,13 @@ def test_short_profiles_sharing_a_template_sentence_stay_apart(world):
     )
     a, b = (bytes(FamilyMember.objects.get(pk=i.pk).signature) for i in (work, school))
     assert families.similarity(a, b) >= families.THRESHOLD  # alike enough for long texts
+    # the template repeats twice in each (summary and body): their word sequences are alike too,
+    # but the words they share weigh little beside the words each has alone
+    look = families.SecondLook()
+    assert look.order(look.terms(school.pk), work.pk) >= families.SAME_ORDER
+    assert look.shared(look.words(school.pk), work.pk) < families.ORDER_WORDS
+    assert _family_of(work) != _family_of(school)
+    rebuild()
     assert _family_of(work) != _family_of(school)
     hits = selectors.search_innovations("disabilitas sulit mendapat", facets=False).hits
     assert {work.pk, school.pk} <= {h.innovation.pk for h in hits}  # each shown

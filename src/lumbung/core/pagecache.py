@@ -26,6 +26,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import BaseCache, caches
 from django.db import transaction
@@ -186,7 +187,17 @@ def _on_write(sender: Any, using: str = "default", **kwargs: Any) -> None:
 
 
 def connect() -> None:
-    """Called once by the core app (``CoreConfig.ready``)."""
-    post_save.connect(_on_write, dispatch_uid="lumbung.pagecache.save")
-    post_delete.connect(_on_write, dispatch_uid="lumbung.pagecache.delete")
+    """Called once by the core app (``CoreConfig.ready``). Saves and deletes are listened to
+    for the public apps' models only: a model with a delete listener is deleted one loaded row
+    at a time (Django cannot delete it in one statement), which made ``lumbung reindex`` load
+    and delete its millions of family bands one by one at 100,000 innovations."""
+    for label in sorted(PUBLIC_APPS):
+        if not apps.is_installed(f"lumbung.{label}"):
+            continue
+        for model in apps.get_app_config(label).get_models():
+            uid = model._meta.label_lower
+            post_save.connect(_on_write, sender=model, dispatch_uid=f"lumbung.pagecache.save.{uid}")
+            post_delete.connect(
+                _on_write, sender=model, dispatch_uid=f"lumbung.pagecache.delete.{uid}"
+            )
     m2m_changed.connect(_on_write, dispatch_uid="lumbung.pagecache.m2m")

@@ -29,6 +29,7 @@ import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from functools import lru_cache, partial
 from typing import Any
 
@@ -98,6 +99,11 @@ ROOT_THRESHOLD = 0.3
 #: (at most 0.44: two KTP-el home services). Not for two short texts (see SHORT_PAIRS)
 SECOND_LOOK = 0.12
 SHARED_WORDS = 0.55
+#: ... or, short texts too, when the profile keeps the first record's words in its order
+#: (``difflib``'s ratio of the two word sequences at least SAME_ORDER) and shares at least
+#: ORDER_WORDS of its weighted words
+SAME_ORDER = 0.5
+ORDER_WORDS = 0.45
 #: added to the prior of a family's earliest record when its head is chosen (see ``heads``)
 FIRST_RECORD_BONUS = 0.2
 #: members of a candidate family compared before giving up on it
@@ -176,6 +182,50 @@ def band_keys(sig: bytes) -> list[int]:
     ]
 
 
+#: a second set of bands, over the profile's words rather than their pairs, to find candidates
+#: only: a copy with a word changed every few words keeps few of its original's word pairs
+#: (an estimated 0.1–0.25: no band in common nine times in ten) yet most of its words (a Jaccard
+#: similarity of about 0.6–0.7), so 8 bands of 4 values make it a candidate with a probability of
+#: 0.55–0.9, two unrelated texts (0.1–0.2) at most 0.013. Whether a candidate joins is decided as
+#: for any other (``joins_family``).
+WORD_BANDS = 8
+WORD_ROWS = 4
+
+
+@lru_cache(maxsize=1)
+def _word_permutations() -> Any:
+    return MinHash(num_perm=WORD_BANDS * WORD_ROWS, seed=11, scheme=SCHEME).permutations
+
+
+def word_band_keys(terms: Sequence[str]) -> list[int]:
+    """One 64-bit key per band of the MinHash of the distinct words (numbered after the word
+    pairs' bands, so the two kinds never share a key)."""
+    minhash = MinHash(
+        num_perm=WORD_BANDS * WORD_ROWS, seed=11, permutations=_word_permutations(), scheme=SCHEME
+    )
+    minhash.update_batch([word.encode() for word in set(terms)])
+    values = np.asarray(minhash.hashvalues, dtype="<u4").tobytes()
+    width = WORD_ROWS * 4
+    return [
+        int.from_bytes(
+            hashlib.blake2b(
+                bytes([BANDS + b]) + values[b * width : (b + 1) * width], digest_size=8
+            ).digest(),
+            "little",
+            signed=True,
+        )
+        for b in range(WORD_BANDS)
+    ]
+
+
+def profile_band_keys(sig: bytes, terms: Sequence[str]) -> list[int]:
+    """A profile's band keys: its word pairs' and its words' (none for a text too short to
+    have a signature: one-line profiles are never grouped on their text)."""
+    if not sig:
+        return []
+    return band_keys(sig) + word_band_keys(terms)
+
+
 _VALUES = NUM_PERM * 4
 _SIGNATURE = _VALUES + 2
 
@@ -211,7 +261,10 @@ def shared_words(a: set[str], b: set[str], dfs: Mapping[str, int], documents: in
 
 
 def joins_family(
-    sig: bytes, earliest: Sequence[bytes], words: Callable[[], float] | None = None
+    sig: bytes,
+    earliest: Sequence[bytes],
+    words: Callable[[], float] | None = None,
+    order: Callable[[], float] | None = None,
 ) -> bool:
     """Whether a profile joins a family whose earliest members' signatures are ``earliest`` (up
     to :data:`CHECKS_PER_FAMILY`): its estimated similarity to them, on average, reaches the
@@ -237,9 +290,12 @@ def joins_family(
     threshold = SHORT_THRESHOLD if pairs < SHORT_PAIRS else THRESHOLD
     if sum(similarity(sig, other) for other in sample) / len(sample) >= threshold:
         return True
-    return (
-        words is not None and not both_short and to_first >= SECOND_LOOK and words() >= SHARED_WORDS
-    )
+    if words is None or to_first < SECOND_LOOK:
+        return False
+    shared = words()
+    if not both_short and shared >= SHARED_WORDS:
+        return True
+    return order is not None and shared >= ORDER_WORDS and order() >= SAME_ORDER
 
 
 #: the profiles' words a ``SecondLook`` keeps (the oldest asked leave first)
@@ -253,7 +309,7 @@ class SecondLook:
     or all at once (``preload``, for ``rebuild``)."""
 
     def __init__(self) -> None:
-        self._words: dict[int, set[str]] = {}
+        self._terms: dict[int, tuple[str, ...]] = {}
         self._dfs: dict[str, int] = {}
         self._documents: int | None = None
 
@@ -261,16 +317,23 @@ class SecondLook:
         self._dfs = dict(SearchTerm.objects.values_list("term", "df"))
         self._documents = SearchDocument.objects.count()
 
-    def words(self, pk: int) -> set[str]:
-        found = self._words.get(pk)
+    def terms(self, pk: int) -> tuple[str, ...]:
+        found = self._terms.get(pk)
         if found is None:
             row = SearchDocument.objects.filter(pk=pk).values_list("summary", "body").first()
-            # interned: the profiles' sets share one copy of each word of the vocabulary
-            found = {sys.intern(w) for w in document_terms(*row)} if row else set()
-            if len(self._words) >= WORDS_KEPT:  # a rebuild asks for tens of thousands
-                self._words.pop(next(iter(self._words)))
-            self._words[pk] = found
+            # interned: the profiles share one copy of each word of the vocabulary
+            found = tuple(sys.intern(w) for w in document_terms(*row)) if row else ()
+            if len(self._terms) >= WORDS_KEPT:  # a rebuild asks for tens of thousands
+                self._terms.pop(next(iter(self._terms)))
+            self._terms[pk] = found
         return found
+
+    def words(self, pk: int) -> set[str]:
+        return set(self.terms(pk))
+
+    def order(self, terms: Sequence[str], first: int) -> float:
+        """How much of their word sequence ``terms`` and innovation ``first`` share."""
+        return SequenceMatcher(None, terms, self.terms(first), autojunk=False).ratio()
 
     def shared(self, words: set[str], first: int) -> float:
         """:func:`shared_words` of ``words`` and the words of innovation ``first``."""
@@ -313,7 +376,8 @@ def closest_kin(joined: Mapping[int, Joined], look: SecondLook | None) -> set[in
         if family == best:
             continue
         words = _words_between(look, other.first, mine.first) if look is not None else None
-        if joins_family(other.first_signature, [mine.first_signature], words=words) or (
+        order = _order_between(look, other.first, mine.first) if look is not None else None
+        if joins_family(other.first_signature, [mine.first_signature], words, order) or (
             words is not None and words() >= SHARED_WORDS
         ):
             kept.add(family)
@@ -323,6 +387,10 @@ def closest_kin(joined: Mapping[int, Joined], look: SecondLook | None) -> set[in
 def _words_between(look: SecondLook, a: int, b: int) -> Callable[[], float]:
     """The second look at innovations ``a`` and ``b``, read only when asked."""
     return lambda: look.shared(look.words(a), b)
+
+
+def _order_between(look: SecondLook, a: int, b: int) -> Callable[[], float]:
+    return lambda: look.order(look.terms(a), b)
 
 
 def document_terms(summary: str, body: str) -> list[str]:
@@ -525,7 +593,8 @@ def _near_families(
             continue
         first, first_signature = earliest[0][0], bytes(earliest[0][1])
         words = partial(look.shared, own, first)
-        if joins_family(sig, [bytes(other) for _, other in earliest], words=words):
+        order = partial(look.order, terms, first)
+        if joins_family(sig, [bytes(other) for _, other in earliest], words, order):
             found[family_id] = Joined(similarity(sig, first_signature), first, first_signature)
     return found
 
@@ -644,7 +713,8 @@ def _joins(
         return None
     sig, first = signatures[pk], signed[0]
     words = _words_between(look, pk, first) if look is not None else None
-    if not joins_family(sig, [signatures[m] for m in signed], words=words):
+    order = _order_between(look, pk, first) if look is not None else None
+    if not joins_family(sig, [signatures[m] for m in signed], words, order):
         return None
     return Joined(similarity(sig, signatures[first]), first, signatures[first])
 
@@ -673,7 +743,7 @@ def update(innovation: Innovation, terms: Sequence[str], facts: Facts | None = N
         linked = {old} | _lineage_families(pk, innovation.source_id)
         near = bool(current[3])
     else:
-        keys = band_keys(sig)
+        keys = profile_band_keys(sig, terms)
         FamilyBand.objects.filter(innovation_id=pk).delete()
         FamilyBand.objects.bulk_create(FamilyBand(innovation_id=pk, key=k) for k in keys)
         look = SecondLook()
@@ -736,9 +806,10 @@ def rebuild(
             break
         facts = facts_for(pk for pk, _, _ in batch)
         for pk, summary, body in batch:
-            sig = signature(document_terms(summary, body))
+            terms = document_terms(summary, body)
+            sig = signature(terms)
             signatures[pk] = sig
-            keys = band_keys(sig)
+            keys = profile_band_keys(sig, terms)
             if keys:
                 band_chunks.append(np.array([(pk, key) for key in keys], dtype=np.int64))
             priors[pk] = prior(facts[pk], year) if pk in facts else 0.0
@@ -794,7 +865,7 @@ BAND_CHUNK = 20_000
 
 
 def _insert_bands(bands: np.ndarray) -> None:
-    """Write every band row (32 per innovation: 3.2 million at 100,000) as plain parameter
+    """Write every band row (40 per innovation: 4 million at 100,000) as plain parameter
     rows: the ORM's ``bulk_create`` took a quarter of a whole rebuild (150 s at 100,000). On
     SQLite the rows go into the table without its indexes, which are then built again in one
     pass each (their own names kept; the band keys are random, so every row landed on another

@@ -25,6 +25,9 @@ families, so other answers are not pushed off the page, and tells how many membe
 family match and how many families match. For the public without filters the candidates are
 the families' ranked members only (``selectors.ranked_first``: heads and members with a text of
 their own, not look-alikes): the window then holds families, and that query is not needed.
+
+Last, the results that repeat one above them — copies the families missed — move below the
+distinct answers, shown once by their group's member most worth copying (``repeats``).
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ from django.db.models.functions import Coalesce
 
 from lumbung.catalog.models import Innovation
 
-from . import families
+from . import families, repeats
 from .backends.base import SearchBackend
 
 #: (innovation id, score, the ranking's details or None)
@@ -201,10 +204,12 @@ def group(
     known = summary is not None or exhaustive
     grouped: list[Row] = []
     shown: dict[int, FamilyHit] = {}
+    priors: dict[int, float] = {}
     for family, (pk, text_score, detail) in best.items():
         head = heads.get(family)
         if head is None:  # a family the reader may not see any more of: the match itself
             grouped.append((pk, _adjusted(text_score, info[pk][1], weight), detail))
+            priors[pk] = info[pk][1]
             continue
         head_detail = detail_of(head.head)
         head_score = _lexical(head_detail)
@@ -224,10 +229,12 @@ def group(
             ratio = min(1.0, head_score / best_score) if best_score else 1.0
             family_score = text_score * ratio
         grouped.append((shown_pk, _adjusted(family_score, prior, weight), head_detail))
+        priors[shown_pk] = prior
         if head.members > 1:
             shown[shown_pk] = FamilyHit(id=family, members=head.members)
     grouped.sort(key=lambda r: -r[1])
-    return grouped, shown, total
+    # copies that escaped their family show once among the distinct answers (``repeats``)
+    return repeats.repeats_later(grouped, priors), shown, total
 
 
 def _lexical(detail: Any) -> float:

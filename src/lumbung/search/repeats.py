@@ -1,0 +1,113 @@
+"""Results that repeat a result above them move below the distinct answers.
+
+Families (``families``) fold near-copies at index time, by their word pairs (MinHash bands),
+and, when those cannot decide, by their words. Some copies still escape: a copy whose word
+pairs share no band with its original's family is never compared with it, and it forms a
+family of its own — a query then shows an original and several of its copies as separate
+answers, pushing other answers off the page (measured at 100,000 look-alikes in
+``benchmarks/search``).
+
+At query time the page is small, so the question can be asked of the results themselves, by the
+families' own rule for texts whose word pairs broke (``families.joins_family``): of the first
+:data:`WINDOW` results, one that shares at least ``families.ORDER_WORDS`` of its weighted words
+with an earlier record among them and keeps at least ``families.SAME_ORDER`` of its word
+sequence (``difflib``'s ratio) repeats it. Taken oldest first, as families form, each result
+joins the group of the earlier record it repeats most: what was written first is what the others
+repeat, and a result is compared with each group's first record only, so repeats do not chain.
+A group is shown once, at the place of its best-ranked member, by its member most worth copying
+(as a family's head: the highest prior, the group's first record with
+``families.FIRST_RECORD_BONUS``); its other members follow every distinct answer of the window,
+in their order. Nothing is hidden and no count changes: a repeat is only shown later.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from difflib import SequenceMatcher
+from typing import Any
+
+from django.conf import settings
+
+from .families import FIRST_RECORD_BONUS, ORDER_WORDS, SAME_ORDER, document_terms
+from .models import SearchDocument
+from .ranking import idf
+from .stats import document_frequencies, index_stats
+
+#: (innovation id, score, the ranking's details or None), as in ``grouping``
+Row = tuple[int, float, Any]
+
+#: results compared with those above them: a page and a half
+WINDOW = 30
+
+
+def enabled() -> bool:
+    return bool(getattr(settings, "SEARCH_REPEATS_LATER", True))
+
+
+def _terms(ids: Sequence[int]) -> dict[int, list[str]]:
+    rows = SearchDocument.objects.filter(pk__in=list(ids)).values_list("pk", "summary", "body")
+    return {pk: document_terms(summary, body) for pk, summary, body in rows}
+
+
+class _Texts:
+    """The window's texts: their words weighed by rarity, and their word sequences."""
+
+    def __init__(self, ids: Sequence[int]) -> None:
+        self.terms = _terms(ids)
+        self.words = {pk: set(terms) for pk, terms in self.terms.items()}
+        dfs = document_frequencies(w for found in self.words.values() for w in found)
+        documents = max(index_stats().documents, 1)
+        self.weight = {w: idf(df, documents) for w, df in dfs.items()}
+        self.totals = {pk: sum(self.weight[w] for w in found) for pk, found in self.words.items()}
+        self._matchers: dict[int, SequenceMatcher[str]] = {}
+
+    def resemblance(self, first: int, pk: int) -> float:
+        """How much ``pk`` repeats ``first``: 0 unless they share enough of their weighted words
+        (``families.ORDER_WORDS``), else the ratio of their word sequences."""
+        larger = max(self.totals.get(first, 0.0), self.totals.get(pk, 0.0))
+        if larger <= 0:
+            return 0.0
+        both = self.words.get(first, set()) & self.words.get(pk, set())
+        if sum(self.weight[w] for w in both) / larger < ORDER_WORDS:
+            return 0.0
+        matcher = self._matchers.get(first)
+        if matcher is None:
+            matcher = self._matchers[first] = SequenceMatcher(
+                None, b=self.terms[first], autojunk=False
+            )
+        matcher.set_seq1(self.terms[pk])
+        return matcher.ratio()
+
+
+def repeats_later(rows: Sequence[Row], prior: Mapping[int, float]) -> list[Row]:
+    """``rows`` (best first) with the repeats of the first :data:`WINDOW` moved below their
+    distinct answers (see the module); ``prior``: each row's prior (0 when missing). Two
+    queries (the results' words, their document frequencies), whatever the number of rows."""
+    head = list(rows[:WINDOW])
+    if len(head) < 2 or not enabled():
+        return list(rows)
+    texts = _Texts([pk for pk, _, _ in head])
+    # oldest first, as families form: each result joins the group of the earliest record it
+    # repeats most (what was written first is what the others repeat)
+    groups: dict[int, list[int]] = {}  # the group's earliest record's position -> positions
+    for i in sorted(range(len(head)), key=lambda i: head[i][0]):
+        resemblance = [(texts.resemblance(head[first][0], head[i][0]), first) for first in groups]
+        best, anchor = max(resemblance, default=(0.0, -1))
+        if best >= SAME_ORDER:
+            groups[anchor].append(i)
+        else:
+            groups[i] = [i]
+    if len(groups) == len(head):
+        return list(rows)
+    shown: list[Row] = []
+    later: list[int] = []
+    for first, members in sorted(groups.items(), key=lambda item: min(item[1])):
+
+        def worth(i: int, first: int = first) -> tuple[float, int]:
+            bonus = FIRST_RECORD_BONUS if i == first else 0.0
+            return (prior.get(head[i][0], 0.0) + bonus, -i)
+
+        best_member = max(members, key=worth)
+        shown.append(head[best_member])
+        later += [i for i in members if i != best_member]
+    return shown + [head[i] for i in sorted(later)] + list(rows[WINDOW:])

@@ -1,0 +1,105 @@
+"""Results that repeat a result above them (copies that escaped their family) move below the
+distinct answers, the group shown once by its member most worth copying."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import override_settings
+
+from lumbung.search import repeats, selectors
+from lumbung.search.models_family import FamilyMember
+from lumbung.search.stats import index_stats
+from tests.search.test_families import SHORT_PROBLEM, SHORT_SOLUTION, _family_of, _published
+
+pytestmark = pytest.mark.django_db
+
+COPY_PROBLEM = (
+    "Penduduk di wilayah perbatasan Nunukan sulit menjangkau layanan administrasi kependudukan."
+)
+COPY_SOLUTION = "Petugas adminduk jemput bola ke wilayah terpencil."
+
+
+def _world(world):
+    original = _published(world.unit, "Si Pelandukilat", SHORT_PROBLEM, SHORT_SOLUTION)
+    other = _published(
+        world.sibling_unit,
+        "Antrian Regol",
+        "Pendaftaran pasien di puskesmas menumpuk sehingga antrean panjang setiap pagi di "
+        "wilayah perbatasan.",
+        "Pendaftaran pasien secara daring lewat aplikasi dengan nomor antrean.",
+    )
+    copy = _published(world.other_unit, "Jemput Bola Perbatasan", COPY_PROBLEM, COPY_SOLUTION)
+    return original, other, copy
+
+
+def _ids(rows):
+    return [pk for pk, _score, _detail in rows]
+
+
+def test_the_first_record_takes_its_copy_s_place_and_the_copy_follows_the_distinct_answers(world):
+    original, other, copy = _world(world)
+    rows = [(copy.pk, 3.0, None), (other.pk, 2.0, None), (original.pk, 1.0, None)]
+    priors = {copy.pk: 0.4, other.pk: 0.3, original.pk: 0.3}
+    assert _ids(repeats.repeats_later(rows, priors)) == [original.pk, other.pk, copy.pk]
+    # a copy far more worth copying than the first record (+ its bonus) keeps the place
+    priors[copy.pk] = 0.9
+    assert _ids(repeats.repeats_later(rows, priors)) == [copy.pk, other.pk, original.pk]
+    # nothing repeats: the order is kept
+    distinct = [(other.pk, 2.0, None), (original.pk, 1.0, None)]
+    assert _ids(repeats.repeats_later(distinct, priors)) == [other.pk, original.pk]
+
+
+def test_two_profiles_sharing_only_a_template_sentence_do_not_repeat_each_other(world):
+    template = "Petugas datang ke desa tiap pekan."
+    work = _published(
+        world.sibling_unit,
+        "Kerja Terlindung",
+        "Penyandang disabilitas sulit mendapat kerja.",
+        "Penyandang disabilitas bekerja di bengkel kerja terlindung. " + template,
+    )
+    school = _published(
+        world.other_unit,
+        "Sekolah Inklusif",
+        "Anak disabilitas sulit mendapat sekolah.",
+        "Anak penyandang disabilitas belajar di sekolah reguler. " + template,
+    )
+    rows = [(school.pk, 2.0, None), (work.pk, 1.0, None)]
+    assert _ids(repeats.repeats_later(rows, {work.pk: 0.9})) == [school.pk, work.pk]
+
+
+def test_only_the_window_is_compared_in_two_queries(world, django_assert_num_queries, monkeypatch):
+    original, other, copy = _world(world)
+    rows = [(copy.pk, 3.0, None), (other.pk, 2.0, None), (original.pk, 1.0, None)]
+    index_stats()  # read by every search before (the ranking's statistics)
+    with django_assert_num_queries(2):  # the window's texts, their words' frequencies
+        repeats.repeats_later(rows, {})
+    monkeypatch.setattr(repeats, "WINDOW", 2)  # the original beyond it: nothing to compare
+    with django_assert_num_queries(2):
+        assert _ids(repeats.repeats_later(rows, {})) == _ids(rows)
+    with override_settings(SEARCH_REPEATS_LATER=False), django_assert_num_queries(0):
+        assert _ids(repeats.repeats_later(rows, {})) == _ids(rows)
+
+
+def test_a_search_shows_a_copy_that_escaped_its_family_after_the_distinct_answers(world):
+    original, other, copy = _world(world)
+    assert _family_of(copy) == _family_of(original)
+    # as if the index had missed it (its word pairs shared no band with the family)
+    FamilyMember.objects.filter(pk=copy.pk).update(family_id=copy.pk, lookalike=False, ranked=True)
+    query = "wilayah perbatasan sulit menjangkau adminduk"
+    mine = {original.pk, other.pk, copy.pk}
+
+    def search() -> list[int]:
+        return [
+            h.innovation.pk
+            for h in selectors.search_innovations(query).hits
+            if h.innovation.pk in mine
+        ]
+
+    with override_settings(SEARCH_REPEATS_LATER=False):
+        plain = search()
+    shown = search()
+    assert sorted(plain) == sorted(shown) == sorted(mine)  # nothing hidden
+    assert plain.index(copy.pk) < plain.index(other.pk)  # the copy was in the way
+    assert shown == [original.pk, other.pk, copy.pk]
+    matched = [h.innovation.pk for h in selectors.match_innovations(query, limit=10).hits]
+    assert matched.index(original.pk) < matched.index(other.pk) < matched.index(copy.pk)
