@@ -367,6 +367,11 @@ SEARCH_FAMILIES = os.environ.get("LUMBUNG_SEARCH_FAMILIES", "on").strip().lower(
 #: How much the quality prior (awards, evidence, stage, years running, replicas…) counts against
 #: text relevance: score × exp(weight × prior), prior in 0..1; 0 = text relevance alone.
 SEARCH_PRIOR_WEIGHT = float(os.environ.get("LUMBUNG_SEARCH_PRIOR_WEIGHT", "0.3") or 0)
+#: With families on, results that repeat a result above them (copies the families missed) move
+#: below the distinct answers (``lumbung.search.repeats``); "off" keeps the ranking's order.
+SEARCH_REPEATS_LATER = (
+    os.environ.get("LUMBUNG_SEARCH_REPEATS_LATER", "on").strip().lower() != "off"
+)
 
 # --- demo ----------------------------------------------------------------------------------
 #: Loaders of higher layers that `lumbung demo` runs after the catalog (in this order, in the same

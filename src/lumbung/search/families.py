@@ -5,11 +5,12 @@ replication services set ``Innovation.source``) and its near-duplicates without 
 in other regions whose problem and solution repeat it, often word for word). Near-duplicates are
 found with MinHash signatures (``datasketch``) of the problem-and-solution word pairs and
 locality-sensitive hashing: a signature is cut into :data:`BANDS` bands, innovations sharing a
-band are candidates, and a candidate family is joined when the signature agrees, on average,
-with its earliest members' on at least :data:`THRESHOLD` of their values (an estimate of the
-Jaccard similarity of the word pairs), or with its first record's on :data:`ROOT_THRESHOLD`;
-when the word pairs alone cannot decide, a second look weighs the words the profile and the
-first record share (:func:`shared_words`).
+band (or one of :data:`WORD_BANDS` bands over their distinct words) are candidates, and a
+candidate family is joined when the signature agrees, on average, with its earliest members' on
+at least :data:`THRESHOLD` of their values (an estimate of the Jaccard similarity of the word
+pairs), or with its first record's on :data:`ROOT_THRESHOLD`; when the word pairs alone cannot
+decide, a second look weighs the words the profile and the first record share
+(:func:`shared_words`) and how much of their word sequence they keep (:data:`SAME_ORDER`).
 
 The **prior** (0..1) says how much the catalog's own facts make an innovation worth copying:
 awards (level, fading with age), evidence documents, management stage, continuing or stopped,
