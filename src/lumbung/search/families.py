@@ -278,7 +278,10 @@ def joins_family(
     left 334 of 20,000 copies outside their original's family (copies resemble each other less
     than each resembles the original), the first record as well: 51. ``words()``: the weighted
     share of words the profile and the first record have in common (:func:`shared_words`), asked
-    only when their word pairs alone cannot decide (:data:`SECOND_LOOK`)."""
+    only when their word pairs alone cannot decide (:data:`SECOND_LOOK`); ``order()``: how much
+    of their word sequence the two keep (``difflib``'s ratio), asked when the words do not
+    decide alone — a profile sharing :data:`ORDER_WORDS` of the weighted words and
+    :data:`SAME_ORDER` of the sequence joins, short texts too."""
     sample = [other for other in earliest if len(other) == _SIGNATURE]
     if len(sig) != _SIGNATURE or not sample:
         return False
