@@ -11,9 +11,10 @@ At query time the page is small, so the question can be asked of the results the
 families' own rule for texts whose word pairs broke (``families.joins_family``): of the first
 :data:`WINDOW` results, one that shares at least ``families.ORDER_WORDS`` of its weighted words
 with an earlier record among them and keeps at least ``families.SAME_ORDER`` of its word
-sequence (``difflib``'s ratio) repeats it. Taken oldest first, as families form, each result
-joins the group of the earlier record it repeats most: what was written first is what the others
-repeat, and a result is compared with each group's first record only, so repeats do not chain.
+sequence (``difflib``'s ratio) repeats it. Taken oldest first, as families form (what was written
+first is what the others repeat), each result joins the group of the earlier record it shares
+most words with, of those whose word order it keeps; a result is compared with each group's first
+record only, so repeats do not chain.
 A group is shown once, at the place of its best-ranked member, by its member most worth copying
 (as a family's head: the highest prior, the group's first record with
 ``families.FIRST_RECORD_BONUS``); its other members follow every distinct answer of the window,
@@ -36,8 +37,11 @@ from .stats import document_frequencies, index_stats
 #: (innovation id, score, the ranking's details or None), as in ``grouping``
 Row = tuple[int, float, Any]
 
-#: results compared with those above them: a page and a half
-WINDOW = 30
+#: results compared with those above them: a page (20 or 30 gave the same look-alike figures in
+#: ``benchmarks/search``; the comparisons grow with its square)
+WINDOW = 20
+#: earlier records whose word sequence a result is compared with, those it shares most words with
+ORDER_TRIES = 2
 
 
 def enabled() -> bool:
@@ -61,22 +65,41 @@ class _Texts:
         self.totals = {pk: sum(self.weight[w] for w in found) for pk, found in self.words.items()}
         self._matchers: dict[int, SequenceMatcher[str]] = {}
 
-    def resemblance(self, first: int, pk: int) -> float:
-        """How much ``pk`` repeats ``first``: 0 unless they share enough of their weighted words
-        (``families.ORDER_WORDS``), else the ratio of their word sequences."""
+    def shared(self, first: int, pk: int) -> float:
+        """The weighted share of words (the smaller of the two shares) ``pk`` and ``first``
+        have in common."""
         larger = max(self.totals.get(first, 0.0), self.totals.get(pk, 0.0))
         if larger <= 0:
             return 0.0
         both = self.words.get(first, set()) & self.words.get(pk, set())
-        if sum(self.weight[w] for w in both) / larger < ORDER_WORDS:
-            return 0.0
+        return sum(self.weight[w] for w in both) / larger
+
+    def in_order(self, first: int, pk: int) -> bool:
+        """Whether ``pk`` keeps ``first``'s word sequence (``families.SAME_ORDER``)."""
         matcher = self._matchers.get(first)
         if matcher is None:
             matcher = self._matchers[first] = SequenceMatcher(
-                None, b=self.terms[first], autojunk=False
+                None, b=self.terms.get(first, []), autojunk=False
             )
-        matcher.set_seq1(self.terms[pk])
-        return matcher.ratio()
+        matcher.set_seq1(self.terms.get(pk, []))
+        # the cheap upper bounds first
+        return (
+            matcher.real_quick_ratio() >= SAME_ORDER
+            and matcher.quick_ratio() >= SAME_ORDER
+            and matcher.ratio() >= SAME_ORDER
+        )
+
+    def repeated(self, pk: int, firsts: Sequence[int]) -> int | None:
+        """Of ``firsts``, the one ``pk`` repeats (shares most words with, in their order), or
+        None. The sequences of the :data:`ORDER_TRIES` sharing most are compared at most (the
+        comparison of sequences is the costly part)."""
+        shares = sorted(((self.shared(first, pk), first) for first in firsts), reverse=True)
+        for share, first in shares[:ORDER_TRIES]:
+            if share < ORDER_WORDS:
+                break
+            if self.in_order(first, pk):
+                return first
+        return None
 
 
 def repeats_later(rows: Sequence[Row], prior: Mapping[int, float]) -> list[Row]:
@@ -90,13 +113,15 @@ def repeats_later(rows: Sequence[Row], prior: Mapping[int, float]) -> list[Row]:
     # oldest first, as families form: each result joins the group of the earliest record it
     # repeats most (what was written first is what the others repeat)
     groups: dict[int, list[int]] = {}  # the group's earliest record's position -> positions
+    firsts: dict[int, int] = {}  # a group's first record -> its position
     for i in sorted(range(len(head)), key=lambda i: head[i][0]):
-        resemblance = [(texts.resemblance(head[first][0], head[i][0]), first) for first in groups]
-        best, anchor = max(resemblance, default=(0.0, -1))
-        if best >= SAME_ORDER:
-            groups[anchor].append(i)
+        pk = head[i][0]
+        first = texts.repeated(pk, list(firsts))
+        if first is not None:
+            groups[firsts[first]].append(i)
         else:
             groups[i] = [i]
+            firsts[pk] = i
     if len(groups) == len(head):
         return list(rows)
     shown: list[Row] = []

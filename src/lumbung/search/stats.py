@@ -62,12 +62,18 @@ def index_stats() -> IndexStats:
 
 
 def document_frequencies(terms: Iterable[str]) -> dict[str, int]:
+    """How many documents hold each term. A plain statement per 500 terms: the ORM's ``IN``
+    prepares each of hundreds of parameters one by one (2 ms of a search's 20 results' words)."""
     terms = sorted({t for t in terms if t})
     out: dict[str, int] = dict.fromkeys(terms, 0)
-    for i in range(0, len(terms), 500):
-        chunk = terms[i : i + 500]
-        for term, df in SearchTerm.objects.filter(term__in=chunk).values_list("term", "df"):
-            out[term] = max(int(df), 0)
+    table = connection.ops.quote_name(SearchTerm._meta.db_table)
+    with connection.cursor() as cursor:
+        for i in range(0, len(terms), 500):
+            chunk = terms[i : i + 500]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(f"SELECT term, df FROM {table} WHERE term IN ({marks})", chunk)
+            for term, df in cursor.fetchall():
+                out[term] = max(int(df), 0)
     return out
 
 
