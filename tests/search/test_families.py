@@ -686,7 +686,8 @@ SHORT_PROBLEM = (
 SHORT_SOLUTION = "Layanan adminduk jemput bola ke wilayah perbatasan."
 
 
-def test_a_short_copy_that_keeps_its_original_s_words_in_order_joins_its_family(world):
+def _short_original_and_copy(world):
+    """A short profile, and a copy in another region with a few words changed."""
     original = _published(world.unit, "Si Pelandukilat", SHORT_PROBLEM, SHORT_SOLUTION)
     copy = _published(
         world.other_unit,
@@ -695,6 +696,29 @@ def test_a_short_copy_that_keeps_its_original_s_words_in_order_joins_its_family(
         "kependudukan.",
         "Petugas adminduk jemput bola ke wilayah terpencil.",
     )
+    return original, copy
+
+
+def _template_pair(world):
+    """Two different short profiles with one sentence in common (agencies reuse sentences)."""
+    template = "Petugas datang ke desa tiap pekan."
+    work = _published(
+        world.sibling_unit,
+        "Kerja Terlindung",
+        "Penyandang disabilitas sulit mendapat kerja.",
+        "Penyandang disabilitas bekerja di bengkel kerja terlindung. " + template,
+    )
+    school = _published(
+        world.other_unit,
+        "Sekolah Inklusif",
+        "Anak disabilitas sulit mendapat sekolah.",
+        "Anak penyandang disabilitas belajar di sekolah reguler. " + template,
+    )
+    return work, school
+
+
+def test_a_short_copy_that_keeps_its_original_s_words_in_order_joins_its_family(world):
+    original, copy = _short_original_and_copy(world)
     a, b = (bytes(FamilyMember.objects.get(pk=i.pk).signature) for i in (original, copy))
     # two short texts: their word pairs cannot tell a copy from a shared template sentence
     assert max(families._pairs(a), families._pairs(b)) < families.SHORT_PAIRS
@@ -749,20 +773,7 @@ def test_shared_words_weigh_rare_words_and_a_short_text_held_by_a_long_one_is_no
 
 
 def test_short_profiles_sharing_a_template_sentence_stay_apart(world):
-    # agencies reuse sentences: two different short profiles with one sentence in common
-    template = "Petugas datang ke desa tiap pekan."
-    work = _published(
-        world.sibling_unit,
-        "Kerja Terlindung",
-        "Penyandang disabilitas sulit mendapat kerja.",
-        "Penyandang disabilitas bekerja di bengkel kerja terlindung. " + template,
-    )
-    school = _published(
-        world.other_unit,
-        "Sekolah Inklusif",
-        "Anak disabilitas sulit mendapat sekolah.",
-        "Anak penyandang disabilitas belajar di sekolah reguler. " + template,
-    )
+    work, school = _template_pair(world)
     a, b = (bytes(FamilyMember.objects.get(pk=i.pk).signature) for i in (work, school))
     assert families.similarity(a, b) >= families.THRESHOLD  # alike enough for long texts
     # the template repeats twice in each (summary and body): their word sequences are alike too,

@@ -9,18 +9,18 @@ from django.test import override_settings
 from lumbung.search import repeats, selectors
 from lumbung.search.models_family import FamilyMember
 from lumbung.search.stats import index_stats
-from tests.search.test_families import SHORT_PROBLEM, SHORT_SOLUTION, _family_of, _published
+from tests.search.test_families import (
+    _family_of,
+    _published,
+    _short_original_and_copy,
+    _template_pair,
+)
 
 pytestmark = pytest.mark.django_db
 
-COPY_PROBLEM = (
-    "Penduduk di wilayah perbatasan Nunukan sulit menjangkau layanan administrasi kependudukan."
-)
-COPY_SOLUTION = "Petugas adminduk jemput bola ke wilayah terpencil."
-
 
 def _world(world):
-    original = _published(world.unit, "Si Pelandukilat", SHORT_PROBLEM, SHORT_SOLUTION)
+    original, copy = _short_original_and_copy(world)
     other = _published(
         world.sibling_unit,
         "Antrian Regol",
@@ -28,7 +28,6 @@ def _world(world):
         "wilayah perbatasan.",
         "Pendaftaran pasien secara daring lewat aplikasi dengan nomor antrean.",
     )
-    copy = _published(world.other_unit, "Jemput Bola Perbatasan", COPY_PROBLEM, COPY_SOLUTION)
     return original, other, copy
 
 
@@ -50,19 +49,7 @@ def test_the_first_record_takes_its_copy_s_place_and_the_copy_follows_the_distin
 
 
 def test_two_profiles_sharing_only_a_template_sentence_do_not_repeat_each_other(world):
-    template = "Petugas datang ke desa tiap pekan."
-    work = _published(
-        world.sibling_unit,
-        "Kerja Terlindung",
-        "Penyandang disabilitas sulit mendapat kerja.",
-        "Penyandang disabilitas bekerja di bengkel kerja terlindung. " + template,
-    )
-    school = _published(
-        world.other_unit,
-        "Sekolah Inklusif",
-        "Anak disabilitas sulit mendapat sekolah.",
-        "Anak penyandang disabilitas belajar di sekolah reguler. " + template,
-    )
+    work, school = _template_pair(world)
     rows = [(school.pk, 2.0, None), (work.pk, 1.0, None)]
     assert _ids(repeats.repeats_later(rows, {work.pk: 0.9})) == [school.pk, work.pk]
 
