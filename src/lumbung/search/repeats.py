@@ -104,14 +104,15 @@ class _Texts:
 
 def repeats_later(rows: Sequence[Row], prior: Mapping[int, float]) -> list[Row]:
     """``rows`` (best first) with the repeats of the first :data:`WINDOW` moved below their
-    distinct answers (see the module); ``prior``: each row's prior (0 when missing). Two
-    queries (the results' words, their document frequencies), whatever the number of rows."""
+    distinct answers (see the module); ``prior``: each row's prior (0 when missing). Reads the
+    window's texts, then their words' document frequencies (a statement per 500 words),
+    whatever the number of rows."""
     head = list(rows[:WINDOW])
     if len(head) < 2 or not enabled():
         return list(rows)
     texts = _Texts([pk for pk, _, _ in head])
-    # oldest first, as families form: each result joins the group of the earliest record it
-    # repeats most (what was written first is what the others repeat)
+    # oldest first, as families form (what was written first is what the others repeat): each
+    # result joins the group of the earlier record it repeats (``_Texts.repeated``)
     groups: dict[int, list[int]] = {}  # the group's earliest record's position -> positions
     firsts: dict[int, int] = {}  # a group's first record -> its position
     for i in sorted(range(len(head)), key=lambda i: head[i][0]):
