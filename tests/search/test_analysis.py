@@ -129,6 +129,9 @@ def test_query_phrase_of_an_acronym_becomes_one_concept_with_the_acronym():
         ("health center", ("puskesmas",)),
         ("elderly", ("lansia",)),
         ("waste bank", ("bank", "sampah")),
+        # the official term is "perizinan berusaha"; a profile often says only "perizinan"
+        ("business licensing", ("izin", "usaha")),
+        ("business licensing", ("izin",)),
     ],
 )
 def test_english_glossary(english, indonesian):
