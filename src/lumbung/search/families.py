@@ -252,13 +252,23 @@ def shared_words(a: set[str], b: set[str], dfs: Mapping[str, int], documents: in
     """How much of their words two profiles share, each word weighed by its rarity (the
     ranking's idf over ``documents`` with document frequencies ``dfs``): the smaller of the two
     shares, so that a short profile whose words a long one holds is not taken for a copy of it."""
+    return weighted_share(a, b, lambda w: idf(dfs.get(w, 0), documents))
 
-    def weight(words: Iterable[str]) -> float:
-        return sum(idf(dfs.get(w, 0), documents) for w in words)
 
-    both = weight(a & b)
-    larger = max(weight(a), weight(b))
+def weighted_share(a: set[str], b: set[str], weight: Callable[[str], float]) -> float:
+    """:func:`shared_words` with each word's ``weight`` given (a caller that compares many
+    profiles weighs each word once)."""
+    both = sum(weight(w) for w in a & b)
+    larger = max(sum(weight(w) for w in a), sum(weight(w) for w in b))
     return both / larger if larger > 0 else 0.0
+
+
+def keeps_words_in_order(shared: float, order: Callable[[], float]) -> bool:
+    """The words-in-order rule (families' second look, and ``repeats`` on a page of results): a
+    text sharing at least :data:`ORDER_WORDS` of the weighted words of another and keeping
+    :data:`SAME_ORDER` of its word sequence repeats it; ``order()`` is asked only when the words
+    pass (comparing sequences is the costly part)."""
+    return shared >= ORDER_WORDS and order() >= SAME_ORDER
 
 
 def joins_family(
@@ -299,7 +309,7 @@ def joins_family(
     shared = words()
     if not both_short and shared >= SHARED_WORDS:
         return True
-    return order is not None and shared >= ORDER_WORDS and order() >= SAME_ORDER
+    return order is not None and keeps_words_in_order(shared, order)
 
 
 #: the profiles' words a ``SecondLook`` keeps (the oldest asked leave first)

@@ -25,11 +25,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from difflib import SequenceMatcher
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 
-from .families import FIRST_RECORD_BONUS, ORDER_WORDS, SAME_ORDER, document_terms
+from .families import (
+    FIRST_RECORD_BONUS,
+    SAME_ORDER,
+    document_terms,
+    keeps_words_in_order,
+    weighted_share,
+)
 from .models import SearchDocument
 from .ranking import idf
 from .stats import document_frequencies, index_stats
@@ -62,42 +69,33 @@ class _Texts:
         dfs = document_frequencies(w for found in self.words.values() for w in found)
         documents = max(index_stats().documents, 1)
         self.weight = {w: idf(df, documents) for w, df in dfs.items()}
-        self.totals = {pk: sum(self.weight[w] for w in found) for pk, found in self.words.items()}
         self._matchers: dict[int, SequenceMatcher[str]] = {}
 
     def shared(self, first: int, pk: int) -> float:
-        """The weighted share of words (the smaller of the two shares) ``pk`` and ``first``
-        have in common."""
-        larger = max(self.totals.get(first, 0.0), self.totals.get(pk, 0.0))
-        if larger <= 0:
-            return 0.0
-        both = self.words.get(first, set()) & self.words.get(pk, set())
-        return sum(self.weight[w] for w in both) / larger
+        return weighted_share(
+            self.words.get(first, set()), self.words.get(pk, set()), self.weight.__getitem__
+        )
 
-    def in_order(self, first: int, pk: int) -> bool:
-        """Whether ``pk`` keeps ``first``'s word sequence (``families.SAME_ORDER``)."""
+    def order(self, first: int, pk: int) -> float:
+        """The ratio of the two word sequences (0 when its cheap upper bounds are already under
+        ``families.SAME_ORDER``)."""
         matcher = self._matchers.get(first)
         if matcher is None:
             matcher = self._matchers[first] = SequenceMatcher(
                 None, b=self.terms.get(first, []), autojunk=False
             )
         matcher.set_seq1(self.terms.get(pk, []))
-        # the cheap upper bounds first
-        return (
-            matcher.real_quick_ratio() >= SAME_ORDER
-            and matcher.quick_ratio() >= SAME_ORDER
-            and matcher.ratio() >= SAME_ORDER
-        )
+        if matcher.real_quick_ratio() < SAME_ORDER or matcher.quick_ratio() < SAME_ORDER:
+            return 0.0
+        return matcher.ratio()
 
     def repeated(self, pk: int, firsts: Sequence[int]) -> int | None:
-        """Of ``firsts``, the one ``pk`` repeats (shares most words with, in their order), or
-        None. The sequences of the :data:`ORDER_TRIES` sharing most are compared at most (the
-        comparison of sequences is the costly part)."""
+        """Of ``firsts``, the one ``pk`` repeats (``families.keeps_words_in_order``; the one it
+        shares most words with first), or None. The sequences of the :data:`ORDER_TRIES` sharing
+        most are compared at most (the comparison of sequences is the costly part)."""
         shares = sorted(((self.shared(first, pk), first) for first in firsts), reverse=True)
         for share, first in shares[:ORDER_TRIES]:
-            if share < ORDER_WORDS:
-                break
-            if self.in_order(first, pk):
+            if keeps_words_in_order(share, partial(self.order, first, pk)):
                 return first
         return None
 
