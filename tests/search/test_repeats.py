@@ -90,3 +90,59 @@ def test_a_search_shows_a_copy_that_escaped_its_family_after_the_distinct_answer
     assert shown == [original.pk, other.pk, copy.pk]
     matched = [h.innovation.pk for h in selectors.match_innovations(query, limit=10).hits]
     assert matched.index(original.pk) < matched.index(other.pk) < matched.index(copy.pk)
+
+
+def test_an_imported_catalog_joins_a_short_copy_and_the_api_never_counts_a_draft(db):
+    """An empty instance fed through the product's importer (no demo loader): a short original,
+    a short copy in another region (joined by its words in order), and another agency's draft
+    copy, which the public neither sees nor counts."""
+    import csv
+    import io
+    import json
+    from pathlib import Path
+
+    from django.test import Client
+
+    from lumbung.catalog.importing import import_innovations
+    from tests.search.test_families import SHORT_PROBLEM, SHORT_SOLUTION
+
+    demo = Path(__file__).resolve().parents[2] / "src/lumbung/catalog/data/demo/innovations.csv"
+    with demo.open(encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        fields, template = reader.fieldnames or [], next(reader)
+
+    def sheet(*rows: dict[str, str]) -> bytes:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows({**template, "award": "", **row} for row in rows)
+        return buffer.getvalue().encode()
+
+    original = {
+        "name": "Si Pelandukilat",
+        "agency": "Pemerintah Kabupaten Nunukan",
+        "problem": SHORT_PROBLEM,
+        "solution": SHORT_SOLUTION,
+    }
+    copy = {
+        "name": "Jemput Bola Perbatasan",
+        "agency": "Pemerintah Kabupaten Malinau",
+        "problem": "Penduduk di wilayah perbatasan Malinau sulit menjangkau layanan administrasi "
+        "kependudukan.",
+        "solution": "Petugas adminduk jemput bola ke wilayah terpencil.",
+    }
+    draft = {**copy, "name": "Draf Jemput Bola", "agency": "Pemerintah Kabupaten Bulungan"}
+    assert import_innovations(sheet(original, copy), publish=True, filename="a.csv").ok
+    assert import_innovations(sheet(draft), publish=False, filename="b.csv").ok
+
+    def member(name: str) -> FamilyMember:
+        return FamilyMember.objects.get(innovation__name=name)
+
+    assert member(copy["name"]).family_id == member(original["name"]).family_id
+    response = Client().get("/api/v1/search/", {"q": "adminduk wilayah perbatasan"})
+    assert response.status_code == 200
+    body = json.loads(response.content)
+    names = [hit["name"] for hit in body["hits"]]
+    assert names == [original["name"]]  # the family once, by its first record
+    assert body["hits"][0]["family"]["members"] == 2  # the draft is not counted
+    assert draft["name"] not in response.content.decode()
