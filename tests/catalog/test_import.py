@@ -695,3 +695,38 @@ def test_the_import_page_lists_the_stage_and_status_columns():
     report, rows = importing.check_rows(content)
     assert report.ok, report.problems
     assert (rows[0].status, rows[0].data["stage"]) == ("continuing", "development")
+
+
+# --- the planner's statistics after a bulk import -----------------------------------------------
+def _planner_rows(table: str) -> float:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+        return float(cursor.fetchone()[0])
+
+
+def test_a_bulk_import_refreshes_the_planner_statistics(monkeypatch):
+    """After an import of many rows the planner knows the catalog's new size (PostgreSQL; on
+    SQLite nothing is done) — a small import leaves the statistics to autovacuum."""
+    from django.db import connection
+
+    from lumbung.core import dbstats
+
+    rows = [row(name=f"Layanan Impor Massal {i}", unit=f"Dinas Uji {i}") for i in range(4)]
+    monkeypatch.setattr(dbstats, "BULK_ROWS", 5)
+    calls: list[bool] = []
+    real = dbstats.refresh
+    monkeypatch.setattr(dbstats, "refresh", lambda *a, **k: calls.append(real(*a, **k)))
+    assert import_innovations(make_csv(*rows[:2]), publish=True).created == 2
+    assert calls == [False]  # under BULK_ROWS: left to autovacuum
+    monkeypatch.setattr(dbstats, "BULK_ROWS", 2)
+    assert import_innovations(make_csv(*rows[2:]), publish=True).created == 2
+    assert calls[-1] is (connection.vendor == "postgresql")
+    if connection.vendor == "postgresql":
+        # ANALYZE counted every innovation, this transaction's own included
+        assert _planner_rows("catalog_innovation") == Innovation.objects.count() == 4
+        assert _planner_rows("organisations_unit") == Unit.objects.count()
+    # a rejected file writes nothing and refreshes nothing
+    bad = import_innovations(make_csv(row(name="")), publish=True)
+    assert not bad.written and len(calls) == 2

@@ -40,6 +40,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from lumbung.core import dbstats
 from lumbung.core.actors import SYSTEM, ActorLike
 from lumbung.core.spreadsheets import (
     RAW_FORMULA_START,  # noqa: F401  (re-exported: this module's names stay as they were)
@@ -1064,4 +1065,7 @@ def import_innovations(
     except BaseException:
         report._reset_writes()
         raise
+    if report.written:
+        # thousands of new rows: plan the next searches on the catalog as it now is
+        dbstats.refresh((Innovation, Award, Unit), written=report.created)
     return report
