@@ -760,6 +760,38 @@ def test_a_profile_like_two_families_merges_them_only_when_their_first_records_a
     assert families.closest_kin({}, None) == set()
 
 
+def test_a_second_look_following_an_order_reads_ahead_and_keeps_what_it_is_asked_again(
+    world, django_assert_num_queries, monkeypatch
+):
+    """A rebuild asks for every profile in turn: one statement reads the next ones too; and the
+    profiles asked again and again (a family's first record) stay when others leave."""
+    originals = [_published(world.unit, "Sheltered Workshop Peduli")]
+    originals += _copies(world, 4, 120, 130)
+    ids = sorted(i.pk for i in originals)
+    look = families.SecondLook()
+    look.follow(ids)
+    monkeypatch.setattr(families, "READ_AHEAD", 3)
+    with django_assert_num_queries(1):
+        first = look.terms(ids[0])  # reads ids[0:3]
+        assert look.terms(ids[1]) and look.terms(ids[2])
+    with django_assert_num_queries(1):
+        assert look.terms(ids[3]) and look.terms(ids[4])
+    assert first == tuple(
+        families.document_terms(
+            *SearchDocument.objects.filter(pk=ids[0]).values_list("summary", "body").get()
+        )
+    )
+    # the least recently asked leaves first: ids[0], asked again, stays
+    monkeypatch.setattr(families, "WORDS_KEPT", 3)
+    kept = families.SecondLook()
+    for pk in (ids[0], ids[1], ids[2], ids[0], ids[3]):
+        kept.terms(pk)  # not following an order: one statement each
+    with django_assert_num_queries(0):
+        kept.terms(ids[0])
+    with django_assert_num_queries(1):
+        kept.terms(ids[1])
+
+
 def test_shared_words_weigh_rare_words_and_a_short_text_held_by_a_long_one_is_not_a_copy():
     dfs = {"kerja": 90, "disabilitas": 10, "bengkel": 2, "terlindung": 2, "batik": 1}
     long = {"kerja", "disabilitas", "bengkel", "terlindung", "batik"}
