@@ -355,7 +355,7 @@ class SecondLook:
                     for other in self._order[at + 1 : at + READ_AHEAD]
                     if other not in self._terms
                 ]
-            read = dict.fromkeys(wanted, ())
+            read: dict[int, tuple[str, ...]] = dict.fromkeys(wanted, ())
             for key, summary, body in SearchDocument.objects.filter(pk__in=wanted).values_list(
                 "pk", "summary", "body"
             ):
