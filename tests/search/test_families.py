@@ -781,6 +781,15 @@ def test_a_second_look_following_an_order_reads_ahead_and_keeps_what_it_is_asked
             *SearchDocument.objects.filter(pk=ids[0]).values_list("summary", "body").get()
         )
     )
+    # an earlier profile (a family's first record) is read alone: nothing behind it is asked next
+    behind = families.SecondLook()
+    behind.follow(ids)
+    with django_assert_num_queries(1):
+        behind.terms(ids[2])  # reads ids[2:5]
+    with django_assert_num_queries(1):
+        behind.terms(ids[0])
+    with django_assert_num_queries(1):
+        behind.terms(ids[1])
     # the least recently asked leaves first: ids[0], asked again, stays
     monkeypatch.setattr(families, "WORDS_KEPT", 3)
     kept = families.SecondLook()

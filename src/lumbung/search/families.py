@@ -28,7 +28,7 @@ import hashlib
 import itertools
 import sys
 from bisect import bisect_left
-from collections import Counter, defaultdict
+from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -329,11 +329,12 @@ class SecondLook:
     innovations a statement per profile was 40 % of the rebuild)."""
 
     def __init__(self) -> None:
-        self._terms: dict[int, tuple[str, ...]] = {}
+        self._terms: OrderedDict[int, tuple[str, ...]] = OrderedDict()
         self._dfs: dict[str, int] = {}
         self._weights: dict[str, float] = {}
         self._documents: int | None = None
         self._order: Sequence[int] = ()
+        self._ahead = 0  # the position in ``_order`` up to which profiles were read ahead
 
     def preload(self) -> None:
         self._dfs = dict(SearchTerm.objects.values_list("term", "df"))
@@ -341,35 +342,37 @@ class SecondLook:
         self._weights = {}
 
     def follow(self, order: Sequence[int]) -> None:
-        """The profiles will be asked about in this order (ids, ascending)."""
+        """The profiles will be placed in this order (ids, ascending)."""
         self._order = order
+        self._ahead = 0
 
     def terms(self, pk: int) -> tuple[str, ...]:
-        found = self._terms.pop(pk, None)  # asked again: kept longest (re-inserted last)
-        if found is None:
-            at = bisect_left(self._order, pk)
-            wanted = [pk]
-            if at < len(self._order) and self._order[at] == pk:
-                wanted += [
-                    other
-                    for other in self._order[at + 1 : at + READ_AHEAD]
-                    if other not in self._terms
-                ]
-            read: dict[int, tuple[str, ...]] = dict.fromkeys(wanted, ())
-            for key, summary, body in SearchDocument.objects.filter(pk__in=wanted).values_list(
-                "pk", "summary", "body"
-            ):
-                # interned: the profiles share one copy of each word of the vocabulary
-                read[key] = tuple(sys.intern(w) for w in document_terms(summary, body))
-            found = read.pop(pk)
-            for key, words in read.items():  # read ahead: asked next
-                self._keep(key, words)
+        found = self._terms.get(pk)
+        if found is not None:
+            self._terms.move_to_end(pk)  # asked again: kept longest
+            return found
+        wanted = [pk]
+        at = bisect_left(self._order, pk)
+        if at >= self._ahead and at < len(self._order) and self._order[at] == pk:
+            # the next profile to place (not an earlier one, a family's first record): the
+            # ones after it are asked next
+            self._ahead = at + READ_AHEAD
+            wanted += [p for p in self._order[at + 1 : self._ahead] if p not in self._terms]
+        read: dict[int, tuple[str, ...]] = dict.fromkeys(wanted, ())
+        for key, summary, body in SearchDocument.objects.filter(pk__in=wanted).values_list(
+            "pk", "summary", "body"
+        ):
+            # interned: the profiles share one copy of each word of the vocabulary
+            read[key] = tuple(sys.intern(w) for w in document_terms(summary, body))
+        found = read.pop(pk)
+        for key, words in read.items():
+            self._keep(key, words)
         self._keep(pk, found)
         return found
 
     def _keep(self, pk: int, terms: tuple[str, ...]) -> None:
         while len(self._terms) >= WORDS_KEPT:  # a rebuild asks for hundreds of thousands
-            self._terms.pop(next(iter(self._terms)))
+            self._terms.popitem(last=False)
         self._terms[pk] = terms
 
     def words(self, pk: int) -> set[str]:
