@@ -303,7 +303,8 @@ def joins_family(
         return True
     pairs = min(_pairs(sig), _pairs(first))
     threshold = SHORT_THRESHOLD if pairs < SHORT_PAIRS else THRESHOLD
-    if sum(similarity(sig, other) for other in sample) / len(sample) >= threshold:
+    # the first record's similarity is known (summed in the same order: the same figure)
+    if sum((to_first, *(similarity(sig, o) for o in sample[1:]))) / len(sample) >= threshold:
         return True
     if words is None or to_first < SECOND_LOOK:
         return False
