@@ -3,8 +3,8 @@
 PostgreSQL plans every statement from the statistics ``ANALYZE`` gathers. Autovacuum gathers them
 a while after many rows change — or never, where an operator turned it off. Until then the
 planner believes a table holds what it held before: right after 100,000 innovations were imported
-into an empty catalog, a search's visibility check hashed every published innovation (147 ms per
-search, the planner expecting 148 rows) instead of looking up the 50 the search ranks (0.4 ms).
+into an empty catalog, a search's visibility check hashed every published innovation (147 ms for
+the statement, the planner expecting 148 rows) instead of looking up the 50 it ranks (0.4 ms).
 Bulk writers (the importer) call :func:`refresh` after writing many rows, so the first searches
 after an import are planned on the catalog as it is.
 

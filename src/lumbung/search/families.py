@@ -326,8 +326,8 @@ class SecondLook:
     asked for: a family's first record, asked again and again, stays); document frequencies
     likewise, or all at once (``preload``, for ``rebuild``). A rebuild places every profile in
     turn: ``follow`` tells the order, and a profile not kept is read with the next
-    ``READ_AHEAD`` of it (one statement per statement's worth, not one per profile: at 500,000
-    innovations a statement per profile was 40 % of the rebuild)."""
+    ``READ_AHEAD`` of it in the same statement (a statement per profile was 40 % of a rebuild of
+    500,000 innovations)."""
 
     def __init__(self) -> None:
         self._terms: OrderedDict[int, tuple[str, ...]] = OrderedDict()
