@@ -26,6 +26,7 @@ from lumbung.catalog.models import Award, Innovation, StatusChange
 from lumbung.core.models import AuditEntry
 from lumbung.organisations.models import Agency, Unit
 from lumbung.platform.demo import DEMO_INNOVATIONS
+from lumbung.search.models import SearchDocument
 
 pytestmark = pytest.mark.django_db
 
@@ -707,26 +708,50 @@ def _planner_rows(table: str) -> float:
 
 
 def test_a_bulk_import_refreshes_the_planner_statistics(monkeypatch):
-    """After an import of many rows the planner knows the catalog's new size (PostgreSQL; on
-    SQLite nothing is done) — a small import leaves the statistics to autovacuum."""
+    """After an import of many rows the planner knows the catalog's and the search index's new
+    size (PostgreSQL; on SQLite nothing is done) — a small import leaves them to autovacuum."""
     from django.db import connection
 
     from lumbung.core import dbstats
 
     rows = [row(name=f"Layanan Impor Massal {i}", unit=f"Dinas Uji {i}") for i in range(4)]
     monkeypatch.setattr(dbstats, "BULK_ROWS", 5)
-    calls: list[bool] = []
+    calls: list[tuple[set[str], bool]] = []
     real = dbstats.refresh
-    monkeypatch.setattr(dbstats, "refresh", lambda *a, **k: calls.append(real(*a, **k)))
+
+    def refresh(models, **kwargs):
+        done = real(models, **kwargs)
+        calls.append(({m._meta.db_table for m in models}, done))
+        return done
+
+    monkeypatch.setattr(dbstats, "refresh", refresh)
     assert import_innovations(make_csv(*rows[:2]), publish=True).created == 2
-    assert calls == [False]  # under BULK_ROWS: left to autovacuum
+    assert calls and not any(done for _, done in calls)  # under BULK_ROWS: left to autovacuum
+    calls.clear()
     monkeypatch.setattr(dbstats, "BULK_ROWS", 2)
     assert import_innovations(make_csv(*rows[2:]), publish=True).created == 2
-    assert calls[-1] is (connection.vendor == "postgresql")
-    if connection.vendor == "postgresql":
-        # ANALYZE counted every innovation, this transaction's own included
-        assert _planner_rows("catalog_innovation") == Innovation.objects.count() == 4
-        assert _planner_rows("organisations_unit") == Unit.objects.count()
+    refreshed = set().union(*(tables for tables, done in calls if done))
     # a rejected file writes nothing and refreshes nothing
+    calls_before = list(calls)
     bad = import_innovations(make_csv(row(name="")), publish=True)
-    assert not bad.written and len(calls) == 2
+    assert not bad.written and calls == calls_before
+    if connection.vendor != "postgresql":
+        assert calls and not refreshed
+        return
+    # the catalog's tables (the importer) and the index's (its end-of-import listener)
+    assert {"catalog_innovation", "organisations_unit", "search_searchdocument"} <= refreshed
+    assert {"search_familymember", "search_familyband"} <= refreshed
+    # ANALYZE counted every row, this transaction's own included
+    assert _planner_rows("catalog_innovation") == Innovation.objects.count() == 4
+    assert _planner_rows("organisations_unit") == Unit.objects.count()
+    assert _planner_rows("search_searchdocument") == SearchDocument.objects.count() == 4
+    # a long import refreshes the index's statistics as it grows: at 1, 2 and 4 documents
+    from lumbung.search import indexing
+
+    monkeypatch.setattr(dbstats, "BULK_ROWS", 1)
+    monkeypatch.setattr(indexing, "FLUSH_BATCH", 1)
+    calls.clear()
+    more = [row(name=f"Layanan Tumbuh {i}", unit=f"Dinas Tumbuh {i}") for i in range(4)]
+    assert import_innovations(make_csv(*more), publish=True).created == 4
+    index = [done for tables, done in calls if "search_searchdocument" in tables]
+    assert index == [True, True, True]

@@ -13,11 +13,13 @@ from django.db import connection, transaction
 
 from lumbung.catalog import hooks
 from lumbung.catalog.models import Award, Innovation
+from lumbung.core import dbstats
 
 from . import families, stats
 from .analysis import ANALYZER_VERSION, Analyzer, fold, get_analyzer
 from .backends import get_backend
 from .models import FIELD_GROUPS, SearchDocument, SearchTerm
+from .models_family import FamilyBand, FamilyMember
 
 #: The profile's text sections (those with an English version, see ``lumbung.catalog.profile``)
 #: in the model's order.
@@ -377,10 +379,14 @@ def index_innovation(innovation: Innovation) -> None:
 
 def flush_pending(completed: bool) -> None:
     """Hook: a ``hooks.bulk()`` block ended; index what it queued, oldest record first (a
-    replica written in the same block then finds its original's family), or drop it."""
+    replica written in the same block then finds its original's family), or drop it. The
+    planner's statistics of the index's tables are refreshed as they grow (``dbstats``: from
+    ``BULK_ROWS`` documents, then each time they double, and at the end): each document's
+    family is looked up in tables that an import of a national catalog fills from empty."""
     ids = _pending.take()
     if not completed:
         return
+    refreshed_at, next_refresh = 0, dbstats.BULK_ROWS
     for start in range(0, len(ids), FLUSH_BATCH):
         chunk = ids[start : start + FLUSH_BATCH]
         facts = families.facts_for(chunk)  # the catalog's facts are final: read them at once
@@ -388,6 +394,15 @@ def flush_pending(completed: bool) -> None:
         for pk in chunk:
             _index_one(pk, facts.get(pk), frequencies)
         frequencies.write()
+        done = start + len(chunk)
+        if done >= next_refresh and dbstats.refresh(INDEX_MODELS, written=done):
+            refreshed_at, next_refresh = done, done * 2
+    if refreshed_at < len(ids):
+        dbstats.refresh(INDEX_MODELS, written=len(ids))
+
+
+#: the index's tables (their planner statistics are refreshed after a bulk write)
+INDEX_MODELS = (SearchDocument, SearchTerm, FamilyMember, FamilyBand)
 
 
 #: innovations whose facts a bulk write's end reads in one go
