@@ -248,3 +248,27 @@ def test_reindex_help_lists_its_options():
 
     text = Command().create_parser("lumbung", "reindex").format_help()
     assert "--no-semantic" in text and "--force-semantic" in text
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_a_rebuild_removes_orphan_documents_with_an_anti_join_at_any_size(corpus):
+    """``NOT IN (SELECT …)`` becomes a per-row scan of every innovation once the ids outgrow
+    ``work_mem`` (500,000 innovations: a reindex stuck for hours); the anti-join never does."""
+    from lumbung.search.indexing import ORPHANS_SQL
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '64kB'")
+        cursor.execute("SET LOCAL enable_hashjoin = off")  # as when the ids outgrow work_mem
+        cursor.execute("EXPLAIN " + ORPHANS_SQL)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Anti Join" in plan
+    assert "SubPlan" not in plan
+
+
+def test_a_rebuild_keeps_every_document_of_an_innovation_that_exists(corpus):
+    from lumbung.search.indexing import ORPHANS_SQL
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(ORPHANS_SQL)
+        assert cursor.rowcount == 0
+    assert SearchDocument.objects.count() == len(corpus)

@@ -457,6 +457,14 @@ _INSERT_SQL = (
     + ")"
 )
 
+#: deletes the documents of innovations that no longer exist. An anti-join: ``NOT IN
+#: (SELECT …)`` over 500,000 innovations outgrew PostgreSQL's ``work_mem`` for a hashed
+#: subquery and scanned the innovations once per document — a rebuild stuck for hours
+ORPHANS_SQL = (
+    "DELETE FROM search_searchdocument WHERE NOT EXISTS (SELECT 1 FROM catalog_innovation i "
+    "WHERE i.id = search_searchdocument.innovation_id)"
+)
+
 
 def rebuild(
     *, batch_size: int = 1000, progress: Callable[[int, int], None] | None = None
@@ -506,10 +514,7 @@ def rebuild(
                 progress(done, total)
         with transaction.atomic(), connection.cursor() as cursor:
             # documents of innovations that no longer exist
-            cursor.execute(
-                "DELETE FROM search_searchdocument WHERE innovation_id NOT IN "
-                "(SELECT id FROM catalog_innovation)"
-            )
+            cursor.execute(ORPHANS_SQL)
             SearchTerm.objects.all().delete()
             terms = [
                 SearchTerm(term=t[:64], df=n, name_df=name_df.get(t, 0)) for t, n in df.items()
