@@ -866,3 +866,76 @@ def test_only_band_keys_held_by_two_rows_or_more_are_kept_for_grouping():
     assert families._shared(rows).tolist() == shared
     assert families._shared(np.array(rows, dtype=np.int64)).tolist() == shared
     assert families._shared([]).tolist() == []
+
+
+def test_a_profile_is_compared_with_the_families_holding_the_most_of_its_band_keys(monkeypatch):
+    seen = {1: {10, 20, 30}, 2: {20, 30}, 3: {30}, 4: {40, 41}, 5: {50}}
+    merged = {41: 40}  # family 41 joined family 40 since key 4 saw it
+
+    def find(f: int) -> int:
+        return merged.get(f, f)
+
+    monkeypatch.setattr(families, "CANDIDATE_FAMILIES", 3)
+    # 30 holds three keys, 20 two; 10 and 40 one each: the older (10) first
+    assert families._most_shared([1, 2, 3, 4], seen, find) == [30, 20, 10]
+    assert seen[4] == {40}  # a key's merged families are kept as their root
+    monkeypatch.setattr(families, "CANDIDATE_FAMILIES", 1)
+    assert families._most_shared([1, 2, 3, 4], seen, find) == [30]
+    assert families._most_shared([5, 9], seen, find) == [50]  # a key no one holds adds none
+    assert families._most_shared([], seen, find) == []
+
+
+STRANGER_TOPICS = """
+jalan lampu sampah air sungai pasar sekolah guru murid nelayan petani sawah pupuk benih kapal
+pelabuhan bus terminal taman pohon banjir longsor gempa api pemadam arsip surat izin pajak
+retribusi tanah sertifikat nikah akta bayi imunisasi gizi posyandu lansia ternak sapi kambing
+"""
+
+
+def test_saving_a_copy_compares_it_with_a_bounded_number_of_families(world):
+    """Families met by chance (one shared band key each) do not make a save compare the copy
+    with each of them: only ``CANDIDATE_FAMILIES`` are read, the copy's own first."""
+    from django.db import connection as conn
+    from django.test.utils import CaptureQueriesContext
+
+    original = _published(world.unit, "Sheltered Workshop Peduli")
+    copy = _copies(world, 1, 0, 100, name="Rumah Karya Mandiri {i}")[0]
+    assert _family_of(copy) == original.pk
+    keys = list(FamilyBand.objects.filter(innovation_id=copy.pk).values_list("key", flat=True))
+    strangers = families.CANDIDATE_FAMILIES + 8
+    # the strangers' topics, far from a sheltered workshop
+    words = STRANGER_TOPICS.split()
+    rng = random.Random(7)
+    others = [
+        _published(
+            UnitFactory(agency=world.other_agency),
+            f"Layanan Lain {i}",
+            " ".join(rng.choices(words, k=30)),
+            " ".join(rng.choices(words, k=30)),
+        )
+        for i in range(strangers)
+    ]
+    # each stranger holds one of the copy's keys, as common word pairs do in a large catalog
+    FamilyBand.objects.bulk_create(
+        FamilyBand(innovation_id=o.pk, key=keys[i % len(keys)]) for i, o in enumerate(others)
+    )
+    assert len({_family_of(o) for o in others} - {original.pk}) == strangers
+    document = SearchDocument.objects.get(pk=copy.pk)
+    terms = families.document_terms(document.summary, document.body)
+    sig = families.signature(terms)
+    with CaptureQueriesContext(conn) as ctx:
+        found = families._near_families(
+            copy.pk, sig, families.profile_band_keys(sig, terms), terms, families.SecondLook()
+        )
+    assert set(found) == {original.pk}
+    table = FamilyMember._meta.db_table
+    earliest = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].startswith("SELECT") and table in q["sql"] and "LIMIT" in q["sql"]
+    ]
+    # one statement choosing the families, then one per family compared: never one per stranger
+    assert len(earliest) == 1 + families.CANDIDATE_FAMILIES
+    # the whole index rebuilt chooses the same way and finds the same family
+    rebuild()
+    assert _family_of(copy) == original.pk

@@ -25,6 +25,7 @@ every family from scratch (``lumbung reindex``).
 from __future__ import annotations
 
 import hashlib
+import heapq
 import itertools
 import sys
 from bisect import bisect_left
@@ -110,6 +111,12 @@ ORDER_WORDS = 0.45
 FIRST_RECORD_BONUS = 0.2
 #: members of a candidate family compared before giving up on it
 CHECKS_PER_FAMILY = 8
+#: families a profile is compared with: those holding the most of its band keys (the oldest
+#: first among equals). Unbounded, the families sharing some key with a profile grew with the
+#: catalog (6 per profile in the first tenth of 100,000 look-alikes, 50 in the last): placing
+#: every profile was quadratic. A copy shares most of its keys with its family; a family sharing
+#: one or two keys is a chance meeting of common word pairs
+CANDIDATE_FAMILIES = 12
 
 #: how much each fact counts in the prior (the weights add up to 1)
 PRIOR_WEIGHTS: dict[str, float] = {
@@ -622,18 +629,22 @@ class _UnionFind:
 def _near_families(
     pk: int, sig: bytes, keys: list[int], terms: Sequence[str], look: SecondLook
 ) -> dict[int, Joined]:
-    """The families ``sig`` joins (``joins_family``): those holding a member that shares one of
-    its bands, each compared by its earliest members (and by the words of its first record,
-    ``terms`` being the profile's)."""
+    """The families ``sig`` joins (``joins_family``): of those holding a member that shares one
+    of its bands, the ``CANDIDATE_FAMILIES`` holding the most of its keys, each compared by its
+    earliest members (and by the words of its first record, ``terms`` being the profile's)."""
     if not keys:
         return {}
     own = set(terms)
-    sharing = FamilyBand.objects.filter(key__in=keys).exclude(innovation_id=pk)
+    member_family = FamilyMember.objects.filter(pk=OuterRef("innovation_id")).values("family_id")
     candidates = (
-        FamilyMember.objects.filter(pk__in=sharing.values("innovation_id"))
-        .order_by()
-        .values_list("family_id", flat=True)
-        .distinct()
+        FamilyBand.objects.filter(key__in=keys)
+        .exclude(innovation_id=pk)
+        .annotate(family=Subquery(member_family[:1]))
+        .filter(family__isnull=False)
+        .values("family")
+        .annotate(shared=Count("key", distinct=True))
+        .order_by("-shared", "family")
+        .values_list("family", flat=True)[:CANDIDATE_FAMILIES]
     )
     found: dict[int, Joined] = {}
     for family_id in candidates:
@@ -725,9 +736,10 @@ def _components(
     look: SecondLook | None = None,
 ) -> dict[int, list[int]]:
     """Families ({smallest id: member ids}) as ``update`` forms them one at a time: each
-    innovation, oldest first, joins the families it shares a band with and resembles by their
-    earliest members (``joins_family``, with ``look`` for its second look at words; those are
-    added to ``lookalikes``); then lineage joins the rest."""
+    innovation, oldest first, joins the families it shares the most bands with
+    (``_most_shared``) and resembles by their earliest members (``joins_family``, with ``look``
+    for its second look at words; those are added to ``lookalikes``); then lineage joins the
+    rest."""
     uf = _UnionFind()
     keys_of: dict[int, list[int]] = defaultdict(list)
     for pk, key in _shared(bands).tolist():
@@ -736,7 +748,7 @@ def _components(
     seen: dict[int, set[int]] = defaultdict(set)  # band key -> families seen in it
     for pk in sorted(signatures):
         keys = keys_of.get(pk, [])
-        candidates = {uf.find(f) for key in keys for f in seen.get(key, ())}
+        candidates = _most_shared(keys, seen, uf.find)
         found = {f: j for f in candidates if (j := _joins(pk, earliest[f], signatures, look))}
         joined = closest_kin(found, look)
         if joined and lookalikes is not None:
@@ -756,6 +768,22 @@ def _components(
     for pk in signatures:
         groups[uf.find(pk)].append(pk)
     return dict(groups)
+
+
+def _most_shared(
+    keys: Sequence[int], seen: dict[int, set[int]], find: Callable[[int], int]
+) -> list[int]:
+    """The ``CANDIDATE_FAMILIES`` families (``find``'s roots) holding the most of ``keys``
+    (``seen``: band key -> the families holding it), the oldest first among equals — as
+    ``_near_families`` chooses them. A key's families merged since are kept as their root."""
+    shared: Counter[int] = Counter()
+    for key in keys:
+        held = seen.get(key)
+        if held:
+            roots = {find(f) for f in held}
+            seen[key] = roots
+            shared.update(roots)
+    return heapq.nsmallest(CANDIDATE_FAMILIES, shared, key=lambda f: (-shared[f], f))
 
 
 def _joins(
