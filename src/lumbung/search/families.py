@@ -630,22 +630,21 @@ def _near_families(
     pk: int, sig: bytes, keys: list[int], terms: Sequence[str], look: SecondLook
 ) -> dict[int, Joined]:
     """The families ``sig`` joins (``joins_family``): of those holding a member that shares one
-    of its bands, the ``CANDIDATE_FAMILIES`` holding the most of its keys, each compared by its
-    earliest members (and by the words of its first record, ``terms`` being the profile's)."""
+    of its bands (the ``CANDIDATE_FAMILIES`` holding the most of its keys, when more do), each
+    compared by its earliest members (and by the words of its first record, ``terms`` being the
+    profile's)."""
     if not keys:
         return {}
     own = set(terms)
-    member_family = FamilyMember.objects.filter(pk=OuterRef("innovation_id")).values("family_id")
-    candidates = (
-        FamilyBand.objects.filter(key__in=keys)
-        .exclude(innovation_id=pk)
-        .annotate(family=Subquery(member_family[:1]))
-        .filter(family__isnull=False)
-        .values("family")
-        .annotate(shared=Count("key", distinct=True))
-        .order_by("-shared", "family")
-        .values_list("family", flat=True)[:CANDIDATE_FAMILIES]
+    sharing = FamilyBand.objects.filter(key__in=keys).exclude(innovation_id=pk)
+    candidates = list(
+        FamilyMember.objects.filter(pk__in=sharing.values("innovation_id"))
+        .order_by()
+        .values_list("family_id", flat=True)
+        .distinct()
     )
+    if len(candidates) > CANDIDATE_FAMILIES:
+        candidates = _most_shared_families(pk, keys, candidates)
     found: dict[int, Joined] = {}
     for family_id in candidates:
         earliest = list(
@@ -663,6 +662,28 @@ def _near_families(
         if joins_family(sig, [bytes(other) for _, other in earliest], words, order):
             found[family_id] = Joined(similarity(sig, first_signature), first, first_signature)
     return found
+
+
+def _most_shared_families(pk: int, keys: list[int], families: list[int]) -> list[int]:
+    """Of ``families``, the ``CANDIDATE_FAMILIES`` holding the most of ``keys`` (the oldest
+    first among equals), as ``_most_shared`` chooses in a rebuild. Asked only when more
+    families than that share a key: counting keys reads every sharing row, which a copy's own
+    family (a thousand members holding the same keys) makes many."""
+    band, member = FamilyBand._meta.db_table, FamilyMember._meta.db_table
+    chosen: Counter[int] = Counter()
+    connection = connections[router.db_for_read(FamilyBand)]
+    with connection.cursor() as cursor:
+        for i in range(0, len(families), 500):
+            chunk = families[i : i + 500]
+            cursor.execute(
+                f"SELECT m.family_id, COUNT(DISTINCT b.key) FROM {band} b "
+                f"JOIN {member} m ON m.innovation_id = b.innovation_id "
+                f"WHERE b.key IN ({', '.join(['%s'] * len(keys))}) AND b.innovation_id <> %s "
+                f"AND m.family_id IN ({', '.join(['%s'] * len(chunk))}) GROUP BY m.family_id",
+                [*keys, pk, *chunk],
+            )
+            chosen.update(dict(cursor.fetchall()))
+    return heapq.nsmallest(CANDIDATE_FAMILIES, chosen, key=lambda f: (-chosen[f], f))
 
 
 def _lineage_families(pk: int, source_id: int | None) -> set[int]:
