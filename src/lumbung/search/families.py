@@ -684,7 +684,7 @@ def _most_shared_families(pk: int, keys: list[int], family_ids: list[int]) -> li
                 [*keys, pk, *chunk],
             )
             chosen.update(dict(cursor.fetchall()))
-    return heapq.nsmallest(CANDIDATE_FAMILIES, chosen, key=lambda f: (-chosen[f], f))
+    return _most_keys(chosen)
 
 
 def _lineage_families(pk: int, source_id: int | None) -> set[int]:
@@ -805,6 +805,12 @@ def _most_shared(
             roots = {find(f) for f in held}
             seen[key] = roots
             shared.update(roots)
+    return _most_keys(shared)
+
+
+def _most_keys(shared: Mapping[int, int]) -> list[int]:
+    """The rule both ways of placing a profile choose by: of {family: band keys it shares with
+    the profile}, the ``CANDIDATE_FAMILIES`` sharing the most, the oldest first among equals."""
     return heapq.nsmallest(CANDIDATE_FAMILIES, shared, key=lambda f: (-shared[f], f))
 
 
