@@ -291,8 +291,15 @@ def phase_query(args: argparse.Namespace) -> None:
         page_ms.append(timed(lambda q=q: client.get("/cari/", {"q": q})))
     bare_ms = bare_query_times(queries, args.rounds)
     size_mb = None
+    server = ""
     if connection.vendor == "sqlite":
         size_mb = Path(connection.settings_dict["NAME"]).stat().st_size / 1e6
+    else:  # what the server keeps in memory decides how much of a search reads from the disk
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW shared_buffers")
+            buffers = cursor.fetchone()[0]
+            cursor.execute("SHOW work_mem")
+            server = f"shared_buffers {buffers}, work_mem {cursor.fetchone()[0]}"
     emit(
         {
             "documents": built["documents"],
@@ -309,6 +316,7 @@ def phase_query(args: argparse.Namespace) -> None:
             "bare_p95": _percentile(bare_ms, 0.95),
             "samples": len(search_ms),
             "db_mb": size_mb,
+            "server": server,
         }
     )
 
@@ -757,6 +765,7 @@ def scale_table(args: argparse.Namespace, tmpdir: Path) -> list[str]:
             f" {res['bare_p50']:7.1f}ms {res['bare_p95']:5.1f}ms"
             f" {res['search_p95'] / res['bare_p95']:11.2f}×"
             f" {res['match_p95'] / res['bare_p95']:10.2f}×"
+            + (f"  ({res['server']})" if res.get("server") else "")
         )
         print(table[-1] if len(table) > 3 else "\n".join(table), flush=True)
     return table
