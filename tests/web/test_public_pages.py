@@ -197,6 +197,40 @@ def test_innovation_page_shows_lineage(client, world):
     assert "Baris Ditebas" in replica_html and "adaptation (adaptasi)" in replica_html
 
 
+def test_the_innovation_page_reads_its_replicas_once_whatever_their_number(client, world):
+    original = world.published
+
+    def replica(name: str, source: Innovation, generation: int) -> Innovation:
+        return InnovationFactory(
+            unit=world.other_unit,
+            name=name,
+            publication_state="published",
+            source=source,
+            replication_form="adoption",
+            generation=generation,
+        )
+
+    first = replica("Replika Satu", original, 1)
+    replica("Replika Cucu", first, 2)
+
+    def statements() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(f"/inovasi/{original.slug}/")
+        assert response.status_code == 200
+        sql = [q["sql"] for q in ctx.captured_queries]
+        by_source = [q for q in sql if '"catalog_innovation"."source_id" IN' in q]
+        return len(sql), len(by_source)
+
+    few, reads = statements()
+    # one read per generation (two, then an empty third), not a second list of the first
+    assert reads == 3
+    for i in range(6):
+        replica(f"Replika Tambahan {i}", original, 1)
+    assert statements() == (few, reads)
+    html = client.get(f"/inovasi/{original.slug}/").content.decode()
+    assert "Replika Cucu" in html and "Replika Tambahan 5" in html
+
+
 def test_english_reader_gets_english_text_or_marked_indonesian(client, world):
     Innovation.objects.filter(pk=world.published.pk).update(
         summary_en="A service that comes to the people."

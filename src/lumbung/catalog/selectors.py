@@ -199,15 +199,13 @@ def review_queue(actor: ActorLike) -> QuerySet[Innovation]:
     return policy.filter(actor, "review", qs).order_by("updated_at")
 
 
-def innovation_detail(slug: str) -> Innovation | None:
-    return (
-        _base()
-        .prefetch_related(
-            "evidence", "team", "status_changes", "replicas__unit", "replicas__agency"
-        )
-        .filter(slug=slug)
-        .first()
-    )
+def innovation_detail(slug: str, *, replicas: bool = True) -> Innovation | None:
+    """The innovation with its evidence, team and status changes; with ``replicas``, its direct
+    replicas too (the API lists them; the page reads every generation through ``descendants``)."""
+    related = ["evidence", "team", "status_changes"]
+    if replicas:
+        related += ["replicas__unit", "replicas__agency"]
+    return _base().prefetch_related(*related).filter(slug=slug).first()
 
 
 def lineage(innovation: Innovation, *, limit: int = 20) -> list[Innovation]:

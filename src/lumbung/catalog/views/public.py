@@ -102,7 +102,7 @@ def _visible(request: HttpRequest, innovations: list[Innovation]) -> list[Innova
 
 @public_page
 def innovation_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    innovation = selectors.innovation_detail(slug)
+    innovation = selectors.innovation_detail(slug, replicas=False)
     if innovation is None or not can(request.user, "innovation.view", innovation):
         raise Http404
     family = selectors.innovation_family(innovation)
