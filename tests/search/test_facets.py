@@ -13,9 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from lumbung.catalog.models import Award, Innovation
 from lumbung.catalog.selectors import CatalogFilters
 from lumbung.search import selectors
-from lumbung.search.analysis import Alternative
 from lumbung.search.backends import get_backend
-from lumbung.search.backends.base import implied_dropped
 from tests.factories import AgencyFactory, InnovationFactory, UnitFactory
 
 STAGES = ["creation", "development", "institutionalisation"]
@@ -145,61 +143,6 @@ def _catalog_more() -> None:
             sector=SECTORS[j % 3],
             publication_state="published",
         )
-
-
-def _alt(*terms: str) -> Alternative:
-    return Alternative(tuple(terms))
-
-
-def test_a_phrase_is_left_out_of_the_matches_only_when_a_word_it_holds_is_ored_with_it():
-    sakit, jiwa = _alt("sakit"), _alt("jiwa")
-    phrase, synonym = _alt("sakit", "jiwa"), _alt("ganggu", "jiwa")
-    # groups ORed: any group's alternative counts
-    assert implied_dropped([[jiwa], [sakit], [phrase, synonym]]) == [[jiwa], [sakit], []]
-    # every group required: only the phrase's own group (another group's word is ANDed)
-    assert implied_dropped([[sakit], [jiwa, synonym]], require_all=True) == [[sakit], [jiwa]]
-    assert implied_dropped([[phrase], [sakit]], require_all=True) == [[phrase], [sakit]]
-    # a run of consecutive words is implied by the phrase; the same words apart are not
-    abc, bc, ac = _alt("a", "b", "c"), _alt("b", "c"), _alt("a", "c")
-    assert implied_dropped([[abc, bc]]) == [[bc]]
-    assert implied_dropped([[abc, ac]]) == [[abc, ac]]
-    assert implied_dropped([[synonym], [_alt("mental", "illness")]]) == [
-        [synonym],
-        [_alt("mental", "illness")],
-    ]
-
-
-def test_a_query_counts_the_same_matches_without_the_phrases_its_words_imply(world):
-    texts = {  # (name, summary)
-        "phrase": ("Klinik Keliling", "Layanan sakit jiwa di puskesmas keliling."),
-        "sakit": ("Ambulans Siaga", "Pasien sakit dijemput ambulans desa."),
-        "jiwa": ("Ruang Curhat", "Konseling jiwa untuk remaja sekolah."),
-        "synonym": ("Kader Pendamping", "Pendampingan gangguan jiwa oleh kader."),
-        "neither": ("Posyandu Dusun", "Posyandu balita di dusun terpencil."),
-    }
-    made = {
-        key: InnovationFactory(
-            unit=world.unit, name=name, summary=summary, publication_state="published"
-        )
-        for key, (name, summary) in texts.items()
-    }
-    backend = get_backend()
-    groups = [c.alternatives for c in selectors.prepare_query("sakit jiwa").plan.concepts]
-    assert any(alt.is_phrase for group in groups for alt in group)
-    full = backend.expression(groups)
-    cheaper = backend.match_expression(groups)
-    assert cheaper != full
-
-    def matches(expression: str) -> set[int]:
-        qs = Innovation.objects.all()
-        return set(backend.filter_matching(qs, expression).values_list("pk", flat=True))
-
-    expected = {made[key].pk for key in ("phrase", "sakit", "jiwa", "synonym")}
-    assert matches(cheaper) == matches(full) == expected
-    # the page's count and facets are those matches
-    found = selectors.search_innovations("sakit jiwa", None, AnonymousUser())
-    assert sum(v.count for v in found.facets["stage"]) == len(expected)
-    assert found.matches == len(expected)
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'")

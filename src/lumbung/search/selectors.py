@@ -290,9 +290,6 @@ class Retrieved:
     candidates: list[tuple[int, float]]
     expression: str  # the loosest stage used: what "all results" means for totals and facets
     total: int | None = None  # how many match ``expression``, when its query saw every match
-    #: ``expression``'s matches, cheaper to test (``SearchBackend.match_expression``): for
-    #: counting them (totals, facets), not for ranking
-    match_expression: str = ""
 
 
 def _concept_df(concept: Concept, dfs: Mapping[str, int]) -> int:
@@ -338,7 +335,7 @@ def _retrieve(
     backend = get_backend()
     plan = prepared.plan
     union: dict[int, float] = {}
-    expression = match_expression = ""
+    expression = ""
     total: int | None = None
     run = backend.candidate_runner(qs, window, ranked_only=ranked_only)
     # the share of the documents a stage's estimate (from document frequencies) may reach
@@ -351,7 +348,6 @@ def _retrieve(
             break
         groups = [c.alternatives for c in concepts]
         expression = backend.expression(groups, require_all=require_all)
-        match_expression = backend.match_expression(groups, require_all=require_all)
         found = run(expression, round(size * reach))
         total = found.total
         for pk, native in found:
@@ -359,9 +355,7 @@ def _retrieve(
         if len(union) >= window and _families_enough(union, families_needed):
             break
     if not expression:  # nothing the index knows: one loose query over every concept
-        groups = [c.alternatives for c in plan.concepts]
-        expression = backend.expression(groups)
-        match_expression = backend.match_expression(groups)
+        expression = backend.expression([c.alternatives for c in plan.concepts])
         found = run(expression)
         total = found.total
         for pk, native in found:
@@ -376,7 +370,7 @@ def _retrieve(
     docs = _load_terms(pk for pk, _ in candidates)
     extra = boosts(candidates) if boosts else None
     ranked = rank(plan, candidates, docs, index_stats(), prepared.dfs, extra, prepared.name_dfs)
-    return Retrieved(ranked, candidates, expression, total, match_expression)
+    return Retrieved(ranked, candidates, expression, total)
 
 
 def ranked_first(
@@ -681,7 +675,7 @@ def search_innovations(
             published_only=reads_published_only(user),
         )
         ordered = originals_first(ordered)
-        matched_qs = backend.filter_matching(qs, found.match_expression)
+        matched_qs = backend.filter_matching(qs, found.expression)
         facet_counts = compute_facets(matched_qs, filters) if facets else {}
         total, total_exact, matches = _totals(
             found,
@@ -763,7 +757,7 @@ def _totals(
             return max(families, ordered), True, matching
         if found.total is not None:  # the candidate query saw every ranked member that matches
             return max(found.total, ordered), True, matching
-        total = backend.count_ranked(qs.db, found.match_expression, TOTAL_CAP)
+        total = backend.count_ranked(qs.db, found.expression, TOTAL_CAP)
         return max(total, ordered), total < TOTAL_CAP, matching
     exact = True
     if matching is not None:
@@ -773,7 +767,7 @@ def _totals(
     elif summary is not None:  # the families' query counted every match
         total = summary.matching
     else:
-        total = backend.count(qs, found.match_expression, cap=TOTAL_CAP)
+        total = backend.count(qs, found.expression, cap=TOTAL_CAP)
         exact = total < TOTAL_CAP
     total = max(total, len(found.candidates), ordered)
     if folded:  # families were folded: the results are fewer than the matches

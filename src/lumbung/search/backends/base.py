@@ -37,36 +37,6 @@ def kept_sql(qs: QuerySet[Any]) -> tuple[str, Sequence[Any]]:
     return kept.query.sql_with_params()
 
 
-def _holds(phrase: tuple[str, ...], part: tuple[str, ...]) -> bool:
-    """Whether every document matching ``phrase`` matches ``part``: ``part`` is a run of
-    consecutive terms of it (a single term is)."""
-    n = len(part)
-    return any(phrase[i : i + n] == part for i in range(len(phrase) - n + 1))
-
-
-def implied_dropped(groups: Groups, require_all: bool = False) -> list[list[Alternative]]:
-    """The groups without the alternatives that add no match: a phrase is dropped when another
-    alternative it implies is ORed with it (its own group's; with ``require_all`` false, every
-    group's). "sakit jiwa" finds ``jiwa | sakit | sakit <-> jiwa``, and the phrase matches
-    nothing the words do not; testing a phrase means reading each document's positions (on
-    PostgreSQL the row itself), so the expression for a query's set of matches leaves it out.
-    The matches are the same; only ranking, which weighs a phrase, needs it."""
-    everywhere = [alt.terms for group in groups for alt in group] if not require_all else []
-    kept: list[list[Alternative]] = []
-    for group in groups:
-        others = everywhere or [alt.terms for alt in group]
-        kept.append(
-            [
-                alt
-                for alt in group
-                if not any(
-                    len(terms) < len(alt.terms) and _holds(alt.terms, terms) for terms in others
-                )
-            ]
-        )
-    return kept
-
-
 class SearchBackend(ABC):
     """Restricts a queryset of innovations to those matching a query expression."""
 
@@ -93,12 +63,6 @@ class SearchBackend(ABC):
         """Around a statement reading every match of an expression (the facets' counts): the
         back end may steer its planner to read the matches through its index."""
         yield
-
-    def match_expression(self, groups: Groups, require_all: bool = False) -> str:
-        """An expression matching what ``expression`` matches, cheaper to test: without the
-        alternatives that add no match (``implied_dropped``). For sets of matches (counts,
-        facets, families), not for ranking."""
-        return self.expression(implied_dropped(groups, require_all), require_all)
 
     @abstractmethod
     def match_ids_sql(self, expression: str) -> tuple[str, list[Any]]:
