@@ -146,3 +146,16 @@ def test_an_imported_catalog_joins_a_short_copy_and_the_api_never_counts_a_draft
     assert names == [original["name"]]  # the family once, by its first record
     assert body["hits"][0]["family"]["members"] == 2  # the draft is not counted
     assert draft["name"] not in response.content.decode()
+    # the facets (read through the index on PostgreSQL) count the two published, not the draft
+    response = Client().get("/api/v1/search/", {"q": "adminduk wilayah perbatasan", "facets": True})
+    assert response.status_code == 200
+    facets = json.loads(response.content)["facets"]
+    assert sum(v["count"] for v in facets["stage"]) == 2
+    assert {v["label"]: v["count"] for v in facets["agency"]} == {
+        original["agency"]: 1,
+        copy["agency"]: 1,
+    }
+    page = Client().get("/cari/", {"q": "adminduk wilayah perbatasan"})
+    assert page.status_code == 200
+    assert original["name"] in page.content.decode()
+    assert draft["name"] not in page.content.decode()
