@@ -56,7 +56,7 @@ from django.utils import timezone
 from lumbung.catalog.models import Award, Innovation
 
 from .models import SearchDocument, SearchTerm
-from .models_family import FamilyBand, FamilyMember
+from .models_family import FamilyBand, FamilyMember, FamilySize
 from .ranking import idf
 from .stats import document_frequencies
 
@@ -1071,15 +1071,13 @@ def heads(
     if not unfiltered:
         return _heads_within(family_ids, qs)
     found: dict[int, tuple[float, int, float, int]] = {}  # family → (-worth, pk, prior, count)
-    marks = ", ".join(["%s"] * len(family_ids))
-    with connections[qs.db].cursor() as cursor:
-        # "published = %s" (not the ORM's bare column test) lets the index count on its own
-        cursor.execute(
-            "SELECT family_id, COUNT(*) FROM search_familymember "
-            f"WHERE family_id IN ({marks}) AND published = %s GROUP BY family_id",
-            [*family_ids, True],
-        )
-        counts = {int(f): int(n) for f, n in cursor.fetchall()}
+    # each family's size as its triggers keep it: one index step per family, whatever its size
+    counts = {
+        int(f): int(n)
+        for f, n in FamilySize.objects.using(qs.db)
+        .filter(family_id__in=family_ids)
+        .values_list("family_id", "published")
+    }
     if excluded:
         for family in FamilyMember.objects.filter(
             innovation_id__in=excluded, family_id__in=family_ids, published=True

@@ -82,5 +82,5 @@ class SearchTerm(models.Model):
 
 
 # optional semantic matching: registered with this app, defined in its own module
-from .models_family import FamilyBand, FamilyMember  # noqa: E402, F401
+from .models_family import FamilyBand, FamilyMember, FamilySize  # noqa: E402, F401
 from .models_semantic import SemanticVector  # noqa: E402, F401
