@@ -130,3 +130,42 @@ def test_heads_read_the_kept_size_and_never_count_the_members(world):
         [family], visible.exclude(pk=original.pk), unfiltered=True, excluded=(original.pk,)
     )
     assert without[family].members == 3
+
+
+def _ranked_lookalikes(family: int) -> set[int]:
+    return set(
+        FamilyMember.objects.filter(family_id=family, ranked=True, lookalike=True).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+@pytest.mark.parametrize("copies", [2, families.SMALL_FAMILY + 3])
+def test_settling_a_family_marks_the_head_heads_choose_in_as_many_statements_whatever_its_size(
+    world, copies
+):
+    original = _published(world.unit, "Sheltered Workshop Peduli")
+    members = _copies(world, copies, 0, 100)
+    family = _family_of(original)
+    assert {_family_of(c) for c in members} == {family}
+    visible = Innovation.objects.filter(publication_state=Innovation.State.PUBLISHED)
+
+    def head() -> int:
+        return families.heads([family], visible, unfiltered=True, published_only=True)[
+            family
+        ].head
+
+    assert head() == original.pk  # the earliest record, its bonus
+    assert _ranked_lookalikes(family) == set()  # the look-alikes are not ranked
+    # a look-alike becomes the member most worth copying: settling makes it the ranked head
+    best = members[-1]
+    FamilyMember.objects.filter(pk=best.pk).update(prior=5.0, worth=5.0)
+    with CaptureQueriesContext(connection) as queries:
+        families.settle([family])
+    assert head() == best.pk
+    assert _ranked_lookalikes(family) == {best.pk}
+    # the same statements for a family of 3 or of 12 (the head is read, not searched for)
+    assert len(queries.captured_queries) == 4
+    FamilyMember.objects.filter(pk=best.pk).update(prior=0.0, worth=0.0)
+    families.settle([family])
+    assert head() == original.pk and _ranked_lookalikes(family) == set()
