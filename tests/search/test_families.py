@@ -59,6 +59,18 @@ def _published(unit, name, problem=PROBLEM, implementation=SOLUTION, **extra):
     )
 
 
+def _other_subject(unit):
+    """A published innovation on another subject (queues at a health centre)."""
+    return _published(
+        unit,
+        "Antrian Regol",
+        "Pendaftaran pasien di puskesmas menumpuk sehingga antrean dan waktu tunggu panjang "
+        "setiap pagi, terutama bagi lansia yang datang dari desa jauh tanpa kendaraan umum.",
+        "Pendaftaran pasien secara daring lewat aplikasi dengan nomor antrean dan pemantauan "
+        "antrean waktu nyata, sehingga pasien datang tepat waktu dan tidak menunggu lama.",
+    )
+
+
 def _copies(world, n, problem_seed, solution_seed, name="Rumah Karya {i}", **extra):
     """``n`` published look-alikes of the test original, each in a new unit of another agency."""
     return [
@@ -91,14 +103,7 @@ def _family_of(innovation) -> int:
 def test_near_duplicates_form_one_family_and_a_different_innovation_does_not(world):
     original = _published(world.unit, "Sheltered Workshop Peduli")
     copies = _copies(world, 3, 0, 100, name="Rumah Karya Mandiri {i}")
-    other = _published(
-        world.sibling_unit,
-        "Antrian Regol",
-        "Pendaftaran pasien di puskesmas menumpuk sehingga antrean dan waktu tunggu panjang "
-        "setiap pagi, terutama bagi lansia yang datang dari desa jauh tanpa kendaraan umum.",
-        "Pendaftaran pasien secara daring lewat aplikasi dengan nomor antrean dan pemantauan "
-        "antrean waktu nyata, sehingga pasien datang tepat waktu dan tidak menunggu lama.",
-    )
+    other = _other_subject(world.sibling_unit)
     assert {_family_of(c) for c in copies} == {_family_of(original)}
     assert _family_of(other) != _family_of(original)
     # the whole index rebuilt finds the same families

@@ -21,6 +21,7 @@ from tests.search.test_families import (
     _copies,
     _draft_look_alike,
     _family_of,
+    _other_subject,
     _published,
 )
 
@@ -88,14 +89,7 @@ def test_the_kept_sizes_follow_every_write_to_the_families(world):
 def test_families_merging_carry_their_sizes_and_the_merged_family_has_no_row_left(world):
     # two published records with different texts: two families
     original = _published(world.unit, "Sheltered Workshop Peduli")
-    other = _published(
-        world.sibling_unit,
-        "Antrian Regol",
-        "Pendaftaran pasien di puskesmas menumpuk sehingga antrean dan waktu tunggu panjang "
-        "setiap pagi, terutama bagi lansia yang datang dari desa jauh tanpa kendaraan umum.",
-        "Pendaftaran pasien secara daring lewat aplikasi dengan nomor antrean dan pemantauan "
-        "antrean waktu nyata, sehingga pasien datang tepat waktu dan tidak menunggu lama.",
-    )
+    other = _other_subject(world.sibling_unit)
     assert _family_of(other) != _family_of(original)
     sizes = _kept()
     assert sizes[_family_of(original)] == 1 and sizes[_family_of(other)] == 1
@@ -151,9 +145,7 @@ def test_settling_a_family_marks_the_head_heads_choose_in_as_many_statements_wha
     visible = Innovation.objects.filter(publication_state=Innovation.State.PUBLISHED)
 
     def head() -> int:
-        return families.heads([family], visible, unfiltered=True, published_only=True)[
-            family
-        ].head
+        return families.heads([family], visible, unfiltered=True, published_only=True)[family].head
 
     assert head() == original.pk  # the earliest record, its bonus
     assert _ranked_lookalikes(family) == set()  # the look-alikes are not ranked

@@ -1,7 +1,7 @@
 """Each family's number of published members (``FamilySize``), kept by triggers on
 ``search_familymember`` on both back ends, in the same transaction as the write: whatever writes
 a member (the families' code, a rebuild, a cascade from a deleted catalog record), the size
-follows. Search read it with a ``COUNT(*)`` over the family's members, linear in its size."""
+follows. Until this migration search counted the family's members: a cost linear in its size."""
 
 from django.db import migrations, models
 
