@@ -21,7 +21,7 @@ from lumbung.catalog.models import Award, Innovation
 from lumbung.search import families, selectors
 from lumbung.search.indexing import rebuild
 from lumbung.search.models import SearchDocument
-from lumbung.search.models_family import FamilyBand, FamilyMember
+from lumbung.search.models_family import FamilyBand, FamilyMember, FamilySize
 from tests.factories import InnovationFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
@@ -431,6 +431,15 @@ def test_families_form_from_a_catalog_imported_the_products_way(db):
     ranked = FamilyMember.objects.filter(ranked=True).values_list("innovation__name", flat=True)
     assert list(ranked) == [original["name"]]
     assert FamilyMember.objects.filter(lookalike=True).count() == 2
+    # the family's kept size, written by the import's own saves: three published members
+    family = FamilyMember.objects.get(innovation__name=original["name"]).family_id
+    assert dict(FamilySize.objects.values_list("family_id", "published")) == {family: 3}
+    # the public API reads that size for the family it shows
+    listed = Client().get("/api/v1/search/", {"q": "wadah kerja terlindung disabilitas"})
+    assert listed.status_code == 200
+    assert [(h["family"]["id"], h["family"]["members"]) for h in listed.json()["hits"]] == [
+        (family, 3)
+    ]
 
 
 def test_an_imported_catalog_groups_a_reworded_copy_and_keeps_another_innovation_apart(db):
@@ -506,10 +515,12 @@ def test_an_import_indexes_at_its_end_only_what_it_wrote_and_drafts_stay_hidden(
     report = import_innovations(broken, publish=True, filename="x.csv")
     assert not report.ok and not report.written
     assert not SearchDocument.objects.exists() and not FamilyMember.objects.exists()
+    assert not FamilySize.objects.exists()
     original, content = _imported_look_alikes()
     report = import_innovations(content, publish=False, filename="x.csv")
     assert report.ok, [str(p) for p in report.problems]
     assert SearchDocument.objects.count() == FamilyMember.objects.count() == 3
+    assert not FamilySize.objects.exists()  # drafts: no family has a published member
     public = selectors.search_innovations("wadah kerja terlindung disabilitas intelektual")
     assert public.hits == [] and public.total == 0
     page = Client().get("/cari/", {"q": "wadah kerja terlindung"})
