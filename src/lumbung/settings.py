@@ -159,16 +159,34 @@ SQLITE_OPTIONS = {
     ),
 }
 
+#: PostgreSQL: after this many runs of the same statement on a connection, psycopg prepares it
+#: on the server, which then skips planning it again (planning was most of the server's time for
+#: a page's small statements: 3 ms to plan the innovation's seven-table join, 0.2 ms to run it).
+#: 0 turns it off — needed behind a pooler that shares server connections between transactions
+#: (PgBouncer in transaction mode before 1.21). See docs/operations.md, "Prepared statements on
+#: PostgreSQL".
+LUMBUNG_DB_PREPARE_THRESHOLD = int(os.environ.get("LUMBUNG_DB_PREPARE_THRESHOLD", "5") or 0)
+
+
+def _database(url: str, prepare_threshold: int = LUMBUNG_DB_PREPARE_THRESHOLD) -> dict[str, Any]:
+    """The connection settings of a ``DATABASE_URL``."""
+    database: dict[str, Any] = dj_database_url.parse(url, conn_max_age=60)
+    if database["ENGINE"].endswith("sqlite3"):
+        database["OPTIONS"] = dict(SQLITE_OPTIONS)
+    elif database["ENGINE"].endswith("postgresql") and prepare_threshold > 0:
+        # parameters bound on the server: psycopg prepares only such statements
+        database.setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=prepare_threshold
+        )
+    return database
+
+
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
-    if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-        DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
+    DATABASES = {"default": _database(os.environ["DATABASE_URL"])}
     #: a read replica of the same database for reports and open data (lumbung.core.replica):
     #: DATABASE_REPLICA_URL=postgres://reader@replica-host/lumbung
     if os.environ.get("DATABASE_REPLICA_URL"):
-        DATABASES["replica"] = dj_database_url.parse(
-            os.environ["DATABASE_REPLICA_URL"], conn_max_age=60
-        )
+        DATABASES["replica"] = _database(os.environ["DATABASE_REPLICA_URL"])
         # the tests read the replica through the primary's connection
         DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
         DATABASE_ROUTERS = ["lumbung.core.replica.ReplicaRouter"]
