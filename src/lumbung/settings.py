@@ -170,7 +170,7 @@ LUMBUNG_DB_PREPARE_THRESHOLD = int(os.environ.get("LUMBUNG_DB_PREPARE_THRESHOLD"
 
 def _database(url: str, prepare_threshold: int = LUMBUNG_DB_PREPARE_THRESHOLD) -> dict[str, Any]:
     """The connection settings of a ``DATABASE_URL``."""
-    database: dict[str, Any] = dj_database_url.parse(url, conn_max_age=60)
+    database: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
     if database["ENGINE"].endswith("sqlite3"):
         database["OPTIONS"] = dict(SQLITE_OPTIONS)
     elif database["ENGINE"].endswith("postgresql") and prepare_threshold > 0:
