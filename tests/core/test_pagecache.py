@@ -3,15 +3,20 @@ never to signed-in people, and never stale after a committed change."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 
 from lumbung.catalog import services as catalog_services
 from lumbung.core import pagecache
 from lumbung.core.actors import SYSTEM
+from lumbung.outcomes import services as outcome_services
 
 from ..factories import AgencyFactory, InnovationFactory, UnitFactory, UserFactory
+from ..policy_world import PDF
 
 # transactional: a change counts once committed, as in production
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -176,6 +181,66 @@ def test_saving_a_draft_never_published_keeps_the_pages(client, world):
     assert pagecache.generation() == before
 
 
+def _records_of(innovation) -> None:
+    """What an officer adds to an innovation besides its profile: evidence, a team, an outcome
+    indicator and a figure of it — through the services, as the pages and the API do."""
+    catalog_services.evidence_add(
+        actor=SYSTEM,
+        innovation=innovation,
+        kind="implementation",
+        title="Laporan kegiatan",
+        upload=SimpleUploadedFile("laporan.pdf", PDF, content_type="application/pdf"),
+    )
+    catalog_services.team_set(
+        actor=SYSTEM, innovation=innovation, members=[{"name": "Sri", "role_title": "Ketua"}]
+    )
+    indicator = outcome_services.indicator_create(
+        actor=SYSTEM,
+        innovation=innovation,
+        name="Warga terlayani",
+        unit_of_measure="orang",
+        better="higher",
+        frequency="quarterly",
+    )
+    outcome_services.measurement_record(
+        actor=SYSTEM,
+        innovation=innovation,
+        indicator=indicator,
+        period_end=dt.date(2025, 3, 31),
+        kind="baseline",
+        value=120,
+        evidence="Laporan triwulan",
+    )
+
+
+def test_the_records_of_a_draft_never_published_keep_the_pages(client, world):
+    draft = InnovationFactory(unit=world["unit"], name="Draf Baru")
+    before = pagecache.generation()
+
+    _records_of(draft)
+
+    assert draft.evidence.count() == 1 and draft.team.count() == 1
+    assert draft.measurements.count() == 1
+    assert pagecache.generation() == before
+
+
+@pytest.mark.parametrize("withdrawn", [False, True])
+def test_the_records_of_an_innovation_ever_published_start_a_generation(world, withdrawn):
+    innovation = world["innovation"]
+    if withdrawn:  # published once, back to a draft: its page and its records may be cached
+        innovation.publication_state = "draft"
+        innovation.save()
+    for add in (
+        lambda: catalog_services.team_set(
+            actor=SYSTEM, innovation=innovation, members=[{"name": "Sri", "role_title": "Ketua"}]
+        ),
+        lambda: _records_of(innovation),
+    ):
+        before = pagecache.generation()
+        add()
+        assert pagecache.generation() != before
+
+
 def test_a_deleted_public_record_starts_a_generation_and_others_delete_in_one_statement(world):
     from django.db.models.deletion import Collector
 
@@ -191,3 +256,15 @@ def test_a_deleted_public_record_starts_a_generation_and_others_delete_in_one_st
     # family bands); a public app's model is listened to
     assert Collector(using="default").can_fast_delete(FamilyBand.objects.all())
     assert not Collector(using="default").can_fast_delete(Award.objects.all())
+
+
+def test_a_team_named_in_bulk_shows_at_once_on_the_public_page(client, world):
+    innovation = world["innovation"]
+    path = f"/inovasi/{innovation.slug}/"
+    assert b"Sri Rahayu" not in client.get(path).content  # kept from now on
+
+    catalog_services.team_set(
+        actor=SYSTEM, innovation=innovation, members=[{"name": "Sri Rahayu", "role_title": "Ketua"}]
+    )
+
+    assert b"Sri Rahayu" in client.get(path).content

@@ -18,7 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lumbung.core import audit
+from lumbung.core import audit, pagecache
 from lumbung.core.actors import ActorLike, user_of
 from lumbung.core.files.storage import delete_stored, store_upload, uploaded_stem
 from lumbung.core.policies import can, require
@@ -116,6 +116,9 @@ def record_write(
     version. For writes outside the catalog's services too (replication sets the lineage)."""
     changes = {**changes, "version": _next_version(innovation)}
     audit.record(actor=actor, obj=innovation, action=action, changes=changes, note=note)
+    # the version is raised by an UPDATE and some writes add rows in bulk (a team): no signal
+    # tells the public pages' cache, so it is told here
+    pagecache.changed(innovation, using=innovation._state.db or "default")
 
 
 def _validate(innovation: Innovation) -> None:

@@ -170,11 +170,28 @@ def _new_generation_after_commit(using: str) -> None:
     transaction.on_commit(start_generation, using=using)
 
 
+#: apps whose records other than innovations belong to one innovation and are seen by whoever
+#: sees it (evidence, team, awards, status changes, revisions; outcome indicators and figures)
+OF_AN_INNOVATION_APPS = frozenset({"catalog", "outcomes"})
+
+
 def _never_public(instance: Any) -> bool:
-    """A draft that was never published: saving it changes no public page (officers save drafts
-    all day in a competition's registration weeks; the kept pages should survive that)."""
+    """A draft that was never published, or a record of one (its evidence, its team, its figures):
+    saving it changes no public page (officers save drafts all day in a competition's
+    registration weeks; the kept pages should survive that)."""
     state = getattr(instance, "publication_state", None)
-    return state is not None and state != "published" and not getattr(instance, "published_at", 1)
+    if state is not None:
+        return state != "published" and not getattr(instance, "published_at", 1)
+    meta = getattr(instance, "_meta", None)
+    innovation_id = getattr(instance, "innovation_id", None)
+    if meta is None or meta.app_label not in OF_AN_INNOVATION_APPS or innovation_id is None:
+        return False
+    innovations = meta.get_field("innovation").related_model._default_manager
+    # read now, in the writer's transaction: a record whose innovation is gone (deleted with it)
+    # or was ever published starts a generation
+    row = innovations.filter(pk=innovation_id).values_list("publication_state", "published_at")
+    found = row.first()
+    return found is not None and found[0] != "published" and found[1] is None
 
 
 def _on_write(sender: Any, using: str = "default", **kwargs: Any) -> None:
@@ -184,6 +201,12 @@ def _on_write(sender: Any, using: str = "default", **kwargs: Any) -> None:
     if _never_public(kwargs.get("instance")):
         return
     _new_generation_after_commit(using)
+
+
+def changed(instance: Any, using: str = "default") -> None:
+    """A write Django sends no signal for (``QuerySet.update``, ``bulk_create``) to a public
+    record: a new generation when it commits, as a save would start."""
+    _on_write(type(instance), using=using, instance=instance)
 
 
 def connect() -> None:
