@@ -94,3 +94,34 @@ def test_signed_in_list_with_state_is_flat_too(big_catalog, make_api):
         assert len(response.json()["items"]) == size
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/innovations", {}),
+        ("/innovations", {"sort": "newest", "award": "top_99"}),
+        ("/units", {}),
+        ("/partners", {}),
+    ],
+)
+def test_a_page_past_the_first_reads_its_keys_first_and_keeps_the_order(big_catalog, path, params):
+    """Past the first page the page's keys are read first, then only its rows with their joins:
+    the pages, in order, hold every row of the first page's ordering once, and a later page costs
+    one query more than the first whatever the page size."""
+    client = Client()
+    everything = client.get(BASE + path, {**params, "page_size": 100}).json()["items"]
+    assert len(everything) > 30
+    paged: list[dict] = []
+    page = 1
+    while True:
+        body = client.get(BASE + path, {**params, "page_size": 7, "page": page}).json()
+        if not body["items"]:
+            break
+        paged += body["items"]
+        page += 1
+    assert paged == everything
+    first = count_queries(client, path, {**params, "page_size": 5})
+    for size in (5, 15):
+        later = count_queries(client, path, {**params, "page_size": size, "page": 2})
+        assert later == first + 1
