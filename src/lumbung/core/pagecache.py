@@ -186,11 +186,15 @@ def _never_public(instance: Any) -> bool:
     innovation_id = getattr(instance, "innovation_id", None)
     if meta is None or meta.app_label not in OF_AN_INNOVATION_APPS or innovation_id is None:
         return False
-    innovations = meta.get_field("innovation").related_model._default_manager
-    # read now, in the writer's transaction: a record whose innovation is gone (deleted with it)
-    # or was ever published starts a generation
-    row = innovations.filter(pk=innovation_id).values_list("publication_state", "published_at")
-    found = row.first()
+    field = meta.get_field("innovation")
+    if field.is_cached(instance):  # the innovation the service wrote it for: no query
+        innovation = field.get_cached_value(instance)
+        found = (innovation.publication_state, innovation.published_at)
+    else:
+        # read in the writer's transaction: a record whose innovation is gone (deleted with
+        # it) or was ever published starts a generation
+        rows = field.related_model._default_manager.filter(pk=innovation_id)
+        found = rows.values_list("publication_state", "published_at").first()
     return found is not None and found[0] != "published" and found[1] is None
 
 

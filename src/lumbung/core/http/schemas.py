@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeGuard
 
 from django.db.models import QuerySet
+from django.db.models.query import ModelIterable
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import AfterValidator, create_model
@@ -72,7 +73,7 @@ def paginate(items: QuerySet[Any] | list[Any], params: PageParams) -> dict[str, 
     offset = (params.page - 1) * size
     if offset >= count:
         rows: list[Any] = []
-    elif offset and isinstance(items, QuerySet) and not items.query.combinator:
+    elif offset and _of_records(items):
         rows = _page_past_the_first(items, offset, size)
     else:
         rows = list(items[offset : offset + size])
@@ -83,6 +84,15 @@ def paginate(items: QuerySet[Any] | list[Any], params: PageParams) -> dict[str, 
         "pages": math.ceil(count / size) if count else 0,
         "items": rows,
     }
+
+
+def _of_records(items: QuerySet[Any] | list[Any]) -> TypeGuard[QuerySet[Any]]:
+    """A queryset of model instances that can be filtered (not ``values()``, not a union)."""
+    return (
+        isinstance(items, QuerySet)
+        and items._iterable_class is ModelIterable
+        and not items.query.combinator
+    )
 
 
 def _page_past_the_first(items: QuerySet[Any], offset: int, size: int) -> list[Any]:
