@@ -191,27 +191,33 @@ def build_policy_world(w: SimpleNamespace | object) -> object:
 def _outcomes(w: Any) -> None:
     """An indicator of the published innovation with a figure, and one of the other agency's
     draft with a figure (measured by its own unit)."""
+    for innovation in (w.published, w.other_draft):
+        indicator_with_a_figure(innovation, timezone.localdate())
+
+
+def indicator_with_a_figure(innovation: Innovation, day: dt.date) -> Any:
+    """An outcome indicator of ``innovation`` ("Warga terlayani") and its baseline figure on
+    ``day``, through the outcomes' services; the figure is returned."""
     from lumbung.core.actors import SYSTEM
     from lumbung.outcomes import services as outcome_services
 
-    for innovation in (w.published, w.other_draft):
-        indicator = outcome_services.indicator_create(
-            actor=SYSTEM,
-            innovation=innovation,
-            name="Warga terlayani",
-            unit_of_measure="orang",
-            better="higher",
-            frequency="yearly",
-        )
-        outcome_services.measurement_record(
-            actor=SYSTEM,
-            innovation=innovation,
-            indicator=indicator,
-            period_end=timezone.localdate(),
-            kind="baseline",
-            value=10,
-            evidence="Laporan",
-        )
+    indicator = outcome_services.indicator_create(
+        actor=SYSTEM,
+        innovation=innovation,
+        name="Warga terlayani",
+        unit_of_measure="orang",
+        better="higher",
+        frequency="yearly",
+    )
+    return outcome_services.measurement_record(
+        actor=SYSTEM,
+        innovation=innovation,
+        indicator=indicator,
+        period_end=day,
+        kind="baseline",
+        value=10,
+        evidence="Laporan",
+    )
 
 
 def _competitions(w: Any) -> None:

@@ -13,10 +13,9 @@ from django.test import Client
 from lumbung.catalog import services as catalog_services
 from lumbung.core import pagecache
 from lumbung.core.actors import SYSTEM
-from lumbung.outcomes import services as outcome_services
 
 from ..factories import AgencyFactory, InnovationFactory, UnitFactory, UserFactory
-from ..policy_world import PDF
+from ..policy_world import PDF, indicator_with_a_figure
 
 # transactional: a change counts once committed, as in production
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -194,23 +193,7 @@ def _records_of(innovation) -> None:
     catalog_services.team_set(
         actor=SYSTEM, innovation=innovation, members=[{"name": "Sri", "role_title": "Ketua"}]
     )
-    indicator = outcome_services.indicator_create(
-        actor=SYSTEM,
-        innovation=innovation,
-        name="Warga terlayani",
-        unit_of_measure="orang",
-        better="higher",
-        frequency="quarterly",
-    )
-    outcome_services.measurement_record(
-        actor=SYSTEM,
-        innovation=innovation,
-        indicator=indicator,
-        period_end=dt.date(2025, 3, 31),
-        kind="baseline",
-        value=120,
-        evidence="Laporan triwulan",
-    )
+    indicator_with_a_figure(innovation, dt.date(2025, 3, 31))
 
 
 def test_the_records_of_a_draft_never_published_keep_the_pages(client, world):
