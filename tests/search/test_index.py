@@ -46,7 +46,7 @@ def fts_count(word):
             )
         else:
             cursor.execute(
-                "SELECT count(*) FROM search_searchdocument WHERE tsv @@ to_tsquery('simple', %s)",
+                "SELECT count(*) FROM search_searchmatch WHERE tsv @@ to_tsquery('simple', %s)",
                 [word],
             )
         return cursor.fetchone()[0]
@@ -230,10 +230,16 @@ def test_hooks_follow_factories_too(db):
 def test_postgres_uses_a_gin_index(corpus):
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT indexdef FROM pg_indexes WHERE tablename = 'search_searchdocument' "
-            "AND indexname = 'search_document_tsv_gin'"
+            "SELECT indexdef FROM pg_indexes WHERE tablename = 'search_searchmatch' "
+            "AND indexname = 'search_match_tsv_gin'"
         )
         assert "gin" in cursor.fetchone()[0].lower()
+        # one copy of each vector: the documents keep their text, not a second vector
+        cursor.execute(
+            "SELECT count(*) FROM information_schema.columns "
+            "WHERE table_name = 'search_searchdocument' AND column_name = 'tsv'"
+        )
+        assert cursor.fetchone()[0] == 0
 
 
 @pytest.mark.skipif("connection.vendor != 'sqlite'")

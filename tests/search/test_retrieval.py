@@ -4,6 +4,8 @@ PostgreSQL a name tier (kept in step by a trigger) serves queries of very common
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import connection
 from django.test import override_settings
@@ -14,7 +16,7 @@ from lumbung.search.analysis import get_analyzer
 from lumbung.search.backends import get_backend
 from lumbung.search.backends import postgres as pg
 from lumbung.search.indexing import rebuild
-from lumbung.search.models import SearchHead
+from lumbung.search.models import SearchHead, SearchMatch
 from tests.factories import InnovationFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,15 +28,40 @@ def term(word: str) -> str:
     return get_analyzer().analyze(word)[0]
 
 
-def head_terms(pk: int) -> set[str]:
+def tier_terms(pk: int, table: str = "search_searchhead") -> set[str]:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT array_to_string(tsvector_to_array(tsv), ' ') FROM search_searchhead "
+            f"SELECT array_to_string(tsvector_to_array(tsv), ' ') FROM {table} "
             "WHERE innovation_id = %s",
             [pk],
         )
         row = cursor.fetchone()
     return set(row[0].split()) if row else set()
+
+
+def head_terms(pk: int) -> set[str]:
+    return tier_terms(pk, "search_searchhead")
+
+
+def full_terms(pk: int) -> set[str]:
+    return tier_terms(pk, "search_searchmatch")
+
+
+def document_vector(pk: int) -> str:
+    """The vector of the document's four groups, computed from its text as migration 0009 does."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (setweight(to_tsvector('simple', name), 'A') "
+            "|| setweight(to_tsvector('simple', summary), 'B') "
+            "|| setweight(to_tsvector('simple', body), 'C') "
+            "|| setweight(to_tsvector('simple', meta), 'D'))::text, "
+            "(SELECT tsv::text FROM search_searchmatch WHERE innovation_id = d.innovation_id) "
+            "FROM search_searchdocument d WHERE innovation_id = %s",
+            [pk],
+        )
+        expected, kept = cursor.fetchone()
+    assert kept == expected
+    return kept
 
 
 def test_rare_word_total_needs_no_count_query(corpus, monkeypatch):
@@ -123,14 +150,44 @@ def test_name_tier_follows_every_change(world):
 
 
 @postgres_only
-def test_rebuild_refills_the_name_tier(corpus):
+def test_full_tier_follows_every_change(world):
+    """The full text's tier (``search_searchmatch``): written, rewritten and deleted with its
+    document, its vector always the document's four groups weighted A–D."""
+    innovation = services.innovation_create(
+        actor=world.officer, unit=world.unit, data={"name": "Kelas Perahu", "summary": "laut"}
+    )
+    assert {term("perahu"), term("laut")} <= full_terms(innovation.pk)
+    # the summary weighs B
+    assert re.search(rf"'{term('laut')}':\d+B", document_vector(innovation.pk))
+    services.innovation_update(
+        actor=world.officer, innovation=innovation, data={"summary": "sungai"}
+    )
+    terms = full_terms(innovation.pk)
+    assert term("sungai") in terms and term("laut") not in terms
+    document_vector(innovation.pk)
+    pk = innovation.pk
+    innovation.delete()
+    assert not SearchMatch.objects.filter(pk=pk).exists()
+
+
+@postgres_only
+def test_rebuild_refills_both_tiers(corpus):
     SearchHead.objects.all().delete()
+    SearchMatch.objects.all().delete()
     rebuild()
     assert SearchHead.objects.count() == len(corpus)
+    assert SearchMatch.objects.count() == len(corpus)
     assert term("regol") in head_terms(corpus["regol"].pk)
-    with connection.cursor() as cursor:  # the trigger is back on after the bulk load
-        cursor.execute("SELECT tgenabled FROM pg_trigger WHERE tgname = 'search_head_sync'")
-        assert cursor.fetchone()[0] == "O"
+    for innovation in corpus.values():
+        document_vector(innovation.pk)
+    with connection.cursor() as cursor:  # the triggers are back on after the bulk load
+        cursor.execute(
+            "SELECT tgname, tgenabled FROM pg_trigger "
+            "WHERE tgname IN ('search_head_sync', 'search_match_sync')"
+        )
+        assert dict(cursor.fetchall()) == {"search_head_sync": "O", "search_match_sync": "O"}
+        cursor.execute("SELECT current_setting('lumbung.search_bulk_load', true)")
+        assert cursor.fetchone()[0] == "off"
 
 
 @postgres_only
@@ -172,6 +229,7 @@ def test_a_rebuild_outside_a_transaction_vacuums_what_it_replaced(corpus):
         assert {row[0] for row in cursor.fetchall()} >= {
             "search_searchdocument",
             "search_searchhead",
+            "search_searchmatch",
             "search_familymember",
             "search_familyband",
         }

@@ -1,8 +1,9 @@
 """The search index: one analysed document per innovation, and the index's vocabulary.
 
-The back-end structures (an FTS5 table kept in step by triggers on SQLite; a generated,
-GIN-indexed ``tsvector`` column on PostgreSQL) are created by the vendor-guarded migration
-``0002_backends``; they follow this table inside the same transaction.
+The back-end structures (an FTS5 table kept in step by triggers on SQLite; on PostgreSQL,
+GIN-indexed ``tsvector`` columns in two narrow tables kept in step by triggers, ``SearchHead`` and
+``SearchMatch``) are created by vendor-guarded migrations (``0002_backends``, ``0003_head``,
+``0009_match``); they follow this table inside the same transaction.
 """
 
 from __future__ import annotations
@@ -62,6 +63,23 @@ class SearchHead(models.Model):
 
     def __str__(self) -> str:
         return f"search head {self.pk}"
+
+
+class SearchMatch(models.Model):
+    """PostgreSQL only: each document's whole vector (the four groups, weighted A–D) in a narrow
+    table with its own GIN index (column ``tsv``, added by migration 0009), kept in step by a
+    trigger on ``search_searchdocument``. Every statement that finds or ranks a document's full
+    text reads this table: about half the pages of the documents themselves, so a national
+    catalog's vectors stay in the server's memory. Empty on SQLite (FTS5)."""
+
+    innovation_id = models.BigIntegerField(primary_key=True)
+
+    class Meta:
+        verbose_name = _("search match")
+        verbose_name_plural = _("search matches")
+
+    def __str__(self) -> str:
+        return f"search match {self.pk}"
 
 
 class SearchTerm(models.Model):

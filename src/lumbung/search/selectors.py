@@ -566,28 +566,33 @@ def compute_facets(
 
 #: the agencies a facet lists (those with the most matches)
 FACET_AGENCIES = 10
+#: the innovation's columns the facets count by (the award level is counted from its awards)
+FACET_COLUMNS = ("sector_id", "stage", "status", "agency_id")
 
 
 def _facet_rows(qs: QuerySet[Innovation]) -> list[tuple[str, Any, Any, int]]:
     """(facet, value, label, count) rows of ``compute_facets``, from one statement."""
-    matches = qs.order_by().values("pk", "sector_id", "stage", "status", "agency_id")
+    matches = qs.order_by().values("pk", *FACET_COLUMNS)
     sql, params = matches.query.sql_with_params()
     agency = Agency._meta.db_table
     award = Award._meta.db_table
+    backend = get_backend()
+    listed = ", ".join(FACET_COLUMNS)
     statement = (
-        f"WITH m (id, sector_id, stage, status, agency_id) AS MATERIALIZED ({sql}) "
-        "SELECT 'sector', sector_id, NULL, COUNT(*) FROM m GROUP BY sector_id "
-        "UNION ALL SELECT 'stage', stage, NULL, COUNT(*) FROM m GROUP BY stage "
-        "UNION ALL SELECT 'status', status, NULL, COUNT(*) FROM m GROUP BY status "
+        f"WITH m (id, {listed}) AS MATERIALIZED ({sql}), "
+        f"c (kind, {listed}, n) AS MATERIALIZED ({backend.counts_by_sql('m', FACET_COLUMNS)}) "
+        "SELECT 'sector', sector_id, NULL, n FROM c WHERE kind = 'sector_id' "
+        "UNION ALL SELECT 'stage', stage, NULL, n FROM c WHERE kind = 'stage' "
+        "UNION ALL SELECT 'status', status, NULL, n FROM c WHERE kind = 'status' "
         # joined, not ``innovation_id IN (SELECT id FROM m)``: PostgreSQL made the matches
         # distinct and sorted them first (25 → 7 ms for 28,000 matches)
         "UNION ALL SELECT 'award', w.level, NULL, COUNT(DISTINCT w.innovation_id) "
         f"FROM m JOIN {award} w ON w.innovation_id = m.id GROUP BY w.level "
-        "UNION ALL SELECT * FROM (SELECT 'agency', a.slug, a.name, COUNT(*) AS n "
-        f"FROM m JOIN {agency} a ON a.id = m.agency_id GROUP BY a.id, a.slug, a.name "
-        "ORDER BY n DESC, a.name LIMIT %s) AS top_agencies"
+        "UNION ALL SELECT * FROM (SELECT 'agency', a.slug, a.name, c.n "
+        f"FROM c JOIN {agency} a ON a.id = c.agency_id WHERE c.kind = 'agency_id' "
+        "ORDER BY c.n DESC, a.name LIMIT %s) AS top_agencies"
     )
-    with get_backend().through_index(qs.db), connections[qs.db].cursor() as cursor:
+    with backend.through_index(qs.db), connections[qs.db].cursor() as cursor:
         cursor.execute(statement, [*params, FACET_AGENCIES])
         return list(cursor.fetchall())
 

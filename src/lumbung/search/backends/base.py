@@ -65,6 +65,12 @@ class SearchBackend(ABC):
         yield
 
     @abstractmethod
+    def counts_by_sql(self, source: str, columns: Sequence[str]) -> str:
+        """SQL counting the rows of ``source`` (a table or CTE name) by each of ``columns`` on
+        its own: columns ``kind`` (the counted column's name), then each of ``columns`` (the
+        counted one's value, NULL in the others) and ``n`` (the facets' counts)."""
+
+    @abstractmethod
     def match_ids_sql(self, expression: str) -> tuple[str, list[Any]]:
         """SQL selecting the ids of the matching innovations (for subqueries)."""
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import QuerySet
@@ -46,6 +47,16 @@ class SqliteBackend(SearchBackend):
     # "+rowid": a filter on each match; a plain "rowid IN" is handed to FTS5, which then runs
     # the whole query once per listed id (hundreds of times slower)
     ranked_filter = f" AND +rowid IN ({RANKED_IDS_SQL})"
+
+    def counts_by_sql(self, source: str, columns: Sequence[str]) -> str:
+        # one GROUP BY per column (SQLite has no grouping sets); its columns have no fixed
+        # type, so a bare NULL stands for the columns not counted
+        return " UNION ALL ".join(
+            f"SELECT '{counted}' AS kind, "
+            + ", ".join(c if c == counted else f"NULL AS {c}" for c in columns)
+            + f", COUNT(*) AS n FROM {source} GROUP BY {counted}"
+            for counted in columns
+        )
 
     def before_bulk_load(self, cursor: Any) -> None:
         # row-by-row trigger inserts are ~20x slower than one FTS5 'rebuild' at the end
