@@ -263,11 +263,19 @@ def shared_words(a: set[str], b: set[str], dfs: Mapping[str, int], documents: in
     return weighted_share(a, b, lambda w: idf(dfs.get(w, 0), documents))
 
 
-def weighted_share(a: set[str], b: set[str], weight: Callable[[str], float]) -> float:
+def weighted_share(
+    a: set[str],
+    b: set[str],
+    weight: Callable[[str], float],
+    totals: tuple[float, float] | None = None,
+) -> float:
     """:func:`shared_words` with each word's ``weight`` given (a caller that compares many
-    profiles weighs each word once)."""
+    profiles weighs each word once) and, if it keeps them, the two profiles' ``totals`` (the
+    sums of their words' weights: a page of results compares each with every one above it)."""
     both = sum(weight(w) for w in a & b)
-    larger = max(sum(weight(w) for w in a), sum(weight(w) for w in b))
+    if totals is None:
+        totals = (sum(weight(w) for w in a), sum(weight(w) for w in b))
+    larger = max(totals)
     return both / larger if larger > 0 else 0.0
 
 

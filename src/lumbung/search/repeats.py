@@ -69,11 +69,16 @@ class _Texts:
         dfs = document_frequencies(w for found in self.words.values() for w in found)
         documents = max(index_stats().documents, 1)
         self.weight = {w: idf(df, documents) for w, df in dfs.items()}
+        # each text's weight, summed once: a window of 20 asks for up to 190 shares
+        self.total = {pk: sum(self.weight[w] for w in found) for pk, found in self.words.items()}
         self._matchers: dict[int, SequenceMatcher[str]] = {}
 
     def shared(self, first: int, pk: int) -> float:
         return weighted_share(
-            self.words.get(first, set()), self.words.get(pk, set()), self.weight.__getitem__
+            self.words.get(first, set()),
+            self.words.get(pk, set()),
+            self.weight.__getitem__,
+            (self.total.get(first, 0.0), self.total.get(pk, 0.0)),
         )
 
     def order(self, first: int, pk: int) -> float:
