@@ -530,8 +530,10 @@ def compute_facets(
     """Counts of the matching innovations per sector, stage, status, award level and agency (the
     ten with the most matches). One statement: the matches (``qs``: the reader's, within the
     filters and the query) are read once, from the catalog's facet index, into a materialised
-    set, and each facet is a small ``GROUP BY`` over it — no row per combination of the facets
-    is sent to Python (at 100,000 innovations, 8,000 such rows for a query of common words)."""
+    set, and counted by each facet over it (the back end's ``counts_by_sql``: one pass with
+    grouping sets on PostgreSQL, a ``GROUP BY`` per facet on SQLite) — no row per combination
+    of the facets is sent to Python (at 100,000 innovations, 8,000 such rows for a query of
+    common words)."""
     rows = _facet_rows(qs)
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     agencies: list[tuple[str, str, int]] = []  # (slug, name, count), most matches first
