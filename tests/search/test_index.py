@@ -278,3 +278,23 @@ def test_a_rebuild_keeps_every_document_of_an_innovation_that_exists(corpus):
         cursor.execute(ORPHANS_SQL)
         assert cursor.rowcount == 0
     assert SearchDocument.objects.count() == len(corpus)
+
+
+def test_frequencies_of_many_terms_are_read_exactly(world, django_assert_num_queries):
+    """The vocabulary's counts, read for more terms than one statement takes (500 a statement,
+    the back end's list condition: one array parameter on PostgreSQL, ``IN`` on SQLite): each
+    known term's document and name frequency, 0 for an unknown one, two statements."""
+    from lumbung.search.stats import document_frequencies, name_frequencies
+
+    SearchTerm.objects.bulk_create(
+        SearchTerm(term=f"kata{i:04d}", df=i + 1, name_df=i % 3) for i in range(700)
+    )
+    asked = [f"kata{i:04d}" for i in range(0, 700, 2)] + [f"tiada{i}" for i in range(300)]
+    with django_assert_num_queries(2):
+        dfs = document_frequencies([*asked, "", *asked])
+    assert len(dfs) == 650
+    assert dfs["kata0000"] == 1 and dfs["kata0698"] == 699 and dfs["tiada7"] == 0
+    assert all(dfs[f"kata{i:04d}"] == i + 1 for i in range(0, 700, 2))
+    names = name_frequencies(asked)
+    assert all(names[f"kata{i:04d}"] == i % 3 for i in range(0, 700, 2))
+    assert sum(names.values()) == sum(i % 3 for i in range(0, 700, 2))

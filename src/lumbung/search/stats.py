@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Avg, Count
 
+from .backends import get_backend
 from .models import FIELD_GROUPS, SearchDocument, SearchTerm
 from .models_family import FamilyMember
 
@@ -61,32 +62,32 @@ def index_stats() -> IndexStats:
     return result
 
 
-def document_frequencies(terms: Iterable[str]) -> dict[str, int]:
-    """How many documents hold each term. A plain statement per 500 terms: the ORM's ``IN``
-    prepares each of hundreds of parameters one by one (2 ms of a search's 20 results' words)."""
+def _term_counts(column: str, terms: Iterable[str]) -> dict[str, int]:
+    """Each term's ``column`` (a count of documents) in the vocabulary, 0 for unknown terms. A
+    plain statement per 500 terms, the back end's list condition (``in_list_sql``): the ORM's
+    ``IN`` prepares each of hundreds of parameters one by one (2 ms of a search's 20 results'
+    words) and PostgreSQL plans hundreds of parameters again for every statement."""
     terms = sorted({t for t in terms if t})
     out: dict[str, int] = dict.fromkeys(terms, 0)
     table = connection.ops.quote_name(SearchTerm._meta.db_table)
+    backend = get_backend()
     with connection.cursor() as cursor:
         for i in range(0, len(terms), 500):
-            chunk = terms[i : i + 500]
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(f"SELECT term, df FROM {table} WHERE term IN ({marks})", chunk)
-            for term, df in cursor.fetchall():
-                out[term] = max(int(df), 0)
+            condition, params = backend.in_list_sql("term", terms[i : i + 500])
+            cursor.execute(f"SELECT term, {column} FROM {table} WHERE {condition}", params)
+            for term, count in cursor.fetchall():
+                out[term] = max(int(count), 0)
     return out
+
+
+def document_frequencies(terms: Iterable[str]) -> dict[str, int]:
+    """How many documents hold each term."""
+    return _term_counts("df", terms)
 
 
 def name_frequencies(terms: Iterable[str]) -> dict[str, int]:
     """How many documents hold each term in their name group."""
-    terms = sorted({t for t in terms if t})
-    out: dict[str, int] = dict.fromkeys(terms, 0)
-    for i in range(0, len(terms), 500):
-        chunk = terms[i : i + 500]
-        rows = SearchTerm.objects.filter(term__in=chunk).values_list("term", "name_df")
-        for term, name_df in rows:
-            out[term] = max(int(name_df), 0)
-    return out
+    return _term_counts("name_df", terms)
 
 
 # --- typo correction -----------------------------------------------------------------------------

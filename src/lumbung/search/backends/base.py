@@ -64,6 +64,11 @@ class SearchBackend(ABC):
         back end may steer its planner to read the matches through its index."""
         yield
 
+    def in_list_sql(self, column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
+        """A condition that ``column`` is one of ``values``, and its parameters: ``IN`` with a
+        parameter per value (overridden where the database takes a list as one)."""
+        return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
+
     @abstractmethod
     def counts_by_sql(self, source: str, columns: Sequence[str]) -> str:
         """SQL counting the rows of ``source`` (a table or CTE name) by each of ``columns`` on

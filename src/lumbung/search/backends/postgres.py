@@ -118,6 +118,12 @@ class PostgresBackend(SearchBackend):
             yield
             cursor.execute("RESET enable_seqscan")
 
+    def in_list_sql(self, column: str, values: Sequence[Any]) -> tuple[str, list[Any]]:
+        # one array parameter: a statement of the same text whatever the number of values,
+        # which the server plans once (``IN`` with 500 parameters: 9 ms a statement against
+        # 1.5–2 for the array, the words of a page's results at 100,000 innovations)
+        return f"{column} = ANY(%s)", [list(values)]
+
     def counts_by_sql(self, source: str, columns: Sequence[str]) -> str:
         # one pass over ``source`` filling a hash table per column (grouping sets), instead of
         # one scan and aggregate per column: the facets of "warga" (28,000 matches) at 100,000,
