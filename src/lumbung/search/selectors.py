@@ -1066,7 +1066,7 @@ def similar_innovations(
         for pk, cosine in semantic.nearest_to_innovation(innovation.pk, qs, limit):
             if pk not in taken and len(top) < limit:
                 top.append((pk, cosine, 0.0))
-    innovations = _load_innovations([pk for pk, _, _ in top])
+    innovations = _load_innovations([pk for pk, _, _ in top], awards=False)  # none shown
     terms = plan.terms
     return [
         SearchHit(
