@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -77,6 +78,68 @@ def token_for(db):
         return key
 
     return make
+
+
+@dataclass
+class TwoAgencies:
+    """An empty instance's first people, made as an admin would: two agencies, a unit each, the
+    first agency's unit officer and agency admin, the second's unit officer — each with an API
+    client (``officer``, ``admin``, ``other``; ``people`` the users by those names)."""
+
+    agency: Any
+    other_agency: Any
+    unit: Any
+    other_unit: Any
+    people: dict[str, Any]
+    officer: ApiClient
+    admin: ApiClient
+    other: ApiClient
+
+    def write(self, api: ApiClient, unit: Any, name: str, **fields: Any) -> str:
+        """A new innovation written through the API by ``api`` in ``unit``; its slug."""
+        body = {
+            "unit": unit.pk,
+            "name": name,
+            "summary": "Layanan keliling untuk warga disabilitas.",
+            "problem": "Warga sulit menjangkau kantor layanan.",
+            "implementation": "Petugas datang ke rumah warga setiap pekan.",
+            "start_date": "2019-01-01",
+            "sector": "social",
+            **fields,
+        }
+        response = api.post("/innovations", body)
+        assert response.status_code == 201, response.content
+        return str(response.json()["slug"])
+
+    def publish(self, slug: str) -> None:
+        """Submitted by the first agency's officer, published by its admin, through the API."""
+        submitted = self.officer.post(f"/innovations/{slug}/submit")
+        assert submitted.status_code == 200, submitted.content
+        published = self.admin.post(f"/innovations/{slug}/publish")
+        assert published.status_code == 200, published.content
+
+
+@pytest.fixture
+def two_agencies(make_api) -> TwoAgencies:
+    from lumbung.organisations.models import Role
+    from tests.factories import AgencyFactory, UnitFactory, UserFactory, grant
+
+    agency = AgencyFactory(name="Kementerian Sosial", slug="kemensos")
+    other_agency = AgencyFactory(name="Pemerintah Kota Contoh", slug="kota-contoh", kind="city")
+    unit = UnitFactory(agency=agency, name="Sentra Terpadu Kartini")
+    other_unit = UnitFactory(agency=other_agency, name="Dinas Sosial Kota")
+    people = {name: UserFactory(username=name) for name in ("officer", "admin", "other")}
+    grant(people["officer"], Role.UNIT_OFFICER, unit=unit)
+    grant(people["admin"], Role.AGENCY_ADMIN, agency=agency)
+    grant(people["other"], Role.UNIT_OFFICER, unit=other_unit)
+    return TwoAgencies(
+        agency,
+        other_agency,
+        unit,
+        other_unit,
+        people,
+        *(make_api(people[n]) for n in ("officer", "admin", "other")),
+    )
 
 
 def assert_error(response, status: int, *fields: str | None) -> dict[str, Any]:

@@ -128,45 +128,18 @@ def test_a_page_past_the_first_reads_its_keys_first_and_keeps_the_order(big_cata
 
 
 def test_later_pages_of_an_instance_built_through_the_api_show_each_reader_only_its_own(
-    make_api,
+    make_api, two_agencies
 ):
     """An empty instance: two agencies, their officers and admin, and innovations written,
     submitted and published through the API. Past the first page (keys first) every reader
     still sees exactly what the first page's query allows: the public the published ones, each
     officer its own drafts and never the other agency's."""
-    from lumbung.organisations.models import Role
-    from tests.factories import AgencyFactory, UserFactory, grant
-
-    agency = AgencyFactory(name="Kementerian Sosial", slug="kemensos")
-    other_agency = AgencyFactory(name="Pemerintah Kota Contoh", slug="kota-contoh", kind="city")
-    unit = UnitFactory(agency=agency, name="Sentra Terpadu Kartini")
-    other_unit = UnitFactory(agency=other_agency, name="Dinas Sosial Kota")
-    people = {name: UserFactory(username=name) for name in ("officer", "admin", "other")}
-    grant(people["officer"], Role.UNIT_OFFICER, unit=unit)
-    grant(people["admin"], Role.AGENCY_ADMIN, agency=agency)
-    grant(people["other"], Role.UNIT_OFFICER, unit=other_unit)
-    officer, admin, other = (make_api(people[n]) for n in ("officer", "admin", "other"))
-
-    def write(api, unit_pk: int, name: str) -> str:
-        body = {
-            "unit": unit_pk,
-            "name": name,
-            "summary": "Layanan keliling untuk warga disabilitas.",
-            "problem": "Warga sulit menjangkau kantor layanan.",
-            "implementation": "Petugas datang ke rumah warga setiap pekan.",
-            "start_date": "2019-01-01",
-            "sector": "social",
-        }
-        response = api.post("/innovations", body)
-        assert response.status_code == 201, response.content
-        return response.json()["slug"]
-
-    own = [write(officer, unit.pk, f"Layanan Keliling {n}") for n in range(7)]
-    theirs = [write(other, other_unit.pk, f"Draf Kota {n}") for n in range(5)]
+    world = two_agencies
+    officer, other = world.officer, world.other
+    own = [world.write(officer, world.unit, f"Layanan Keliling {n}") for n in range(7)]
+    theirs = [world.write(other, world.other_unit, f"Draf Kota {n}") for n in range(5)]
     for slug in own[:3]:
-        submitted = officer.post(f"/innovations/{slug}/submit")
-        assert submitted.status_code == 200, submitted.content
-        assert admin.post(f"/innovations/{slug}/publish").status_code == 200
+        world.publish(slug)
 
     def every_page(api, params: dict) -> list[str]:
         slugs: list[str] = []

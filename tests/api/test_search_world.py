@@ -8,9 +8,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test import Client
-
-from lumbung.organisations.models import Role
-from tests.factories import AgencyFactory, UnitFactory, UserFactory, grant
+from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
@@ -46,37 +44,27 @@ def _facets(body: dict) -> dict[str, dict[str, int]]:
     }
 
 
-def test_hits_totals_and_facets_of_an_instance_built_through_the_api(make_api):
-    social = AgencyFactory(name="Kementerian Sosial", slug="kemensos")
-    city = AgencyFactory(name="Pemerintah Kota Contoh", slug="kota-contoh", kind="city")
-    unit = UnitFactory(agency=social, name="Sentra Terpadu Kartini")
-    city_unit = UnitFactory(agency=city, name="Dinas Sosial Kota")
-    people = {name: UserFactory(username=name) for name in ("officer", "admin", "other")}
-    grant(people["officer"], Role.UNIT_OFFICER, unit=unit)
-    grant(people["admin"], Role.AGENCY_ADMIN, agency=social)
-    grant(people["other"], Role.UNIT_OFFICER, unit=city_unit)
-    officer, admin, other = (make_api(people[n]) for n in ("officer", "admin", "other"))
+def test_hits_totals_and_facets_of_an_instance_built_through_the_api(make_api, two_agencies):
+    world = two_agencies
+    officer, other = world.officer, world.other
 
-    def write(api, unit_pk: int, n: int, sector: str) -> str:
+    def write(api, unit, n: int, sector: str) -> str:
         name, summary = TEXTS[n]
-        body = {
-            "unit": unit_pk,
-            "name": name,
-            "summary": summary,
-            "problem": PROBLEMS[n],
-            "implementation": f"{summary} Jadwalnya diumumkan lewat {PLACES[n]}.",
-            "start_date": "2019-01-01",
-            "sector": sector,
-        }
-        response = api.post("/innovations", body)
-        assert response.status_code == 201, response.content
-        return str(response.json()["slug"])
+        implementation = f"{summary} Jadwalnya diumumkan lewat {PLACES[n]}."
+        return world.write(
+            api,
+            unit,
+            name,
+            summary=summary,
+            problem=PROBLEMS[n],
+            implementation=implementation,
+            sector=sector,
+        )
 
-    own = [write(officer, unit.pk, n, "social") for n in range(5)]
-    theirs = [write(other, city_unit.pk, n, "health") for n in range(5, 8)]
+    own = [write(officer, world.unit, n, "social") for n in range(5)]
+    theirs = [write(other, world.other_unit, n, "health") for n in range(5, 8)]
     for slug in own[:2]:
-        assert officer.post(f"/innovations/{slug}/submit").status_code == 200
-        assert admin.post(f"/innovations/{slug}/publish").status_code == 200
+        world.publish(slug)
 
     if connection.vendor == "postgresql":  # every API write reached both tiers of the index
         with connection.cursor() as cursor:
@@ -112,8 +100,61 @@ def test_hits_totals_and_facets_of_an_instance_built_through_the_api(make_api):
 
     # the page with its facets, read by the same officer, names none of those drafts
     page = Client()
-    page.force_login(people["other"])
+    page.force_login(world.people["other"])
     html = page.get("/cari/", {"q": QUERY}).content.decode()
     assert f"/inovasi/{own[0]}/" in html and f"/inovasi/{theirs[0]}/" in html
     for slug in own[2:]:
         assert f"/inovasi/{slug}/" not in html
+
+
+def test_similar_innovations_of_an_instance_built_through_the_api(make_api, two_agencies):
+    """The similar innovations of the same kind of world: each reader's list (the API, the
+    innovation page, its fragment) holds only what that reader may see — never another agency's
+    draft — and the innovation itself is never its own neighbour."""
+    world = two_agencies
+    officer, other = world.officer, world.other
+    # other innovations of the unit, on other topics: a word held by most of a small catalog
+    # tells nothing about likeness
+    for n, (name, text) in enumerate(TEXTS[1:] * 2):
+        world.write(officer, world.unit, f"{name} {n}", summary=text)
+    # alike in their words, each a text of its own (near-copies would be folded into one family)
+    texts = {
+        "Desa": "Bengkel kursi roda keliling datang ke desa bagi warga disabilitas.",
+        "Balai": "Montir kursi roda memperbaiki alat bantu penyandang disabilitas di balai warga.",
+        "Posyandu": "Relawan merawat kursi roda anak disabilitas sambil menimbang balita.",
+    }
+    own = [
+        world.write(officer, world.unit, f"Kursi Roda {place}", summary=text)
+        for place, text in texts.items()
+    ]
+    theirs = world.write(
+        other,
+        world.other_unit,
+        "Kursi Roda Kota",
+        summary="Bengkel kota memperbaiki kursi roda rusak milik difabel lansia.",
+    )
+    world.publish(own[0])
+    world.publish(own[1])
+
+    def similar(api, slug: str) -> set[str]:
+        response = api.get(f"/search/similar/{slug}", {"limit": 20})
+        assert response.status_code == 200, response.content
+        return {hit["slug"] for hit in response.json()}
+
+    assert similar(make_api(None), own[0]) == {own[1]}
+    assert similar(officer, own[0]) == set(own[1:])
+    assert similar(other, own[0]) == {own[1], theirs}
+    assert other.get(f"/search/similar/{own[2]}").status_code == 404  # a draft not theirs
+
+    page = Client()
+    page.force_login(world.people["other"])
+    for path in (
+        reverse("catalog:innovation", args=[own[0]]),
+        reverse("search:similar", args=[own[0]]),
+    ):
+        response = page.get(path)
+        assert response.status_code == 200, path
+        html = response.content.decode()
+        assert f"/inovasi/{own[1]}/" in html and f"/inovasi/{theirs}/" in html, path
+        for slug in own[2:]:
+            assert f"/inovasi/{slug}/" not in html, path
