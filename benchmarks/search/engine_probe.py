@@ -46,8 +46,6 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import run  # noqa: E402
 
-#: the product's column weights (FTS5 ``bm25()``; PostgreSQL weights A–D) as tantivy boosts
-WEIGHTS = {"name": 8.0, "summary": 3.0, "body": 1.5, "meta": 0.75}
 #: the terms aggregations of the search page's facets (the ten agencies with the most matches)
 AGGREGATIONS = {
     "sector": {"terms": {"field": "sector", "size": 1000}},
@@ -60,9 +58,12 @@ AGGREGATIONS = {
 CHUNK = 5000
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(len(ordered) * q))]
+def weights() -> dict[str, float]:
+    """The product's column weights (FTS5 ``bm25()``), as tantivy's boosts per field group."""
+    from lumbung.search.backends.sqlite import WEIGHTS
+    from lumbung.search.models import FIELD_GROUPS
+
+    return dict(zip(FIELD_GROUPS, WEIGHTS, strict=True))
 
 
 def timed(call: Callable[[], Any]) -> tuple[float, Any]:
@@ -74,7 +75,7 @@ def timed(call: Callable[[], Any]) -> tuple[float, Any]:
 # --- the data set ------------------------------------------------------------------------------
 class Row(NamedTuple):
     pk: int
-    texts: tuple[str, str, str, str]  # the analysed groups, in ``WEIGHTS``' order
+    texts: tuple[str, str, str, str]  # the analysed groups, in ``FIELD_GROUPS``' order
     published: bool
     sector: str
     stage: str
@@ -132,8 +133,9 @@ class Tantivy:
         import tantivy
 
         self.t = tantivy
+        self.weights = weights()
         builder = tantivy.SchemaBuilder()
-        for field in WEIGHTS:  # the analysed terms are already space-separated index terms
+        for field in self.weights:  # the analysed terms are already space-separated index terms
             builder.add_text_field(field, tokenizer_name="terms", index_option="position")
         builder.add_unsigned_field("id", stored=True, fast=True)
         builder.add_unsigned_field("published", indexed=True, fast=True)
@@ -158,7 +160,7 @@ class Tantivy:
             for row in rows:
                 doc = self.t.Document()
                 doc.add_unsigned("id", row.pk + copy * 100_000_000)
-                for field, text in zip(WEIGHTS, row.texts, strict=True):
+                for field, text in zip(self.weights, row.texts, strict=True):
                     doc.add_text(field, text)
                 doc.add_unsigned("published", int(row.published))
                 doc.add_unsigned("agency", row.agency)
@@ -178,7 +180,7 @@ class Tantivy:
         should = []
         for alternatives in concepts:
             for terms in alternatives:
-                for field, weight in WEIGHTS.items():
+                for field, weight in self.weights.items():
                     one = (
                         q.term_query(self.schema, field, terms[0])
                         if len(terms) == 1
@@ -283,9 +285,10 @@ def main() -> None:
         (f"{vendor}: of which the facets' statement", facets_ms),
         ("tantivy: best 20 published + exact facets", engine_ms),
     ]
+    p50, p95 = (lambda v: run._percentile(v, 0.5)), (lambda v: run._percentile(v, 0.95))
     for label, values in rows:
-        print(f"{label:42s} {percentile(values, 0.5):8.1f} {percentile(values, 0.95):8.1f}")
-    ratio = percentile(engine_ms, 0.95) / percentile(db_ms, 0.95)
+        print(f"{label:42s} {p50(values):8.1f} {p95(values):8.1f}")
+    ratio = p95(engine_ms) / p95(db_ms)
     print(f"tantivy / {vendor} (p95): {ratio:.3f}x; mean {statistics.mean(engine_ms):.1f} ms")
     print(f"published matches counted alike: {len(queries) - len(differ)} of {len(queries)}")
     for line in differ:
